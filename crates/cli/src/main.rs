@@ -1,0 +1,232 @@
+//! `scaleboard`: run Scaleboard diagrams without a browser.
+//!
+//! Every error reaches the user as one line naming the problem, with a non-zero exit status;
+//! nothing a file contains can make this program panic.
+
+use scaleboard_sim::reference::{reference_diagram, REFERENCE_RATE};
+use scaleboard_sim::time::secs_to_ns;
+use scaleboard_sim::{Diagram, RunConfig, Simulation};
+use std::process::ExitCode;
+use std::time::Instant;
+
+const USAGE: &str = "\
+scaleboard — run Scaleboard system diagrams headless
+
+USAGE:
+    scaleboard run FILE.json [--duration S] [--warmup S] [--seed N] [--compact] [--series]
+        Simulate the diagram and print one JSON report (see docs/cli.md);
+        --series adds the end-to-end figures of every simulated second.
+    scaleboard validate FILE.json
+        List every problem with a diagram; exit 0 if it can run.
+    scaleboard bench [--json] [--seconds S]
+        Measure engine speed on the reference diagram (client → LB → 4 servers).
+    scaleboard kinds
+        List the component kinds.
+    scaleboard --help | --version
+";
+
+/// A failure to report: message and exit status.
+struct Fail(String, u8);
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match dispatch(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Fail(msg, code)) => {
+            eprintln!("scaleboard: {msg}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn dispatch(args: &[String]) -> Result<(), Fail> {
+    let (cmd, rest) = match args.split_first() {
+        Some((c, r)) => (c.as_str(), r),
+        None => ("--help", &[][..]),
+    };
+    match cmd {
+        "--help" | "-h" | "help" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        "--version" | "-V" => {
+            println!("scaleboard {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+        "kinds" => {
+            for kind in scaleboard_sim::ComponentKind::ALL {
+                println!("{}", kind.slug());
+            }
+            Ok(())
+        }
+        "run" => run(rest),
+        "validate" => validate(rest),
+        "bench" => bench(rest),
+        other => Err(Fail(format!("unknown command '{other}'\n\n{USAGE}"), 2)),
+    }
+}
+
+/// Parsed `--flag value` options and positional arguments.
+struct Opts {
+    positional: Vec<String>,
+    flags: Vec<(String, Option<String>)>,
+}
+
+impl Opts {
+    fn parse(args: &[String], with_value: &[&str], switches: &[&str]) -> Result<Opts, Fail> {
+        let mut o = Opts {
+            positional: Vec::new(),
+            flags: Vec::new(),
+        };
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            if with_value.contains(&a.as_str()) {
+                let v = it
+                    .next()
+                    .ok_or_else(|| Fail(format!("{a} needs a value"), 2))?;
+                o.flags.push((a.clone(), Some(v.clone())));
+            } else if switches.contains(&a.as_str()) {
+                o.flags.push((a.clone(), None));
+            } else if a.starts_with("--") {
+                return Err(Fail(format!("unknown option '{a}'\n\n{USAGE}"), 2));
+            } else {
+                o.positional.push(a.clone());
+            }
+        }
+        Ok(o)
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.flags.iter().any(|(f, _)| f == name)
+    }
+
+    fn number(&self, name: &str) -> Result<Option<f64>, Fail> {
+        let Some((_, Some(v))) = self.flags.iter().rev().find(|(f, _)| f == name) else {
+            return Ok(None);
+        };
+        match v.parse::<f64>() {
+            Ok(x) if x.is_finite() && x >= 0.0 => Ok(Some(x)),
+            _ => Err(Fail(
+                format!("{name} must be a non-negative number of seconds (got '{v}')"),
+                2,
+            )),
+        }
+    }
+
+    fn one_file(&self, cmd: &str) -> Result<&str, Fail> {
+        match self.positional.as_slice() {
+            [f] => Ok(f),
+            [] => Err(Fail(format!("{cmd} needs a diagram file\n\n{USAGE}"), 2)),
+            _ => Err(Fail(format!("{cmd} takes one diagram file"), 2)),
+        }
+    }
+}
+
+fn load(path: &str) -> Result<Diagram, Fail> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Fail(format!("{path}: cannot read the file: {e}"), 1))?;
+    Diagram::from_json(&text).map_err(|problems| {
+        let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
+        Fail(
+            format!(
+                "{path}: the diagram has {} problem(s):\n{}",
+                problems.len(),
+                list.join("\n")
+            ),
+            1,
+        )
+    })
+}
+
+fn run(args: &[String]) -> Result<(), Fail> {
+    let o = Opts::parse(
+        args,
+        &["--duration", "--warmup", "--seed"],
+        &["--compact", "--series"],
+    )?;
+    let path = o.one_file("run")?;
+    let mut d = load(path)?;
+    if let Some(s) = o.number("--duration")? {
+        d.workload.duration_s = s;
+    }
+    if let Some(s) = o.number("--warmup")? {
+        d.workload.warmup_s = s;
+    }
+    if let Some((_, Some(v))) = o.flags.iter().rev().find(|(f, _)| f == "--seed") {
+        d.seed = v
+            .parse()
+            .map_err(|_| Fail(format!("--seed must be a whole number (got '{v}')"), 2))?;
+    }
+    let cfg = RunConfig::for_diagram(&d);
+    let mut sim = Simulation::with_config(&d, cfg).map_err(|problems| {
+        let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
+        Fail(format!("{path}: cannot run:\n{}", list.join("\n")), 1)
+    })?;
+    sim.run_until(secs_to_ns(d.workload.duration_s));
+    let mut report = serde_json::to_value(sim.report())
+        .map_err(|e| Fail(format!("cannot write the report: {e}"), 1))?;
+    if o.has("--series") {
+        let series: Vec<_> = sim.series().collect();
+        report["series"] = serde_json::to_value(series)
+            .map_err(|e| Fail(format!("cannot write the series: {e}"), 1))?;
+    }
+    let json = if o.has("--compact") {
+        serde_json::to_string(&report)
+    } else {
+        serde_json::to_string_pretty(&report)
+    }
+    .map_err(|e| Fail(format!("cannot write the report: {e}"), 1))?;
+    println!("{json}");
+    Ok(())
+}
+
+fn validate(args: &[String]) -> Result<(), Fail> {
+    let o = Opts::parse(args, &[], &[])?;
+    let path = o.one_file("validate")?;
+    let d = load(path)?;
+    let warnings = d.problems();
+    for w in &warnings {
+        println!("{w}");
+    }
+    println!(
+        "{path}: ok — {} nodes, {} edges{}",
+        d.nodes.len(),
+        d.edges.len(),
+        if warnings.is_empty() {
+            String::new()
+        } else {
+            format!(", {} warning(s)", warnings.len())
+        }
+    );
+    Ok(())
+}
+
+fn bench(args: &[String]) -> Result<(), Fail> {
+    let o = Opts::parse(args, &["--seconds"], &["--json"])?;
+    let seconds = o.number("--seconds")?.unwrap_or(10.0).max(0.5);
+    let d = reference_diagram(REFERENCE_RATE);
+    let mut sim = Simulation::with_config(&d, RunConfig::for_run(secs_to_ns(seconds), 0))
+        .map_err(|p| Fail(format!("the reference diagram is invalid: {p:?}"), 1))?;
+    let start = Instant::now();
+    sim.run_until(secs_to_ns(seconds));
+    let wall = start.elapsed().as_secs_f64();
+    let counts = sim.lifetime_counts();
+    let events_per_s = sim.events() as f64 / wall;
+    let requests_per_s = counts.completed as f64 / wall;
+    if o.has("--json") {
+        println!(
+            "{}",
+            serde_json::json!({ "events_per_s": events_per_s.round(), "requests_per_s": requests_per_s.round() })
+        );
+    } else {
+        println!("reference diagram: client → LB → 4 servers at {REFERENCE_RATE} req/s, {seconds} simulated s");
+        println!("  events handled        {:>14}", sim.events());
+        println!("  requests completed    {:>14}", counts.completed);
+        println!("  wall-clock time       {wall:>14.3} s");
+        println!("  events per second     {events_per_s:>14.0}");
+        println!("  requests per second   {requests_per_s:>14.0}");
+        println!("  simulated / real time {:>14.1}×", seconds / wall);
+        println!("  peak job slots        {:>14}", sim.job_capacity());
+    }
+    Ok(())
+}

@@ -1,0 +1,206 @@
+//! A node of the diagram: identity, position on the canvas, and kind-specific parameters.
+//!
+//! In JSON a node is flat — `{"id", "label", "x", "y", "kind", "params"}` — which is what a
+//! person expects to read and write. Binary formats (share links) get the same fields in order.
+
+use super::params::{ClientParams, LoadBalancerParams, ServerParams};
+use crate::ComponentKind;
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub id: String,
+    /// Display name; empty means "use the id".
+    pub label: String,
+    pub x: f64,
+    pub y: f64,
+    pub spec: NodeSpec,
+}
+
+/// What a node is, with its parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeSpec {
+    Client(ClientParams),
+    LoadBalancer(LoadBalancerParams),
+    Server(ServerParams),
+}
+
+impl NodeSpec {
+    pub fn kind(&self) -> ComponentKind {
+        match self {
+            NodeSpec::Client(_) => ComponentKind::Client,
+            NodeSpec::LoadBalancer(_) => ComponentKind::LoadBalancer,
+            NodeSpec::Server(_) => ComponentKind::Server,
+        }
+    }
+
+    /// A component of `kind` with default parameters, or `None` if the engine cannot yet
+    /// simulate that kind.
+    pub fn default_for(kind: ComponentKind) -> Option<NodeSpec> {
+        match kind {
+            ComponentKind::Client => Some(NodeSpec::Client(Default::default())),
+            ComponentKind::LoadBalancer => Some(NodeSpec::LoadBalancer(Default::default())),
+            ComponentKind::Server => Some(NodeSpec::Server(Default::default())),
+            ComponentKind::Cache | ComponentKind::Database | ComponentKind::ShardRouter => None,
+        }
+    }
+}
+
+impl Node {
+    pub fn new(id: impl Into<String>, spec: NodeSpec) -> Node {
+        Node {
+            id: id.into(),
+            label: String::new(),
+            x: 0.0,
+            y: 0.0,
+            spec,
+        }
+    }
+
+    pub fn at(mut self, x: f64, y: f64) -> Node {
+        self.x = x;
+        self.y = y;
+        self
+    }
+
+    pub fn kind(&self) -> ComponentKind {
+        self.spec.kind()
+    }
+
+    /// The label if set, else the id.
+    pub fn display_name(&self) -> &str {
+        if self.label.is_empty() {
+            &self.id
+        } else {
+            &self.label
+        }
+    }
+}
+
+const FIELDS: &[&str] = &["id", "label", "x", "y", "kind", "params"];
+
+impl Serialize for Node {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Node", FIELDS.len())?;
+        st.serialize_field("id", &self.id)?;
+        st.serialize_field("label", &self.label)?;
+        st.serialize_field("x", &self.x)?;
+        st.serialize_field("y", &self.y)?;
+        st.serialize_field("kind", &self.kind())?;
+        match &self.spec {
+            NodeSpec::Client(p) => st.serialize_field("params", p)?,
+            NodeSpec::LoadBalancer(p) => st.serialize_field("params", p)?,
+            NodeSpec::Server(p) => st.serialize_field("params", p)?,
+        }
+        st.end()
+    }
+}
+
+/// Builds the spec of `kind` from already-parsed JSON parameters.
+pub(super) fn spec_from_value(
+    kind: ComponentKind,
+    params: serde_json::Value,
+) -> Result<NodeSpec, String> {
+    fn parse<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, String> {
+        serde_json::from_value(v).map_err(|e| e.to_string())
+    }
+    let params = if params.is_null() {
+        serde_json::Value::Object(Default::default())
+    } else {
+        params
+    };
+    match kind {
+        ComponentKind::Client => parse(params).map(NodeSpec::Client),
+        ComponentKind::LoadBalancer => parse(params).map(NodeSpec::LoadBalancer),
+        ComponentKind::Server => parse(params).map(NodeSpec::Server),
+        ComponentKind::Cache | ComponentKind::Database | ComponentKind::ShardRouter => Err(
+            format!("kind '{}' is planned but not simulated yet", kind.slug()),
+        ),
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
+        d.deserialize_struct("Node", FIELDS, NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a node with id, kind and params")
+    }
+
+    /// Binary formats: the fields in declaration order.
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let missing = |i| de::Error::invalid_length(i, &"6 node fields");
+        let id: String = seq.next_element()?.ok_or_else(|| missing(0))?;
+        let label: String = seq.next_element()?.ok_or_else(|| missing(1))?;
+        let x: f64 = seq.next_element()?.ok_or_else(|| missing(2))?;
+        let y: f64 = seq.next_element()?.ok_or_else(|| missing(3))?;
+        let kind: ComponentKind = seq.next_element()?.ok_or_else(|| missing(4))?;
+        let spec = match kind {
+            ComponentKind::Client => seq.next_element()?.map(NodeSpec::Client),
+            ComponentKind::LoadBalancer => seq.next_element()?.map(NodeSpec::LoadBalancer),
+            ComponentKind::Server => seq.next_element()?.map(NodeSpec::Server),
+            other => {
+                return Err(de::Error::custom(format!(
+                    "kind '{}' is planned but not simulated yet",
+                    other.slug()
+                )))
+            }
+        }
+        .ok_or_else(|| missing(5))?;
+        Ok(Node {
+            id,
+            label,
+            x,
+            y,
+            spec,
+        })
+    }
+
+    /// Self-describing formats (JSON): any field order; `label`, `x`, `y`, `params` optional.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut id = None;
+        let mut label = None;
+        let mut x = None;
+        let mut y = None;
+        let mut kind: Option<String> = None;
+        let mut params: Option<serde_json::Value> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => id = Some(map.next_value()?),
+                "label" => label = Some(map.next_value()?),
+                "x" => x = Some(map.next_value()?),
+                "y" => y = Some(map.next_value()?),
+                "kind" => kind = Some(map.next_value()?),
+                "params" => params = Some(map.next_value()?),
+                other => return Err(de::Error::unknown_field(other, FIELDS)),
+            }
+        }
+        let id: String = id.ok_or_else(|| de::Error::missing_field("id"))?;
+        let kind = kind.ok_or_else(|| de::Error::missing_field("kind"))?;
+        let kind = ComponentKind::from_slug(&kind).ok_or_else(|| {
+            let known: Vec<&str> = ComponentKind::ALL.iter().map(|k| k.slug()).collect();
+            de::Error::custom(format!(
+                "unknown kind '{kind}' (expected one of: {})",
+                known.join(", ")
+            ))
+        })?;
+        let spec = spec_from_value(kind, params.unwrap_or(serde_json::Value::Null))
+            .map_err(|e| de::Error::custom(format!("params: {e}")))?;
+        Ok(Node {
+            id,
+            label: label.unwrap_or_default(),
+            x: x.unwrap_or(0.0),
+            y: y.unwrap_or(0.0),
+            spec,
+        })
+    }
+}

@@ -1,0 +1,152 @@
+//! Reading a diagram from JSON, collecting every problem instead of stopping at the first.
+
+use super::validate::{validate_with, Location, Problem, Severity};
+use super::{Diagram, Edge, Node, Workload, FORMAT_VERSION};
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
+
+/// Largest diagram file accepted; a browser tab or CI job should never choke on one input.
+pub const MAX_JSON_BYTES: usize = 8 * 1024 * 1024;
+
+const TOP_FIELDS: &[&str] = &["version", "name", "seed", "workload", "nodes", "edges"];
+
+pub fn from_json(text: &str) -> Result<Diagram, Vec<Problem>> {
+    let err =
+        |field: Option<&str>, msg: String| vec![Problem::error(Location::Diagram, field, msg)];
+    if text.len() > MAX_JSON_BYTES {
+        return Err(err(
+            None,
+            format!(
+                "the file is {} bytes; diagrams larger than {MAX_JSON_BYTES} bytes are refused",
+                text.len()
+            ),
+        ));
+    }
+    let root: Value = serde_json::from_str(text)
+        .map_err(|e| err(None, format!("this is not valid JSON ({e})")))?;
+    let Value::Object(mut top) = root else {
+        return Err(err(
+            None,
+            "expected a JSON object with version, nodes and edges".into(),
+        ));
+    };
+
+    let mut problems = Vec::new();
+    for key in top.keys() {
+        if !TOP_FIELDS.contains(&key.as_str()) {
+            problems.push(Problem::error(
+                Location::Diagram,
+                Some(key),
+                format!("unknown field (expected one of: {})", TOP_FIELDS.join(", ")),
+            ));
+        }
+    }
+
+    let version = match top.get("version") {
+        Some(Value::Number(n)) => n.as_u64().and_then(|v| u32::try_from(v).ok()),
+        _ => None,
+    };
+    let Some(version) = version else {
+        return Err(err(
+            Some("version"),
+            format!("missing or not a whole number: this build writes version {FORMAT_VERSION}"),
+        ));
+    };
+    if version == 0 || version > FORMAT_VERSION {
+        return Err(err(
+            Some("version"),
+            format!(
+                "format version {version} is not supported: this build reads versions 1 to {FORMAT_VERSION}{}",
+                if version > FORMAT_VERSION { " (was it made by a newer Scaleboard?)" } else { "" }
+            ),
+        ));
+    }
+
+    let name = take_field::<String>(&mut top, "name", &mut problems).unwrap_or_default();
+    let seed = take_field::<u64>(&mut top, "seed", &mut problems).unwrap_or(1);
+    let workload: Workload = match top.remove("workload") {
+        None => Workload::default(),
+        Some(v) => serde_json::from_value(v).unwrap_or_else(|e| {
+            problems.push(Problem::error(Location::Workload, None, e.to_string()));
+            Workload::default()
+        }),
+    };
+
+    let mut broken = BTreeSet::new();
+    let mut nodes = Vec::new();
+    for (i, v) in take_array(&mut top, "nodes", &mut problems)
+        .into_iter()
+        .enumerate()
+    {
+        let id = v.get("id").and_then(Value::as_str).map(str::to_owned);
+        match serde_json::from_value::<Node>(v) {
+            Ok(node) => nodes.push(node),
+            Err(e) => {
+                let id = id.unwrap_or_else(|| format!("#{}", i + 1));
+                problems.push(Problem::error(
+                    Location::Node(id.clone()),
+                    None,
+                    e.to_string(),
+                ));
+                broken.insert(id);
+            }
+        }
+    }
+    let mut edges = Vec::new();
+    for (i, v) in take_array(&mut top, "edges", &mut problems)
+        .into_iter()
+        .enumerate()
+    {
+        let name = v
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("#{}", i + 1));
+        match serde_json::from_value::<Edge>(v) {
+            Ok(edge) => edges.push(edge),
+            Err(e) => problems.push(Problem::error(Location::Edge(name), None, e.to_string())),
+        }
+    }
+
+    let diagram = Diagram {
+        version,
+        name,
+        seed,
+        workload,
+        nodes,
+        edges,
+    };
+    problems.extend(validate_with(&diagram, &broken));
+    if problems.iter().any(|p| p.severity == Severity::Error) {
+        Err(problems)
+    } else {
+        Ok(diagram)
+    }
+}
+
+fn take_field<T: serde::de::DeserializeOwned>(
+    top: &mut Map<String, Value>,
+    key: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<T> {
+    let v = top.remove(key)?;
+    serde_json::from_value(v)
+        .map_err(|e| problems.push(Problem::error(Location::Diagram, Some(key), e.to_string())))
+        .ok()
+}
+
+fn take_array(top: &mut Map<String, Value>, key: &str, problems: &mut Vec<Problem>) -> Vec<Value> {
+    match top.remove(key) {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items,
+        Some(_) => {
+            problems.push(Problem::error(
+                Location::Diagram,
+                Some(key),
+                "must be a list",
+            ));
+            Vec::new()
+        }
+    }
+}

@@ -1,0 +1,455 @@
+//! Validation: every problem with a diagram at once, each naming the node or edge and the field.
+//!
+//! The engine only ever runs diagrams without errors, so it never meets a NaN rate, a dangling
+//! edge or a cycle. Warnings (an unreachable node) do not stop a run.
+
+use super::{Diagram, Edge, NodeSpec, Profile, FORMAT_VERSION};
+use crate::ComponentKind;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Where a problem is.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case", tag = "type", content = "id")]
+pub enum Location {
+    Diagram,
+    Workload,
+    Node(String),
+    Edge(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Problem {
+    pub severity: Severity,
+    pub location: Location,
+    /// The parameter concerned, as written in the file (`params.retry.backoff_ms`).
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn error(location: Location, field: Option<&str>, message: impl Into<String>) -> Problem {
+        Problem {
+            severity: Severity::Error,
+            location,
+            field: field.map(str::to_owned),
+            message: message.into(),
+        }
+    }
+
+    pub fn warning(location: Location, field: Option<&str>, message: impl Into<String>) -> Problem {
+        Problem {
+            severity: Severity::Warning,
+            ..Problem::error(location, field, message)
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.severity == Severity::Warning {
+            write!(f, "warning: ")?;
+        }
+        match &self.location {
+            Location::Diagram => write!(f, "diagram")?,
+            Location::Workload => write!(f, "workload")?,
+            Location::Node(id) => write!(f, "node '{id}'")?,
+            Location::Edge(id) => write!(f, "edge '{id}'")?,
+        }
+        if let Some(field) = &self.field {
+            write!(f, ", {field}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Collects problems for one place.
+struct Checker<'a> {
+    out: &'a mut Vec<Problem>,
+    at: Location,
+}
+
+impl Checker<'_> {
+    fn err(&mut self, field: &str, msg: impl Into<String>) {
+        self.out
+            .push(Problem::error(self.at.clone(), Some(field), msg.into()));
+    }
+
+    /// A finite number ≥ 0.
+    fn non_negative(&mut self, field: &str, v: f64) {
+        if !v.is_finite() {
+            self.err(field, format!("must be a finite number (got {v})"));
+        } else if v < 0.0 {
+            self.err(field, format!("must not be negative (got {v})"));
+        }
+    }
+
+    /// A finite number > 0.
+    fn positive(&mut self, field: &str, v: f64) {
+        if !v.is_finite() {
+            self.err(field, format!("must be a finite number (got {v})"));
+        } else if v <= 0.0 {
+            self.err(field, format!("must be greater than 0 (got {v})"));
+        }
+    }
+
+    fn fraction(&mut self, field: &str, v: f64) {
+        if !(0.0..=1.0).contains(&v) {
+            self.err(field, format!("must be between 0 and 1 (got {v})"));
+        }
+    }
+
+    fn at_least(&mut self, field: &str, v: u64, min: u64, what: &str) {
+        if v < min {
+            self.err(field, format!("must be at least {min}: {what} (got {v})"));
+        }
+    }
+
+    fn at_most(&mut self, field: &str, v: u64, max: u64) {
+        if v > max {
+            self.err(field, format!("must be at most {max} (got {v})"));
+        }
+    }
+}
+
+/// Upper bounds that keep one diagram from exhausting memory in a browser tab.
+pub const MAX_INSTANCES: u32 = 1_000;
+pub const MAX_WORKERS: u32 = 10_000;
+pub const MAX_RETRIES: u32 = 20;
+pub const MAX_VIRTUAL_NODES: u32 = 10_000;
+pub const MAX_SESSIONS: u64 = 10_000_000;
+
+pub fn validate(d: &Diagram) -> Vec<Problem> {
+    validate_with(d, &BTreeSet::new())
+}
+
+/// Validates `d`; `broken` holds ids of nodes that exist in the file but failed to parse, so
+/// edges to them are not also reported as dangling.
+pub(super) fn validate_with(d: &Diagram, broken: &BTreeSet<String>) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if d.version != FORMAT_VERSION {
+        out.push(Problem::error(
+            Location::Diagram,
+            Some("version"),
+            format!(
+                "format version {} is not supported (this build reads version {FORMAT_VERSION})",
+                d.version
+            ),
+        ));
+    }
+    check_workload(d, &mut out);
+
+    let mut kinds: BTreeMap<&str, ComponentKind> = BTreeMap::new();
+    for (i, node) in d.nodes.iter().enumerate() {
+        if node.id.trim().is_empty() {
+            out.push(Problem::error(
+                Location::Node(format!("#{}", i + 1)),
+                Some("id"),
+                "must not be empty",
+            ));
+            continue;
+        }
+        if kinds.insert(&node.id, node.kind()).is_some() {
+            out.push(Problem::error(
+                Location::Node(node.id.clone()),
+                Some("id"),
+                "another node has the same id",
+            ));
+        }
+        check_node_params(&node.id, &node.spec, &mut out);
+    }
+
+    check_edges(d, &kinds, broken, &mut out);
+    check_topology(d, &kinds, &mut out);
+    out
+}
+
+fn check_workload(d: &Diagram, out: &mut Vec<Problem>) {
+    let w = &d.workload;
+    let mut c = Checker {
+        out,
+        at: Location::Workload,
+    };
+    c.positive("duration_s", w.duration_s);
+    c.non_negative("warmup_s", w.warmup_s);
+    if w.warmup_s.is_finite() && w.duration_s.is_finite() && w.warmup_s >= w.duration_s {
+        c.err(
+            "warmup_s",
+            format!(
+                "must be shorter than the run (duration_s = {}), or nothing is measured",
+                w.duration_s
+            ),
+        );
+    }
+    c.non_negative("traffic_scale", w.traffic_scale);
+}
+
+fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
+    let mut c = Checker {
+        out,
+        at: Location::Node(id.to_owned()),
+    };
+    match spec {
+        NodeSpec::Client(p) => {
+            c.non_negative("params.rate_rps", p.rate_rps);
+            c.fraction("params.read_ratio", p.read_ratio);
+            c.at_least("params.key_space", p.key_space, 1, "requests need keys");
+            c.non_negative("params.zipf_s", p.zipf_s);
+            c.at_least("params.sessions", p.sessions, 1, "requests come from users");
+            c.at_most("params.sessions", p.sessions, MAX_SESSIONS);
+            c.non_negative("params.timeout_ms", p.timeout_ms);
+            let r = &p.retry;
+            c.at_most(
+                "params.retry.max_retries",
+                r.max_retries as u64,
+                MAX_RETRIES as u64,
+            );
+            c.non_negative("params.retry.backoff_ms", r.backoff_ms);
+            c.non_negative("params.retry.max_backoff_ms", r.max_backoff_ms);
+            if !r.multiplier.is_finite() || r.multiplier < 1.0 {
+                c.err(
+                    "params.retry.multiplier",
+                    format!("must be at least 1 (got {})", r.multiplier),
+                );
+            }
+            check_profile(&mut c, &p.profile);
+        }
+        NodeSpec::LoadBalancer(p) => {
+            c.positive("params.capacity_rps", p.capacity_rps);
+            c.non_negative("params.latency_ms", p.latency_ms);
+            c.at_least(
+                "params.virtual_nodes",
+                p.virtual_nodes as u64,
+                1,
+                "each backend needs a point on the ring",
+            );
+            c.at_most(
+                "params.virtual_nodes",
+                p.virtual_nodes as u64,
+                MAX_VIRTUAL_NODES as u64,
+            );
+        }
+        NodeSpec::Server(p) => {
+            c.at_least("params.instances", p.instances as u64, 1, "zero capacity");
+            c.at_most("params.instances", p.instances as u64, MAX_INSTANCES as u64);
+            c.at_least("params.workers", p.workers as u64, 1, "zero capacity");
+            c.at_most("params.workers", p.workers as u64, MAX_WORKERS as u64);
+            c.positive("params.service.mean_ms", p.service.mean_ms);
+            c.non_negative("params.service.cv", p.service.cv);
+            c.non_negative("params.cost_per_hour", p.cost_per_hour);
+        }
+    }
+}
+
+fn check_profile(c: &mut Checker<'_>, profile: &Profile) {
+    match *profile {
+        Profile::Constant => {}
+        Profile::Step { at_s, factor } => {
+            c.non_negative("params.profile.step.at_s", at_s);
+            c.non_negative("params.profile.step.factor", factor);
+        }
+        Profile::Spike {
+            at_s,
+            duration_s,
+            factor,
+        } => {
+            c.non_negative("params.profile.spike.at_s", at_s);
+            c.positive("params.profile.spike.duration_s", duration_s);
+            c.non_negative("params.profile.spike.factor", factor);
+        }
+        Profile::Ramp {
+            start_s,
+            end_s,
+            to_factor,
+        } => {
+            c.non_negative("params.profile.ramp.start_s", start_s);
+            c.non_negative("params.profile.ramp.to_factor", to_factor);
+            if !(end_s.is_finite() && end_s > start_s) {
+                c.err(
+                    "params.profile.ramp.end_s",
+                    format!("must be after start_s = {start_s} (got {end_s})"),
+                );
+            }
+        }
+        Profile::Diurnal {
+            period_s,
+            amplitude,
+        } => {
+            c.positive("params.profile.diurnal.period_s", period_s);
+            c.fraction("params.profile.diurnal.amplitude", amplitude);
+        }
+    }
+}
+
+fn check_edges(
+    d: &Diagram,
+    kinds: &BTreeMap<&str, ComponentKind>,
+    broken: &BTreeSet<String>,
+    out: &mut Vec<Problem>,
+) {
+    let mut seen_ids = BTreeSet::new();
+    let mut seen_pairs = BTreeSet::new();
+    for edge in &d.edges {
+        let name = edge.name();
+        let mut c = Checker {
+            out: &mut *out,
+            at: Location::Edge(name.clone()),
+        };
+        if !edge.id.is_empty() && !seen_ids.insert(edge.id.as_str()) {
+            c.err("id", "another edge has the same id");
+        }
+        c.non_negative("latency_ms", edge.latency_ms);
+        c.non_negative("jitter_ms", edge.jitter_ms);
+        let from = kinds.get(edge.from.as_str());
+        let to = kinds.get(edge.to.as_str());
+        for (field, end, kind) in [("from", &edge.from, from), ("to", &edge.to, to)] {
+            if kind.is_none() && !broken.contains(end) {
+                c.err(field, format!("dangling: there is no node '{end}'"));
+            }
+        }
+        if edge.from == edge.to {
+            c.err("to", "a node cannot call itself");
+        }
+        if to == Some(&ComponentKind::Client) {
+            c.err(
+                "to",
+                "clients only send requests; nothing can call a client",
+            );
+        }
+        if !seen_pairs.insert((edge.from.as_str(), edge.to.as_str())) {
+            c.err(
+                "to",
+                format!("'{}' is already connected to '{}'", edge.from, edge.to),
+            );
+        }
+    }
+}
+
+/// Graph-level checks: clients that reach nothing, nodes no client reaches, cycles.
+fn check_topology(d: &Diagram, kinds: &BTreeMap<&str, ComponentKind>, out: &mut Vec<Problem>) {
+    let mut adj: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for Edge { from, to, .. } in &d.edges {
+        if kinds.contains_key(from.as_str()) && kinds.contains_key(to.as_str()) && from != to {
+            adj.entry(from.as_str()).or_default().push(to.as_str());
+        }
+    }
+    let clients: Vec<&str> = kinds
+        .iter()
+        .filter(|(_, k)| **k == ComponentKind::Client)
+        .map(|(id, _)| *id)
+        .collect();
+    if clients.is_empty() && !d.nodes.is_empty() {
+        out.push(Problem::error(
+            Location::Diagram,
+            Some("nodes"),
+            "there is no client, so nothing sends requests: add a client and connect it",
+        ));
+    }
+    if d.nodes.is_empty() {
+        out.push(Problem::error(
+            Location::Diagram,
+            Some("nodes"),
+            "the diagram is empty: add a client and something for it to call",
+        ));
+    }
+    for &c in &clients {
+        if adj.get(c).is_none_or(|v| v.is_empty()) {
+            out.push(Problem::error(
+                Location::Node(c.to_owned()),
+                None,
+                "this client is not connected to anything: draw an edge from it to a load balancer or server",
+            ));
+        }
+    }
+    for (&id, &kind) in kinds {
+        if kind == ComponentKind::LoadBalancer && adj.get(id).is_none_or(|v| v.is_empty()) {
+            out.push(Problem::error(
+                Location::Node(id.to_owned()),
+                None,
+                "this load balancer has no backends: connect it to at least one server",
+            ));
+        }
+    }
+
+    // Reachability from clients.
+    let mut reached: BTreeSet<&str> = BTreeSet::new();
+    let mut stack: Vec<&str> = clients.clone();
+    while let Some(n) = stack.pop() {
+        if reached.insert(n) {
+            stack.extend(adj.get(n).into_iter().flatten().copied());
+        }
+    }
+    for &id in kinds.keys() {
+        if !reached.contains(id) {
+            out.push(Problem::warning(
+                Location::Node(id.to_owned()),
+                None,
+                "no client reaches this node, so it will receive no traffic",
+            ));
+        }
+    }
+
+    // Cycles: a request would loop forever. Report each cycle once, by its nodes.
+    if let Some(cycle) = find_cycle(kinds.keys().copied(), &adj) {
+        out.push(Problem::error(
+            Location::Node(cycle[0].to_owned()),
+            None,
+            format!(
+                "calls go round in a cycle ({}), so a request would never finish: remove one of these edges",
+                cycle.join(" → ")
+            ),
+        ));
+    }
+}
+
+/// Returns one directed cycle (first node repeated at the end), if any. Iterative DFS.
+fn find_cycle<'a>(
+    nodes: impl Iterator<Item = &'a str>,
+    adj: &BTreeMap<&'a str, Vec<&'a str>>,
+) -> Option<Vec<&'a str>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Active,
+        Done,
+    }
+    let mut mark: BTreeMap<&str, Mark> = BTreeMap::new();
+    for start in nodes {
+        if mark.get(start).copied().unwrap_or(Mark::New) != Mark::New {
+            continue;
+        }
+        let mut path: Vec<(&str, usize)> = vec![(start, 0)];
+        mark.insert(start, Mark::Active);
+        while let Some(&mut (node, ref mut next)) = path.last_mut() {
+            let succ = adj.get(node).map(Vec::as_slice).unwrap_or(&[]);
+            if let Some(&s) = succ.get(*next) {
+                *next += 1;
+                match mark.get(s).copied().unwrap_or(Mark::New) {
+                    Mark::New => {
+                        mark.insert(s, Mark::Active);
+                        path.push((s, 0));
+                    }
+                    Mark::Active => {
+                        let from = path.iter().position(|(n, _)| *n == s).unwrap_or(0);
+                        let mut cycle: Vec<&str> = path[from..].iter().map(|(n, _)| *n).collect();
+                        cycle.push(s);
+                        return Some(cycle);
+                    }
+                    Mark::Done => {}
+                }
+            } else {
+                mark.insert(node, Mark::Done);
+                path.pop();
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,288 @@
+//! Load balancer: picks a backend per request (round robin, random, least outstanding,
+//! consistent hashing on the key; optionally sticky per session) and proxies the answer back.
+//!
+//! It is itself a resource: a single forwarding engine that handles `capacity_rps` requests per
+//! second. Because its per-request work is constant, each request's departure time is known the
+//! moment it arrives (`free_at`), so queueing at the balancer costs no extra events.
+
+use super::hashring::HashRing;
+use super::jobs::{Cause, JobRef, Phase, NONE};
+use super::node::{Model, NodeRt, Out};
+use super::Simulation;
+use crate::diagram::{Algorithm, LoadBalancerParams};
+use crate::dist::{mix64, Rng};
+use crate::time::{ms_to_ns, Time};
+use std::collections::HashMap;
+
+/// One place the balancer can send a request: a server instance, or another node.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Backend {
+    pub instance: u32,
+    /// Index into the balancer's outgoing edges.
+    pub out: u32,
+    /// Stable across rebuilds: hash of node id and instance.
+    pub identity: u64,
+}
+
+pub(crate) fn backend_identity(node_hash: u64, instance: u32) -> u64 {
+    if instance == NONE {
+        node_hash
+    } else {
+        mix64(node_hash ^ mix64(instance as u64 + 1))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct BalancerRt {
+    pub params: LoadBalancerParams,
+    /// Forwarding time per request (1 / capacity).
+    pub svc: Time,
+    pub latency: Time,
+    /// When the forwarding engine becomes free.
+    pub free_at: Time,
+    pub backends: Vec<Backend>,
+    /// Requests sent to each backend and not yet answered.
+    pub outstanding: Vec<u32>,
+    by_identity: HashMap<u64, u32>,
+    ring: HashRing,
+    /// session → backend identity. Only looked up, never iterated, so `HashMap`'s random order
+    /// cannot leak into results.
+    sticky: HashMap<u32, u64>,
+    rr: u32,
+    /// Bumped on every rebuild of `backends`.
+    pub epoch: u32,
+}
+
+impl BalancerRt {
+    pub fn new(p: &LoadBalancerParams) -> BalancerRt {
+        BalancerRt {
+            svc: svc_for(p),
+            latency: ms_to_ns(p.latency_ms),
+            params: p.clone(),
+            free_at: 0,
+            backends: Vec::new(),
+            outstanding: Vec::new(),
+            by_identity: HashMap::new(),
+            ring: HashRing::default(),
+            sticky: HashMap::new(),
+            rr: 0,
+            epoch: 0,
+        }
+    }
+
+    pub fn retune(&mut self, p: &LoadBalancerParams) {
+        let ring_changed =
+            p.algorithm != self.params.algorithm || p.virtual_nodes != self.params.virtual_nodes;
+        if p.sticky_sessions != self.params.sticky_sessions {
+            self.sticky.clear();
+        }
+        self.svc = svc_for(p);
+        self.latency = ms_to_ns(p.latency_ms);
+        self.params = p.clone();
+        if ring_changed {
+            self.rebuild_ring();
+        }
+    }
+
+    /// Replaces the backend table, keeping outstanding counts of backends that remain.
+    pub fn set_backends(&mut self, backends: Vec<Backend>) {
+        let old: HashMap<u64, u32> = self
+            .backends
+            .iter()
+            .zip(&self.outstanding)
+            .map(|(b, &o)| (b.identity, o))
+            .collect();
+        self.outstanding = backends
+            .iter()
+            .map(|b| old.get(&b.identity).copied().unwrap_or(0))
+            .collect();
+        self.by_identity = backends
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.identity, i as u32))
+            .collect();
+        self.backends = backends;
+        self.epoch = self.epoch.wrapping_add(1);
+        self.rebuild_ring();
+    }
+
+    fn rebuild_ring(&mut self) {
+        self.ring = if self.params.algorithm == Algorithm::ConsistentHash {
+            let ids: Vec<u64> = self.backends.iter().map(|b| b.identity).collect();
+            HashRing::new(&ids, self.params.virtual_nodes)
+        } else {
+            HashRing::default()
+        };
+    }
+
+    /// Chooses a backend index for a request, or `None` if there is none.
+    pub fn choose(&mut self, rng: &mut Rng, key: u64, session: u32) -> Option<u32> {
+        let n = self.backends.len() as u32;
+        if n == 0 {
+            return None;
+        }
+        if self.params.sticky_sessions {
+            if let Some(&b) = self
+                .sticky
+                .get(&session)
+                .and_then(|id| self.by_identity.get(id))
+            {
+                return Some(b);
+            }
+        }
+        let b = match self.params.algorithm {
+            Algorithm::RoundRobin => {
+                let b = self.rr % n;
+                self.rr = self.rr.wrapping_add(1);
+                b
+            }
+            Algorithm::Random => rng.below(n as u64) as u32,
+            Algorithm::LeastOutstanding => {
+                // Scan from a rotating start so ties are shared out instead of always
+                // favouring the first backend.
+                let start = self.rr % n;
+                self.rr = self.rr.wrapping_add(1);
+                (0..n)
+                    .map(|i| (start + i) % n)
+                    .min_by_key(|&b| self.outstanding[b as usize])
+                    .unwrap_or(start)
+            }
+            Algorithm::ConsistentHash => self.ring.lookup(key, |_| true).unwrap_or(0),
+        };
+        if self.params.sticky_sessions {
+            self.sticky
+                .insert(session, self.backends[b as usize].identity);
+        }
+        Some(b)
+    }
+
+    /// An answer came back from a backend: it has one request fewer outstanding.
+    pub fn release(&mut self, idx: u32, epoch: u32, identity: u64) {
+        let idx = if epoch == self.epoch {
+            Some(idx)
+        } else {
+            self.by_identity.get(&identity).copied()
+        };
+        if let Some(o) = idx.and_then(|i| self.outstanding.get_mut(i as usize)) {
+            *o = o.saturating_sub(1);
+        }
+    }
+
+    /// Forgets in-flight state (the balancer was killed).
+    pub fn reset(&mut self, now: Time) {
+        self.outstanding.iter_mut().for_each(|o| *o = 0);
+        self.free_at = now;
+    }
+
+    /// Requests waiting for the forwarding engine at `now`.
+    pub fn queue_len(&self, now: Time) -> u64 {
+        self.free_at
+            .saturating_sub(now)
+            .checked_div(self.svc)
+            .unwrap_or(0)
+    }
+}
+
+fn svc_for(p: &LoadBalancerParams) -> Time {
+    if p.capacity_rps > 0.0 && p.capacity_rps.is_finite() {
+        libm::round(1e9 / p.capacity_rps) as Time
+    } else {
+        0
+    }
+}
+
+/// The backends a balancer with edges `out` can reach: every in-service instance of a server
+/// target, or the target node itself.
+pub(crate) fn backends_for(out: &[Out], nodes: &[NodeRt]) -> Vec<Backend> {
+    let mut v = Vec::new();
+    for (oi, o) in out.iter().enumerate() {
+        let target = &nodes[o.target as usize];
+        match &target.model {
+            Model::Server(s) => {
+                for (i, inst) in s.instances.iter().enumerate() {
+                    if !inst.retired {
+                        v.push(Backend {
+                            instance: i as u32,
+                            out: oi as u32,
+                            identity: backend_identity(target.id_hash, i as u32),
+                        });
+                    }
+                }
+            }
+            Model::Removed => {}
+            _ => v.push(Backend {
+                instance: NONE,
+                out: oi as u32,
+                identity: target.id_hash,
+            }),
+        }
+    }
+    v
+}
+
+impl Simulation {
+    pub(super) fn balancer_arrive(&mut self, n: u32, j: JobRef) {
+        let Simulation { core, nodes, .. } = self;
+        let node = &mut nodes[n as usize];
+        let Model::Balancer(lb) = &mut node.model else {
+            return;
+        };
+        let now = core.now;
+        let m = &mut node.metrics;
+        m.arrival();
+        let (key, session) = {
+            let job = core.jobs.at(j);
+            job.arrived_at = now;
+            (job.key, job.session)
+        };
+        if !node.up {
+            core.reject(m, j, Cause::NodeDown, n);
+            return;
+        }
+        if lb.queue_len(now) >= lb.params.max_queue as u64 {
+            core.reject(m, j, Cause::LbOverloaded, n);
+            return;
+        }
+        let Some(b) = lb.choose(&mut core.rng, key, session) else {
+            core.reject(m, j, Cause::NodeDown, n);
+            return;
+        };
+        let start = lb.free_at.max(now);
+        lb.free_at = start + lb.svc;
+        m.forwarded(lb.svc, start - now);
+        lb.outstanding[b as usize] += 1;
+        let backend = lb.backends[b as usize];
+        let job = core.jobs.at(j);
+        job.phase = Phase::Waiting;
+        job.step = b;
+        job.epoch = lb.epoch;
+        let out = node.out[backend.out as usize];
+        let delay = lb.free_at - now + lb.latency;
+        core.call(n, j, out, backend.instance, delay);
+    }
+
+    /// A backend's answer reached the balancer: pass it on to the caller.
+    pub(super) fn balancer_answer(
+        &mut self,
+        parent: JobRef,
+        child_node: u32,
+        child_instance: u32,
+        failure: Option<super::jobs::Failure>,
+    ) {
+        let Simulation { core, nodes, .. } = self;
+        let n = core.jobs.at(parent).node;
+        let child_hash = nodes[child_node as usize].id_hash;
+        let node = &mut nodes[n as usize];
+        let Model::Balancer(lb) = &mut node.model else {
+            return;
+        };
+        let job = core.jobs.at(parent);
+        lb.release(
+            job.step,
+            job.epoch,
+            backend_identity(child_hash, child_instance),
+        );
+        job.failed = failure;
+        core.send_answer(&mut node.metrics, parent);
+    }
+}

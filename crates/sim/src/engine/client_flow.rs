@@ -1,0 +1,240 @@
+//! What happens at a client: generating requests, starting attempts, timeouts, retries, and
+//! counting each request once as completed or failed.
+
+use super::client::Deadline;
+use super::jobs::{Cause, Failure, JobRef, Phase, ReqRef, Request, NONE};
+use super::node::Model;
+use super::{Ev, Simulation};
+
+impl Simulation {
+    pub(super) fn on_generate(&mut self, c: u32, epoch: u32) {
+        let Simulation { core, nodes, .. } = self;
+        let node = &mut nodes[c as usize];
+        let Model::Client(cl) = &mut node.model else {
+            return;
+        };
+        if epoch != cl.epoch {
+            return; // superseded by a retune
+        }
+        let now = core.now;
+        if node.up {
+            let key = cl.zipf.sample(&mut core.rng);
+            let write = !core.rng.bernoulli(cl.params.read_ratio);
+            let session = core.rng.below(cl.params.sessions.max(1)) as u32;
+            let r = core.reqs.alloc(Request {
+                gen: 0,
+                live: true,
+                waiting: false,
+                write,
+                attempt: 0,
+                client: c,
+                session,
+                key,
+                created: now,
+            });
+            core.e2e.lifetime.generated += 1;
+            core.e2e.total.generated += 1;
+            core.e2e.window.generated += 1;
+            node.metrics.arrival();
+            self.start_attempt(c, r);
+        }
+        let Model::Client(cl) = &mut self.nodes[c as usize].model else {
+            return;
+        };
+        if let Some(t) = cl.next_arrival(&mut self.core.rng, now) {
+            self.core.queue.push(t, Ev::Generate { node: c, epoch });
+        }
+    }
+
+    /// Sends attempt number `req.attempt` of a request to one of the client's targets.
+    fn start_attempt(&mut self, c: u32, r: ReqRef) {
+        let Simulation { core, nodes, .. } = self;
+        let node = &mut nodes[c as usize];
+        let Model::Client(cl) = &mut node.model else {
+            return;
+        };
+        let now = core.now;
+        if node.out.is_empty() {
+            // Its edges were removed while a retry waited.
+            self.attempt_failed(
+                c,
+                r,
+                Failure {
+                    cause: Cause::NodeRemoved,
+                    node: c,
+                },
+            );
+            return;
+        }
+        let out = node.out[cl.rr as usize % node.out.len()];
+        cl.rr = cl.rr.wrapping_add(1);
+        let Some(q) = core.reqs.get_mut(r) else {
+            return;
+        };
+        q.waiting = true;
+        let q = *q;
+        cl.stats.attempts += 1;
+        core.e2e.lifetime.attempts += 1;
+        core.e2e.total.attempts += 1;
+        core.e2e.window.attempts += 1;
+        let hop = if out.jitter == 0 {
+            out.base
+        } else {
+            out.base + core.rng.below(out.jitter + 1)
+        };
+        let k = core.jobs.alloc();
+        let job = core.jobs.at(k);
+        job.phase = Phase::ToNode;
+        job.write = q.write;
+        job.attempt = q.attempt;
+        job.req = r.idx;
+        job.req_gen = r.gen;
+        job.session = q.session;
+        job.key = q.key;
+        job.node = out.target;
+        job.instance = NONE;
+        job.from = c;
+        job.parent = JobRef::ROOT;
+        job.hop = hop;
+        job.sent_at = now;
+        core.queue.push(now + hop, Ev::Arrive(k));
+        core.count_edge(out.edge);
+        if cl.timeout > 0 {
+            let at = now + cl.timeout;
+            cl.deadlines.push_back(Deadline {
+                at,
+                req: r,
+                attempt: q.attempt,
+            });
+            if cl.timer_at.is_none_or(|t| t > at) {
+                cl.timer_at = Some(at);
+                core.queue.push(at, Ev::Timer { node: c });
+            }
+        }
+    }
+
+    /// The answer to a client's own job (an attempt) arrived.
+    pub(super) fn client_answer(&mut self, j: JobRef) {
+        let job = *self.core.jobs.at(j);
+        self.core.jobs.free(j);
+        let c = job.from;
+        let r = ReqRef {
+            idx: job.req,
+            gen: job.req_gen,
+        };
+        let current = self
+            .core
+            .reqs
+            .get(r)
+            .is_some_and(|q| q.waiting && q.attempt == job.attempt);
+        if !current {
+            if let Model::Client(cl) = &mut self.nodes[c as usize].model {
+                cl.stats.late_answers += 1;
+            }
+            return;
+        }
+        match job.failed {
+            None => self.complete(c, r),
+            Some(f) => self.attempt_failed(c, r, f),
+        }
+    }
+
+    fn complete(&mut self, c: u32, r: ReqRef) {
+        let Some(q) = self.core.reqs.get(r) else {
+            return;
+        };
+        let latency = self.core.now - q.created;
+        let e2e = &mut self.core.e2e;
+        e2e.lifetime.completed += 1;
+        e2e.total.completed += 1;
+        e2e.window.completed += 1;
+        e2e.latency.record(latency);
+        e2e.window_latency.record(latency);
+        e2e.batch.record(latency);
+        self.nodes[c as usize].metrics.answered_ok(latency);
+        self.core.reqs.free(r);
+    }
+
+    /// An attempt failed (error answer or timeout): retry after a backoff, or give up.
+    fn attempt_failed(&mut self, c: u32, r: ReqRef, f: Failure) {
+        let Simulation { core, nodes, .. } = self;
+        let Some(q) = core.reqs.get_mut(r) else {
+            return;
+        };
+        q.waiting = false;
+        let retries_used = q.attempt as u32;
+        if let Model::Client(cl) = &mut nodes[c as usize].model {
+            if retries_used < cl.params.retry.max_retries {
+                let wait = cl.backoff(&mut core.rng, retries_used + 1);
+                cl.stats.retries += 1;
+                core.queue.push(core.now + wait, Ev::Retry(r));
+                return;
+            }
+        }
+        self.fail(c, r, f);
+    }
+
+    /// The request ends in failure.
+    pub(super) fn fail(&mut self, c: u32, r: ReqRef, f: Failure) {
+        if self.core.reqs.get(r).is_none() {
+            return;
+        }
+        let e2e = &mut self.core.e2e;
+        e2e.lifetime.failed += 1;
+        e2e.total.failed += 1;
+        e2e.window.failed += 1;
+        *e2e.failures.entry((f.cause, f.node)).or_insert(0) += 1;
+        self.nodes[c as usize].metrics.answered_error();
+        self.core.reqs.free(r);
+    }
+
+    pub(super) fn on_retry(&mut self, r: ReqRef) {
+        let Some(q) = self.core.reqs.get_mut(r) else {
+            return;
+        };
+        q.attempt = q.attempt.saturating_add(1);
+        let c = q.client;
+        self.start_attempt(c, r);
+    }
+
+    /// The earliest deadline of a client passed: time out every attempt that is still waiting.
+    pub(super) fn on_timer(&mut self, c: u32) {
+        let now = self.core.now;
+        loop {
+            let Model::Client(cl) = &mut self.nodes[c as usize].model else {
+                return;
+            };
+            if cl.timer_at.is_some_and(|t| t > now) {
+                return; // a stale timer: a later one is already scheduled
+            }
+            let Some(&d) = cl.deadlines.front() else {
+                cl.timer_at = None;
+                return;
+            };
+            let pending = self
+                .core
+                .reqs
+                .get(d.req)
+                .is_some_and(|q| q.waiting && q.attempt == d.attempt);
+            if !pending {
+                cl.deadlines.pop_front(); // answered in time, or already retried
+                continue;
+            }
+            if d.at > now {
+                cl.timer_at = Some(d.at);
+                self.core.queue.push(d.at, Ev::Timer { node: c });
+                return;
+            }
+            cl.deadlines.pop_front();
+            cl.stats.timeouts += 1;
+            self.attempt_failed(
+                c,
+                d.req,
+                Failure {
+                    cause: Cause::Timeout,
+                    node: c,
+                },
+            );
+        }
+    }
+}

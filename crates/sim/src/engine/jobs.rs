@@ -1,0 +1,327 @@
+//! Requests and jobs, stored in slabs whose slots are reused: memory grows with the number of
+//! requests in flight, never with the number simulated.
+//!
+//! A **request** is what a client generates: it is counted once, and ends completed or failed
+//! (with a cause). Each try of a request is an **attempt**. An attempt travels as a tree of
+//! **jobs**, one per node visit: the client's job at the load balancer, the balancer's job at a
+//! server, the server's job at its dependency. A job points to its parent (the caller waiting for
+//! it); the answer travels back up that chain. Slots carry a generation number so that a late
+//! answer to a job or request that has since ended is recognised and dropped.
+
+use crate::time::Time;
+
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// A reference to a job slot at a given generation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct JobRef {
+    pub idx: u32,
+    pub gen: u32,
+}
+
+impl JobRef {
+    pub const ROOT: JobRef = JobRef { idx: NONE, gen: 0 };
+
+    pub fn is_root(self) -> bool {
+        self.idx == NONE
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Travelling over an edge towards `node`.
+    ToNode,
+    /// Waiting in an instance's queue.
+    Queued,
+    /// A worker is computing it.
+    InService,
+    /// Waiting for a downstream call (servers) or for the backend (load balancers).
+    Waiting,
+    /// The answer is travelling back to the caller.
+    Returning,
+}
+
+/// Why a request or attempt failed. Stable names are used in reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Cause {
+    /// The client stopped waiting for the attempt.
+    Timeout,
+    /// A server's queue was full: 503.
+    QueueFull,
+    /// A load balancer could not keep up and refused the request: 503.
+    LbOverloaded,
+    /// The node (or instance) was down: connection refused or reset.
+    NodeDown,
+    /// The node was removed from the diagram while the request was there.
+    NodeRemoved,
+}
+
+impl Cause {
+    pub const ALL: [Cause; 5] = [
+        Cause::Timeout,
+        Cause::QueueFull,
+        Cause::LbOverloaded,
+        Cause::NodeDown,
+        Cause::NodeRemoved,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Cause::Timeout => "timeout",
+            Cause::QueueFull => "queue_full",
+            Cause::LbOverloaded => "lb_overloaded",
+            Cause::NodeDown => "node_down",
+            Cause::NodeRemoved => "node_removed",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// What a learner should read next to a failed request.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Cause::Timeout => "the client gave up waiting",
+            Cause::QueueFull => "the server's queue was full (503)",
+            Cause::LbOverloaded => "the load balancer was over capacity (503)",
+            Cause::NodeDown => "the node was down (connection refused)",
+            Cause::NodeRemoved => "the node was removed while the request was there",
+        }
+    }
+}
+
+pub const N_CAUSES: usize = Cause::ALL.len();
+
+/// A failure and the node slot where it happened (NONE for timeouts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Failure {
+    pub cause: Cause,
+    pub node: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Job {
+    pub gen: u32,
+    pub live: bool,
+    pub phase: Phase,
+    pub write: bool,
+    pub attempt: u16,
+    /// Servers: index of the next downstream call. Load balancers: chosen backend.
+    pub step: u32,
+    pub req: u32,
+    pub req_gen: u32,
+    pub session: u32,
+    /// The node processing this job, and which instance of it (NONE: not chosen yet).
+    pub node: u32,
+    pub instance: u32,
+    /// The node that sent it (the parent's node, or the client); the answer goes back there.
+    pub from: u32,
+    pub parent: JobRef,
+    /// Load balancers: the backend table version `step` refers to.
+    pub epoch: u32,
+    pub key: u64,
+    /// One-way latency of the hop into this node; the answer pays it again.
+    pub hop: Time,
+    /// When the job (or its answer) left the sender: the position of a dot on its edge.
+    pub sent_at: Time,
+    pub arrived_at: Time,
+    pub failed: Option<Failure>,
+}
+
+impl Job {
+    fn blank() -> Job {
+        Job {
+            gen: 0,
+            live: false,
+            phase: Phase::ToNode,
+            write: false,
+            attempt: 0,
+            step: 0,
+            req: NONE,
+            req_gen: 0,
+            session: 0,
+            node: NONE,
+            instance: NONE,
+            from: NONE,
+            parent: JobRef::ROOT,
+            epoch: 0,
+            key: 0,
+            hop: 0,
+            sent_at: 0,
+            arrived_at: 0,
+            failed: None,
+        }
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct Jobs {
+    slots: Vec<Job>,
+    free: Vec<u32>,
+    live: usize,
+}
+
+impl Jobs {
+    /// Allocates a job; the caller fills in every routing field.
+    #[inline]
+    pub fn alloc(&mut self) -> JobRef {
+        self.live += 1;
+        if let Some(idx) = self.free.pop() {
+            let job = &mut self.slots[idx as usize];
+            job.live = true;
+            job.failed = None;
+            job.step = 0;
+            job.epoch = 0;
+            job.instance = NONE;
+            JobRef { idx, gen: job.gen }
+        } else {
+            let idx = self.slots.len() as u32;
+            let mut job = Job::blank();
+            job.live = true;
+            self.slots.push(job);
+            JobRef { idx, gen: 0 }
+        }
+    }
+
+    #[inline]
+    pub fn free(&mut self, r: JobRef) {
+        let job = &mut self.slots[r.idx as usize];
+        debug_assert!(job.live && job.gen == r.gen);
+        job.live = false;
+        job.gen = job.gen.wrapping_add(1);
+        self.live -= 1;
+        self.free.push(r.idx);
+    }
+
+    /// The job, if `r` still refers to it (not freed or reused since).
+    #[inline]
+    pub fn get(&self, r: JobRef) -> Option<&Job> {
+        let job = self.slots.get(r.idx as usize)?;
+        (job.live && job.gen == r.gen).then_some(job)
+    }
+
+    /// Direct access for a reference known to be current (checked in debug builds).
+    #[inline]
+    pub fn at(&mut self, r: JobRef) -> &mut Job {
+        let job = &mut self.slots[r.idx as usize];
+        debug_assert!(job.live && job.gen == r.gen, "stale job reference");
+        job
+    }
+
+    pub fn live(&self) -> usize {
+        self.live
+    }
+
+    pub fn iter_live(&self) -> impl Iterator<Item = (JobRef, &Job)> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(|(_, j)| j.live)
+            .map(|(i, j)| {
+                (
+                    JobRef {
+                        idx: i as u32,
+                        gen: j.gen,
+                    },
+                    j,
+                )
+            })
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.slots.len()
+    }
+}
+
+/// A request as its client sees it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Request {
+    pub gen: u32,
+    pub live: bool,
+    /// An attempt is out (false while waiting to retry).
+    pub waiting: bool,
+    pub write: bool,
+    pub attempt: u16,
+    pub client: u32,
+    pub session: u32,
+    pub key: u64,
+    pub created: Time,
+}
+
+#[derive(Default)]
+pub(crate) struct Requests {
+    slots: Vec<Request>,
+    free: Vec<u32>,
+    live: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ReqRef {
+    pub idx: u32,
+    pub gen: u32,
+}
+
+impl Requests {
+    pub fn alloc(&mut self, r: Request) -> ReqRef {
+        self.live += 1;
+        if let Some(idx) = self.free.pop() {
+            let slot = &mut self.slots[idx as usize];
+            let gen = slot.gen;
+            *slot = Request {
+                gen,
+                live: true,
+                ..r
+            };
+            ReqRef { idx, gen }
+        } else {
+            let idx = self.slots.len() as u32;
+            self.slots.push(Request {
+                gen: 0,
+                live: true,
+                ..r
+            });
+            ReqRef { idx, gen: 0 }
+        }
+    }
+
+    pub fn free(&mut self, r: ReqRef) {
+        let slot = &mut self.slots[r.idx as usize];
+        slot.live = false;
+        slot.gen = slot.gen.wrapping_add(1);
+        self.live -= 1;
+        self.free.push(r.idx);
+    }
+
+    #[inline]
+    pub fn get(&self, r: ReqRef) -> Option<&Request> {
+        let q = self.slots.get(r.idx as usize)?;
+        (q.live && q.gen == r.gen).then_some(q)
+    }
+
+    #[inline]
+    pub fn get_mut(&mut self, r: ReqRef) -> Option<&mut Request> {
+        let q = self.slots.get_mut(r.idx as usize)?;
+        (q.live && q.gen == r.gen).then_some(q)
+    }
+
+    pub fn live(&self) -> usize {
+        self.live
+    }
+
+    pub fn iter_live(&self) -> impl Iterator<Item = (ReqRef, &Request)> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| q.live)
+            .map(|(i, q)| {
+                (
+                    ReqRef {
+                        idx: i as u32,
+                        gen: q.gen,
+                    },
+                    q,
+                )
+            })
+    }
+}

@@ -1,0 +1,279 @@
+//! Building the run-time model from a diagram, and applying edits to a running simulation.
+//!
+//! The UI edits the document; the engine follows by diffing: nodes that disappeared are removed
+//! (what they held fails with `node_removed`), new ones are added, changed parameters are
+//! retuned in place — a server group scaled from 2 to 5 instances keeps its queues and its
+//! in-flight requests — and every edge list is rebuilt.
+
+use super::balancer::{backends_for, BalancerRt};
+use super::client::ClientRt;
+use super::jobs::{Cause, Failure};
+use super::node::{Model, NodeRt, Out};
+use super::server::{sampler_for, ServerRt};
+use super::{EdgeRt, Ev, Simulation};
+use crate::diagram::{Diagram, Edge, Node, NodeSpec, Problem, Workload};
+use crate::dist::hash_str;
+use crate::metrics::NodeMetrics;
+use crate::time::ms_to_ns;
+use crate::ComponentKind;
+
+/// A change to the diagram of a running simulation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    AddNode(Node),
+    /// Replaces the node with the same id (parameters, label, position).
+    UpdateNode(Node),
+    RemoveNode(String),
+    AddEdge(Edge),
+    /// Replaces the edge with the same name (id, or from→to).
+    UpdateEdge(Edge),
+    /// Removes the edge with this name.
+    RemoveEdge(String),
+    SetWorkload(Workload),
+}
+
+impl Simulation {
+    /// Applies one edit. The simulation keeps running from where it is; an edit that would make
+    /// the diagram invalid is refused with the problems and changes nothing.
+    pub fn apply(&mut self, edit: Edit) -> Result<(), Vec<Problem>> {
+        let mut d = self.diagram.clone();
+        let missing = |what: &str, id: &str| {
+            vec![Problem::error(
+                crate::diagram::Location::Diagram,
+                None,
+                format!("there is no {what} '{id}'"),
+            )]
+        };
+        match edit {
+            Edit::AddNode(n) => d.nodes.push(n),
+            Edit::UpdateNode(n) => {
+                let id = n.id.clone();
+                *d.node_mut(&id).ok_or_else(|| missing("node", &id))? = n;
+            }
+            Edit::RemoveNode(id) => {
+                let before = d.nodes.len();
+                d.nodes.retain(|n| n.id != id);
+                if d.nodes.len() == before {
+                    return Err(missing("node", &id));
+                }
+                d.edges.retain(|e| e.from != id && e.to != id);
+            }
+            Edit::AddEdge(e) => d.edges.push(e),
+            Edit::UpdateEdge(e) => {
+                let name = e.name();
+                let slot = d
+                    .edges
+                    .iter_mut()
+                    .find(|x| x.name() == name)
+                    .ok_or_else(|| missing("edge", &name))?;
+                *slot = e;
+            }
+            Edit::RemoveEdge(name) => {
+                let before = d.edges.len();
+                d.edges.retain(|e| e.name() != name);
+                if d.edges.len() == before {
+                    return Err(missing("edge", &name));
+                }
+            }
+            Edit::SetWorkload(w) => d.workload = w,
+        }
+        self.sync(&d)
+    }
+
+    /// Makes the running simulation follow `d` (the document after any number of edits).
+    pub fn sync(&mut self, d: &Diagram) -> Result<(), Vec<Problem>> {
+        let errors = d.errors();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        self.apply_diagram(d);
+        Ok(())
+    }
+
+    /// Diffs `d` against the current model. `d` must be valid.
+    pub(super) fn apply_diagram(&mut self, d: &Diagram) {
+        let scale = d.workload.traffic_scale;
+        // Removed nodes, and nodes whose kind changed (replaced by a new slot).
+        let stale: Vec<(String, u32)> = self
+            .index
+            .iter()
+            .filter(|(id, &slot)| {
+                d.node(id)
+                    .is_none_or(|n| n.kind() != self.nodes[slot as usize].kind)
+            })
+            .map(|(id, &slot)| (id.clone(), slot))
+            .collect();
+        for (id, slot) in stale {
+            self.remove_node(slot);
+            self.index.remove(&id);
+        }
+        for node in &d.nodes {
+            match self.index.get(&node.id) {
+                Some(&slot) => self.retune(slot, &node.spec, scale),
+                None => self.add_node(node, scale),
+            }
+        }
+        self.rebuild_edges(d);
+        self.diagram = d.clone();
+    }
+
+    fn add_node(&mut self, node: &Node, scale: f64) {
+        let now = self.core.now;
+        let slot = self.nodes.len() as u32;
+        let model = match &node.spec {
+            NodeSpec::Client(p) => Model::Client(ClientRt::new(p, scale)),
+            NodeSpec::LoadBalancer(p) => Model::Balancer(BalancerRt::new(p)),
+            NodeSpec::Server(p) => Model::Server(ServerRt::new(p)),
+        };
+        self.nodes.push(NodeRt {
+            id: node.id.clone(),
+            id_hash: hash_str(&node.id),
+            kind: node.kind(),
+            model,
+            out: Vec::new(),
+            up: true,
+            metrics: NodeMetrics::new(
+                now,
+                self.core.cfg.series_capacity,
+                node.kind() == ComponentKind::LoadBalancer,
+            ),
+        });
+        self.index.insert(node.id.clone(), slot);
+        self.refresh_capacity(slot);
+        if let Model::Client(_) = self.nodes[slot as usize].model {
+            self.schedule_arrivals(slot);
+        }
+    }
+
+    fn retune(&mut self, slot: u32, spec: &NodeSpec, scale: f64) {
+        let node = &mut self.nodes[slot as usize];
+        let mut reschedule = false;
+        match (&mut node.model, spec) {
+            (Model::Client(c), NodeSpec::Client(p)) => reschedule = c.retune(p, scale),
+            (Model::Balancer(lb), NodeSpec::LoadBalancer(p)) => lb.retune(p),
+            (Model::Server(s), NodeSpec::Server(p)) if s.params != *p => {
+                s.sampler = sampler_for(p);
+                s.set_instances(p.instances);
+                s.params = p.clone();
+                if !node.up {
+                    s.instances.iter_mut().for_each(|i| i.up = false);
+                }
+            }
+            _ => {}
+        }
+        if reschedule {
+            self.schedule_arrivals(slot);
+        }
+        self.refresh_capacity(slot);
+        self.drain_queues(slot);
+    }
+
+    /// After a retune that added workers or instances, queued work may start.
+    fn drain_queues(&mut self, slot: u32) {
+        let Simulation { core, nodes, .. } = self;
+        let node = &mut nodes[slot as usize];
+        let Model::Server(s) = &mut node.model else {
+            return;
+        };
+        let workers = s.params.workers;
+        let mut start = Vec::new();
+        for (i, inst) in s.instances.iter_mut().enumerate() {
+            while inst.up && inst.busy < workers {
+                let Some(j) = inst.queue.pop_front() else {
+                    break;
+                };
+                inst.busy += 1;
+                start.push((i, j));
+            }
+        }
+        let now = core.now;
+        for (_, j) in start {
+            node.metrics.integrate(now);
+            node.metrics.started(now - core.jobs.at(j).arrived_at);
+            node.metrics.levels.queued -= 1;
+            node.metrics.levels.busy += 1;
+            node.metrics.levels.cpu += 1;
+            core.jobs.at(j).phase = super::jobs::Phase::InService;
+            let service = s.sampler.sample(&mut core.rng);
+            core.queue
+                .push(now + (libm::round(service) as u64).max(1), Ev::Done(j));
+        }
+    }
+
+    /// Schedules a client's next arrival under its current epoch.
+    fn schedule_arrivals(&mut self, slot: u32) {
+        let now = self.core.now;
+        if let Model::Client(c) = &self.nodes[slot as usize].model {
+            if let Some(t) = c.next_arrival(&mut self.core.rng, now) {
+                let epoch = c.epoch;
+                self.core.queue.push(t, Ev::Generate { node: slot, epoch });
+            }
+        }
+    }
+
+    fn remove_node(&mut self, slot: u32) {
+        self.abort_node(slot, Cause::NodeRemoved);
+        if let Model::Client(_) = self.nodes[slot as usize].model {
+            // Its requests can no longer be answered: they fail now, and are counted.
+            let orphans: Vec<_> = self
+                .core
+                .reqs
+                .iter_live()
+                .filter(|(_, q)| q.client == slot)
+                .map(|(r, _)| r)
+                .collect();
+            for r in orphans {
+                self.fail(
+                    slot,
+                    r,
+                    Failure {
+                        cause: Cause::NodeRemoved,
+                        node: slot,
+                    },
+                );
+            }
+        }
+        let node = &mut self.nodes[slot as usize];
+        node.model = Model::Removed;
+        node.out.clear();
+        node.up = false;
+        self.refresh_capacity(slot);
+    }
+
+    fn rebuild_edges(&mut self, d: &Diagram) {
+        let mut edge_slots = std::collections::BTreeMap::new();
+        for (i, e) in self.core.edges.iter().enumerate() {
+            edge_slots.insert(e.name.clone(), i as u32);
+        }
+        for node in &mut self.nodes {
+            node.out.clear();
+        }
+        for e in &d.edges {
+            let (Some(&from), Some(&to)) = (self.index.get(&e.from), self.index.get(&e.to)) else {
+                continue;
+            };
+            let name = e.name();
+            let edge = *edge_slots.entry(name.clone()).or_insert_with(|| {
+                self.core.edges.push(EdgeRt {
+                    name,
+                    ..Default::default()
+                });
+                self.core.edges.len() as u32 - 1
+            });
+            self.nodes[from as usize].out.push(Out {
+                target: to,
+                base: ms_to_ns(e.latency_ms),
+                jitter: ms_to_ns(e.jitter_ms),
+                edge,
+            });
+        }
+        for slot in 0..self.nodes.len() {
+            if let Model::Balancer(_) = self.nodes[slot].model {
+                let backends = backends_for(&self.nodes[slot].out, &self.nodes);
+                if let Model::Balancer(lb) = &mut self.nodes[slot].model {
+                    lb.set_backends(backends);
+                }
+            }
+        }
+    }
+}

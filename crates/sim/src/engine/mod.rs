@@ -1,0 +1,613 @@
+//! The discrete-event engine.
+//!
+//! One [`Simulation`] owns the clock, the event queue, the random stream, and every node's state.
+//! Models only react to events; nothing polls. Time is integer nanoseconds. Given the same diagram
+//! and seed, the sequence of events — and so every number reported — is identical on every
+//! platform, natively and in the browser.
+
+mod balancer;
+mod client;
+mod client_flow;
+mod hashring;
+mod jobs;
+mod live;
+mod node;
+mod queue;
+mod report;
+mod server;
+
+pub use client::ClientStats;
+pub use jobs::{Cause, N_CAUSES};
+pub use live::Edit;
+pub use report::{
+    Ci95, Dot, DotKind, EdgeReport, EndToEndReport, Latency, NodeReport, NodeStatus, Report,
+};
+
+use crate::diagram::{Diagram, Problem};
+use crate::dist::Rng;
+use crate::metrics::{BatchMeans, EndToEndSample, Histogram, NodeMetrics, Series};
+use crate::time::{secs_to_ns, Time, NS_PER_S};
+use jobs::{Failure, JobRef, Jobs, Phase, ReqRef, Requests};
+use node::{Model, NodeRt, Out};
+use queue::EventQueue;
+use std::collections::BTreeMap;
+
+/// Something that happens at an instant.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Ev {
+    /// A client's next request. `epoch` cancels arrivals scheduled before a retune.
+    Generate { node: u32, epoch: u32 },
+    /// A job reaches its node.
+    Arrive(JobRef),
+    /// A server worker finishes a job's CPU work.
+    Done(JobRef),
+    /// A job's answer reaches its caller.
+    Answer(JobRef),
+    /// A client's earliest attempt deadline.
+    Timer { node: u32 },
+    /// A request's retry backoff has elapsed.
+    Retry(ReqRef),
+    /// A simulated second ends: chart samples are taken.
+    Tick,
+    /// A batch for confidence intervals ends.
+    BatchEnd,
+    /// Warm-up ends: statistics start.
+    WarmupEnd,
+}
+
+/// Tuning of a run that is not part of the diagram.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunConfig {
+    /// Statistics start after this much simulated time.
+    pub warmup: Time,
+    /// Length of a batch for confidence intervals.
+    pub batch: Time,
+    /// Chart samples (simulated seconds) kept per series.
+    pub series_capacity: usize,
+}
+
+impl RunConfig {
+    /// For a run of `duration` after `warmup`: 20 batches of whole seconds (at least one second).
+    pub fn for_run(duration: Time, warmup: Time) -> RunConfig {
+        let measured = duration.saturating_sub(warmup);
+        let batch = (measured / 20 / NS_PER_S).max(1) * NS_PER_S;
+        RunConfig {
+            warmup,
+            batch,
+            series_capacity: 3_600,
+        }
+    }
+
+    pub fn for_diagram(d: &Diagram) -> RunConfig {
+        RunConfig::for_run(
+            secs_to_ns(d.workload.duration_s),
+            secs_to_ns(d.workload.warmup_s),
+        )
+    }
+}
+
+/// Whether [`Simulation::advance_to`] reached its target within the work budget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Advance {
+    pub now: Time,
+    pub events: u64,
+    pub kept_up: bool,
+}
+
+/// Per-edge counters.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct EdgeRt {
+    pub name: String,
+    pub sent: u64,
+    pub window_sent: u64,
+    pub last_rate: f64,
+}
+
+/// Request counts for the whole system.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct RequestCounts {
+    pub generated: u64,
+    pub completed: u64,
+    pub failed: u64,
+    pub attempts: u64,
+}
+
+/// End-to-end measurements.
+#[derive(Clone, Debug)]
+pub(crate) struct EndToEnd {
+    /// Since the start of the run, never reset: the conservation invariant is checked on these.
+    pub lifetime: RequestCounts,
+    pub total: RequestCounts,
+    pub window: RequestCounts,
+    /// Failures since warm-up by cause and the node where they happened.
+    pub failures: BTreeMap<(jobs::Cause, u32), u64>,
+    pub latency: Histogram,
+    pub window_latency: Histogram,
+    pub batch: BatchMeans,
+    pub series: Series<EndToEndSample>,
+}
+
+/// The state every model shares: clock, events, randomness, requests and jobs.
+pub(crate) struct Core {
+    pub now: Time,
+    pub queue: EventQueue,
+    pub rng: Rng,
+    pub jobs: Jobs,
+    pub reqs: Requests,
+    pub e2e: EndToEnd,
+    pub cfg: RunConfig,
+    pub stats_start: Time,
+    pub warm: bool,
+    pub edges: Vec<EdgeRt>,
+    pub events: u64,
+}
+
+impl Core {
+    /// One-way latency of a hop over `out`.
+    #[inline]
+    fn sample_hop(&mut self, out: Out) -> Time {
+        if out.jitter == 0 {
+            out.base
+        } else {
+            out.base + self.rng.below(out.jitter + 1)
+        }
+    }
+
+    /// Sends a child of `parent` from node `from` over `out`, leaving after `delay`.
+    pub fn call(&mut self, from: u32, parent: JobRef, out: Out, instance: u32, delay: Time) {
+        let p = *self.jobs.at(parent);
+        let hop = self.sample_hop(out);
+        let k = self.jobs.alloc();
+        let now = self.now;
+        let c = self.jobs.at(k);
+        c.phase = Phase::ToNode;
+        c.write = p.write;
+        c.attempt = p.attempt;
+        c.req = p.req;
+        c.req_gen = p.req_gen;
+        c.session = p.session;
+        c.key = p.key;
+        c.node = out.target;
+        c.instance = instance;
+        c.from = from;
+        c.parent = parent;
+        c.hop = hop;
+        c.sent_at = now + delay;
+        self.queue.push(now + delay + hop, Ev::Arrive(k));
+        self.count_edge(out.edge);
+    }
+
+    #[inline]
+    fn count_edge(&mut self, edge: u32) {
+        if let Some(e) = self.edges.get_mut(edge as usize) {
+            e.sent += 1;
+            e.window_sent += 1;
+        }
+    }
+
+    /// Sends `j`'s answer back to its caller, recording it at the node it leaves.
+    pub fn send_answer(&mut self, m: &mut NodeMetrics, j: JobRef) {
+        let now = self.now;
+        let job = self.jobs.at(j);
+        job.phase = Phase::Returning;
+        job.sent_at = now;
+        if job.failed.is_some() {
+            m.answered_error();
+        } else {
+            m.answered_ok(now - job.arrived_at);
+        }
+        let at = now + job.hop;
+        self.queue.push(at, Ev::Answer(j));
+    }
+
+    /// Refuses `j` at node `n` with `cause` and answers with the error.
+    pub fn reject(&mut self, m: &mut NodeMetrics, j: JobRef, cause: Cause, n: u32) {
+        m.rejected(cause);
+        self.jobs.at(j).failed = Some(Failure { cause, node: n });
+        self.send_answer(m, j);
+    }
+}
+
+/// A running simulation of one diagram.
+pub struct Simulation {
+    core: Core,
+    nodes: Vec<NodeRt>,
+    index: BTreeMap<String, u32>,
+    diagram: Diagram,
+}
+
+impl Simulation {
+    /// A simulation of `d`, configured from its workload (warm-up, batches).
+    pub fn new(d: &Diagram) -> Result<Simulation, Vec<Problem>> {
+        Simulation::with_config(d, RunConfig::for_diagram(d))
+    }
+
+    pub fn with_config(d: &Diagram, cfg: RunConfig) -> Result<Simulation, Vec<Problem>> {
+        let errors = d.errors();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let series = cfg.series_capacity;
+        let mut sim = Simulation {
+            core: Core {
+                now: 0,
+                queue: EventQueue::default(),
+                rng: Rng::seed(d.seed),
+                jobs: Jobs::default(),
+                reqs: Requests::default(),
+                e2e: EndToEnd {
+                    lifetime: RequestCounts::default(),
+                    total: RequestCounts::default(),
+                    window: RequestCounts::default(),
+                    failures: BTreeMap::new(),
+                    latency: Histogram::new(),
+                    window_latency: Histogram::new(),
+                    batch: BatchMeans::default(),
+                    series: Series::new(series),
+                },
+                stats_start: 0,
+                warm: cfg.warmup == 0,
+                cfg,
+                edges: Vec::new(),
+                events: 0,
+            },
+            nodes: Vec::new(),
+            index: BTreeMap::new(),
+            diagram: Diagram::default(),
+        };
+        sim.apply_diagram(d);
+        sim.core.queue.push(NS_PER_S, Ev::Tick);
+        if sim.core.warm {
+            sim.core.queue.push(sim.core.cfg.batch, Ev::BatchEnd);
+        } else {
+            sim.core.queue.push(sim.core.cfg.warmup, Ev::WarmupEnd);
+        }
+        Ok(sim)
+    }
+
+    /// Current simulated time.
+    pub fn now(&self) -> Time {
+        self.core.now
+    }
+
+    /// Events handled since the start.
+    pub fn events(&self) -> u64 {
+        self.core.events
+    }
+
+    /// The diagram being simulated (after live edits).
+    pub fn diagram(&self) -> &Diagram {
+        &self.diagram
+    }
+
+    pub fn config(&self) -> &RunConfig {
+        &self.core.cfg
+    }
+
+    /// Runs every event up to and including `t`, then sets the clock to `t`.
+    pub fn run_until(&mut self, t: Time) {
+        self.advance_to(t, u64::MAX);
+    }
+
+    /// Runs events up to `target`, but at most `max_events` of them. If the budget runs out
+    /// first, the clock stops at the last event handled and `kept_up` is false: the caller (the
+    /// UI's frame loop) slows the simulated clock instead of freezing.
+    pub fn advance_to(&mut self, target: Time, max_events: u64) -> Advance {
+        let mut events = 0;
+        while let Some(t) = self.core.queue.peek_time() {
+            if t > target {
+                break;
+            }
+            if events >= max_events {
+                return Advance {
+                    now: self.core.now,
+                    events,
+                    kept_up: false,
+                };
+            }
+            self.step();
+            events += 1;
+        }
+        self.core.now = self.core.now.max(target);
+        Advance {
+            now: self.core.now,
+            events,
+            kept_up: true,
+        }
+    }
+
+    /// Handles the next event. Returns false when nothing is left to happen.
+    pub fn step(&mut self) -> bool {
+        let Some((t, ev)) = self.core.queue.pop() else {
+            return false;
+        };
+        debug_assert!(t >= self.core.now, "time went backwards");
+        self.core.now = t;
+        self.core.events += 1;
+        match ev {
+            Ev::Generate { node, epoch } => self.on_generate(node, epoch),
+            Ev::Arrive(j) => self.on_arrive(j),
+            Ev::Done(j) => self.server_done(j),
+            Ev::Answer(j) => self.on_answer(j),
+            Ev::Timer { node } => self.on_timer(node),
+            Ev::Retry(r) => self.on_retry(r),
+            Ev::Tick => self.on_tick(),
+            Ev::BatchEnd => self.on_batch_end(),
+            Ev::WarmupEnd => self.on_warmup_end(),
+        }
+        true
+    }
+
+    fn on_arrive(&mut self, j: JobRef) {
+        let Some(job) = self.core.jobs.get(j) else {
+            return;
+        };
+        let n = job.node;
+        match &self.nodes[n as usize].model {
+            Model::Server(_) => self.server_arrive(n, j),
+            Model::Balancer(_) => self.balancer_arrive(n, j),
+            Model::Removed | Model::Client(_) => {
+                let Simulation { core, nodes, .. } = self;
+                let m = &mut nodes[n as usize].metrics;
+                core.jobs.at(j).arrived_at = core.now;
+                core.reject(m, j, Cause::NodeRemoved, n);
+            }
+        }
+    }
+
+    fn on_answer(&mut self, j: JobRef) {
+        let Some(job) = self.core.jobs.get(j) else {
+            return;
+        };
+        let job = *job;
+        if job.parent.is_root() {
+            self.client_answer(j);
+            return;
+        }
+        self.core.jobs.free(j);
+        let Some(parent) = self.core.jobs.get(job.parent) else {
+            return; // the caller was aborted: nobody is waiting for this answer
+        };
+        match &self.nodes[parent.node as usize].model {
+            Model::Balancer(_) => {
+                self.balancer_answer(job.parent, job.node, job.instance, job.failed)
+            }
+            Model::Server(_) => self.server_answer(job.parent, job.failed),
+            Model::Client(_) | Model::Removed => {}
+        }
+    }
+
+    fn on_tick(&mut self) {
+        let now = self.core.now;
+        let t_s = now as f64 / 1e9;
+        let mut cost = 0.0;
+        for node in &mut self.nodes {
+            if node.is_removed() {
+                continue;
+            }
+            let f = node.metrics.close_window(now);
+            let c = node.cost_per_hour();
+            cost += c;
+            let ms = |v: Option<Time>| v.map(|x| x as f64 / 1e6);
+            let sample = crate::metrics::NodeSample {
+                t_s,
+                arrivals_per_s: f.arrivals_per_s,
+                throughput: f.ok_per_s,
+                errors_per_s: f.errors_per_s,
+                p50_ms: ms(f.p50),
+                p95_ms: ms(f.p95),
+                p99_ms: ms(f.p99),
+                utilization: f.utilization,
+                queue: f.queue,
+                instances: node.instances(),
+                cost_per_hour: c,
+                up: node.up,
+            };
+            node.metrics.series.push(sample);
+        }
+        for e in &mut self.core.edges {
+            e.last_rate = e.window_sent as f64;
+            e.window_sent = 0;
+        }
+        let e2e = &mut self.core.e2e;
+        let w = e2e.window;
+        let ms = |q: f64| e2e.window_latency.quantile(q).map(|x| x as f64 / 1e6);
+        let ended = w.completed + w.failed;
+        let sample = EndToEndSample {
+            t_s,
+            generated_per_s: w.generated as f64,
+            attempts_per_s: w.attempts as f64,
+            throughput: w.completed as f64,
+            failed_per_s: w.failed as f64,
+            error_rate: if ended > 0 {
+                w.failed as f64 / ended as f64
+            } else {
+                0.0
+            },
+            p50_ms: ms(0.5),
+            p95_ms: ms(0.95),
+            p99_ms: ms(0.99),
+            in_flight: self.core.reqs.live() as u64,
+            cost_per_hour: cost,
+            warmup: !self.core.warm,
+        };
+        e2e.series.push(sample);
+        e2e.window = RequestCounts::default();
+        e2e.window_latency.clear();
+        self.core.queue.push(now + NS_PER_S, Ev::Tick);
+    }
+
+    fn on_batch_end(&mut self) {
+        self.core.e2e.batch.close_batch();
+        for node in &mut self.nodes {
+            node.metrics.batch.close_batch();
+        }
+        let next = self.core.now + self.core.cfg.batch;
+        self.core.queue.push(next, Ev::BatchEnd);
+    }
+
+    fn on_warmup_end(&mut self) {
+        let now = self.core.now;
+        self.core.warm = true;
+        self.core.stats_start = now;
+        let e2e = &mut self.core.e2e;
+        e2e.total = RequestCounts::default();
+        e2e.failures.clear();
+        e2e.latency.clear();
+        e2e.batch.reset();
+        for node in &mut self.nodes {
+            node.metrics.reset_totals(now);
+            if let Model::Client(c) = &mut node.model {
+                c.stats = ClientStats::default();
+            }
+        }
+        self.core
+            .queue
+            .push(now + self.core.cfg.batch, Ev::BatchEnd);
+    }
+
+    /// Kills (`up = false`) or revives a node. Killing fails everything the node holds — its
+    /// callers get errors — and it refuses new requests until revived.
+    pub fn set_up(&mut self, id: &str, up: bool) -> Result<(), String> {
+        let &n = self
+            .index
+            .get(id)
+            .ok_or_else(|| format!("there is no node '{id}'"))?;
+        let node = &mut self.nodes[n as usize];
+        if node.up == up {
+            return Ok(());
+        }
+        node.up = up;
+        if let Model::Server(s) = &mut node.model {
+            for inst in &mut s.instances {
+                inst.up = up;
+            }
+        }
+        if !up {
+            self.abort_node(n, Cause::NodeDown);
+        }
+        self.refresh_capacity(n);
+        Ok(())
+    }
+
+    pub fn is_up(&self, id: &str) -> Option<bool> {
+        self.index.get(id).map(|&n| self.nodes[n as usize].up)
+    }
+
+    /// Fails every job held at node `n` (queued, computing, or waiting downstream), answering
+    /// each caller with `cause`.
+    fn abort_node(&mut self, n: u32, cause: Cause) {
+        let now = self.core.now;
+        let held: Vec<JobRef> = self
+            .core
+            .jobs
+            .iter_live()
+            .filter(|(_, j)| {
+                j.node == n && matches!(j.phase, Phase::Queued | Phase::InService | Phase::Waiting)
+            })
+            .map(|(r, _)| r)
+            .collect();
+        let Simulation { core, nodes, .. } = self;
+        let node = &mut nodes[n as usize];
+        node.metrics.integrate(now);
+        match &mut node.model {
+            Model::Server(s) => {
+                for inst in &mut s.instances {
+                    inst.busy = 0;
+                    inst.queue.clear();
+                }
+            }
+            Model::Balancer(lb) => lb.reset(now),
+            Model::Client(_) | Model::Removed => {}
+        }
+        node.metrics.levels.busy = 0;
+        node.metrics.levels.cpu = 0;
+        node.metrics.levels.queued = 0;
+        for old in held {
+            // Re-issue the job under a new generation: pending events for the old one (a worker's
+            // completion, a downstream answer) then find nothing and are dropped.
+            let copy = *core.jobs.at(old);
+            core.jobs.free(old);
+            let k = core.jobs.alloc();
+            let job = core.jobs.at(k);
+            *job = jobs::Job {
+                gen: job.gen,
+                ..copy
+            };
+            core.reject(&mut node.metrics, k, cause, n);
+        }
+    }
+
+    /// Recomputes a node's available workers after scaling or a failure.
+    fn refresh_capacity(&mut self, n: u32) {
+        let now = self.core.now;
+        let node = &mut self.nodes[n as usize];
+        node.metrics.integrate(now);
+        node.metrics.levels.capacity = match &node.model {
+            Model::Server(s) if node.up => s.capacity(),
+            _ => 0,
+        };
+    }
+
+    /// Ids of nodes by slot, for [`Dot`]s.
+    pub fn node_id(&self, slot: u32) -> Option<&str> {
+        self.nodes.get(slot as usize).map(|n| n.id.as_str())
+    }
+
+    /// Requests generated, ended and in flight since the start. Every generated request is
+    /// exactly one of completed, failed or in flight.
+    pub fn lifetime_counts(&self) -> RequestCounts {
+        self.core.e2e.lifetime
+    }
+
+    /// Requests currently in flight (alive in the engine).
+    pub fn requests_in_flight(&self) -> u64 {
+        self.core.reqs.live() as u64
+    }
+
+    /// Jobs alive in the engine (node visits in progress, including abandoned attempts).
+    pub fn jobs_in_flight(&self) -> u64 {
+        self.core.jobs.live() as u64
+    }
+
+    /// Slots allocated for jobs: grows with the peak number in flight, not with the total.
+    pub fn job_capacity(&self) -> usize {
+        self.core.jobs.capacity()
+    }
+
+    pub fn pending_events(&self) -> usize {
+        self.core.queue.len()
+    }
+
+    /// Checks internal consistency (tests and debugging): conservation of requests, and that
+    /// every live job belongs to a request in flight or to an abandoned attempt.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let c = self.core.e2e.lifetime;
+        let live = self.core.reqs.live() as u64;
+        if c.generated != c.completed + c.failed + live {
+            return Err(format!(
+                "conservation broken: generated {} ≠ completed {} + failed {} + in flight {live}",
+                c.generated, c.completed, c.failed
+            ));
+        }
+        let counted = self.core.reqs.iter_live().count() as u64;
+        if counted != live {
+            return Err(format!(
+                "request slab counts {live} live but holds {counted}"
+            ));
+        }
+        for node in &self.nodes {
+            if let Model::Server(s) = &node.model {
+                let busy: u64 = s.instances.iter().map(|i| i.busy as u64).sum();
+                let queued: u64 = s.instances.iter().map(|i| i.queue.len() as u64).sum();
+                if busy != node.metrics.levels.busy || queued != node.metrics.levels.queued {
+                    return Err(format!("node {}: level counters drifted", node.id));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

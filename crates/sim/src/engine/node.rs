@@ -1,0 +1,62 @@
+//! A node at run time: its model, its outgoing edges and its metrics.
+
+use super::balancer::BalancerRt;
+use super::client::ClientRt;
+use super::server::ServerRt;
+use crate::metrics::NodeMetrics;
+use crate::time::Time;
+use crate::ComponentKind;
+
+/// An outgoing edge as the engine uses it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Out {
+    pub target: u32,
+    pub base: Time,
+    pub jitter: Time,
+    /// Index of the edge's counters in `Core::edges`.
+    pub edge: u32,
+}
+
+#[derive(Debug)]
+pub(crate) enum Model {
+    Client(ClientRt),
+    Balancer(BalancerRt),
+    Server(ServerRt),
+    /// Removed from the diagram; the slot stays so that indices held by jobs remain valid.
+    Removed,
+}
+
+#[derive(Debug)]
+pub(crate) struct NodeRt {
+    pub id: String,
+    /// Portable hash of the id: the node's identity on hash rings.
+    pub id_hash: u64,
+    pub kind: ComponentKind,
+    pub model: Model,
+    pub out: Vec<Out>,
+    /// False while killed by failure injection.
+    pub up: bool,
+    pub metrics: NodeMetrics,
+}
+
+impl NodeRt {
+    pub fn is_removed(&self) -> bool {
+        matches!(self.model, Model::Removed)
+    }
+
+    /// Instances currently in service (servers), else 1.
+    pub fn instances(&self) -> u32 {
+        match &self.model {
+            Model::Server(s) => s.active_instances(),
+            Model::Removed => 0,
+            _ => 1,
+        }
+    }
+
+    pub fn cost_per_hour(&self) -> f64 {
+        match &self.model {
+            Model::Server(s) => s.cost_per_hour(),
+            _ => 0.0,
+        }
+    }
+}

@@ -1,0 +1,405 @@
+//! What a simulation reports: a serialisable summary (the CLI's JSON, the UI's badges), chart
+//! series, and a sample of requests in flight for animation.
+
+use super::jobs::{Cause, Phase};
+use super::node::Model;
+use super::{ClientStats, Simulation};
+use crate::metrics::{EndToEndSample, Histogram, Interval, NodeSample, WindowFigures};
+use crate::time::Time;
+use crate::ComponentKind;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Latency percentiles in milliseconds.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Latency {
+    pub mean: Option<f64>,
+    pub p50: Option<f64>,
+    pub p95: Option<f64>,
+    pub p99: Option<f64>,
+    pub p999: Option<f64>,
+    pub max: Option<f64>,
+}
+
+impl Latency {
+    pub fn of(h: &Histogram) -> Latency {
+        let ms = |v: Option<Time>| v.map(|x| x as f64 / 1e6);
+        Latency {
+            mean: h.mean().map(|x| x / 1e6),
+            p50: ms(h.quantile(0.50)),
+            p95: ms(h.quantile(0.95)),
+            p99: ms(h.quantile(0.99)),
+            p999: ms(h.quantile(0.999)),
+            max: ms(h.max()),
+        }
+    }
+}
+
+/// 95 % confidence intervals (batch means) for steady-state latency, in milliseconds.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Ci95 {
+    pub mean_ms: Option<Interval>,
+    pub p99_ms: Option<Interval>,
+}
+
+impl Ci95 {
+    fn of(b: &crate::metrics::BatchMeans) -> Option<Ci95> {
+        let mean_ms = b.mean_interval().map(|i| i.scaled(1e-6));
+        let p99_ms = b.p99_interval().map(|i| i.scaled(1e-6));
+        (mean_ms.is_some() || p99_ms.is_some()).then_some(Ci95 { mean_ms, p99_ms })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EndToEndReport {
+    /// Requests created by clients since warm-up.
+    pub generated: u64,
+    pub completed: u64,
+    pub failed: u64,
+    /// Requests still waiting for an answer now.
+    pub in_flight: u64,
+    /// Attempts sent, including retries; `attempts / generated` > 1 is retry amplification.
+    pub attempts: u64,
+    pub retries: u64,
+    pub timeouts: u64,
+    pub late_answers: u64,
+    /// Completed requests per simulated second (goodput).
+    pub throughput: f64,
+    pub offered_rps: f64,
+    /// Failed ÷ (completed + failed).
+    pub error_rate: f64,
+    pub latency_ms: Latency,
+    pub ci95: Option<Ci95>,
+    /// Failed requests by cause, e.g. `"queue_full"`.
+    pub failures: BTreeMap<String, u64>,
+    /// Failed requests by cause and node, e.g. `"queue_full@api"`.
+    pub failures_by_node: BTreeMap<String, u64>,
+    pub cost_per_hour: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NodeReport {
+    pub kind: ComponentKind,
+    pub up: bool,
+    pub instances: u32,
+    pub arrivals: u64,
+    /// Arrivals per simulated second.
+    pub arrival_rate: f64,
+    /// Successful answers per simulated second.
+    pub throughput: f64,
+    pub utilization: f64,
+    pub cpu_utilization: f64,
+    /// Time-averaged number of requests waiting.
+    pub queue_length: f64,
+    /// Requests waiting right now.
+    pub queue_now: u64,
+    /// Mean time a request waited before being served.
+    pub wait_ms_mean: Option<f64>,
+    pub error_rate: f64,
+    pub latency_ms: Latency,
+    pub ci95: Option<Ci95>,
+    /// Requests this node refused, by cause.
+    pub rejected: BTreeMap<String, u64>,
+    pub cost_per_hour: f64,
+    /// Clients only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client: Option<ClientReport>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClientReport {
+    pub attempts: u64,
+    pub retries: u64,
+    pub timeouts: u64,
+    pub late_answers: u64,
+}
+
+impl From<ClientStats> for ClientReport {
+    fn from(s: ClientStats) -> Self {
+        ClientReport {
+            attempts: s.attempts,
+            retries: s.retries,
+            timeouts: s.timeouts,
+            late_answers: s.late_answers,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EdgeReport {
+    pub requests: u64,
+    /// Requests sent over the edge in the last simulated second.
+    pub last_rate: f64,
+}
+
+/// The whole summary of a run so far.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub seed: u64,
+    /// Simulated time now.
+    pub time_s: f64,
+    pub warmup_s: f64,
+    /// Simulated seconds the statistics cover.
+    pub measured_s: f64,
+    pub events: u64,
+    pub end_to_end: EndToEndReport,
+    pub nodes: BTreeMap<String, NodeReport>,
+    pub edges: BTreeMap<String, EdgeReport>,
+}
+
+/// Live state of a node, for badges and colouring.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NodeStatus {
+    pub id: String,
+    pub up: bool,
+    pub instances: u32,
+    /// Over the last simulated second.
+    pub last: Option<NodeSample>,
+    pub queue_now: u64,
+    pub in_service: u64,
+}
+
+/// What a request dot on the canvas shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DotKind {
+    Read,
+    Write,
+    /// An error answer travelling back.
+    Error,
+}
+
+/// A request (or its answer) on an edge.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Dot {
+    /// Node slots; names via [`Simulation::node_id`].
+    pub from: u32,
+    pub to: u32,
+    /// 0 at `from`, 1 at `to`.
+    pub progress: f32,
+    pub kind: DotKind,
+    /// An answer going back towards the caller.
+    pub answer: bool,
+}
+
+impl Simulation {
+    /// The summary since warm-up.
+    pub fn report(&self) -> Report {
+        let core = &self.core;
+        let now = core.now;
+        let measured = if core.warm {
+            (now - core.stats_start) as f64 / 1e9
+        } else {
+            0.0
+        };
+        let rate = |n: u64| {
+            if measured > 0.0 {
+                n as f64 / measured
+            } else {
+                0.0
+            }
+        };
+        let e = &core.e2e;
+        let mut client_totals = ClientStats::default();
+        let mut nodes = BTreeMap::new();
+        let mut cost = 0.0;
+        for node in &self.nodes {
+            if node.is_removed() {
+                continue;
+            }
+            let m = &node.metrics;
+            let areas = m.areas_until(now);
+            let f = WindowFigures::from_parts(
+                &m.total,
+                &m.latency,
+                &areas,
+                m.balancer.then_some((m.work, m.wait)),
+            );
+            let answered = m.total.ok + m.total.errors;
+            let client = if let Model::Client(c) = &node.model {
+                let s = c.stats;
+                client_totals.attempts += s.attempts;
+                client_totals.retries += s.retries;
+                client_totals.timeouts += s.timeouts;
+                client_totals.late_answers += s.late_answers;
+                Some(ClientReport::from(s))
+            } else {
+                None
+            };
+            let c = node.cost_per_hour();
+            cost += c;
+            nodes.insert(
+                node.id.clone(),
+                NodeReport {
+                    kind: node.kind,
+                    up: node.up,
+                    instances: node.instances(),
+                    arrivals: m.total.arrivals,
+                    arrival_rate: rate(m.total.arrivals),
+                    throughput: rate(m.total.ok),
+                    utilization: f.utilization,
+                    cpu_utilization: f.cpu_utilization,
+                    queue_length: f.queue,
+                    queue_now: self.queue_now(node),
+                    wait_ms_mean: m.mean_wait().map(|w| w / 1e6),
+                    error_rate: if answered > 0 {
+                        m.total.errors as f64 / answered as f64
+                    } else {
+                        0.0
+                    },
+                    latency_ms: Latency::of(&m.latency),
+                    ci95: Ci95::of(&m.batch),
+                    rejected: Cause::ALL
+                        .iter()
+                        .filter(|c| m.total.rejected(**c) > 0)
+                        .map(|c| (c.slug().to_owned(), m.total.rejected(*c)))
+                        .collect(),
+                    cost_per_hour: c,
+                    client,
+                },
+            );
+        }
+        let mut failures = BTreeMap::new();
+        let mut failures_by_node = BTreeMap::new();
+        for (&(cause, n), &count) in &e.failures {
+            *failures.entry(cause.slug().to_owned()).or_insert(0) += count;
+            let at = self.node_id(n).unwrap_or("?");
+            *failures_by_node
+                .entry(format!("{}@{at}", cause.slug()))
+                .or_insert(0) += count;
+        }
+        let ended = e.total.completed + e.total.failed;
+        Report {
+            seed: self.diagram.seed,
+            time_s: now as f64 / 1e9,
+            warmup_s: core.cfg.warmup as f64 / 1e9,
+            measured_s: measured,
+            events: core.events,
+            end_to_end: EndToEndReport {
+                generated: e.total.generated,
+                completed: e.total.completed,
+                failed: e.total.failed,
+                in_flight: core.reqs.live() as u64,
+                attempts: e.total.attempts,
+                retries: client_totals.retries,
+                timeouts: client_totals.timeouts,
+                late_answers: client_totals.late_answers,
+                throughput: rate(e.total.completed),
+                offered_rps: rate(e.total.generated),
+                error_rate: if ended > 0 {
+                    e.total.failed as f64 / ended as f64
+                } else {
+                    0.0
+                },
+                latency_ms: Latency::of(&e.latency),
+                ci95: Ci95::of(&e.batch),
+                failures,
+                failures_by_node,
+                cost_per_hour: cost,
+            },
+            nodes,
+            edges: core
+                .edges
+                .iter()
+                .filter(|e| self.diagram.edges.iter().any(|d| d.name() == e.name))
+                .map(|e| {
+                    (
+                        e.name.clone(),
+                        EdgeReport {
+                            requests: e.sent,
+                            last_rate: e.last_rate,
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    fn queue_now(&self, node: &super::node::NodeRt) -> u64 {
+        match &node.model {
+            Model::Server(_) => node.metrics.levels.queued,
+            Model::Balancer(lb) => lb.queue_len(self.core.now),
+            _ => 0,
+        }
+    }
+
+    /// Live state of every node, in diagram order.
+    pub fn statuses(&self) -> Vec<NodeStatus> {
+        self.diagram
+            .nodes
+            .iter()
+            .filter_map(|d| {
+                let node = &self.nodes[*self.index.get(&d.id)? as usize];
+                Some(NodeStatus {
+                    id: node.id.clone(),
+                    up: node.up,
+                    instances: node.instances(),
+                    last: node.metrics.series.last().copied(),
+                    queue_now: self.queue_now(node),
+                    in_service: node.metrics.levels.busy,
+                })
+            })
+            .collect()
+    }
+
+    /// The per-second chart series of a node.
+    pub fn node_series(&self, id: &str) -> Option<impl ExactSizeIterator<Item = &NodeSample>> {
+        let &n = self.index.get(id)?;
+        Some(self.nodes[n as usize].metrics.series.iter())
+    }
+
+    /// The per-second chart series of the whole system.
+    pub fn series(&self) -> impl ExactSizeIterator<Item = &EndToEndSample> {
+        self.core.e2e.series.iter()
+    }
+
+    /// Up to `max` requests and answers currently on edges, spread evenly over all of them.
+    pub fn dots(&self, max: usize, out: &mut Vec<Dot>) {
+        out.clear();
+        let now = self.core.now;
+        let in_transit = |phase: Phase| matches!(phase, Phase::ToNode | Phase::Returning);
+        let total = self
+            .core
+            .jobs
+            .iter_live()
+            .filter(|(_, j)| in_transit(j.phase))
+            .count();
+        if total == 0 || max == 0 {
+            return;
+        }
+        let stride = total.div_ceil(max);
+        for (_, j) in self
+            .core
+            .jobs
+            .iter_live()
+            .filter(|(_, j)| in_transit(j.phase))
+            .step_by(stride)
+        {
+            let answer = j.phase == Phase::Returning;
+            let (from, to) = if answer {
+                (j.node, j.from)
+            } else {
+                (j.from, j.node)
+            };
+            let progress = if j.hop == 0 || now <= j.sent_at {
+                0.0
+            } else {
+                ((now - j.sent_at) as f64 / j.hop as f64).min(1.0) as f32
+            };
+            let kind = if j.failed.is_some() {
+                DotKind::Error
+            } else if j.write {
+                DotKind::Write
+            } else {
+                DotKind::Read
+            };
+            out.push(Dot {
+                from,
+                to,
+                progress,
+                kind,
+                answer,
+            });
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Server group: identical instances, each with worker threads and a bounded FIFO queue.
+//!
+//! A request takes a worker for its CPU time, then — still holding the worker — calls each
+//! downstream dependency in turn and waits for the answers. This thread-per-request behaviour is
+//! what lets a slow database exhaust an application tier's workers: a cascading failure.
+
+use super::jobs::{Cause, JobRef, Phase, NONE};
+use super::{Core, Ev, Simulation};
+use crate::diagram::{Distribution, ServerParams};
+use crate::dist::Sampler;
+use crate::metrics::NodeMetrics;
+use crate::time::Time;
+use std::collections::VecDeque;
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Instance {
+    pub up: bool,
+    /// Scaled in: takes no new work; finishes what it holds.
+    pub retired: bool,
+    /// Workers occupied (computing or waiting downstream).
+    pub busy: u32,
+    pub queue: VecDeque<JobRef>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct ServerRt {
+    pub params: ServerParams,
+    /// Service time in nanoseconds at this instance size.
+    pub sampler: Sampler,
+    pub instances: Vec<Instance>,
+    rr: u32,
+}
+
+pub(crate) fn sampler_for(p: &ServerParams) -> Sampler {
+    let mean = p.service.mean_ms * 1e6 / p.size.speed();
+    match p.service.distribution {
+        Distribution::Constant => Sampler::Constant { mean },
+        Distribution::Exponential => Sampler::Exponential { mean },
+        Distribution::Lognormal => Sampler::lognormal(mean, p.service.cv),
+    }
+}
+
+impl ServerRt {
+    pub fn new(p: &ServerParams) -> ServerRt {
+        let mut s = ServerRt {
+            params: p.clone(),
+            sampler: sampler_for(p),
+            instances: Vec::new(),
+            rr: 0,
+        };
+        s.set_instances(p.instances);
+        s
+    }
+
+    pub fn active_instances(&self) -> u32 {
+        self.instances.iter().filter(|i| !i.retired).count() as u32
+    }
+
+    /// Workers able to take work now.
+    pub fn capacity(&self) -> u64 {
+        self.instances.iter().filter(|i| i.up && !i.retired).count() as u64
+            * self.params.workers as u64
+    }
+
+    pub fn cost_per_hour(&self) -> f64 {
+        self.params.cost_per_hour
+            * self.params.size.cost_multiplier()
+            * self.active_instances() as f64
+    }
+
+    /// Horizontal scaling: brings instances into (or out of) service. Scaled-in instances drain.
+    pub fn set_instances(&mut self, n: u32) {
+        let mut active = self.active_instances();
+        // Reuse retired instances first, lowest index first.
+        for inst in self.instances.iter_mut() {
+            if active >= n {
+                break;
+            }
+            if inst.retired {
+                inst.retired = false;
+                inst.up = true;
+                active += 1;
+            }
+        }
+        while active < n {
+            self.instances.push(Instance {
+                up: true,
+                ..Default::default()
+            });
+            active += 1;
+        }
+        for inst in self.instances.iter_mut().rev() {
+            if active <= n {
+                break;
+            }
+            if !inst.retired {
+                inst.retired = true;
+                active -= 1;
+            }
+        }
+    }
+
+    /// Round robin over instances in service (for callers that are not load balancers).
+    fn pick(&mut self) -> u32 {
+        let n = self.instances.len() as u32;
+        for _ in 0..n {
+            let i = self.rr % n;
+            self.rr = self.rr.wrapping_add(1);
+            if !self.instances[i as usize].retired {
+                return i;
+            }
+        }
+        0
+    }
+}
+
+impl Simulation {
+    pub(super) fn server_arrive(&mut self, n: u32, j: JobRef) {
+        let Simulation { core, nodes, .. } = self;
+        let node = &mut nodes[n as usize];
+        let super::node::Model::Server(s) = &mut node.model else {
+            return;
+        };
+        let now = core.now;
+        let m = &mut node.metrics;
+        m.arrival();
+        let job = core.jobs.at(j);
+        job.arrived_at = now;
+        if job.instance == NONE || job.instance as usize >= s.instances.len() {
+            job.instance = s.pick();
+        }
+        let i = job.instance as usize;
+        let inst = &mut s.instances[i];
+        if !node.up || !inst.up {
+            core.reject(m, j, Cause::NodeDown, n);
+        } else if inst.busy < s.params.workers {
+            start_service(core, s, m, i, j);
+        } else if inst.queue.len() < s.params.queue_capacity as usize {
+            m.integrate(now);
+            m.levels.queued += 1;
+            inst.queue.push_back(j);
+            core.jobs.at(j).phase = Phase::Queued;
+        } else {
+            core.reject(m, j, Cause::QueueFull, n);
+        }
+    }
+
+    /// A worker finished computing: call the next dependency, or answer.
+    pub(super) fn server_done(&mut self, j: JobRef) {
+        let Some(job) = self.core.jobs.get(j) else {
+            return; // aborted while computing (node killed)
+        };
+        let n = job.node;
+        let node = &mut self.nodes[n as usize];
+        node.metrics.integrate(self.core.now);
+        node.metrics.levels.cpu -= 1;
+        self.server_continue(n, j);
+    }
+
+    /// Makes the next downstream call of `j`, or finishes it when none is left.
+    pub(super) fn server_continue(&mut self, n: u32, j: JobRef) {
+        let Simulation { core, nodes, .. } = self;
+        let node = &mut nodes[n as usize];
+        let step = core.jobs.at(j).step as usize;
+        if let Some(&out) = node.out.get(step) {
+            core.jobs.at(j).phase = Phase::Waiting;
+            core.call(n, j, out, NONE, 0);
+        } else {
+            let super::node::Model::Server(s) = &mut node.model else {
+                return;
+            };
+            finish(core, s, &mut node.metrics, j, n);
+        }
+    }
+
+    /// An answer from downstream reached a server job waiting for it.
+    pub(super) fn server_answer(&mut self, parent: JobRef, failure: Option<super::jobs::Failure>) {
+        let n = self.core.jobs.at(parent).node;
+        if let Some(f) = failure {
+            let Simulation { core, nodes, .. } = self;
+            let node = &mut nodes[n as usize];
+            let super::node::Model::Server(s) = &mut node.model else {
+                return;
+            };
+            core.jobs.at(parent).failed = Some(f);
+            finish(core, s, &mut node.metrics, parent, n);
+        } else {
+            self.core.jobs.at(parent).step += 1;
+            self.server_continue(n, parent);
+        }
+    }
+}
+
+fn start_service(core: &mut Core, s: &mut ServerRt, m: &mut NodeMetrics, i: usize, j: JobRef) {
+    m.integrate(core.now);
+    m.started(core.now - core.jobs.at(j).arrived_at);
+    m.levels.busy += 1;
+    m.levels.cpu += 1;
+    s.instances[i].busy += 1;
+    let job = core.jobs.at(j);
+    job.phase = Phase::InService;
+    let service = s.sampler.sample(&mut core.rng);
+    let at = core.now + (libm::round(service) as Time).max(1);
+    core.queue.push(at, Ev::Done(j));
+}
+
+/// Releases the worker held by `j`, answers its caller, and starts queued work.
+fn finish(core: &mut Core, s: &mut ServerRt, m: &mut NodeMetrics, j: JobRef, _n: u32) {
+    let i = core.jobs.at(j).instance as usize;
+    m.integrate(core.now);
+    m.levels.busy -= 1;
+    s.instances[i].busy -= 1;
+    core.send_answer(m, j);
+    let workers = s.params.workers;
+    while s.instances[i].up && s.instances[i].busy < workers {
+        let Some(next) = s.instances[i].queue.pop_front() else {
+            break;
+        };
+        m.integrate(core.now);
+        m.levels.queued -= 1;
+        start_service(core, s, m, i, next);
+    }
+}

@@ -1,0 +1,271 @@
+//! What the simulation measures: per node and end to end, totals since warm-up, one window per
+//! simulated second (for charts), and batch means (for confidence intervals).
+
+pub mod batch;
+pub mod histogram;
+mod series;
+
+pub use batch::{BatchMeans, Interval};
+pub use histogram::Histogram;
+pub use series::{EndToEndSample, NodeSample, Series};
+
+use crate::engine::{Cause, N_CAUSES};
+use crate::time::Time;
+
+/// Event counts over some period.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Counters {
+    pub arrivals: u64,
+    /// Answers sent back successfully.
+    pub ok: u64,
+    /// Answers sent back as errors (rejected here or failed downstream).
+    pub errors: u64,
+    /// Requests this node itself refused or dropped, by cause.
+    pub rejected: [u64; N_CAUSES],
+}
+
+impl Counters {
+    pub fn rejected(&self, cause: Cause) -> u64 {
+        self.rejected[cause.index()]
+    }
+}
+
+/// Time integrals (level × nanoseconds) of a node's occupancy, for time-averaged utilisation and
+/// queue length. Integers, so the sums are exact and identical on every platform.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Areas {
+    /// Workers occupied (computing or waiting on a downstream call).
+    pub busy: u128,
+    /// Workers computing.
+    pub cpu: u128,
+    pub queued: u128,
+    /// Workers available (changes with scaling and failures).
+    pub capacity: u128,
+    pub elapsed: u128,
+}
+
+/// Current occupancy of a node.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Levels {
+    pub busy: u64,
+    pub cpu: u64,
+    pub queued: u64,
+    pub capacity: u64,
+}
+
+/// Everything measured at one node.
+#[derive(Clone, Debug)]
+pub struct NodeMetrics {
+    pub total: Counters,
+    /// Time from arrival to answer, for successful answers.
+    pub latency: Histogram,
+    pub batch: BatchMeans,
+    pub areas: Areas,
+    /// Load balancers: nanoseconds of forwarding work since warm-up.
+    pub work: u128,
+    /// Nanoseconds requests spent queued before being served, and how many were served.
+    pub wait: u128,
+    pub started: u64,
+    pub window: Counters,
+    pub window_latency: Histogram,
+    pub window_areas: Areas,
+    pub window_work: u128,
+    pub window_wait: u128,
+    pub levels: Levels,
+    last_change: Time,
+    pub series: Series<NodeSample>,
+    /// Load balancers are one forwarding engine measured by work done, not by worker levels.
+    pub balancer: bool,
+}
+
+impl NodeMetrics {
+    pub fn new(now: Time, series_capacity: usize, balancer: bool) -> NodeMetrics {
+        NodeMetrics {
+            total: Counters::default(),
+            latency: Histogram::new(),
+            batch: BatchMeans::default(),
+            areas: Areas::default(),
+            work: 0,
+            wait: 0,
+            started: 0,
+            window: Counters::default(),
+            window_latency: Histogram::new(),
+            window_areas: Areas::default(),
+            window_work: 0,
+            window_wait: 0,
+            levels: Levels::default(),
+            last_change: now,
+            series: Series::new(series_capacity),
+            balancer,
+        }
+    }
+
+    /// Accumulates the current levels up to `now`; call before changing a level.
+    #[inline]
+    pub fn integrate(&mut self, now: Time) {
+        let dt = now.saturating_sub(self.last_change) as u128;
+        if dt == 0 {
+            return;
+        }
+        self.last_change = now;
+        let l = self.levels;
+        for a in [&mut self.areas, &mut self.window_areas] {
+            a.busy += l.busy as u128 * dt;
+            a.cpu += l.cpu as u128 * dt;
+            a.queued += l.queued as u128 * dt;
+            a.capacity += l.capacity as u128 * dt;
+            a.elapsed += dt;
+        }
+    }
+
+    /// Totals' time integrals including the stretch since the last level change.
+    pub fn areas_until(&self, now: Time) -> Areas {
+        let mut a = self.areas;
+        let dt = now.saturating_sub(self.last_change) as u128;
+        let l = self.levels;
+        a.busy += l.busy as u128 * dt;
+        a.cpu += l.cpu as u128 * dt;
+        a.queued += l.queued as u128 * dt;
+        a.capacity += l.capacity as u128 * dt;
+        a.elapsed += dt;
+        a
+    }
+
+    #[inline]
+    pub fn arrival(&mut self) {
+        self.total.arrivals += 1;
+        self.window.arrivals += 1;
+    }
+
+    #[inline]
+    pub fn answered_ok(&mut self, latency: Time) {
+        self.total.ok += 1;
+        self.window.ok += 1;
+        self.latency.record(latency);
+        self.window_latency.record(latency);
+        self.batch.record(latency);
+    }
+
+    #[inline]
+    pub fn answered_error(&mut self) {
+        self.total.errors += 1;
+        self.window.errors += 1;
+    }
+
+    #[inline]
+    pub fn rejected(&mut self, cause: Cause) {
+        self.total.rejected[cause.index()] += 1;
+        self.window.rejected[cause.index()] += 1;
+    }
+
+    /// A load balancer forwarded a request after `wait`, spending `work`.
+    #[inline]
+    pub fn forwarded(&mut self, work: Time, wait: Time) {
+        self.work += work as u128;
+        self.window_work += work as u128;
+        self.started(wait);
+    }
+
+    /// A request starts being served after waiting `wait` in the queue.
+    #[inline]
+    pub fn started(&mut self, wait: Time) {
+        self.started += 1;
+        self.wait += wait as u128;
+        self.window_wait += wait as u128;
+    }
+
+    /// Mean time a request waited in the queue, in nanoseconds.
+    pub fn mean_wait(&self) -> Option<f64> {
+        (self.started > 0).then(|| self.wait as f64 / self.started as f64)
+    }
+
+    /// Forgets totals (end of warm-up); levels and the chart series are kept.
+    pub fn reset_totals(&mut self, now: Time) {
+        self.integrate(now);
+        self.total = Counters::default();
+        self.latency.clear();
+        self.batch.reset();
+        self.areas = Areas::default();
+        self.work = 0;
+        self.wait = 0;
+        self.started = 0;
+    }
+
+    /// Closes the per-second window, returning its figures and starting a new one.
+    pub fn close_window(&mut self, now: Time) -> WindowFigures {
+        self.integrate(now);
+        let f = WindowFigures::from_parts(
+            &self.window,
+            &self.window_latency,
+            &self.window_areas,
+            self.balancer
+                .then_some((self.window_work, self.window_wait)),
+        );
+        self.window = Counters::default();
+        self.window_latency.clear();
+        self.window_areas = Areas::default();
+        self.window_work = 0;
+        self.window_wait = 0;
+        f
+    }
+}
+
+/// Rates and averages over a period.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct WindowFigures {
+    pub seconds: f64,
+    pub arrivals_per_s: f64,
+    pub ok_per_s: f64,
+    pub errors_per_s: f64,
+    pub p50: Option<Time>,
+    pub p95: Option<Time>,
+    pub p99: Option<Time>,
+    /// Occupied workers ÷ available workers (servers), or busy fraction (load balancers).
+    pub utilization: f64,
+    pub cpu_utilization: f64,
+    pub queue: f64,
+}
+
+impl WindowFigures {
+    /// `balancer` carries a load balancer's (work, wait) nanoseconds.
+    pub fn from_parts(
+        c: &Counters,
+        h: &Histogram,
+        a: &Areas,
+        balancer: Option<(u128, u128)>,
+    ) -> WindowFigures {
+        let seconds = a.elapsed as f64 / 1e9;
+        let per_s = |n: u64| {
+            if seconds > 0.0 {
+                n as f64 / seconds
+            } else {
+                0.0
+            }
+        };
+        let ratio = |x: u128, y: u128| if y > 0 { x as f64 / y as f64 } else { 0.0 };
+        let (utilization, cpu_utilization, queue) = match balancer {
+            // One forwarding engine, busy `work` ns; Little's law gives its mean queue.
+            Some((work, wait)) => {
+                let u = ratio(work, a.elapsed).min(1.0);
+                (u, u, ratio(wait, a.elapsed))
+            }
+            None => (
+                ratio(a.busy, a.capacity),
+                ratio(a.cpu, a.capacity),
+                ratio(a.queued, a.elapsed),
+            ),
+        };
+        WindowFigures {
+            seconds,
+            arrivals_per_s: per_s(c.arrivals),
+            ok_per_s: per_s(c.ok),
+            errors_per_s: per_s(c.errors),
+            p50: h.quantile(0.50),
+            p95: h.quantile(0.95),
+            p99: h.quantile(0.99),
+            utilization,
+            cpu_utilization,
+            queue,
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! One line-drawn icon per component kind (24×24, stroke = currentColor), so every place that
+//! shows a kind — palette, canvas, inspector — draws the same picture.
+
+use scaleboard_sim::ComponentKind;
+use yew::prelude::*;
+
+/// SVG path data for a kind's icon.
+fn paths(kind: ComponentKind) -> &'static [&'static str] {
+    match kind {
+        // A laptop: the people sending requests.
+        ComponentKind::Client => &["M4 5h16v10H4z", "M2 19h20", "M9 15l-1 4", "M15 15l1 4"],
+        // One input fanning out to three outputs.
+        ComponentKind::LoadBalancer => &[
+            "M3 12h6",
+            "M9 12l6-6h4",
+            "M9 12h10",
+            "M9 12l6 6h4",
+            "M17 4l2 2-2 2",
+            "M17 10l2 2-2 2",
+            "M17 16l2 2-2 2",
+        ],
+        // A rack of two units with status lights.
+        ComponentKind::Server => &[
+            "M4 4h16v7H4z",
+            "M4 13h16v7H4z",
+            "M8 7.5h.01",
+            "M8 16.5h.01",
+            "M12 7.5h5",
+            "M12 16.5h5",
+        ],
+        // A lightning bolt: fast memory.
+        ComponentKind::Cache => &["M13 2L4 14h7l-1 8 9-12h-7z"],
+        // A cylinder.
+        ComponentKind::Database => &[
+            "M4 6c0-1.7 3.6-3 8-3s8 1.3 8 3-3.6 3-8 3-8-1.3-8-3z",
+            "M4 6v12c0 1.7 3.6 3 8 3s8-1.3 8-3V6",
+            "M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3",
+        ],
+        // A key splitting into shards.
+        ComponentKind::ShardRouter => &[
+            "M3 12h5",
+            "M8 12l4-7",
+            "M8 12h4",
+            "M8 12l4 7",
+            "M13 3h7v4h-7z",
+            "M13 10h7v4h-7z",
+            "M13 17h7v4h-7z",
+        ],
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct KindIconProps {
+    pub kind: ComponentKind,
+    #[prop_or(24)]
+    pub size: u32,
+}
+
+#[function_component]
+pub fn KindIcon(props: &KindIconProps) -> Html {
+    let size = props.size.to_string();
+    html! {
+        <svg class="kind-icon" width={size.clone()} height={size} viewBox="0 0 24 24" fill="none"
+             stroke="currentColor" stroke-width="1.75" stroke-linecap="round"
+             stroke-linejoin="round" aria-hidden="true">
+            { for paths(props.kind).iter().map(|d| html! { <path d={*d} /> }) }
+        </svg>
+    }
+}
+
+/// Short English label of a kind (translations arrive with the i18n module).
+pub fn label(kind: ComponentKind) -> &'static str {
+    match kind {
+        ComponentKind::Client => "Client",
+        ComponentKind::LoadBalancer => "Load balancer",
+        ComponentKind::Server => "Server",
+        ComponentKind::Cache => "Cache",
+        ComponentKind::Database => "Database",
+        ComponentKind::ShardRouter => "Shard router",
+    }
+}
+
+/// One line saying what a kind does, shown under its name in the palette.
+pub fn blurb(kind: ComponentKind) -> &'static str {
+    match kind {
+        ComponentKind::Client => "Sends requests: rate, mix, key skew, retries",
+        ComponentKind::LoadBalancer => "Spreads requests: L4/L7, health checks",
+        ComponentKind::Server => "Workers and a queue; scale up or out",
+        ComponentKind::Cache => "LRU + TTL in front of slower storage",
+        ComponentKind::Database => "Primary with replicas; sync or async",
+        ComponentKind::ShardRouter => "Splits keys across shards",
+    }
+}

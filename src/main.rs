@@ -1,0 +1,11 @@
+//! Entry point: mount the app into `<body>`.
+//!
+//! Yew installs `console_error_panic_hook` when the renderer starts, so a Rust panic reaches the
+//! browser console (and fails the end-to-end suite) instead of dying silently.
+
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    yew::Renderer::<scaleboard_app::app::App>::new().render();
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("scaleboard-app runs in a browser: use `make serve` and open http://127.0.0.1:8080");
+}

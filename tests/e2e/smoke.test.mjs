@@ -1,0 +1,35 @@
+// First look: the page loads without errors and shows the whole shell.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openApp, screenshot } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('the app loads with no console errors and shows palette, canvas, inspector and play', async () => {
+  const { page, errors, context } = await openApp(browser);
+  for (const id of ['palette', 'canvas', 'inspector', 'play', 'canvas-hint']) {
+    assert.ok(await page.getByTestId(id).isVisible(), `${id} should be visible`);
+  }
+  for (const kind of ['client', 'load_balancer', 'server', 'cache', 'database', 'shard_router']) {
+    assert.ok(await page.getByTestId(`palette-${kind}`).isVisible(), `palette lists ${kind}`);
+  }
+  assert.match(await page.locator('header').innerText(), /Scaleboard/);
+
+  // The play button toggles between Play and Pause.
+  const play = page.getByTestId('play');
+  assert.match(await play.innerText(), /Play/);
+  await play.click();
+  assert.match(await play.innerText(), /Pause/);
+  await play.click();
+  assert.match(await play.innerText(), /Play/);
+
+  await screenshot(page, 'smoke-shell');
+  assert.deepEqual(errors, [], 'no console errors or panics');
+  await context.close();
+});
