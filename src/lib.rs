@@ -5,5 +5,6 @@
 
 pub mod app;
 pub mod components;
+pub mod hooks;
 pub mod icons;
 pub mod state;

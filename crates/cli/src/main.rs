@@ -163,17 +163,22 @@ fn run(args: &[String]) -> Result<(), Fail> {
         Fail(format!("{path}: cannot run:\n{}", list.join("\n")), 1)
     })?;
     sim.run_until(secs_to_ns(d.workload.duration_s));
-    let mut report = serde_json::to_value(sim.report())
-        .map_err(|e| Fail(format!("cannot write the report: {e}"), 1))?;
-    if o.has("--series") {
-        let series: Vec<_> = sim.series().collect();
-        report["series"] = serde_json::to_value(series)
-            .map_err(|e| Fail(format!("cannot write the series: {e}"), 1))?;
+    /// The report, with the per-second series appended when asked for.
+    #[derive(serde::Serialize)]
+    struct Output<'a> {
+        #[serde(flatten)]
+        report: scaleboard_sim::Report,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        series: Option<Vec<&'a scaleboard_sim::metrics::EndToEndSample>>,
     }
+    let output = Output {
+        report: sim.report(),
+        series: o.has("--series").then(|| sim.series().collect()),
+    };
     let json = if o.has("--compact") {
-        serde_json::to_string(&report)
+        serde_json::to_string(&output)
     } else {
-        serde_json::to_string_pretty(&report)
+        serde_json::to_string_pretty(&output)
     }
     .map_err(|e| Fail(format!("cannot write the report: {e}"), 1))?;
     println!("{json}");

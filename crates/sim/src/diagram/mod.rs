@@ -144,3 +144,6 @@ impl Diagram {
         self.nodes.iter_mut().find(|n| n.id == id)
     }
 }
+
+#[cfg(test)]
+mod tests;

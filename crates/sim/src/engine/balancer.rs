@@ -286,3 +286,102 @@ impl Simulation {
         core.send_answer(&mut node.metrics, parent);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn balancer(algorithm: Algorithm, sticky: bool, backends: u32) -> BalancerRt {
+        let mut lb = BalancerRt::new(&LoadBalancerParams {
+            algorithm,
+            sticky_sessions: sticky,
+            virtual_nodes: 150,
+            ..Default::default()
+        });
+        lb.set_backends(
+            (0..backends)
+                .map(|i| Backend {
+                    instance: i,
+                    out: 0,
+                    identity: backend_identity(42, i),
+                })
+                .collect(),
+        );
+        lb
+    }
+
+    fn owner(lb: &mut BalancerRt, rng: &mut Rng, key: u64) -> u64 {
+        let b = lb.choose(rng, key, 0).unwrap();
+        lb.backends[b as usize].identity
+    }
+
+    #[test]
+    fn consistent_hashing_moves_one_in_n_plus_one_keys_when_a_server_is_added() {
+        let mut rng = Rng::seed(1);
+        for n in [4, 9] {
+            let mut lb = balancer(Algorithm::ConsistentHash, false, n);
+            let before: Vec<u64> = (0..50_000).map(|k| owner(&mut lb, &mut rng, k)).collect();
+            let mut more = lb.backends.clone();
+            more.push(Backend {
+                instance: n,
+                out: 0,
+                identity: backend_identity(42, n),
+            });
+            lb.set_backends(more);
+            let moved = (0..50_000u64)
+                .filter(|&k| owner(&mut lb, &mut rng, k) != before[k as usize])
+                .count() as f64
+                / 50_000.0;
+            let ideal = 1.0 / (n as f64 + 1.0);
+            eprintln!(
+                "consistent hashing {n} → {}: moved {moved:.4}, ideal {ideal:.4}",
+                n + 1
+            );
+            assert!(
+                (moved - ideal).abs() < 0.3 * ideal,
+                "n={n}: {moved} vs {ideal}"
+            );
+        }
+    }
+
+    #[test]
+    fn sticky_sessions_pin_a_user_to_one_backend_and_survive_a_rebuild() {
+        let mut rng = Rng::seed(2);
+        let mut lb = balancer(Algorithm::RoundRobin, true, 4);
+        let first: Vec<u32> = (0..100)
+            .map(|s| lb.choose(&mut rng, 0, s).unwrap())
+            .collect();
+        for _ in 0..5 {
+            for s in 0..100 {
+                assert_eq!(lb.choose(&mut rng, s as u64, s).unwrap(), first[s as usize]);
+            }
+        }
+        // Adding a backend keeps existing sessions where they were.
+        let mut more = lb.backends.clone();
+        more.push(Backend {
+            instance: 4,
+            out: 0,
+            identity: backend_identity(42, 4),
+        });
+        lb.set_backends(more);
+        for s in 0..100 {
+            assert_eq!(lb.choose(&mut rng, 0, s).unwrap(), first[s as usize]);
+        }
+        // Without stickiness, round robin moves the same user around.
+        let mut plain = balancer(Algorithm::RoundRobin, false, 4);
+        let a = plain.choose(&mut rng, 0, 7);
+        let b = plain.choose(&mut rng, 0, 7);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn least_outstanding_avoids_busy_backends() {
+        let mut rng = Rng::seed(3);
+        let mut lb = balancer(Algorithm::LeastOutstanding, false, 3);
+        lb.outstanding = vec![5, 0, 5];
+        assert_eq!(lb.choose(&mut rng, 0, 0), Some(1));
+        lb.release(1, lb.epoch, 0);
+        lb.outstanding = vec![0, 9, 9];
+        assert_eq!(lb.choose(&mut rng, 0, 0), Some(0));
+    }
+}

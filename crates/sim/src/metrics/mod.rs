@@ -44,6 +44,45 @@ pub struct Areas {
     pub elapsed: u128,
 }
 
+impl Areas {
+    /// Adds `levels` held for `dt` nanoseconds.
+    #[inline]
+    fn accumulate(&mut self, l: Levels, dt: u64) {
+        // A 64-bit product fits in all realistic cases and is one instruction in wasm, where a
+        // 128-bit multiply is a library call.
+        #[inline]
+        fn mul(a: u64, b: u64) -> u128 {
+            match a.checked_mul(b) {
+                Some(x) => x as u128,
+                None => a as u128 * b as u128,
+            }
+        }
+        self.busy += mul(l.busy, dt);
+        self.cpu += mul(l.cpu, dt);
+        self.queued += mul(l.queued, dt);
+        self.capacity += mul(l.capacity, dt);
+        self.elapsed += dt as u128;
+    }
+
+    fn plus(mut self, o: &Areas) -> Areas {
+        self.busy += o.busy;
+        self.cpu += o.cpu;
+        self.queued += o.queued;
+        self.capacity += o.capacity;
+        self.elapsed += o.elapsed;
+        self
+    }
+
+    fn minus(mut self, o: &Areas) -> Areas {
+        self.busy -= o.busy;
+        self.cpu -= o.cpu;
+        self.queued -= o.queued;
+        self.capacity -= o.capacity;
+        self.elapsed -= o.elapsed;
+        self
+    }
+}
+
 /// Current occupancy of a node.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Levels {
@@ -60,7 +99,8 @@ pub struct NodeMetrics {
     /// Time from arrival to answer, for successful answers.
     pub latency: Histogram,
     pub batch: BatchMeans,
-    pub areas: Areas,
+    /// Integrals over closed windows since warm-up (the open window is in `window_areas`).
+    areas: Areas,
     /// Load balancers: nanoseconds of forwarding work since warm-up.
     pub work: u128,
     /// Nanoseconds requests spent queued before being served, and how many were served.
@@ -68,7 +108,9 @@ pub struct NodeMetrics {
     pub started: u64,
     pub window: Counters,
     pub window_latency: Histogram,
-    pub window_areas: Areas,
+    window_areas: Areas,
+    /// The part of the open window that fell before the warm-up ended: not counted in totals.
+    excluded: Areas,
     pub window_work: u128,
     pub window_wait: u128,
     pub levels: Levels,
@@ -91,6 +133,7 @@ impl NodeMetrics {
             window: Counters::default(),
             window_latency: Histogram::new(),
             window_areas: Areas::default(),
+            excluded: Areas::default(),
             window_work: 0,
             window_wait: 0,
             levels: Levels::default(),
@@ -103,32 +146,21 @@ impl NodeMetrics {
     /// Accumulates the current levels up to `now`; call before changing a level.
     #[inline]
     pub fn integrate(&mut self, now: Time) {
-        let dt = now.saturating_sub(self.last_change) as u128;
+        let dt = now.saturating_sub(self.last_change);
         if dt == 0 {
             return;
         }
         self.last_change = now;
-        let l = self.levels;
-        for a in [&mut self.areas, &mut self.window_areas] {
-            a.busy += l.busy as u128 * dt;
-            a.cpu += l.cpu as u128 * dt;
-            a.queued += l.queued as u128 * dt;
-            a.capacity += l.capacity as u128 * dt;
-            a.elapsed += dt;
-        }
+        self.window_areas.accumulate(self.levels, dt);
     }
 
-    /// Totals' time integrals including the stretch since the last level change.
+    /// Totals' time integrals up to `now`.
     pub fn areas_until(&self, now: Time) -> Areas {
-        let mut a = self.areas;
-        let dt = now.saturating_sub(self.last_change) as u128;
-        let l = self.levels;
-        a.busy += l.busy as u128 * dt;
-        a.cpu += l.cpu as u128 * dt;
-        a.queued += l.queued as u128 * dt;
-        a.capacity += l.capacity as u128 * dt;
-        a.elapsed += dt;
-        a
+        let mut pending = Areas::default();
+        pending.accumulate(self.levels, now.saturating_sub(self.last_change));
+        self.areas
+            .plus(&self.window_areas.minus(&self.excluded))
+            .plus(&pending)
     }
 
     #[inline]
@@ -186,6 +218,7 @@ impl NodeMetrics {
         self.latency.clear();
         self.batch.reset();
         self.areas = Areas::default();
+        self.excluded = self.window_areas;
         self.work = 0;
         self.wait = 0;
         self.started = 0;
@@ -201,9 +234,11 @@ impl NodeMetrics {
             self.balancer
                 .then_some((self.window_work, self.window_wait)),
         );
+        self.areas = self.areas.plus(&self.window_areas.minus(&self.excluded));
         self.window = Counters::default();
         self.window_latency.clear();
         self.window_areas = Areas::default();
+        self.excluded = Areas::default();
         self.window_work = 0;
         self.window_wait = 0;
         f

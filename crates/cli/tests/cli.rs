@@ -1,0 +1,191 @@
+//! The `scaleboard` command as a user runs it: every example works, bad input gets a message
+//! naming the problem and a non-zero exit, never a panic.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn scaleboard(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_scaleboard"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Fails with the message, exit status `code`, and no sign of a panic.
+fn assert_refused(args: &[&str], code: i32, needle: &str) {
+    let o = scaleboard(args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(code), "{args:?}: {err}");
+    assert!(
+        err.contains(needle),
+        "{args:?}: expected '{needle}' in: {err}"
+    );
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_example_runs_and_reports_what_the_docs_promise() {
+    let mut examples: Vec<_> = std::fs::read_dir(root().join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    examples.sort();
+    assert!(examples.len() >= 6);
+    for path in examples {
+        let p = path.to_string_lossy();
+        let o = scaleboard(&["run", &p, "--duration", "12", "--warmup", "2"]);
+        assert!(o.status.success(), "{p}: {}", stderr(&o));
+        let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let e = &r["end_to_end"];
+        assert!(e["completed"].as_u64().unwrap() > 0, "{p}");
+        for key in ["throughput", "error_rate"] {
+            assert!(e[key].is_number(), "{p}: end_to_end.{key}");
+        }
+        for q in ["mean", "p50", "p95", "p99"] {
+            assert!(e["latency_ms"][q].is_number(), "{p}: latency_ms.{q}");
+        }
+        assert!(e["ci95"]["mean_ms"]["low"].is_number(), "{p}: ci95");
+        for (id, n) in r["nodes"].as_object().unwrap() {
+            for key in [
+                "throughput",
+                "utilization",
+                "error_rate",
+                "latency_ms",
+                "ci95",
+            ] {
+                assert!(n.get(key).is_some(), "{p}: nodes.{id}.{key}");
+            }
+        }
+    }
+}
+
+#[test]
+fn seeds_replay_exactly() {
+    let run = |seed: &str| {
+        stdout(&scaleboard(&[
+            "run",
+            "examples/basic.json",
+            "--duration",
+            "8",
+            "--seed",
+            seed,
+            "--compact",
+        ]))
+    };
+    assert_eq!(run("5"), run("5"));
+    assert_ne!(run("5"), run("6"));
+}
+
+#[test]
+fn series_lists_every_simulated_second() {
+    let o = scaleboard(&[
+        "run",
+        "examples/retry-storm.json",
+        "--duration",
+        "10",
+        "--series",
+    ]);
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let s = r["series"].as_array().unwrap();
+    assert_eq!(s.len(), 10);
+    assert_eq!(s[9]["t_s"], 10.0);
+}
+
+#[test]
+fn bad_input_is_named_not_panicked_on() {
+    let dir = std::env::temp_dir().join(format!("scaleboard-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_string_lossy().into_owned()
+    };
+    assert_refused(&["run", "no/such/file.json"], 1, "cannot read the file");
+    assert_refused(
+        &["run", &write("broken.json", "{\"version\": 1,")],
+        1,
+        "not valid JSON",
+    );
+    let dangling = write(
+        "dangling.json",
+        r#"{"version":1,"nodes":[{"id":"c","kind":"client","params":{"rate_rps":-1}}],
+            "edges":[{"from":"c","to":"nowhere"}]}"#,
+    );
+    assert_refused(&["run", &dangling], 1, "edge 'c→nowhere', to: dangling");
+    assert_refused(
+        &["run", &dangling],
+        1,
+        "node 'c', params.rate_rps: must not be negative",
+    );
+    assert_refused(&["validate", &dangling], 1, "3 problem(s)");
+    let binary = dir.join("binary.json");
+    std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x9c]).unwrap();
+    assert_refused(
+        &["run", &binary.to_string_lossy()],
+        1,
+        "cannot read the file",
+    );
+    assert_refused(&["run"], 2, "needs a diagram file");
+    assert_refused(
+        &["run", "examples/basic.json", "--duration"],
+        2,
+        "needs a value",
+    );
+    assert_refused(
+        &["run", "examples/basic.json", "--duration", "-4"],
+        2,
+        "non-negative",
+    );
+    assert_refused(
+        &["run", "examples/basic.json", "--seed", "x"],
+        2,
+        "whole number",
+    );
+    assert_refused(
+        &["run", "examples/basic.json", "--warmup", "99"],
+        1,
+        "warmup_s",
+    );
+    assert_refused(
+        &["run", "examples/basic.json", "--fast"],
+        2,
+        "unknown option",
+    );
+    assert_refused(&["frobnicate"], 2, "unknown command");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn validate_accepts_a_good_diagram() {
+    let o = scaleboard(&["validate", "examples/basic.json"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("ok — 3 nodes, 2 edges"));
+}
+
+#[test]
+fn bench_prints_one_json_line() {
+    let o = scaleboard(&["bench", "--json", "--seconds", "0.5"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert!(v["events_per_s"].as_f64().unwrap() > 0.0);
+    assert!(v["requests_per_s"].as_f64().unwrap() > 0.0);
+}

@@ -1,0 +1,262 @@
+//! The diagram format: parsing, every validation problem at once, and that nothing panics.
+
+use super::*;
+
+fn problems(json: &str) -> Vec<Problem> {
+    Diagram::from_json(json).expect_err("should be refused")
+}
+
+/// True if some problem is at `loc`, about `field`, and mentions `needle`.
+fn has(ps: &[Problem], loc: Location, field: Option<&str>, needle: &str) -> bool {
+    ps.iter()
+        .any(|p| p.location == loc && p.field.as_deref() == field && p.message.contains(needle))
+}
+
+fn node(id: &str) -> Location {
+    Location::Node(id.into())
+}
+
+#[test]
+fn every_example_parses_and_round_trips() {
+    for (name, text) in [
+        ("basic", include_str!("../../../../examples/basic.json")),
+        (
+            "single-queue",
+            include_str!("../../../../examples/single-queue.json"),
+        ),
+        (
+            "retry-storm",
+            include_str!("../../../../examples/retry-storm.json"),
+        ),
+        (
+            "cascading-failure",
+            include_str!("../../../../examples/cascading-failure.json"),
+        ),
+        (
+            "scale-up-vs-out",
+            include_str!("../../../../examples/scale-up-vs-out.json"),
+        ),
+        (
+            "sticky-sessions",
+            include_str!("../../../../examples/sticky-sessions.json"),
+        ),
+    ] {
+        let d = Diagram::from_json(text).unwrap_or_else(|p| panic!("{name}: {p:?}"));
+        assert!(d.problems().is_empty(), "{name}: {:?}", d.problems());
+        let again = Diagram::from_json(&d.to_json_pretty()).unwrap();
+        assert_eq!(d, again, "{name} survives a JSON round trip");
+    }
+}
+
+#[test]
+fn defaults_fill_in_omitted_parameters() {
+    let d = Diagram::from_json(
+        r#"{"version":1,"nodes":[{"id":"c","kind":"client"},{"id":"s","kind":"server"}],
+            "edges":[{"from":"c","to":"s"}]}"#,
+    )
+    .unwrap();
+    assert_eq!(d.nodes[0].spec, NodeSpec::Client(ClientParams::default()));
+    assert_eq!(d.nodes[1].spec, NodeSpec::Server(ServerParams::default()));
+    assert_eq!(d.edges[0].latency_ms, 1.0);
+    assert_eq!(d.workload, Workload::default());
+}
+
+#[test]
+fn all_problems_are_reported_at_once_with_their_place() {
+    let ps = problems(
+        r#"{
+        "version": 1,
+        "workload": { "duration_s": 10, "warmup_s": 20, "traffic_scale": -1 },
+        "nodes": [
+            { "id": "c", "kind": "client", "params": { "rate_rps": -5, "read_ratio": 1.5 } },
+            { "id": "lb", "kind": "load_balancer", "params": { "capacity_rps": 0 } },
+            { "id": "s", "kind": "server", "params": { "workers": 0, "service": { "mean_ms": -1 } } },
+            { "id": "s", "kind": "server" },
+            { "id": "x", "kind": "balancer" },
+            { "id": "y", "kind": "server", "params": { "instanses": 2 } }
+        ],
+        "edges": [
+            { "from": "c", "to": "lb" },
+            { "from": "lb", "to": "ghost", "latency_ms": -2 },
+            { "from": "lb", "to": "c" },
+            { "from": "x", "to": "s" }
+        ]
+    }"#,
+    );
+    let w = Location::Workload;
+    assert!(has(
+        &ps,
+        w.clone(),
+        Some("warmup_s"),
+        "shorter than the run"
+    ));
+    assert!(has(&ps, w, Some("traffic_scale"), "negative"));
+    assert!(has(
+        &ps,
+        node("c"),
+        Some("params.rate_rps"),
+        "negative (got -5)"
+    ));
+    assert!(has(
+        &ps,
+        node("c"),
+        Some("params.read_ratio"),
+        "between 0 and 1"
+    ));
+    assert!(has(
+        &ps,
+        node("lb"),
+        Some("params.capacity_rps"),
+        "greater than 0"
+    ));
+    assert!(has(&ps, node("s"), Some("params.workers"), "zero capacity"));
+    assert!(has(
+        &ps,
+        node("s"),
+        Some("params.service.mean_ms"),
+        "greater than 0"
+    ));
+    assert!(has(&ps, node("s"), Some("id"), "same id"));
+    assert!(has(&ps, node("x"), None, "unknown kind 'balancer'"));
+    assert!(has(&ps, node("y"), None, "unknown field `instanses`"));
+    let e = |n: &str| Location::Edge(n.into());
+    assert!(has(&ps, e("lb→ghost"), Some("to"), "dangling"));
+    assert!(has(&ps, e("lb→ghost"), Some("latency_ms"), "negative"));
+    assert!(has(&ps, e("lb→c"), Some("to"), "nothing can call a client"));
+    // An edge from a node that failed to parse is not also called dangling.
+    assert!(!ps.iter().any(|p| p.location == e("x→s")));
+    assert!(ps.len() >= 13, "{ps:#?}");
+}
+
+#[test]
+fn structural_problems() {
+    let ps = problems(
+        r#"{"version":1,"nodes":[
+            {"id":"c","kind":"client"},{"id":"lonely","kind":"client"},
+            {"id":"lb","kind":"load_balancer"},
+            {"id":"a","kind":"server"},{"id":"b","kind":"server"},{"id":"island","kind":"server"}],
+          "edges":[{"from":"c","to":"a"},{"from":"a","to":"b"},{"from":"b","to":"a"},
+                   {"from":"c","to":"a"}]}"#,
+    );
+    assert!(has(&ps, node("lonely"), None, "not connected"));
+    assert!(has(&ps, node("lb"), None, "no backends"));
+    assert!(ps
+        .iter()
+        .any(|p| p.message.contains("cycle") && p.message.contains("a → b → a")));
+    assert!(has(
+        &ps,
+        Location::Edge("c→a".into()),
+        Some("to"),
+        "already connected"
+    ));
+    // A node nothing reaches is only a warning.
+    let w = ps
+        .iter()
+        .find(|p| p.location == node("island"))
+        .expect("island is reported");
+    assert_eq!(w.severity, Severity::Warning);
+}
+
+#[test]
+fn empty_and_clientless_diagrams_explain_what_to_do() {
+    let ps = problems(r#"{"version":1}"#);
+    assert!(ps.iter().any(|p| p.message.contains("empty")));
+    let ps = problems(r#"{"version":1,"nodes":[{"id":"s","kind":"server"}]}"#);
+    assert!(ps.iter().any(|p| p.message.contains("no client")));
+}
+
+#[test]
+fn bad_documents_get_one_clear_message() {
+    for (input, needle) in [
+        ("", "not valid JSON"),
+        ("{", "not valid JSON"),
+        ("[1,2]", "expected a JSON object"),
+        (r#"{"nodes":[]}"#, "version"),
+        (r#"{"version":99}"#, "newer Scaleboard"),
+        (r#"{"version":"one"}"#, "version"),
+        (r#"{"version":1,"nodes":{}}"#, "must be a list"),
+        (r#"{"version":1,"colour":"red"}"#, "unknown field"),
+        (r#"{"version":1,"seed":-3}"#, "seed"),
+    ] {
+        let ps = problems(input);
+        assert!(
+            ps.iter().any(|p| p.to_string().contains(needle)),
+            "{input:?}: {ps:?}"
+        );
+    }
+}
+
+#[test]
+fn cache_and_database_kinds_are_named_as_not_yet_simulated() {
+    let ps = problems(
+        r#"{"version":1,"nodes":[{"id":"c","kind":"client"},{"id":"db","kind":"database"}],
+            "edges":[{"from":"c","to":"db"}]}"#,
+    );
+    assert!(has(&ps, node("db"), None, "not simulated yet"));
+}
+
+#[test]
+fn problems_read_well() {
+    let p = Problem::error(node("api"), Some("params.workers"), "must be at least 1");
+    assert_eq!(
+        p.to_string(),
+        "node 'api', params.workers: must be at least 1"
+    );
+    let w = Problem::warning(Location::Edge("a→b".into()), None, "unused");
+    assert_eq!(w.to_string(), "warning: edge 'a→b': unused");
+}
+
+/// Arbitrary bytes and mangled diagrams never panic the parser or the validator.
+#[test]
+fn garbage_never_panics() {
+    let mut rng = crate::dist::Rng::seed(99);
+    let base = include_str!("../../../../examples/basic.json")
+        .as_bytes()
+        .to_vec();
+    for _ in 0..3_000 {
+        let mut bytes = base.clone();
+        for _ in 0..1 + rng.below(8) {
+            let i = rng.below(bytes.len() as u64) as usize;
+            match rng.below(3) {
+                0 => bytes[i] = rng.below(256) as u8,
+                1 => {
+                    bytes.remove(i);
+                }
+                _ => bytes.insert(i, b"{}[]\",:-0e9"[rng.below(11) as usize]),
+            }
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        if let Ok(d) = Diagram::from_json(&text) {
+            // Whatever parsed is valid enough to simulate briefly.
+            if let Ok(mut sim) = crate::Simulation::new(&d) {
+                sim.advance_to(crate::time::NS_PER_S / 10, 20_000);
+            }
+        }
+    }
+}
+
+/// The node and edge examples in docs/diagram-format.md are real: each one parses.
+#[test]
+fn documented_examples_parse() {
+    let doc = include_str!("../../../../docs/diagram-format.md");
+    let blocks: Vec<&str> = doc
+        .split("```json")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .collect();
+    let mut checked = 0;
+    for block in blocks {
+        let v: serde_json::Value = match serde_json::from_str(block) {
+            Ok(v) => v,
+            Err(_) => continue, // an abridged block (with "…")
+        };
+        if v.get("kind").is_some() {
+            serde_json::from_value::<Node>(v).unwrap_or_else(|e| panic!("{block}: {e}"));
+            checked += 1;
+        } else if v.get("from").is_some() {
+            serde_json::from_value::<Edge>(v).unwrap_or_else(|e| panic!("{block}: {e}"));
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 4, "one example per kind, and one edge");
+}
