@@ -1,6 +1,6 @@
 //! The application shell: header with toolbar, palette, canvas, inspector and bottom panel.
 
-use crate::components::{canvas::Canvas, inspector::Inspector, palette::Palette, toolbar::Toolbar};
+use crate::components::{canvas::Canvas, palette::Palette, toolbar::Toolbar};
 use crate::state::{Action, State};
 use yew::prelude::*;
 
@@ -25,7 +25,7 @@ pub fn App() -> Html {
             <main class="workspace">
                 <Palette />
                 <Canvas />
-                <Inspector />
+
             </main>
             <footer class="bottom-panel" data-testid="bottom-panel">
                 <span class="bottom-title">{ "Charts" }</span>

@@ -99,6 +99,19 @@ impl Simulation {
         job.sent_at = now;
         core.queue.push(now + hop, Ev::Arrive(k));
         core.count_edge(out.edge);
+        let kind = if q.write {
+            super::DotKind::Write
+        } else {
+            super::DotKind::Read
+        };
+        core.tracer.hop(|| super::Trace::Hop {
+            at: now,
+            from: c,
+            to: out.target,
+            latency: hop,
+            kind,
+            answer: false,
+        });
         if cl.timeout > 0 {
             let at = now + cl.timeout;
             cl.deadlines.push_back(Deadline {
@@ -227,6 +240,11 @@ impl Simulation {
             }
             cl.deadlines.pop_front();
             cl.stats.timeouts += 1;
+            self.core.tracer.drop(|| super::Trace::Drop {
+                at: now,
+                node: c,
+                cause: Cause::Timeout,
+            });
             self.attempt_failed(
                 c,
                 d.req,

@@ -15,10 +15,12 @@ mod node;
 mod queue;
 mod report;
 mod server;
+mod trace;
 
 pub use client::ClientStats;
 pub use jobs::{Cause, N_CAUSES};
 pub use live::Edit;
+pub use trace::Trace;
 pub use report::{
     Ci95, Dot, DotKind, EdgeReport, EndToEndReport, Latency, NodeReport, NodeStatus, Report,
 };
@@ -140,9 +142,22 @@ pub(crate) struct Core {
     pub warm: bool,
     pub edges: Vec<EdgeRt>,
     pub events: u64,
+    pub(crate) tracer: trace::Tracer,
 }
 
 impl Core {
+    /// The kind of dot a job shows.
+    #[inline]
+    fn dot_kind(job: &jobs::Job) -> DotKind {
+        if job.failed.is_some() {
+            DotKind::Error
+        } else if job.write {
+            DotKind::Write
+        } else {
+            DotKind::Read
+        }
+    }
+
     /// One-way latency of a hop over `out`.
     #[inline]
     fn sample_hop(&mut self, out: Out) -> Time {
@@ -173,8 +188,17 @@ impl Core {
         c.parent = parent;
         c.hop = hop;
         c.sent_at = now + delay;
+        let kind = Core::dot_kind(c);
         self.queue.push(now + delay + hop, Ev::Arrive(k));
         self.count_edge(out.edge);
+        self.tracer.hop(|| Trace::Hop {
+            at: now + delay,
+            from,
+            to: out.target,
+            latency: hop,
+            kind,
+            answer: false,
+        });
     }
 
     #[inline]
@@ -196,14 +220,24 @@ impl Core {
         } else {
             m.answered_ok(now - job.arrived_at);
         }
-        let at = now + job.hop;
-        self.queue.push(at, Ev::Answer(j));
+        let (hop, from, to, kind) = (job.hop, job.node, job.from, Core::dot_kind(job));
+        self.queue.push(now + hop, Ev::Answer(j));
+        self.tracer.hop(|| Trace::Hop {
+            at: now,
+            from,
+            to,
+            latency: hop,
+            kind,
+            answer: true,
+        });
     }
 
     /// Refuses `j` at node `n` with `cause` and answers with the error.
     pub fn reject(&mut self, m: &mut NodeMetrics, j: JobRef, cause: Cause, n: u32) {
         m.rejected(cause);
         self.jobs.at(j).failed = Some(Failure { cause, node: n });
+        let at = self.now;
+        self.tracer.drop(|| Trace::Drop { at, node: n, cause });
         self.send_answer(m, j);
     }
 }
@@ -250,6 +284,7 @@ impl Simulation {
                 cfg,
                 edges: Vec::new(),
                 events: 0,
+                tracer: trace::Tracer::default(),
             },
             nodes: Vec::new(),
             index: BTreeMap::new(),
@@ -547,6 +582,17 @@ impl Simulation {
             Model::Server(s) if node.up => s.capacity(),
             _ => 0,
         };
+    }
+
+    /// Starts sampling one hop in `every` into the trace buffer (0 stops). Sampling counts
+    /// hops; it draws no random numbers, so it never changes the run.
+    pub fn set_trace_every(&mut self, every: u32) {
+        self.core.tracer.every = every;
+    }
+
+    /// Moves the traces recorded since the last call into `out`.
+    pub fn drain_traces(&mut self, out: &mut Vec<Trace>) {
+        out.extend(self.core.tracer.buf.drain(..));
     }
 
     /// Ids of nodes by slot, for [`Dot`]s.

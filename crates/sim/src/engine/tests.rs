@@ -673,3 +673,33 @@ fn requests_are_conserved_on_random_diagrams_with_live_chaos() {
         assert_eq!(c.generated, c.completed + c.failed, "case {case}");
     }
 }
+
+#[test]
+fn watching_a_run_does_not_change_it() {
+    let d = Diagram::from_json(include_str!("../../../../examples/retry-storm.json")).unwrap();
+    let plain = run(&d, 2.0, 40.0).1;
+    let cfg = RunConfig::for_run(secs_to_ns(42.0), secs_to_ns(2.0));
+    let mut sim = Simulation::with_config(&d, cfg).unwrap();
+    sim.set_trace_every(7);
+    let mut traces = Vec::new();
+    for s in 1..=42 {
+        sim.run_until(secs_to_ns(s as f64));
+        sim.drain_traces(&mut traces);
+    }
+    assert_eq!(sim.report(), plain, "tracing must not change the run");
+    let hops = traces.iter().filter(|t| matches!(t, Trace::Hop { .. })).count();
+    let drops: Vec<_> = traces
+        .iter()
+        .filter_map(|t| match t {
+            Trace::Drop { cause, .. } => Some(*cause),
+            _ => None,
+        })
+        .collect();
+    assert!(hops > 1_000, "{hops} hops traced");
+    assert!(drops.contains(&Cause::Timeout) && drops.contains(&Cause::QueueFull));
+    for t in &traces {
+        if let Trace::Hop { from, to, .. } = t {
+            assert!(sim.node_id(*from).is_some() && sim.node_id(*to).is_some());
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Time-series charts (being written).

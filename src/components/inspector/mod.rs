@@ -1,0 +1,1 @@
+//! Inspector (being written).

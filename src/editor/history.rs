@@ -1,0 +1,92 @@
+//! Undo/redo as two stacks of commands.
+
+use super::Command;
+use scaleboard_sim::Diagram;
+
+/// How many steps can be undone.
+pub const MAX_UNDO: usize = 500;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct History {
+    undo: Vec<Command>,
+    redo: Vec<Command>,
+}
+
+impl History {
+    /// Applies `c` to `d` and records it. Returns false (and changes nothing) if it cannot apply.
+    pub fn exec(&mut self, d: &mut Diagram, c: Command) -> bool {
+        if c.is_empty() || c.apply(d).is_err() {
+            return false;
+        }
+        self.undo.push(c);
+        if self.undo.len() > MAX_UNDO {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+        true
+    }
+
+    pub fn undo(&mut self, d: &mut Diagram) -> bool {
+        let Some(c) = self.undo.pop() else {
+            return false;
+        };
+        if c.inverse().apply(d).is_err() {
+            // The document was replaced under us (e.g. a file was opened): history is void.
+            self.clear();
+            return false;
+        }
+        self.redo.push(c);
+        true
+    }
+
+    pub fn redo(&mut self, d: &mut Diagram) -> bool {
+        let Some(c) = self.redo.pop() else {
+            return false;
+        };
+        if c.apply(d).is_err() {
+            self.clear();
+            return false;
+        }
+        self.undo.push(c);
+        true
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.undo.clear();
+        self.redo.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn undo_then_redo_round_trips_and_new_edits_clear_redo() {
+        let mut d = Diagram::from_json(include_str!("../../examples/basic.json")).unwrap();
+        let original = d.clone();
+        let mut h = History::default();
+        let del = Command::remove(&d, &BTreeSet::from(["api".to_string()]), &BTreeSet::new());
+        assert!(h.exec(&mut d, del));
+        let deleted = d.clone();
+        assert!(h.undo(&mut d));
+        assert_eq!(d, original);
+        assert!(h.can_redo());
+        assert!(h.redo(&mut d));
+        assert_eq!(d, deleted);
+        assert!(h.undo(&mut d));
+        let mv = Command::move_nodes(&d, &[("lb".into(), 10.0, 20.0)]);
+        assert!(h.exec(&mut d, mv));
+        assert!(!h.can_redo(), "a new edit forgets the redo branch");
+        assert!(!h.exec(&mut d, Command::Batch(vec![])), "empty commands are not recorded");
+    }
+}

@@ -1,0 +1,12 @@
+//! The editor: document changes as invertible commands, the undo history, geometry of the
+//! canvas (pan, zoom, snapping, hit tests) and naming of new components. All pure Rust, tested
+//! natively.
+
+pub mod commands;
+pub mod geometry;
+pub mod history;
+pub mod naming;
+
+pub use commands::Command;
+pub use geometry::View;
+pub use history::History;

@@ -1,0 +1,5 @@
+//! Korean text for the inspector (parameters, units, help).
+
+table! {
+    "Inspector" => "속성",
+}
