@@ -44,6 +44,12 @@ if [ "$mode" = "test" ]; then
         as_root apt-get update -qq
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
     fi
+    # Korean UI text in screenshots needs a Hangul font; desktop systems have one, CI does not.
+    if ! fc-list 2>/dev/null | grep -qi nanum; then
+        say "installing a Korean font (fonts-nanum) for screenshots"
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-nanum
+    fi
     if [ ! -d tests/e2e/node_modules/playwright-core ] \
         || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
         say "installing e2e npm packages"

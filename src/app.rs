@@ -1,36 +1,445 @@
-//! The application shell: header with toolbar, palette, canvas, inspector and bottom panel.
+//! The application: state, the simulation host and its frame loop, keyboard shortcuts, and the
+//! layout (header, palette, canvas, inspector, bottom panel).
 
-use crate::components::{canvas::Canvas, palette::Palette, toolbar::Toolbar};
-use crate::state::{Action, State};
+use crate::components::bottom_panel::BottomPanel;
+use crate::components::canvas::Canvas;
+use crate::components::context_menu::ContextMenuView;
+use crate::components::inspector::{Inspector, Selected};
+use crate::components::kpis::Kpis;
+use crate::components::node_live::NodeLive;
+use crate::components::palette::Palette;
+use crate::components::toast::ToastView;
+use crate::components::toolbar::Toolbar;
+use crate::editor::geometry::Point;
+use crate::i18n::{fill, tr};
+use crate::runtime::{self, LoopInputs};
+use crate::sim_host::{SimHost, Stats};
+use crate::state::{Action, LogEntry, LogKind, State, ToastKind};
+use crate::{examples, storage};
+use scaleboard_sim::diagram::Workload;
+use scaleboard_sim::ComponentKind;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, KeyboardEvent};
 use yew::prelude::*;
+
+fn initial_state() -> State {
+    let mut s = State::default();
+    s.theme = storage::load_theme().unwrap_or_default();
+    s.lang = storage::load_lang().unwrap_or_else(storage::browser_lang);
+    s
+}
+
+/// True when the keyboard focus is in a text field (shortcuts must not steal its keys).
+fn typing(e: &KeyboardEvent) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+/// Keyboard shortcuts, installed once on the window.
+fn shortcuts(dispatch: Callback<Action>, space: Rc<Cell<bool>>) -> [gloo_events::EventListener; 2] {
+    let window = web_sys::window().expect("a browser window");
+    let space_down = space.clone();
+    let active = gloo_events::EventListenerOptions::enable_prevent_default();
+    let down = gloo_events::EventListener::new_with_options(&window, "keydown", active, move |e| {
+        let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+            return;
+        };
+        if typing(e) {
+            return;
+        }
+        let ctrl = e.ctrl_key() || e.meta_key();
+        let key = e.key();
+        let action = match (ctrl, e.shift_key(), key.as_str()) {
+            (true, false, "z" | "Z") => Some(Action::Undo),
+            (true, true, "z" | "Z") | (true, _, "y" | "Y") => Some(Action::Redo),
+            (true, _, "c" | "C") => Some(Action::Copy),
+            (true, _, "v" | "V") => Some(Action::Paste(None)),
+            (true, _, "d" | "D") => Some(Action::Duplicate),
+            (true, _, "a" | "A") => Some(Action::SelectAll),
+            (false, _, "Delete" | "Backspace") => Some(Action::DeleteSelection),
+            (false, _, "Escape") => Some(Action::Select(Default::default())),
+            (false, _, "f" | "F") => Some(Action::Fit),
+            (false, _, "p" | "P") => Some(Action::TogglePlay),
+            (false, _, " ") => {
+                space_down.set(true);
+                e.prevent_default();
+                None
+            }
+            _ => None,
+        };
+        if let Some(a) = action {
+            e.prevent_default();
+            dispatch.emit(a);
+        }
+    });
+    let up = gloo_events::EventListener::new(&window, "keyup", move |e| {
+        if e.dyn_ref::<KeyboardEvent>().is_some_and(|e| e.key() == " ") {
+            space.set(false);
+        }
+    });
+    [down, up]
+}
+
+/// Notable changes between two snapshots, for the event log: requests starting to fail.
+fn sim_events(
+    prev: &Stats,
+    next: &Stats,
+    lang: crate::i18n::Lang,
+    names: &BTreeMap<String, String>,
+) -> Vec<LogEntry> {
+    let mut out = Vec::new();
+    for ((cause, node), &n) in &next.failures {
+        let before = prev
+            .failures
+            .get(&(cause.clone(), node.clone()))
+            .copied()
+            .unwrap_or(0);
+        if before == 0 && n > 0 {
+            let name = names.get(node).map_or(node.as_str(), String::as_str);
+            let text = match cause.as_str() {
+                "timeout" => fill(tr(lang, "Requests from {} are timing out"), &[&name]),
+                "queue_full" => fill(
+                    tr(lang, "{} is refusing requests: queue full (503)"),
+                    &[&name],
+                ),
+                "lb_overloaded" => fill(
+                    tr(lang, "{} is over capacity and refusing requests (503)"),
+                    &[&name],
+                ),
+                "node_down" => fill(tr(lang, "Requests are failing at {}: it is down"), &[&name]),
+                _ => fill(tr(lang, "Requests failed at {}"), &[&name]),
+            };
+            out.push(LogEntry {
+                at_s: next.time_s,
+                kind: LogKind::Sim,
+                text,
+            });
+        }
+    }
+    if next.behind && !prev.behind {
+        out.push(LogEntry {
+            at_s: next.time_s,
+            kind: LogKind::Sim,
+            text: tr(
+                lang,
+                "The browser cannot keep up: the simulated clock runs slower than requested",
+            )
+            .into(),
+        });
+    }
+    out
+}
 
 #[function_component]
 pub fn App() -> Html {
-    let state = use_reducer(State::default);
+    let state = use_reducer(initial_state);
+    let stats = use_state(|| Rc::new(Stats::default()));
+    let host: Rc<RefCell<SimHost>> = use_mut_ref(SimHost::default);
+    let inputs: Rc<RefCell<LoopInputs>> = use_mut_ref(LoopInputs::default);
+    let space: Rc<Cell<bool>> = (*use_memo((), |_| Rc::new(Cell::new(false)))).clone();
+    let dots_ref = use_node_ref();
+    let root_ref = use_node_ref();
     let dispatch = {
         let state = state.clone();
-        Callback::from(move |action: Action| state.dispatch(action))
+        Callback::from(move |a: Action| state.dispatch(a))
+    };
+    let lang = state.lang;
+
+    // The frame loop: started once, stopped when the app goes away.
+    {
+        let host = host.clone();
+        let inputs = inputs.clone();
+        let dots_ref = dots_ref.clone();
+        let stats = stats.clone();
+        use_effect_with((), move |_| {
+            let on_stats = Callback::from(move |s: Rc<Stats>| stats.set(s));
+            let frame_loop = runtime::start(host, inputs, dots_ref, on_stats);
+            move || drop(frame_loop)
+        });
+    }
+    // Keyboard shortcuts.
+    {
+        let dispatch = dispatch.clone();
+        let space = space.clone();
+        use_effect_with((), move |_| {
+            let listeners = shortcuts(dispatch, space);
+            move || drop(listeners)
+        });
+    }
+    // Pages embedding Scaleboard, and the benchmark script, can open a diagram by dispatching
+    // `new CustomEvent("scaleboard-load", {detail: jsonText})` on the window.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let window = web_sys::window().expect("a browser window");
+            let listener = gloo_events::EventListener::new(&window, "scaleboard-load", move |e| {
+                let Some(text) = e
+                    .dyn_ref::<web_sys::CustomEvent>()
+                    .and_then(|c| c.detail().as_string())
+                else {
+                    return;
+                };
+                match scaleboard_sim::Diagram::from_json(&text) {
+                    Ok(doc) => dispatch.emit(Action::Load {
+                        title: doc.name.clone(),
+                        doc,
+                    }),
+                    Err(problems) => dispatch.emit(Action::Toast {
+                        text: problems
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                        kind: ToastKind::Error,
+                    }),
+                }
+            });
+            move || drop(listener)
+        });
+    }
+    // Play state and speed, for the loop.
+    {
+        let inputs = inputs.clone();
+        use_effect_with(
+            (state.running, state.speed(), state.theme),
+            move |(running, speed, theme)| {
+                let mut i = inputs.borrow_mut();
+                i.running = *running;
+                i.speed = *speed;
+                i.theme = *theme;
+            },
+        );
+    }
+    // The simulation follows the document; a new epoch restarts it from t = 0.
+    {
+        let host = host.clone();
+        let inputs = inputs.clone();
+        let epoch_seen = use_mut_ref(|| u64::MAX);
+        use_effect_with((state.sim_epoch, state.doc.clone()), move |(epoch, doc)| {
+            let mut h = host.borrow_mut();
+            if *epoch_seen.borrow() != *epoch {
+                *epoch_seen.borrow_mut() = *epoch;
+                h.reset(doc);
+            } else {
+                h.sync(doc);
+            }
+            inputs.borrow_mut().refresh = true;
+        });
+    }
+    // Failure injection.
+    {
+        let host = host.clone();
+        let inputs = inputs.clone();
+        use_effect_with((state.down.clone(), state.sim_epoch), move |(down, _)| {
+            host.borrow_mut().set_down(down);
+            inputs.borrow_mut().refresh = true;
+        });
+    }
+    // The Step button.
+    {
+        let host = host.clone();
+        let inputs = inputs.clone();
+        use_effect_with(state.step_rev, move |rev| {
+            if *rev > 0 {
+                host.borrow_mut().step(1.0);
+                inputs.borrow_mut().refresh = true;
+            }
+        });
+    }
+    // Theme and language: applied to the page and remembered.
+    use_effect_with(state.theme, |t| {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = el.set_attribute("data-theme", t.name());
+        }
+        storage::save_theme(*t);
+    });
+    use_effect_with(lang, |l| {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = el.set_attribute("lang", l.code());
+        }
+        storage::save_lang(*l);
+    });
+    // Log what the simulation does that a learner should notice.
+    {
+        let prev = use_mut_ref(|| Rc::new(Stats::default()));
+        let dispatch = dispatch.clone();
+        let doc = state.doc.clone();
+        use_effect_with((*stats).clone(), move |next| {
+            let names: BTreeMap<String, String> = doc
+                .nodes
+                .iter()
+                .map(|n| (n.id.clone(), n.display_name().to_owned()))
+                .collect();
+            // A restart resets the clock: compare only within one run.
+            if next.time_s >= prev.borrow().time_s {
+                for e in sim_events(&prev.borrow(), next, lang, &names) {
+                    dispatch.emit(Action::Log(e));
+                }
+            }
+            *prev.borrow_mut() = next.clone();
+        });
+    }
+
+    let on_place = {
+        let dispatch = dispatch.clone();
+        let root = root_ref.clone();
+        let view = state.view;
+        Callback::from(move |(kind, at): (ComponentKind, Option<(f64, f64)>)| {
+            let Some(rect) = root
+                .cast::<Element>()
+                .map(|el| el.get_bounding_client_rect())
+            else {
+                return;
+            };
+            let screen = match at {
+                Some((x, y)) => {
+                    let inside = x >= rect.left()
+                        && x <= rect.right()
+                        && y >= rect.top()
+                        && y <= rect.bottom();
+                    if !inside {
+                        return; // dropped outside the canvas: nothing placed
+                    }
+                    Point::new(x - rect.left(), y - rect.top())
+                }
+                None => Point::new(rect.width() / 2.0, rect.height() / 2.0),
+            };
+            let w = view.to_world(screen);
+            dispatch.emit(Action::AddNode {
+                kind,
+                x: w.x,
+                y: w.y,
+            });
+        })
+    };
+    let on_example = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |slug: &'static str| {
+            if let Some(ex) = examples::find(slug) {
+                if let Some(doc) = ex.diagram() {
+                    dispatch.emit(Action::Load {
+                        title: doc.name.clone(),
+                        doc,
+                    });
+                }
+            }
+        })
+    };
+    let on_share = {
+        let dispatch = dispatch.clone();
+        let doc = state.doc.clone();
+        Callback::from(move |_| {
+            let json = doc.to_json_pretty();
+            if let Some(w) = web_sys::window() {
+                let _ = w.navigator().clipboard().write_text(&json);
+            }
+            dispatch.emit(Action::Toast {
+                text: tr(lang, "Diagram copied to the clipboard as JSON.").into(),
+                kind: ToastKind::Info,
+            });
+        })
+    };
+    let on_traffic_live = {
+        let dispatch = dispatch.clone();
+        let w = state.doc.workload.clone();
+        Callback::from(move |x: f64| {
+            dispatch.emit(Action::PreviewWorkload(Workload {
+                traffic_scale: x,
+                ..w.clone()
+            }))
+        })
+    };
+    let on_traffic_commit = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |(before, after): (Workload, Workload)| {
+            dispatch.emit(Action::PreviewWorkload(after));
+            dispatch.emit(Action::CommitWorkload { before });
+        })
     };
 
+    // Inspector wiring.
+    let sel = &state.selection;
+    let selected = match (sel.nodes.len(), sel.edges.len()) {
+        (0, 0) => Selected::Nothing,
+        (1, 0) => Selected::Node(sel.nodes.iter().next().cloned().unwrap_or_default()),
+        (0, 1) => Selected::Edge(sel.edges.iter().next().cloned().unwrap_or_default()),
+        _ => Selected::Many(sel.len()),
+    };
+    let live = match &selected {
+        Selected::Node(id) => html! {
+            <NodeLive id={id.clone()} stats={(*stats).clone()} lang={lang} />
+        },
+        _ => html! {},
+    };
+    let time_s = stats.time_s;
+    let d = dispatch.clone();
+    let on_node = Callback::from(move |n| d.emit(Action::UpdateNode(n)));
+    let d = dispatch.clone();
+    let on_edge = Callback::from(move |(name, edge)| d.emit(Action::UpdateEdge { name, edge }));
+    let d = dispatch.clone();
+    let on_workload = Callback::from(move |w| d.emit(Action::SetWorkload(w)));
+    let d = dispatch.clone();
+    let on_seed = Callback::from(move |s| d.emit(Action::SetSeed(s)));
+    let d = dispatch.clone();
+    let on_name = Callback::from(move |n| d.emit(Action::SetName(n)));
+    let d = dispatch.clone();
+    let on_set_down = Callback::from(move |(id, down)| {
+        d.emit(Action::SetDown {
+            id,
+            down,
+            at_s: time_s,
+        })
+    });
+    let d = dispatch.clone();
+    let on_delete = Callback::from(move |_| d.emit(Action::DeleteSelection));
+    let problems = Rc::new(state.doc.problems());
+
     html! {
-        <div class="app" data-testid="app">
+        <div class="app" data-testid="app" data-lang={lang.code()}>
             <header class="app-header">
                 <div class="brand">
                     <span class="brand-mark" aria-hidden="true"></span>
                     <span class="brand-name">{ "Scaleboard" }</span>
-                    <span class="brand-tag">{ "See how systems scale" }</span>
                 </div>
-                <Toolbar state={(*state).clone()} on_action={dispatch} />
+                <Toolbar running={state.running} speed_index={state.speed_index}
+                         workload={state.doc.workload.clone()} stats={(*stats).clone()}
+                         lang={lang} theme={state.theme}
+                         can_undo={state.history.can_undo()} can_redo={state.history.can_redo()}
+                         dispatch={dispatch.clone()} on_example={on_example.clone()} {on_share}
+                         {on_traffic_live} {on_traffic_commit} />
             </header>
             <main class="workspace">
-                <Palette />
-                <Canvas />
-
+                <Palette lang={lang} {on_place} />
+                <div class="stage">
+                    <Canvas doc={state.doc.clone()} selection={state.selection.clone()} view={state.view}
+                            stats={(*stats).clone()} down={state.down.clone()} lang={lang}
+                            dispatch={dispatch.clone()} dots_ref={dots_ref} root_ref={root_ref}
+                            inputs={runtime::SharedInputs(inputs.clone())} space_held={space} fit_rev={state.fit_rev}
+                            {on_example} />
+                    if !state.doc.nodes.is_empty() {
+                        <Kpis stats={(*stats).clone()} lang={lang} />
+                    }
+                    <ToastView toast={state.toast.clone()} dispatch={dispatch.clone()} />
+                </div>
+                <Inspector doc={state.doc.clone()} {selected} lang={lang} down={state.down.clone()}
+                           {on_node} {on_edge} {on_workload} {on_seed} {on_name} {on_set_down} {on_delete} {live} />
             </main>
-            <footer class="bottom-panel" data-testid="bottom-panel">
-                <span class="bottom-title">{ "Charts" }</span>
-                <span class="muted">{ "Latency percentiles, throughput, errors and cost appear here while the simulation runs." }</span>
-            </footer>
+            <BottomPanel open={state.panel_open} tab={state.tab} stats={(*stats).clone()}
+                         log={state.log.clone()} {problems} lang={lang} dispatch={dispatch.clone()} />
+            if let Some(menu) = state.menu.clone() {
+                <ContextMenuView down={state.down.contains(&menu.node)} {menu} time_s={time_s}
+                                 lang={lang} dispatch={dispatch.clone()} />
+            }
         </div>
     }
 }

@@ -80,6 +80,18 @@ pub fn label(kind: ComponentKind) -> &'static str {
     }
 }
 
+/// A tag short enough for a node card.
+pub fn short_label(kind: ComponentKind) -> &'static str {
+    match kind {
+        ComponentKind::Client => "Client",
+        ComponentKind::LoadBalancer => "LB",
+        ComponentKind::Server => "Server",
+        ComponentKind::Cache => "Cache",
+        ComponentKind::Database => "DB",
+        ComponentKind::ShardRouter => "Router",
+    }
+}
+
 /// One line saying what a kind does, shown under its name in the palette.
 pub fn blurb(kind: ComponentKind) -> &'static str {
     match kind {
@@ -89,5 +101,21 @@ pub fn blurb(kind: ComponentKind) -> &'static str {
         ComponentKind::Cache => "LRU + TTL in front of slower storage",
         ComponentKind::Database => "Primary with replicas; sync or async",
         ComponentKind::ShardRouter => "Splits keys across shards",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::has_korean;
+
+    /// Kind names reach `tr` through these functions, not as literals: check them here.
+    #[test]
+    fn every_kind_name_is_translated() {
+        for kind in ComponentKind::ALL {
+            for text in [label(kind), short_label(kind), blurb(kind)] {
+                assert!(has_korean(text), "no Korean for {text:?}");
+            }
+        }
     }
 }

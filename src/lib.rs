@@ -1,10 +1,20 @@
 //! Scaleboard's browser app.
 //!
-//! The library holds every component and all UI logic; `main.rs` only mounts [`app::App`]. Being a
-//! library lets `cargo test` exercise the pure parts (state reducer, editor commands) natively.
+//! The library holds every component and all UI logic; `main.rs` only mounts [`app::App`].
+//! Being a library lets `cargo test` exercise the pure parts natively: the state reducer, editor
+//! commands and history, geometry, the simulation host's pacing, particles, formatting, and the
+//! completeness of the Korean translation.
 
 pub mod app;
 pub mod components;
+pub mod editor;
+pub mod examples;
+pub mod format;
 pub mod hooks;
+pub mod i18n;
 pub mod icons;
+pub mod render;
+pub mod runtime;
+pub mod sim_host;
 pub mod state;
+pub mod storage;

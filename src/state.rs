@@ -1,53 +1,634 @@
 //! Application state: one `State`, changed only through `Action`s by a reducer, so every change
-//! is explicit and testable without a browser.
+//! is explicit and testable without a browser. Document changes go through editor commands and
+//! the undo history; everything else (selection, view, play state, theme, language) is UI state.
 
+use crate::editor::geometry::{snap, Point, NODE_H, NODE_W};
+use crate::editor::naming::fresh_id;
+use crate::editor::{Command, History, View};
+use crate::i18n::{fill, tr, Lang};
+use scaleboard_sim::diagram::{Edge, Location, Node, NodeSpec, Severity, Workload};
+use scaleboard_sim::{ComponentKind, Diagram};
+use std::collections::{BTreeSet, VecDeque};
 use std::rc::Rc;
 use yew::Reducible;
 
 /// Simulation speeds offered by the toolbar, as multiples of real time.
-pub const SPEEDS: [f64; 7] = [0.1, 0.25, 0.5, 1.0, 2.0, 10.0, 100.0];
+pub const SPEEDS: [f64; 9] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 100.0];
+const REAL_TIME: usize = 3;
+/// Event-log entries kept.
+pub const LOG_LIMIT: usize = 200;
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct State {
-    /// Whether the simulation clock is running.
-    pub running: bool,
-    /// Index into [`SPEEDS`].
-    pub speed_index: usize,
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Theme {
+    #[default]
+    Dark,
+    Light,
 }
 
-impl Default for State {
-    fn default() -> Self {
-        State {
-            running: false,
-            speed_index: 3,
+impl Theme {
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Dark => "dark",
+            Theme::Light => "light",
         }
     }
 }
 
+/// What is selected on the canvas.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Selection {
+    pub nodes: BTreeSet<String>,
+    /// Edge names (`Edge::name()`).
+    pub edges: BTreeSet<String>,
+}
+
+impl Selection {
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty() && self.edges.is_empty()
+    }
+
+    pub fn node(id: &str) -> Selection {
+        Selection {
+            nodes: BTreeSet::from([id.to_owned()]),
+            edges: BTreeSet::new(),
+        }
+    }
+
+    pub fn edge(name: &str) -> Selection {
+        Selection {
+            nodes: BTreeSet::new(),
+            edges: BTreeSet::from([name.to_owned()]),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len() + self.edges.len()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ToastKind {
+    Info,
+    Error,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Toast {
+    pub id: u64,
+    pub text: String,
+    pub kind: ToastKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogKind {
+    Edit,
+    Chaos,
+    Sim,
+    Problem,
+}
+
+/// One line of the event log, stamped with simulated time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogEntry {
+    pub at_s: f64,
+    pub kind: LogKind,
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum BottomTab {
+    #[default]
+    Charts,
+    Log,
+    Problems,
+}
+
+/// A right-click menu on a node.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContextMenu {
+    pub node: String,
+    /// Screen position (CSS px, page coordinates).
+    pub x: f64,
+    pub y: f64,
+}
+
+/// Copied components, with edges among them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Clip {
+    pub nodes: Vec<Node>,
+    pub edges: Vec<Edge>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    pub doc: Rc<Diagram>,
+    pub history: History,
+    pub selection: Selection,
+    pub view: View,
+    pub running: bool,
+    pub speed_index: usize,
+    pub theme: Theme,
+    pub lang: Lang,
+    /// Nodes killed by failure injection (run-time state, not part of the document).
+    pub down: Rc<BTreeSet<String>>,
+    pub clipboard: Option<Clip>,
+    pub toast: Option<Toast>,
+    pub log: VecDeque<LogEntry>,
+    pub panel_open: bool,
+    pub tab: BottomTab,
+    pub menu: Option<ContextMenu>,
+    /// Bumped on every document change.
+    pub doc_rev: u64,
+    /// Bumped when the simulation must restart from t = 0 (reset, new document).
+    pub sim_epoch: u64,
+    /// Bumped by the Step button: advance one simulated second while paused.
+    pub step_rev: u64,
+    /// Bumped to ask the canvas to fit the diagram to the screen.
+    pub fit_rev: u64,
+    next_toast: u64,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State::with_doc(Diagram::default())
+    }
+}
+
 impl State {
+    pub fn with_doc(doc: Diagram) -> State {
+        State {
+            doc: Rc::new(doc),
+            history: History::default(),
+            selection: Selection::default(),
+            view: View::default(),
+            running: false,
+            speed_index: REAL_TIME,
+            theme: Theme::Dark,
+            lang: Lang::En,
+            down: Rc::new(BTreeSet::new()),
+            clipboard: None,
+            toast: None,
+            log: VecDeque::new(),
+            panel_open: true,
+            tab: BottomTab::Charts,
+            menu: None,
+            doc_rev: 0,
+            sim_epoch: 0,
+            step_rev: 0,
+            fit_rev: 0,
+            next_toast: 0,
+        }
+    }
+
     pub fn speed(&self) -> f64 {
         SPEEDS[self.speed_index]
+    }
+
+    /// Errors that stop the diagram from running (warnings excluded).
+    pub fn errors(&self) -> Vec<scaleboard_sim::Problem> {
+        self.doc.errors()
     }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
+    /// Place a new component of `kind` with its centre at world point (x, y).
+    AddNode {
+        kind: ComponentKind,
+        x: f64,
+        y: f64,
+    },
+    /// Move nodes to new top-left positions (one undo step).
+    MoveNodes(Vec<(String, f64, f64)>),
+    /// Draw an edge; refused with an explanation if the result would be invalid.
+    Connect {
+        from: String,
+        to: String,
+    },
+    UpdateNode(Node),
+    UpdateEdge {
+        name: String,
+        edge: Edge,
+    },
+    SetWorkload(Workload),
+    /// Changes the workload while a slider is dragged, without an undo step.
+    PreviewWorkload(Workload),
+    /// The slider was released: one undo step from `before` to the current workload.
+    CommitWorkload {
+        before: Workload,
+    },
+    SetSeed(u64),
+    SetName(String),
+    DeleteSelection,
+    Duplicate,
+    Copy,
+    /// Paste the clipboard, centred at a world point if given.
+    Paste(Option<Point>),
+    Undo,
+    Redo,
+    Select(Selection),
+    /// Shift-click: add or remove one item.
+    ToggleSelect(Selection),
+    SelectAll,
+    SetView(View),
+    Fit,
     TogglePlay,
-    Faster,
-    Slower,
+    SetSpeed(usize),
+    Step,
+    Reset,
+    /// Kill (`down = true`) or revive a node, at simulated time `at_s`.
+    SetDown {
+        id: String,
+        down: bool,
+        at_s: f64,
+    },
+    /// Open a whole new document (an example, an import).
+    Load {
+        doc: Diagram,
+        title: String,
+    },
+    SetTheme(Theme),
+    SetLang(Lang),
+    Toast {
+        text: String,
+        kind: ToastKind,
+    },
+    DismissToast(u64),
+    Log(LogEntry),
+    OpenMenu(ContextMenu),
+    CloseMenu,
+    TogglePanel,
+    SetTab(BottomTab),
 }
 
 impl Reducible for State {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut next = (*self).clone();
+        let mut s = (*self).clone();
+        s.apply(action);
+        Rc::new(s)
+    }
+}
+
+impl State {
+    /// Applies an action in place (the reducer, usable from tests without `Rc`).
+    pub fn apply(&mut self, action: Action) {
+        let lang = self.lang;
         match action {
-            Action::TogglePlay => next.running = !next.running,
-            Action::Faster => next.speed_index = (next.speed_index + 1).min(SPEEDS.len() - 1),
-            Action::Slower => next.speed_index = next.speed_index.saturating_sub(1),
+            Action::AddNode { kind, x, y } => {
+                let Some(spec) = NodeSpec::default_for(kind) else {
+                    self.toast(
+                        tr(
+                            lang,
+                            "Caches, databases and shard routers arrive with the data tier.",
+                        ),
+                        ToastKind::Info,
+                    );
+                    return;
+                };
+                let id = fresh_id(&self.doc, kind, &BTreeSet::new());
+                let node =
+                    Node::new(id.clone(), spec).at(snap(x - NODE_W / 2.0), snap(y - NODE_H / 2.0));
+                if self.exec(Command::add(&self.doc, vec![node], vec![])) {
+                    self.selection = Selection::node(&id);
+                }
+            }
+            Action::MoveNodes(moves) => {
+                let c = Command::move_nodes(&self.doc, &moves);
+                self.exec(c);
+            }
+            Action::Connect { from, to } => self.connect(from, to),
+            Action::UpdateNode(node) => {
+                if let Some(c) = Command::set_node(&self.doc, node) {
+                    self.exec(c);
+                }
+            }
+            Action::UpdateEdge { name, edge } => {
+                let new_name = edge.name();
+                if let Some(c) = Command::set_edge(&self.doc, &name, edge) {
+                    if self.exec(c) && self.selection.edges.remove(&name) {
+                        self.selection.edges.insert(new_name);
+                    }
+                }
+            }
+            Action::SetWorkload(w) => {
+                let c = Command::set_workload(&self.doc, w);
+                self.exec(c);
+            }
+            Action::PreviewWorkload(w) => {
+                let mut d = (*self.doc).clone();
+                d.workload = w;
+                self.doc = Rc::new(d);
+                self.doc_rev += 1;
+            }
+            Action::CommitWorkload { before } => {
+                let after = self.doc.workload.clone();
+                self.history.record(Command::SetWorkload { before, after });
+            }
+            Action::SetSeed(seed) => {
+                let c = Command::SetSeed {
+                    before: self.doc.seed,
+                    after: seed,
+                };
+                if self.exec(c) {
+                    // A new seed means a new run.
+                    self.sim_epoch += 1;
+                }
+            }
+            Action::SetName(name) => {
+                let mut d = (*self.doc).clone();
+                d.name = name;
+                // The name is metadata: not worth an undo step.
+                self.doc = Rc::new(d);
+                self.doc_rev += 1;
+            }
+            Action::DeleteSelection => {
+                if self.selection.is_empty() {
+                    return;
+                }
+                let c = Command::remove(&self.doc, &self.selection.nodes, &self.selection.edges);
+                if self.exec(c) {
+                    self.selection = Selection::default();
+                }
+            }
+            Action::Copy => {
+                if let Some(clip) = self.copy_selection() {
+                    self.clipboard = Some(clip);
+                }
+            }
+            Action::Duplicate => {
+                if let Some(clip) = self.copy_selection() {
+                    self.paste(&clip, None);
+                }
+            }
+            Action::Paste(at) => {
+                if let Some(clip) = self.clipboard.clone() {
+                    self.paste(&clip, at);
+                }
+            }
+            Action::Undo => {
+                let mut d = (*self.doc).clone();
+                if self.history.undo(&mut d) {
+                    self.set_doc(d);
+                }
+            }
+            Action::Redo => {
+                let mut d = (*self.doc).clone();
+                if self.history.redo(&mut d) {
+                    self.set_doc(d);
+                }
+            }
+            Action::Select(sel) => {
+                self.selection = sel;
+                self.menu = None;
+            }
+            Action::ToggleSelect(sel) => {
+                for n in sel.nodes {
+                    if !self.selection.nodes.remove(&n) {
+                        self.selection.nodes.insert(n);
+                    }
+                }
+                for e in sel.edges {
+                    if !self.selection.edges.remove(&e) {
+                        self.selection.edges.insert(e);
+                    }
+                }
+            }
+            Action::SelectAll => {
+                self.selection = Selection {
+                    nodes: self.doc.nodes.iter().map(|n| n.id.clone()).collect(),
+                    edges: self.doc.edges.iter().map(Edge::name).collect(),
+                };
+            }
+            Action::SetView(v) => self.view = v,
+            Action::Fit => self.fit_rev += 1,
+            Action::TogglePlay => {
+                if !self.running && !self.errors().is_empty() {
+                    self.toast(
+                        tr(lang, "Fix the problems listed below before running."),
+                        ToastKind::Error,
+                    );
+                    self.panel_open = true;
+                    self.tab = BottomTab::Problems;
+                    return;
+                }
+                self.running = !self.running;
+            }
+            Action::SetSpeed(i) => self.speed_index = i.min(SPEEDS.len() - 1),
+            Action::Step => {
+                self.running = false;
+                self.step_rev += 1;
+            }
+            Action::Reset => {
+                self.sim_epoch += 1;
+                self.down = Rc::new(BTreeSet::new());
+                self.log.clear();
+            }
+            Action::SetDown { id, down, at_s } => {
+                let Some(node) = self.doc.node(&id) else {
+                    return;
+                };
+                let name = node.display_name().to_owned();
+                let mut set = (*self.down).clone();
+                let changed = if down {
+                    set.insert(id)
+                } else {
+                    set.remove(&id)
+                };
+                if changed {
+                    self.down = Rc::new(set);
+                    let text = if down {
+                        fill(tr(lang, "{} killed"), &[&name])
+                    } else {
+                        fill(tr(lang, "{} revived"), &[&name])
+                    };
+                    self.log(at_s, LogKind::Chaos, text);
+                }
+                self.menu = None;
+            }
+            Action::Load { doc, title } => {
+                self.doc = Rc::new(doc);
+                self.history.clear();
+                self.selection = Selection::default();
+                self.down = Rc::new(BTreeSet::new());
+                self.log.clear();
+                self.running = false;
+                self.doc_rev += 1;
+                self.sim_epoch += 1;
+                self.fit_rev += 1;
+                self.toast(&fill(tr(lang, "Opened “{}”"), &[&title]), ToastKind::Info);
+            }
+            Action::SetTheme(t) => self.theme = t,
+            Action::SetLang(l) => self.lang = l,
+            Action::Toast { text, kind } => self.toast(&text, kind),
+            Action::DismissToast(id) => {
+                if self.toast.as_ref().is_some_and(|t| t.id == id) {
+                    self.toast = None;
+                }
+            }
+            Action::Log(entry) => self.push_log(entry),
+            Action::OpenMenu(m) => self.menu = Some(m),
+            Action::CloseMenu => self.menu = None,
+            Action::TogglePanel => self.panel_open = !self.panel_open,
+            Action::SetTab(t) => {
+                self.tab = t;
+                self.panel_open = true;
+            }
         }
-        Rc::new(next)
+    }
+
+    /// Runs a document command through the history. Returns whether it applied.
+    fn exec(&mut self, c: Command) -> bool {
+        let mut d = (*self.doc).clone();
+        if self.history.exec(&mut d, c) {
+            self.set_doc(d);
+            true
+        } else {
+            false
+        }
+    }
+
+    fn set_doc(&mut self, d: Diagram) {
+        // Drop selected things that no longer exist.
+        self.selection.nodes.retain(|id| d.node(id).is_some());
+        self.selection
+            .edges
+            .retain(|name| d.edges.iter().any(|e| &e.name() == name));
+        let mut down = (*self.down).clone();
+        down.retain(|id| d.node(id).is_some());
+        if down.len() != self.down.len() {
+            self.down = Rc::new(down);
+        }
+        self.doc = Rc::new(d);
+        self.doc_rev += 1;
+        self.menu = None;
+    }
+
+    fn toast(&mut self, text: &str, kind: ToastKind) {
+        self.next_toast += 1;
+        self.toast = Some(Toast {
+            id: self.next_toast,
+            text: text.to_owned(),
+            kind,
+        });
+    }
+
+    fn log(&mut self, at_s: f64, kind: LogKind, text: String) {
+        self.push_log(LogEntry { at_s, kind, text });
+    }
+
+    fn push_log(&mut self, entry: LogEntry) {
+        if self.log.len() == LOG_LIMIT {
+            self.log.pop_front();
+        }
+        self.log.push_back(entry);
+    }
+
+    /// Draws an edge `from → to` unless that makes the diagram invalid in a new way; then the
+    /// learner gets the reason instead.
+    fn connect(&mut self, from: String, to: String) {
+        let lang = self.lang;
+        if from == to {
+            return;
+        }
+        let edge = Edge::new("", from.clone(), to.clone());
+        let name = edge.name();
+        let mut candidate = (*self.doc).clone();
+        candidate.edges.push(edge.clone());
+        let before: Vec<String> = self
+            .doc
+            .errors()
+            .iter()
+            .map(|p| p.message.clone())
+            .collect();
+        let introduced = candidate.problems().into_iter().find(|p| {
+            p.severity == Severity::Error
+                && !before.contains(&p.message)
+                && (p.location == Location::Edge(name.clone()) || p.message.contains("cycle"))
+        });
+        if let Some(p) = introduced {
+            self.toast(
+                &fill(
+                    tr(lang, "Can't connect {} → {}: {}"),
+                    &[&from, &to, &p.message],
+                ),
+                ToastKind::Error,
+            );
+            return;
+        }
+        if self.exec(Command::add(&self.doc, vec![], vec![edge])) {
+            self.selection = Selection::edge(&name);
+        }
+    }
+
+    fn copy_selection(&self) -> Option<Clip> {
+        if self.selection.nodes.is_empty() {
+            return None;
+        }
+        let nodes: Vec<Node> = self
+            .doc
+            .nodes
+            .iter()
+            .filter(|n| self.selection.nodes.contains(&n.id))
+            .cloned()
+            .collect();
+        let edges = self
+            .doc
+            .edges
+            .iter()
+            .filter(|e| {
+                self.selection.nodes.contains(&e.from) && self.selection.nodes.contains(&e.to)
+            })
+            .cloned()
+            .collect();
+        Some(Clip { nodes, edges })
+    }
+
+    /// Adds copies of `clip` with fresh ids, offset (or centred at `at`), and selects them.
+    fn paste(&mut self, clip: &Clip, at: Option<Point>) {
+        let (dx, dy) = match at {
+            Some(p) => {
+                let n = clip.nodes.len() as f64;
+                let cx = clip.nodes.iter().map(|n| n.x).sum::<f64>() / n + NODE_W / 2.0;
+                let cy = clip.nodes.iter().map(|n| n.y).sum::<f64>() / n + NODE_H / 2.0;
+                (snap(p.x - cx), snap(p.y - cy))
+            }
+            None => (48.0, 48.0),
+        };
+        let mut taken = BTreeSet::new();
+        let mut renamed = std::collections::BTreeMap::new();
+        let nodes: Vec<Node> = clip
+            .nodes
+            .iter()
+            .map(|n| {
+                let id = fresh_id(&self.doc, n.kind(), &taken);
+                taken.insert(id.clone());
+                renamed.insert(n.id.clone(), id.clone());
+                let mut copy = n.clone();
+                copy.id = id;
+                copy.x += dx;
+                copy.y += dy;
+                copy
+            })
+            .collect();
+        let edges = clip
+            .edges
+            .iter()
+            .filter_map(|e| {
+                let mut copy = e.clone();
+                copy.from = renamed.get(&e.from)?.clone();
+                copy.to = renamed.get(&e.to)?.clone();
+                copy.id = String::new();
+                Some(copy)
+            })
+            .collect();
+        if self.exec(Command::add(&self.doc, nodes, edges)) {
+            self.selection = Selection {
+                nodes: taken,
+                edges: BTreeSet::new(),
+            };
+        }
     }
 }
 
@@ -55,28 +636,190 @@ impl Reducible for State {
 mod tests {
     use super::*;
 
-    fn apply(state: State, actions: &[Action]) -> State {
-        let mut rc = Rc::new(state);
-        for a in actions {
-            rc = rc.reduce(a.clone());
-        }
-        (*rc).clone()
+    fn basic() -> State {
+        State::with_doc(Diagram::from_json(include_str!("../examples/basic.json")).unwrap())
     }
 
     #[test]
-    fn play_button_starts_then_pauses() {
-        let s = apply(State::default(), &[Action::TogglePlay]);
+    fn play_button_starts_then_pauses_and_refuses_a_broken_diagram() {
+        let mut s = basic();
+        s.apply(Action::TogglePlay);
         assert!(s.running);
-        let s = apply(s, &[Action::TogglePlay]);
+        s.apply(Action::TogglePlay);
         assert!(!s.running);
+        let mut empty = State::default();
+        empty.apply(Action::TogglePlay);
+        assert!(!empty.running, "nothing to run");
+        assert_eq!(empty.toast.as_ref().unwrap().kind, ToastKind::Error);
+        assert_eq!(empty.tab, BottomTab::Problems);
     }
 
     #[test]
-    fn speed_starts_at_real_time_and_stays_within_the_offered_range() {
-        assert_eq!(State::default().speed(), 1.0);
-        let fastest = apply(State::default(), &[const { Action::Faster }; 20]);
-        assert_eq!(fastest.speed(), 100.0);
-        let slowest = apply(State::default(), &[const { Action::Slower }; 20]);
-        assert_eq!(slowest.speed(), 0.1);
+    fn speed_starts_at_real_time_and_stays_in_range() {
+        let mut s = State::default();
+        assert_eq!(s.speed(), 1.0);
+        s.apply(Action::SetSpeed(99));
+        assert_eq!(s.speed(), 100.0);
+        s.apply(Action::SetSpeed(0));
+        assert_eq!(s.speed(), 0.1);
+    }
+
+    #[test]
+    fn building_a_diagram_from_the_palette_and_wiring_it() {
+        let mut s = State::default();
+        s.apply(Action::AddNode {
+            kind: ComponentKind::Client,
+            x: 100.0,
+            y: 100.0,
+        });
+        s.apply(Action::AddNode {
+            kind: ComponentKind::Server,
+            x: 400.0,
+            y: 100.0,
+        });
+        assert_eq!(s.selection, Selection::node("server-1"));
+        let n = s.doc.node("server-1").unwrap();
+        assert_eq!((n.x % 24.0, n.y % 24.0), (0.0, 0.0), "snapped to the grid");
+        assert!(!s.errors().is_empty(), "an unconnected client cannot run");
+        s.apply(Action::Connect {
+            from: "client-1".into(),
+            to: "server-1".into(),
+        });
+        assert!(s.errors().is_empty(), "{:?}", s.errors());
+        assert_eq!(s.selection, Selection::edge("client-1→server-1"));
+        // Wrong way round: nothing calls a client. Refused, with the reason.
+        s.apply(Action::Connect {
+            from: "server-1".into(),
+            to: "client-1".into(),
+        });
+        assert_eq!(s.doc.edges.len(), 1);
+        let t = s.toast.clone().unwrap();
+        assert_eq!(t.kind, ToastKind::Error);
+        assert!(t.text.contains("nothing can call a client"), "{}", t.text);
+    }
+
+    #[test]
+    fn cycles_are_refused_with_an_explanation() {
+        let mut s = basic();
+        s.apply(Action::Connect {
+            from: "api".into(),
+            to: "lb".into(),
+        });
+        assert_eq!(s.doc.edges.len(), 2);
+        assert!(s.toast.unwrap().text.contains("cycle"));
+    }
+
+    #[test]
+    fn delete_undo_redo() {
+        let mut s = basic();
+        let original = s.doc.clone();
+        s.apply(Action::Select(Selection::node("lb")));
+        s.apply(Action::DeleteSelection);
+        assert!(s.doc.node("lb").is_none() && s.doc.edges.is_empty());
+        assert!(s.selection.is_empty());
+        s.apply(Action::Undo);
+        assert_eq!(s.doc, original);
+        s.apply(Action::Redo);
+        assert!(s.doc.node("lb").is_none());
+    }
+
+    #[test]
+    fn duplicate_and_paste_make_fresh_copies_with_their_inner_edges() {
+        let mut s = basic();
+        s.apply(Action::SelectAll);
+        s.apply(Action::Copy);
+        s.apply(Action::Paste(Some(Point::new(1000.0, 1000.0))));
+        assert_eq!(s.doc.nodes.len(), 6);
+        assert_eq!(s.doc.edges.len(), 4);
+        assert!(s.errors().is_empty(), "{:?}", s.errors());
+        assert_eq!(s.selection.nodes.len(), 3);
+        assert!(s
+            .selection
+            .nodes
+            .iter()
+            .all(|id| s.doc.node(id).unwrap().x > 500.0));
+        s.apply(Action::Select(Selection::node("api")));
+        s.apply(Action::Duplicate);
+        assert_eq!(s.doc.nodes.len(), 7);
+        s.apply(Action::Undo);
+        s.apply(Action::Undo);
+        assert_eq!(s.doc.nodes.len(), 3);
+    }
+
+    #[test]
+    fn moves_are_one_undo_step() {
+        let mut s = basic();
+        s.apply(Action::MoveNodes(vec![
+            ("lb".into(), 0.0, 0.0),
+            ("api".into(), 24.0, 24.0),
+        ]));
+        assert_eq!(
+            (s.doc.node("api").unwrap().x, s.doc.node("lb").unwrap().x),
+            (24.0, 0.0)
+        );
+        s.apply(Action::Undo);
+        assert_eq!(s.doc.node("lb").unwrap().x, 400.0);
+        assert_eq!(s.doc.node("api").unwrap().x, 728.0);
+    }
+
+    #[test]
+    fn a_slider_drag_is_one_undo_step() {
+        let mut s = basic();
+        let before = s.doc.workload.clone();
+        for x in [1.2, 1.5, 2.0, 2.5] {
+            let mut w = before.clone();
+            w.traffic_scale = x;
+            s.apply(Action::PreviewWorkload(w));
+        }
+        s.apply(Action::CommitWorkload {
+            before: before.clone(),
+        });
+        assert_eq!(s.doc.workload.traffic_scale, 2.5);
+        s.apply(Action::Undo);
+        assert_eq!(s.doc.workload, before);
+        assert!(!s.history.can_undo());
+    }
+
+    #[test]
+    fn killing_and_reviving_is_logged_and_not_an_edit() {
+        let mut s = basic();
+        let rev = s.doc_rev;
+        s.apply(Action::SetDown {
+            id: "api".into(),
+            down: true,
+            at_s: 12.5,
+        });
+        assert!(s.down.contains("api"));
+        assert_eq!(
+            s.doc_rev, rev,
+            "failure injection does not change the document"
+        );
+        assert!(!s.history.can_undo());
+        assert_eq!(s.log.back().unwrap().at_s, 12.5);
+        assert!(s.log.back().unwrap().text.contains("API servers killed"));
+        s.apply(Action::SetDown {
+            id: "api".into(),
+            down: false,
+            at_s: 20.0,
+        });
+        assert!(s.down.is_empty());
+        // Deleting a killed node forgets that it was down.
+        s.apply(Action::SetDown {
+            id: "api".into(),
+            down: true,
+            at_s: 21.0,
+        });
+        s.apply(Action::Select(Selection::node("api")));
+        s.apply(Action::DeleteSelection);
+        assert!(s.down.is_empty());
+    }
+
+    #[test]
+    fn korean_messages() {
+        let mut s = State::default();
+        s.apply(Action::SetLang(Lang::Ko));
+        s.apply(Action::TogglePlay);
+        let text = &s.toast.unwrap().text;
+        assert!(text.chars().any(|c| ('가'..='힣').contains(&c)), "{text}");
     }
 }

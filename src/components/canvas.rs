@@ -1,20 +1,591 @@
-//! Centre: the diagram canvas. Empty for now, with a hint for a first-time user.
+//! The diagram canvas: nodes and edges (virtual DOM, redrawn on change), the dot layer
+//! (a `<canvas>` drawn by the frame loop), and every pointer gesture — select, move, connect,
+//! box-select, pan, pinch and wheel zoom.
+//!
+//! Gestures are a small state machine driven by pointer events with pointer capture: a drag
+//! always ends on `pointerup`, `pointercancel` or lost capture, so a node can never keep following
+//! the mouse after the button is released.
 
+use super::edge_view::EdgeView;
+use super::node_view::NodeView;
+use crate::editor::geometry::{
+    edge_curve, in_port, node_rect, out_port, snap, svg_path, Point, Rect,
+};
+use crate::editor::View;
+use crate::examples::EXAMPLES;
+use crate::i18n::{tr, Lang};
+use crate::runtime::SharedInputs;
+use crate::sim_host::Stats;
+use crate::state::{Action, Selection};
+use scaleboard_sim::diagram::Edge;
+use scaleboard_sim::Diagram;
+use std::cell::Cell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
+/// The gesture in progress.
+#[derive(Clone, Debug, PartialEq)]
+enum Gesture {
+    None,
+    Pan {
+        pointer: i32,
+        start: Point,
+        view0: View,
+        moved: bool,
+        /// A click on empty canvas (no movement) clears the selection.
+        clears: bool,
+    },
+    Drag {
+        pointer: i32,
+        start: Point,
+        ids: Vec<String>,
+        delta: (f64, f64),
+        moved: bool,
+    },
+    Box {
+        pointer: i32,
+        start: Point,
+        now: Point,
+    },
+    Connect {
+        pointer: i32,
+        from: String,
+        now: Point,
+        over: Option<String>,
+    },
+    Pinch {
+        view0: View,
+        dist0: f64,
+        mid0: Point,
+    },
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CanvasProps {
+    pub doc: Rc<Diagram>,
+    pub selection: Selection,
+    pub view: View,
+    pub stats: Rc<Stats>,
+    pub down: Rc<BTreeSet<String>>,
+    pub lang: Lang,
+    pub dispatch: Callback<Action>,
+    /// The `<canvas>` the frame loop draws dots on.
+    pub dots_ref: NodeRef,
+    /// The canvas container (for converting page coordinates).
+    pub root_ref: NodeRef,
+    pub inputs: SharedInputs,
+    /// True while the space bar is held: any drag pans.
+    pub space_held: Rc<Cell<bool>>,
+    pub fit_rev: u64,
+    pub on_example: Callback<&'static str>,
+}
+
+/// Position of a pointer event relative to an element.
+fn local(e: &PointerEvent, root: &NodeRef) -> Point {
+    let r = root
+        .cast::<Element>()
+        .map(|el| el.get_bounding_client_rect());
+    let (left, top) = r.map_or((0.0, 0.0), |r| (r.left(), r.top()));
+    Point::new(e.client_x() as f64 - left, e.client_y() as f64 - top)
+}
+
+fn closest(e: &PointerEvent, selector: &str) -> Option<Element> {
+    e.target()?
+        .dyn_into::<Element>()
+        .ok()?
+        .closest(selector)
+        .ok()
+        .flatten()
+}
+
+/// The node id under a client point, from the DOM.
+fn node_at(x: i32, y: i32) -> Option<String> {
+    web_sys::window()?
+        .document()?
+        .element_from_point(x as f32, y as f32)?
+        .closest("[data-node]")
+        .ok()??
+        .get_attribute("data-node")
+}
+
 #[function_component]
-pub fn Canvas() -> Html {
+pub fn Canvas(props: &CanvasProps) -> Html {
+    let lang = props.lang;
+    let gesture = use_state(|| Gesture::None);
+    // Active pointers (for pinch); not rendered, so not state.
+    let pointers = use_mut_ref(HashMap::<i32, Point>::new);
+    let view = props.view;
+
+    // ---- positions, with the transient offset of a drag ----
+    let (drag_ids, drag_delta) = match &*gesture {
+        Gesture::Drag { ids, delta, .. } => (ids.clone(), *delta),
+        _ => (Vec::new(), (0.0, 0.0)),
+    };
+    let positions: BTreeMap<String, (f64, f64)> = props
+        .doc
+        .nodes
+        .iter()
+        .map(|n| {
+            let p = if drag_ids.contains(&n.id) {
+                (snap(n.x + drag_delta.0), snap(n.y + drag_delta.1))
+            } else {
+                (n.x, n.y)
+            };
+            (n.id.clone(), p)
+        })
+        .collect();
+
+    // Tell the frame loop where things are, for the dot layer.
+    {
+        let inputs = props.inputs.clone();
+        let positions = positions.clone();
+        use_effect_with((positions, view), move |(positions, view)| {
+            let mut i = inputs.0.borrow_mut();
+            i.positions = positions.iter().map(|(k, v)| (k.clone(), *v)).collect();
+            i.positions_rev += 1;
+            i.view = *view;
+        });
+    }
+
+    // Fit the diagram to the screen when asked.
+    {
+        let root = props.root_ref.clone();
+        let doc = props.doc.clone();
+        let dispatch = props.dispatch.clone();
+        use_effect_with(props.fit_rev, move |rev| {
+            if *rev > 0 {
+                if let Some(el) = root.cast::<Element>() {
+                    let r = el.get_bounding_client_rect();
+                    let b = crate::editor::geometry::bounds(doc.nodes.iter().map(|n| (n.x, n.y)));
+                    dispatch.emit(Action::SetView(View::fit(b, r.width(), r.height())));
+                }
+            }
+        });
+    }
+
+    // Wheel zoom needs a non-passive listener to stop the page from scrolling or zooming.
+    {
+        let root = props.root_ref.clone();
+        let dispatch = props.dispatch.clone();
+        let view_now = use_mut_ref(|| view);
+        *view_now.borrow_mut() = view;
+        use_effect_with((), move |_| {
+            let listener = root.cast::<HtmlElement>().map(|el| {
+                let target = el.clone();
+                gloo_events::EventListener::new_with_options(
+                    &el,
+                    "wheel",
+                    gloo_events::EventListenerOptions::enable_prevent_default(),
+                    move |e| {
+                        let Some(e) = e.dyn_ref::<web_sys::WheelEvent>() else {
+                            return;
+                        };
+                        e.prevent_default();
+                        let r = target.get_bounding_client_rect();
+                        let at = Point::new(
+                            e.client_x() as f64 - r.left(),
+                            e.client_y() as f64 - r.top(),
+                        );
+                        let factor = (-e.delta_y() * 0.0015).exp();
+                        let v = view_now.borrow().zoom_at(at, factor);
+                        dispatch.emit(Action::SetView(v));
+                    },
+                )
+            });
+            move || drop(listener)
+        });
+    }
+
+    let onpointerdown = {
+        let gesture = gesture.clone();
+        let pointers = pointers.clone();
+        let root = props.root_ref.clone();
+        let dispatch = props.dispatch.clone();
+        let selection = props.selection.clone();
+        let space = props.space_held.clone();
+        Callback::from(move |e: PointerEvent| {
+            let p = local(&e, &root);
+            pointers.borrow_mut().insert(e.pointer_id(), p);
+            if closest(&e, "button, input, select, .no-gesture").is_some() {
+                return; // controls inside the canvas handle their own clicks
+            }
+            if e.button() == 2 {
+                return; // the context menu
+            }
+            dispatch.emit(Action::CloseMenu);
+            if pointers.borrow().len() == 2 {
+                let ps: Vec<Point> = pointers.borrow().values().copied().collect();
+                gesture.set(Gesture::Pinch {
+                    view0: view,
+                    dist0: ps[0].dist(ps[1]).max(1.0),
+                    mid0: Point::new((ps[0].x + ps[1].x) / 2.0, (ps[0].y + ps[1].y) / 2.0),
+                });
+                return;
+            }
+            if let Some(el) = root.cast::<Element>() {
+                let _ = el.set_pointer_capture(e.pointer_id());
+            }
+            let world = view.to_world(p);
+            let pointer = e.pointer_id();
+            if e.button() == 1 || space.get() {
+                gesture.set(Gesture::Pan {
+                    pointer,
+                    start: p,
+                    view0: view,
+                    moved: false,
+                    clears: false,
+                });
+            } else if let Some(port) = closest(&e, "[data-port='out']") {
+                let from = port.get_attribute("data-node").unwrap_or_default();
+                gesture.set(Gesture::Connect {
+                    pointer,
+                    from,
+                    now: world,
+                    over: None,
+                });
+            } else if let Some(node) = closest(&e, "[data-node]") {
+                let id = node.get_attribute("data-node").unwrap_or_default();
+                if e.shift_key() {
+                    dispatch.emit(Action::ToggleSelect(Selection::node(&id)));
+                    gesture.set(Gesture::None);
+                    return;
+                }
+                let ids: Vec<String> = if selection.nodes.contains(&id) {
+                    selection.nodes.iter().cloned().collect()
+                } else {
+                    dispatch.emit(Action::Select(Selection::node(&id)));
+                    vec![id]
+                };
+                gesture.set(Gesture::Drag {
+                    pointer,
+                    start: world,
+                    ids,
+                    delta: (0.0, 0.0),
+                    moved: false,
+                });
+            } else if let Some(edge) = closest(&e, "[data-edge]") {
+                let name = edge.get_attribute("data-edge").unwrap_or_default();
+                let sel = Selection::edge(&name);
+                dispatch.emit(if e.shift_key() {
+                    Action::ToggleSelect(sel)
+                } else {
+                    Action::Select(sel)
+                });
+                gesture.set(Gesture::None);
+            } else if e.shift_key() {
+                gesture.set(Gesture::Box {
+                    pointer,
+                    start: p,
+                    now: p,
+                });
+            } else {
+                gesture.set(Gesture::Pan {
+                    pointer,
+                    start: p,
+                    view0: view,
+                    moved: false,
+                    clears: true,
+                });
+            }
+        })
+    };
+
+    let onpointermove = {
+        let gesture = gesture.clone();
+        let pointers = pointers.clone();
+        let root = props.root_ref.clone();
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: PointerEvent| {
+            let p = local(&e, &root);
+            if let Some(slot) = pointers.borrow_mut().get_mut(&e.pointer_id()) {
+                *slot = p;
+            }
+            match (*gesture).clone() {
+                Gesture::Pan {
+                    pointer,
+                    start,
+                    view0,
+                    moved,
+                    clears,
+                } if pointer == e.pointer_id() => {
+                    let (dx, dy) = (p.x - start.x, p.y - start.y);
+                    let moved = moved || dx.abs() + dy.abs() > 3.0;
+                    if moved {
+                        dispatch.emit(Action::SetView(view0.panned(dx, dy)));
+                    }
+                    gesture.set(Gesture::Pan {
+                        pointer,
+                        start,
+                        view0,
+                        moved,
+                        clears,
+                    });
+                }
+                Gesture::Drag {
+                    pointer,
+                    start,
+                    ids,
+                    moved,
+                    ..
+                } if pointer == e.pointer_id() => {
+                    let w = view.to_world(p);
+                    let delta = (w.x - start.x, w.y - start.y);
+                    let moved = moved || (delta.0.abs() + delta.1.abs()) * view.zoom > 3.0;
+                    gesture.set(Gesture::Drag {
+                        pointer,
+                        start,
+                        ids,
+                        delta,
+                        moved,
+                    });
+                }
+                Gesture::Box { pointer, start, .. } if pointer == e.pointer_id() => {
+                    gesture.set(Gesture::Box {
+                        pointer,
+                        start,
+                        now: p,
+                    });
+                }
+                Gesture::Connect { pointer, from, .. } if pointer == e.pointer_id() => {
+                    let over = node_at(e.client_x(), e.client_y()).filter(|id| *id != from);
+                    gesture.set(Gesture::Connect {
+                        pointer,
+                        from,
+                        now: view.to_world(p),
+                        over,
+                    });
+                }
+                Gesture::Pinch { view0, dist0, mid0 } => {
+                    let ps: Vec<Point> = pointers.borrow().values().copied().collect();
+                    if ps.len() == 2 {
+                        let mid = Point::new((ps[0].x + ps[1].x) / 2.0, (ps[0].y + ps[1].y) / 2.0);
+                        let factor = ps[0].dist(ps[1]) / dist0;
+                        let v = view0
+                            .zoom_at(mid0, factor)
+                            .panned(mid.x - mid0.x, mid.y - mid0.y);
+                        dispatch.emit(Action::SetView(v));
+                    }
+                }
+                _ => {}
+            }
+        })
+    };
+
+    let finish = {
+        let gesture = gesture.clone();
+        let pointers = pointers.clone();
+        let dispatch = props.dispatch.clone();
+        let doc = props.doc.clone();
+        let root = props.root_ref.clone();
+        Callback::from(move |e: PointerEvent| {
+            pointers.borrow_mut().remove(&e.pointer_id());
+            let g = (*gesture).clone();
+            let mine = match &g {
+                Gesture::Pan { pointer, .. }
+                | Gesture::Drag { pointer, .. }
+                | Gesture::Box { pointer, .. }
+                | Gesture::Connect { pointer, .. } => *pointer == e.pointer_id(),
+                Gesture::Pinch { .. } => true,
+                Gesture::None => false,
+            };
+            if !mine {
+                return;
+            }
+            gesture.set(Gesture::None);
+            match g {
+                Gesture::Pan {
+                    moved: false,
+                    clears: true,
+                    ..
+                } => {
+                    dispatch.emit(Action::Select(Selection::default()));
+                }
+                Gesture::Drag {
+                    ids,
+                    delta,
+                    moved: true,
+                    ..
+                } => {
+                    let moves = ids
+                        .iter()
+                        .filter_map(|id| doc.node(id))
+                        .map(|n| (n.id.clone(), snap(n.x + delta.0), snap(n.y + delta.1)))
+                        .collect();
+                    dispatch.emit(Action::MoveNodes(moves));
+                }
+                Gesture::Box { start, .. } => {
+                    let now = local(&e, &root);
+                    let r = Rect::from_corners(view.to_world(start), view.to_world(now));
+                    let nodes = doc
+                        .nodes
+                        .iter()
+                        .filter(|n| node_rect(n.x, n.y).intersects(&r))
+                        .map(|n| n.id.clone())
+                        .collect();
+                    dispatch.emit(Action::ToggleSelect(Selection {
+                        nodes,
+                        edges: BTreeSet::new(),
+                    }));
+                }
+                Gesture::Connect { from, .. } => {
+                    if let Some(to) = node_at(e.client_x(), e.client_y()).filter(|id| *id != from) {
+                        dispatch.emit(Action::Connect { from, to });
+                    }
+                }
+                _ => {}
+            }
+        })
+    };
+
+    let oncontextmenu = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            let node = e
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|el| el.closest("[data-node]").ok().flatten())
+                .and_then(|el| el.get_attribute("data-node"));
+            if let Some(id) = node {
+                e.prevent_default();
+                dispatch.emit(Action::Select(Selection::node(&id)));
+                dispatch.emit(Action::OpenMenu(crate::state::ContextMenu {
+                    node: id,
+                    x: e.client_x() as f64,
+                    y: e.client_y() as f64,
+                }));
+            }
+        })
+    };
+
+    // ---- drawing ----
+    let pos = |id: &str| positions.get(id).copied();
+    let edges = props.doc.edges.iter().filter_map(|e: &Edge| {
+        let (fx, fy) = pos(&e.from)?;
+        let (tx, ty) = pos(&e.to)?;
+        let name = e.name();
+        let rate = props.stats.edges.get(&name).copied().unwrap_or(0.0);
+        Some(html! {
+            <EdgeView key={name.clone()} name={name.clone()} edge={e.clone()}
+                      curve={edge_curve(out_port(fx, fy), in_port(tx, ty))}
+                      selected={props.selection.edges.contains(&name)} rate={rate} lang={lang} />
+        })
+    });
+    let nodes = props.doc.nodes.iter().map(|n| {
+        let (x, y) = positions.get(&n.id).copied().unwrap_or((n.x, n.y));
+        let connect_target =
+            matches!(&*gesture, Gesture::Connect { over: Some(o), .. } if *o == n.id);
+        html! {
+            <NodeView key={n.id.clone()} node={n.clone()} x={x} y={y}
+                      selected={props.selection.nodes.contains(&n.id)}
+                      down={props.down.contains(&n.id)}
+                      status={props.stats.nodes.get(&n.id).cloned()}
+                      connect_target={connect_target}
+                      dragging={drag_ids.contains(&n.id)}
+                      lang={lang} />
+        }
+    });
+    let preview = match &*gesture {
+        Gesture::Connect { from, now, .. } => pos(from).map(|(fx, fy)| {
+            let d = svg_path(&edge_curve(out_port(fx, fy), *now));
+            html! { <path class="edge-preview" d={d} /> }
+        }),
+        _ => None,
+    };
+    let boxed = match &*gesture {
+        Gesture::Box { start, now, .. } => {
+            let r = Rect::from_corners(*start, *now);
+            Some(html! {
+                <div class="select-box" data-testid="select-box"
+                     style={format!("left:{}px;top:{}px;width:{}px;height:{}px", r.x, r.y, r.w, r.h)} />
+            })
+        }
+        _ => None,
+    };
+    let grid = crate::editor::geometry::GRID * view.zoom;
+    let canvas_style = format!(
+        "background-size:{grid}px {grid}px;background-position:{}px {}px",
+        view.x.rem_euclid(grid),
+        view.y.rem_euclid(grid)
+    );
+    let viewport_style = format!(
+        "transform:translate({}px,{}px) scale({})",
+        view.x, view.y, view.zoom
+    );
+    let zoom_by = |f: f64| {
+        let dispatch = props.dispatch.clone();
+        let root = props.root_ref.clone();
+        Callback::from(move |_: MouseEvent| {
+            let c = root
+                .cast::<Element>()
+                .map(|el| {
+                    let r = el.get_bounding_client_rect();
+                    Point::new(r.width() / 2.0, r.height() / 2.0)
+                })
+                .unwrap_or_default();
+            dispatch.emit(Action::SetView(view.zoom_at(c, f)));
+        })
+    };
+    let gesture_class = match &*gesture {
+        Gesture::Pan { moved: true, .. } | Gesture::Pinch { .. } => Some("is-panning"),
+        Gesture::Drag { moved: true, .. } => Some("is-dragging"),
+        Gesture::Connect { .. } => Some("is-connecting"),
+        _ => None,
+    };
+
     html! {
-        <section class="canvas" data-testid="canvas" aria-label="Diagram canvas">
-            <div class="canvas-hint" data-testid="canvas-hint">
-                <div class="hint-flow" aria-hidden="true">
-                    <span>{ "Client" }</span><span class="arrow">{ "→" }</span>
-                    <span>{ "Load balancer" }</span><span class="arrow">{ "→" }</span>
-                    <span>{ "Servers" }</span><span class="arrow">{ "→" }</span>
-                    <span>{ "Database" }</span>
+        <section class={classes!("canvas", gesture_class)} data-testid="canvas" ref={props.root_ref.clone()}
+                 aria-label={tr(lang, "Diagram canvas")} style={canvas_style}
+                 {onpointerdown} {onpointermove} onpointerup={finish.clone()}
+                 onpointercancel={finish.clone()} onlostpointercapture={finish} {oncontextmenu}>
+            <div class="viewport" data-testid="viewport" style={viewport_style}
+                 data-zoom={format!("{:.3}", view.zoom)} data-pan={format!("{:.1},{:.1}", view.x, view.y)}>
+                <svg class="edges" aria-hidden="true">
+                    <defs>
+                        <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="11" markerHeight="11" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
+                            <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />
+                        </marker>
+                        <marker id="arrow-selected" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="11" markerHeight="11" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
+                            <path d="M0,0 L10,5 L0,10 z" class="arrow-head selected" />
+                        </marker>
+                    </defs>
+                    { for edges }
+                    { for preview }
+                </svg>
+                { for nodes }
+            </div>
+            <canvas class="dots" ref={props.dots_ref.clone()} aria-hidden="true"></canvas>
+            { for boxed }
+            if props.doc.nodes.is_empty() {
+                <div class="canvas-hint" data-testid="canvas-hint">
+                    <div class="hint-flow" aria-hidden="true">
+                        <span>{ tr(lang, "Client") }</span><span class="arrow">{ "→" }</span>
+                        <span>{ tr(lang, "Load balancer") }</span><span class="arrow">{ "→" }</span>
+                        <span>{ tr(lang, "Server") }</span>
+                    </div>
+                    <p class="hint-title">{ tr(lang, "Drag components here and wire them up") }</p>
+                    <p class="hint-body">{ tr(lang, "Then press Play and watch requests flow: queues fill, p99 climbs, and a single point of failure takes everything down.") }</p>
+                    <div class="hint-examples">
+                        <span class="muted">{ tr(lang, "Or start from an example:") }</span>
+                        { for EXAMPLES.iter().take(4).map(|ex| {
+                            let cb = props.on_example.clone();
+                            let slug = ex.slug;
+                            html! {
+                                <button class="btn btn-small" data-testid={format!("example-{slug}")}
+                                        onclick={move |_| cb.emit(slug)}>{ ex.title() }</button>
+                            }
+                        }) }
+                    </div>
                 </div>
-                <p class="hint-title">{ "Drag components here and wire them up" }</p>
-                <p class="hint-body">{ "Then press Play and watch requests flow: queues fill, p99 climbs, and a single point of failure takes everything down." }</p>
+            }
+            <div class="zoom-controls no-gesture">
+                <button class="btn btn-icon" data-testid="zoom-out" title={tr(lang, "Zoom out")} onclick={zoom_by(1.0 / 1.2)}>{ "−" }</button>
+                <span class="zoom-level" data-testid="zoom-level">{ format!("{:.0}%", view.zoom * 100.0) }</span>
+                <button class="btn btn-icon" data-testid="zoom-in" title={tr(lang, "Zoom in")} onclick={zoom_by(1.2)}>{ "+" }</button>
+                <button class="btn btn-small" data-testid="fit" title={tr(lang, "Fit the diagram to the screen (F)")}
+                        onclick={let d = props.dispatch.clone(); move |_| d.emit(Action::Fit)}>{ tr(lang, "Fit") }</button>
             </div>
         </section>
     }

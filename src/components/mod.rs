@@ -1,7 +1,14 @@
 //! Small components that take data and `Callback` props; they own no document state.
 
+pub mod bottom_panel;
 pub mod canvas;
 pub mod charts;
+pub mod context_menu;
+pub mod edge_view;
 pub mod inspector;
+pub mod kpis;
+pub mod node_live;
+pub mod node_view;
 pub mod palette;
+pub mod toast;
 pub mod toolbar;

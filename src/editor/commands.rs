@@ -108,7 +108,9 @@ impl Command {
                 before: *after,
                 after: *before,
             },
-            Command::Batch(cmds) => Command::Batch(cmds.iter().rev().map(Command::inverse).collect()),
+            Command::Batch(cmds) => {
+                Command::Batch(cmds.iter().rev().map(Command::inverse).collect())
+            }
         }
     }
 
@@ -131,8 +133,20 @@ impl Command {
         let n0 = d.nodes.len();
         let e0 = d.edges.len();
         Command::Batch(vec![
-            Command::InsertNodes(nodes.into_iter().enumerate().map(|(i, n)| (n0 + i, n)).collect()),
-            Command::InsertEdges(edges.into_iter().enumerate().map(|(i, e)| (e0 + i, e)).collect()),
+            Command::InsertNodes(
+                nodes
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, n)| (n0 + i, n))
+                    .collect(),
+            ),
+            Command::InsertEdges(
+                edges
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, e)| (e0 + i, e))
+                    .collect(),
+            ),
         ])
     }
 
@@ -213,7 +227,9 @@ fn check(ok: bool, what: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("the document's {what} is not what this change expects"))
+        Err(format!(
+            "the document's {what} is not what this change expects"
+        ))
     }
 }
 
@@ -233,7 +249,12 @@ fn remove<T: Clone + PartialEq>(list: &mut Vec<T>, items: &[(usize, T)]) -> Resu
     Ok(())
 }
 
-fn replace<T: Clone + PartialEq>(list: &mut [T], i: usize, before: &T, after: &T) -> Result<(), String> {
+fn replace<T: Clone + PartialEq>(
+    list: &mut [T],
+    i: usize,
+    before: &T,
+    after: &T,
+) -> Result<(), String> {
     let slot = list.get_mut(i).filter(|x| *x == before);
     check(slot.is_some(), "content")?;
     if let Some(slot) = slot {
@@ -253,12 +274,16 @@ mod tests {
     }
 
     fn random_command(d: &Diagram, rng: &mut Rng, counter: &mut u32) -> Command {
-        let pick_node = |rng: &mut Rng| d.nodes[rng.below(d.nodes.len() as u64) as usize].id.clone();
+        let pick_node =
+            |rng: &mut Rng| d.nodes[rng.below(d.nodes.len() as u64) as usize].id.clone();
         match rng.below(6) {
             0 => {
                 *counter += 1;
-                let n = Node::new(format!("n{counter}"), NodeSpec::Server(ServerParams::default()))
-                    .at(rng.uniform() * 500.0, rng.uniform() * 500.0);
+                let n = Node::new(
+                    format!("n{counter}"),
+                    NodeSpec::Server(ServerParams::default()),
+                )
+                .at(rng.uniform() * 500.0, rng.uniform() * 500.0);
                 let e = Edge::new("", d.nodes[0].id.clone(), n.id.clone());
                 Command::add(d, vec![n], vec![e])
             }

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Size of a node card in world units.
-pub const NODE_W: f64 = 188.0;
+pub const NODE_W: f64 = 208.0;
 pub const NODE_H: f64 = 92.0;
 /// Grid spacing for snapping (world units); the background dots use the same spacing.
 pub const GRID: f64 = 24.0;
@@ -164,8 +164,17 @@ pub fn in_port(x: f64, y: f64) -> Point {
 pub fn edge_curve(a: Point, b: Point) -> [Point; 4] {
     let dx = (b.x - a.x).abs();
     // Backward edges need wider handles to loop around the cards.
-    let handle = if b.x >= a.x { (dx / 2.0).max(40.0) } else { 80.0 + dx / 3.0 };
-    [a, Point::new(a.x + handle, a.y), Point::new(b.x - handle, b.y), b]
+    let handle = if b.x >= a.x {
+        (dx / 2.0).max(40.0)
+    } else {
+        80.0 + dx / 3.0
+    };
+    [
+        a,
+        Point::new(a.x + handle, a.y),
+        Point::new(b.x - handle, b.y),
+        b,
+    ]
 }
 
 pub fn bezier(c: &[Point; 4], t: f64) -> Point {
@@ -210,7 +219,10 @@ mod tests {
         let v = View::fit(Some(b), 1000.0, 700.0);
         for corner in [Point::new(b.x, b.y), Point::new(b.x + b.w, b.y + b.h)] {
             let s = v.to_screen(corner);
-            assert!(s.x >= 0.0 && s.x <= 1000.0 && s.y >= 0.0 && s.y <= 700.0, "{s:?}");
+            assert!(
+                s.x >= 0.0 && s.x <= 1000.0 && s.y >= 0.0 && s.y <= 700.0,
+                "{s:?}"
+            );
         }
     }
 
@@ -220,7 +232,9 @@ mod tests {
         assert!(bezier(&c, 0.0).dist(out_port(0.0, 0.0)) < 1e-9);
         assert!(bezier(&c, 1.0).dist(in_port(400.0, 100.0)) < 1e-9);
         assert_eq!(snap(37.0), 48.0);
-        assert!(Rect::from_corners(Point::new(5.0, 5.0), Point::new(0.0, 0.0))
-            .intersects(&node_rect(4.0, 4.0)));
+        assert!(
+            Rect::from_corners(Point::new(5.0, 5.0), Point::new(0.0, 0.0))
+                .intersects(&node_rect(4.0, 4.0))
+        );
     }
 }

@@ -26,6 +26,19 @@ impl History {
         true
     }
 
+    /// Records a command whose effect is already in the document (e.g. a slider that changed
+    /// the document live while dragging): one undo step for the whole gesture.
+    pub fn record(&mut self, c: Command) {
+        if c.is_empty() {
+            return;
+        }
+        self.undo.push(c);
+        if self.undo.len() > MAX_UNDO {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+    }
+
     pub fn undo(&mut self, d: &mut Diagram) -> bool {
         let Some(c) = self.undo.pop() else {
             return false;
@@ -87,6 +100,9 @@ mod tests {
         let mv = Command::move_nodes(&d, &[("lb".into(), 10.0, 20.0)]);
         assert!(h.exec(&mut d, mv));
         assert!(!h.can_redo(), "a new edit forgets the redo branch");
-        assert!(!h.exec(&mut d, Command::Batch(vec![])), "empty commands are not recorded");
+        assert!(
+            !h.exec(&mut d, Command::Batch(vec![])),
+            "empty commands are not recorded"
+        );
     }
 }

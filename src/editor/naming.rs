@@ -25,8 +25,12 @@ mod tests {
     #[test]
     fn ids_are_fresh() {
         let mut d = Diagram::default();
-        assert_eq!(fresh_id(&d, ComponentKind::Server, &BTreeSet::new()), "server-1");
-        d.nodes.push(Node::new("server-1", NodeSpec::Server(Default::default())));
+        assert_eq!(
+            fresh_id(&d, ComponentKind::Server, &BTreeSet::new()),
+            "server-1"
+        );
+        d.nodes
+            .push(Node::new("server-1", NodeSpec::Server(Default::default())));
         let taken = BTreeSet::from(["server-2".to_string()]);
         assert_eq!(fresh_id(&d, ComponentKind::Server, &taken), "server-3");
         assert_eq!(fresh_id(&d, ComponentKind::LoadBalancer, &taken), "lb-1");

@@ -21,15 +21,21 @@ test('the app loads with no console errors and shows palette, canvas, inspector 
   }
   assert.match(await page.locator('header').innerText(), /Scaleboard/);
 
-  // The play button toggles between Play and Pause.
+  await screenshot(page, 'smoke-shell');
+
+  // Play on an empty canvas explains what is missing instead of running nothing.
   const play = page.getByTestId('play');
+  await play.click();
+  assert.match(await page.getByTestId('toast').innerText(), /Fix the problems/);
+  assert.match(await page.getByTestId('problems').innerText(), /empty/);
   assert.match(await play.innerText(), /Play/);
+
+  // With a diagram, the play button toggles between Play and Pause.
+  await page.getByTestId('example-basic').click();
   await play.click();
   assert.match(await play.innerText(), /Pause/);
   await play.click();
   assert.match(await play.innerText(), /Play/);
-
-  await screenshot(page, 'smoke-shell');
   assert.deepEqual(errors, [], 'no console errors or panics');
   await context.close();
 });

@@ -20,10 +20,10 @@ mod trace;
 pub use client::ClientStats;
 pub use jobs::{Cause, N_CAUSES};
 pub use live::Edit;
-pub use trace::Trace;
 pub use report::{
     Ci95, Dot, DotKind, EdgeReport, EndToEndReport, Latency, NodeReport, NodeStatus, Report,
 };
+pub use trace::Trace;
 
 use crate::diagram::{Diagram, Problem};
 use crate::dist::Rng;

@@ -342,6 +342,26 @@ impl Simulation {
             .collect()
     }
 
+    /// Requests per second over each edge of the diagram, in the last simulated second.
+    pub fn edge_rates(&self) -> BTreeMap<String, f64> {
+        self.core
+            .edges
+            .iter()
+            .filter(|e| self.diagram.edges.iter().any(|d| d.name() == e.name))
+            .map(|e| (e.name.clone(), e.last_rate))
+            .collect()
+    }
+
+    /// Failed requests since warm-up by cause and node id.
+    pub fn failure_counts(&self) -> Vec<(Cause, String, u64)> {
+        self.core
+            .e2e
+            .failures
+            .iter()
+            .map(|(&(cause, n), &count)| (cause, self.node_id(n).unwrap_or("?").to_owned(), count))
+            .collect()
+    }
+
     /// The per-second chart series of a node.
     pub fn node_series(&self, id: &str) -> Option<impl ExactSizeIterator<Item = &NodeSample>> {
         let &n = self.index.get(id)?;

@@ -687,7 +687,10 @@ fn watching_a_run_does_not_change_it() {
         sim.drain_traces(&mut traces);
     }
     assert_eq!(sim.report(), plain, "tracing must not change the run");
-    let hops = traces.iter().filter(|t| matches!(t, Trace::Hop { .. })).count();
+    let hops = traces
+        .iter()
+        .filter(|t| matches!(t, Trace::Hop { .. }))
+        .count();
     let drops: Vec<_> = traces
         .iter()
         .filter_map(|t| match t {

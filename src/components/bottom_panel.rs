@@ -1,0 +1,181 @@
+//! Bottom panel: charts over simulated time, the event log, and the diagram's problems.
+
+use super::charts::{ChartLine, TimeChart};
+use crate::format;
+use crate::i18n::{fill, tr, Lang};
+use crate::sim_host::Stats;
+use crate::state::{Action, BottomTab, LogEntry, LogKind, Selection};
+use scaleboard_sim::diagram::{Location, Problem, Severity};
+use std::collections::VecDeque;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct BottomPanelProps {
+    pub open: bool,
+    pub tab: BottomTab,
+    pub stats: Rc<Stats>,
+    pub log: VecDeque<LogEntry>,
+    pub problems: Rc<Vec<Problem>>,
+    pub lang: Lang,
+    pub dispatch: Callback<Action>,
+}
+
+fn line(
+    label: &'static str,
+    lang: Lang,
+    color: &'static str,
+    points: Vec<(f64, Option<f64>)>,
+    dashed: bool,
+) -> ChartLine {
+    ChartLine {
+        label: tr(lang, label).into(),
+        color: color.into(),
+        points,
+        dashed,
+    }
+}
+
+#[function_component]
+pub fn BottomPanel(props: &BottomPanelProps) -> Html {
+    let lang = props.lang;
+    let charts = use_memo((props.stats.clone(), lang), |(stats, lang)| {
+        let lang = *lang;
+        let s = &stats.series;
+        let pts = |f: &dyn Fn(&scaleboard_sim::metrics::EndToEndSample) -> Option<f64>| {
+            s.iter().map(|x| (x.t_s, f(x))).collect::<Vec<_>>()
+        };
+        (
+            Rc::new(vec![
+                line("p50", lang, "var(--chart-4)", pts(&|x| x.p50_ms), false),
+                line("p95", lang, "var(--chart-2)", pts(&|x| x.p95_ms), false),
+                line("p99", lang, "var(--chart-3)", pts(&|x| x.p99_ms), false),
+            ]),
+            Rc::new(vec![
+                line(
+                    "offered",
+                    lang,
+                    "var(--chart-5)",
+                    pts(&|x| Some(x.generated_per_s)),
+                    true,
+                ),
+                line(
+                    "attempts",
+                    lang,
+                    "var(--chart-2)",
+                    pts(&|x| Some(x.attempts_per_s)),
+                    true,
+                ),
+                line(
+                    "succeeded",
+                    lang,
+                    "var(--chart-1)",
+                    pts(&|x| Some(x.throughput)),
+                    false,
+                ),
+            ]),
+            Rc::new(vec![line(
+                "errors",
+                lang,
+                "var(--chart-3)",
+                pts(&|x| Some(x.error_rate * 100.0)),
+                false,
+            )]),
+            Rc::new(vec![line(
+                "cost",
+                lang,
+                "var(--chart-4)",
+                pts(&|x| Some(x.cost_per_hour)),
+                false,
+            )]),
+        )
+    });
+    let tab = |t: BottomTab, label: String, testid: &'static str| {
+        let d = props.dispatch.clone();
+        html! {
+            <button class={classes!("tab", (props.tab == t && props.open).then_some("is-active"))}
+                    data-testid={testid} onclick={move |_| d.emit(Action::SetTab(t))}>{ label }</button>
+        }
+    };
+    let errors = props
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
+    let body = if !props.open {
+        html! {}
+    } else {
+        match props.tab {
+            BottomTab::Charts => {
+                let empty = tr(lang, "Press Play to see the system over time");
+                html! {
+                    <div class="charts" data-testid="charts">
+                        <TimeChart title={tr(lang, "Latency (end to end)")} testid="chart-latency" unit="ms"
+                                   lines={charts.0.clone()} decimals={1} empty_text={empty} />
+                        <TimeChart title={tr(lang, "Requests per second")} testid="chart-throughput" unit="req/s"
+                                   lines={charts.1.clone()} decimals={0} empty_text={empty} />
+                        <TimeChart title={tr(lang, "Error rate")} testid="chart-errors" unit="%"
+                                   lines={charts.2.clone()} decimals={1} empty_text={empty} />
+                        <TimeChart title={tr(lang, "Cost")} testid="chart-cost" unit="$/h"
+                                   lines={charts.3.clone()} decimals={2} empty_text={empty} />
+                    </div>
+                }
+            }
+            BottomTab::Log => html! {
+                <ol class="event-log" data-testid="event-log">
+                    if props.log.is_empty() {
+                        <li class="muted">{ tr(lang, "Nothing has happened yet. Kill a node, change a parameter, or press Play.") }</li>
+                    }
+                    { for props.log.iter().rev().map(|e| html! {
+                        <li class={classes!("log-entry", match e.kind {
+                            LogKind::Edit => "log-edit", LogKind::Chaos => "log-chaos",
+                            LogKind::Sim => "log-sim", LogKind::Problem => "log-problem" })}>
+                            <span class="log-time">{ format!("t = {}", format::clock(e.at_s)) }</span>
+                            <span class="log-text">{ &e.text }</span>
+                        </li>
+                    }) }
+                </ol>
+            },
+            BottomTab::Problems => html! {
+                <ul class="problems" data-testid="problems">
+                    if props.problems.is_empty() {
+                        <li class="muted">{ tr(lang, "No problems: the diagram can run.") }</li>
+                    }
+                    { for props.problems.iter().map(|p| {
+                        let target = match &p.location {
+                            Location::Node(id) => Some(Selection::node(id)),
+                            Location::Edge(name) => Some(Selection::edge(name)),
+                            _ => None,
+                        };
+                        let d = props.dispatch.clone();
+                        let onclick = target.map(|sel| Callback::from(move |_: MouseEvent| d.emit(Action::Select(sel.clone()))));
+                        html! {
+                            <li class={classes!("problem", (p.severity == Severity::Warning).then_some("is-warning"))} {onclick}>
+                                { p.to_string() }
+                            </li>
+                        }
+                    }) }
+                </ul>
+            },
+        }
+    };
+    let toggle = {
+        let d = props.dispatch.clone();
+        move |_| d.emit(Action::TogglePanel)
+    };
+    html! {
+        <footer class={classes!("bottom-panel", props.open.then_some("is-open"))} data-testid="bottom-panel">
+            <div class="tabs">
+                { tab(BottomTab::Charts, tr(lang, "Charts").into(), "tab-charts") }
+                { tab(BottomTab::Log, fill(tr(lang, "Event log ({})"), &[&props.log.len()]), "tab-log") }
+                { tab(BottomTab::Problems, fill(tr(lang, "Problems ({})"), &[&errors]), "tab-problems") }
+                <span class="tabs-spacer"></span>
+                <button class="btn btn-icon" data-testid="panel-toggle" onclick={toggle}
+                        title={if props.open { tr(lang, "Collapse") } else { tr(lang, "Expand") }}>
+                    { if props.open { "▾" } else { "▴" } }
+                </button>
+            </div>
+            { body }
+        </footer>
+    }
+}

@@ -1,0 +1,156 @@
+//! One node card: icon, name, what it is, live badges (throughput, p99, errors), a utilisation
+//! bar, and the ports used to connect it. Coloured by health.
+
+use crate::editor::geometry::{NODE_H, NODE_W};
+use crate::format;
+use crate::i18n::{fill, tr, Lang};
+use crate::icons::{short_label, KindIcon};
+use scaleboard_sim::diagram::{Algorithm, Node, NodeSpec, Profile};
+use scaleboard_sim::engine::NodeStatus;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct NodeViewProps {
+    pub node: Node,
+    pub x: f64,
+    pub y: f64,
+    pub selected: bool,
+    pub down: bool,
+    pub status: Option<NodeStatus>,
+    /// A connection being drawn would end here.
+    pub connect_target: bool,
+    pub dragging: bool,
+    pub lang: Lang,
+}
+
+/// What the node is, in a few words: "3 × medium · 8 workers".
+pub fn subtitle(node: &Node, lang: Lang) -> String {
+    match &node.spec {
+        NodeSpec::Client(p) => {
+            let shape = match p.profile {
+                Profile::Constant => String::new(),
+                Profile::Step { factor, .. } => format!(" · {} ×{factor}", tr(lang, "step")),
+                Profile::Spike { factor, .. } => format!(" · {} ×{factor}", tr(lang, "spike")),
+                Profile::Ramp { to_factor, .. } => format!(" · {} ×{to_factor}", tr(lang, "ramp")),
+                Profile::Diurnal { .. } => format!(" · {}", tr(lang, "day/night")),
+            };
+            format!(
+                "{} {}{} · {}",
+                format::rate(p.rate_rps),
+                tr(lang, "req/s"),
+                shape,
+                fill(tr(lang, "{} reads"), &[&format::pct(p.read_ratio)])
+            )
+        }
+        NodeSpec::LoadBalancer(p) => {
+            let algo = match p.algorithm {
+                Algorithm::RoundRobin => tr(lang, "round robin"),
+                Algorithm::Random => tr(lang, "random"),
+                Algorithm::LeastOutstanding => tr(lang, "least outstanding"),
+                Algorithm::ConsistentHash => tr(lang, "consistent hash"),
+            };
+            let sticky = if p.sticky_sessions {
+                format!(" · {}", tr(lang, "sticky"))
+            } else {
+                String::new()
+            };
+            format!("{algo}{sticky}")
+        }
+        NodeSpec::Server(p) => fill(
+            tr(lang, "{} × {} · {} workers"),
+            &[&p.instances, &p.size.slug(), &p.workers],
+        ),
+    }
+}
+
+#[function_component]
+pub fn NodeView(props: &NodeViewProps) -> Html {
+    let lang = props.lang;
+    let n = &props.node;
+    let kind = n.kind();
+    let last = props.status.as_ref().and_then(|s| s.last);
+    let down = props.down || props.status.as_ref().is_some_and(|s| !s.up);
+    let util = last.map_or(0.0, |s| s.utilization);
+    let errors = last.map_or(0.0, |s| s.errors_per_s);
+    let health = if down {
+        "is-down"
+    } else if errors > 0.0 {
+        "is-failing"
+    } else if last.is_none() {
+        "is-idle"
+    } else if util >= 0.9 {
+        "is-hot"
+    } else if util >= 0.7 {
+        "is-warm"
+    } else {
+        "is-ok"
+    };
+    let instances = match &n.spec {
+        NodeSpec::Server(p) => p.instances,
+        _ => 1,
+    };
+    let stack = match instances {
+        0 | 1 => None,
+        2 => Some("stack-2"),
+        _ => Some("stack-3"),
+    };
+    let id = &n.id;
+    let rps = last.map_or(0.0, |s| s.throughput);
+    let p99 = last.and_then(|s| s.p99_ms);
+    let err_rate = last.map_or(0.0, |s| {
+        let total = s.throughput + s.errors_per_s;
+        if total > 0.0 {
+            s.errors_per_s / total
+        } else {
+            0.0
+        }
+    });
+    let queue = props.status.as_ref().map_or(0, |s| s.queue_now);
+    html! {
+        <div class={classes!("node", format!("kind-{}", kind.slug()), health, stack,
+                             props.selected.then_some("is-selected"),
+                             props.connect_target.then_some("is-target"),
+                             props.dragging.then_some("is-dragging"))}
+             data-testid={format!("node-{id}")} data-kind={kind.slug()} data-node={id.clone()}
+             data-health={health}
+             style={format!("transform:translate({}px,{}px);width:{NODE_W}px;height:{NODE_H}px", props.x, props.y)}>
+            <div class="node-head">
+                <span class="node-icon"><KindIcon kind={kind} size={20} /></span>
+                <span class="node-title">{ n.display_name() }</span>
+                if instances > 1 {
+                    <span class="node-count" data-testid={format!("node-{id}-instances")}>{ format!("×{instances}") }</span>
+                }
+                <span class="node-kind">{ tr(lang, short_label(kind)) }</span>
+            </div>
+            <div class="node-sub">{ subtitle(n, lang) }</div>
+            <div class="node-badges">
+                <span class="badge" data-testid={format!("node-{id}-rps")} title={tr(lang, "Successful answers per second")}>
+                    { format!("{}/s", format::rate(rps)) }
+                </span>
+                <span class="badge" data-testid={format!("node-{id}-p99")} title={tr(lang, "99th percentile latency at this node")}>
+                    { format!("p99 {}", p99.map_or("–".into(), format::ms)) }
+                </span>
+                <span class={classes!("badge", (err_rate > 0.0).then_some("badge-bad"))} data-testid={format!("node-{id}-err")}
+                      title={tr(lang, "Share of answers that were errors")}>
+                    { format!("{} {}", format::pct(err_rate), tr(lang, "err")) }
+                </span>
+                if queue > 0 {
+                    <span class="badge badge-warn" data-testid={format!("node-{id}-queue")} title={tr(lang, "Requests waiting now")}>
+                        { fill(tr(lang, "{} queued"), &[&queue]) }
+                    </span>
+                }
+            </div>
+            <div class="node-util" title={tr(lang, "Utilisation")}>
+                <div class="node-util-bar" style={format!("width:{:.1}%", (util * 100.0).min(100.0))}></div>
+            </div>
+            if down {
+                <div class="node-down" data-testid={format!("node-{id}-down")}>{ tr(lang, "DOWN") }</div>
+            }
+            if kind != scaleboard_sim::ComponentKind::Client {
+                <div class="port port-in" data-port="in" data-node={id.clone()}></div>
+            }
+            <div class="port port-out" data-port="out" data-node={id.clone()} data-testid={format!("port-{id}")}
+                 title={tr(lang, "Drag to another node to connect")}></div>
+        </div>
+    }
+}

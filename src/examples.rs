@@ -1,0 +1,68 @@
+//! Example diagrams bundled with the app (the same files the CLI and tests use).
+
+use scaleboard_sim::Diagram;
+
+pub struct Example {
+    pub slug: &'static str,
+    pub json: &'static str,
+}
+
+pub const EXAMPLES: &[Example] = &[
+    Example {
+        slug: "basic",
+        json: include_str!("../examples/basic.json"),
+    },
+    Example {
+        slug: "scale-up-vs-out",
+        json: include_str!("../examples/scale-up-vs-out.json"),
+    },
+    Example {
+        slug: "cascading-failure",
+        json: include_str!("../examples/cascading-failure.json"),
+    },
+    Example {
+        slug: "retry-storm",
+        json: include_str!("../examples/retry-storm.json"),
+    },
+    Example {
+        slug: "sticky-sessions",
+        json: include_str!("../examples/sticky-sessions.json"),
+    },
+    Example {
+        slug: "single-queue",
+        json: include_str!("../examples/single-queue.json"),
+    },
+];
+
+impl Example {
+    pub fn diagram(&self) -> Option<Diagram> {
+        Diagram::from_json(self.json).ok()
+    }
+
+    pub fn title(&self) -> String {
+        self.diagram()
+            .map(|d| d.name)
+            .unwrap_or_else(|| self.slug.to_owned())
+    }
+}
+
+pub fn find(slug: &str) -> Option<&'static Example> {
+    EXAMPLES.iter().find(|e| e.slug == slug)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bundled_example_is_valid() {
+        for e in EXAMPLES {
+            let d = e
+                .diagram()
+                .unwrap_or_else(|| panic!("{} is invalid", e.slug));
+            assert!(d.errors().is_empty());
+            assert!(!e.title().is_empty());
+        }
+        assert!(find("basic").is_some());
+    }
+}

@@ -1,0 +1,109 @@
+//! Numbers as a person reads them on a badge: three significant figures, sensible units.
+
+/// Requests per second: "0", "42", "597", "12.3k", "1.25M".
+pub fn rate(v: f64) -> String {
+    if !v.is_finite() || v <= 0.0 {
+        "0".into()
+    } else if v < 10.0 {
+        format!("{v:.1}")
+    } else if v < 1_000.0 {
+        format!("{v:.0}")
+    } else if v < 1e6 {
+        format!("{:.3}k", v / 1e3).trim_zeros()
+    } else {
+        format!("{:.3}M", v / 1e6).trim_zeros()
+    }
+}
+
+/// Milliseconds: "0.42 ms", "52 ms", "1.35 s".
+pub fn ms(v: f64) -> String {
+    if !v.is_finite() {
+        "–".into()
+    } else if v < 1.0 {
+        format!("{v:.2} ms")
+    } else if v < 100.0 {
+        format!("{v:.1} ms")
+    } else if v < 1_000.0 {
+        format!("{v:.0} ms")
+    } else {
+        format!("{:.2} s", v / 1e3)
+    }
+}
+
+/// A fraction as a percentage: "0%", "0.4%", "12%", "100%".
+pub fn pct(f: f64) -> String {
+    let p = f * 100.0;
+    if !p.is_finite() || p <= 0.0 {
+        "0%".into()
+    } else if p < 10.0 {
+        format!("{p:.1}%")
+    } else {
+        format!("{p:.0}%")
+    }
+}
+
+/// Dollars per hour: "$0.60/h".
+pub fn money_per_hour(v: f64) -> String {
+    if v < 10.0 {
+        format!("${v:.2}/h")
+    } else {
+        format!("${v:.0}/h")
+    }
+}
+
+/// Simulated seconds: "12.3 s", "2 min 05 s".
+pub fn clock(secs: f64) -> String {
+    if secs < 120.0 {
+        format!("{secs:.1} s")
+    } else {
+        let s = secs as u64;
+        format!("{} min {:02} s", s / 60, s % 60)
+    }
+}
+
+trait TrimZeros {
+    fn trim_zeros(self) -> String;
+}
+
+impl TrimZeros for String {
+    /// "12.300k" → "12.3k": three significant figures without trailing zeros.
+    fn trim_zeros(self) -> String {
+        let (num, unit) = self.split_at(self.len() - 1);
+        let int_digits = num.split('.').next().map_or(0, str::len);
+        let keep = match int_digits {
+            1 => num.len().min(int_digits + 3),
+            2 => num.len().min(int_digits + 2),
+            _ => int_digits,
+        };
+        let num = &num[..keep];
+        let num = if num.contains('.') {
+            num.trim_end_matches('0').trim_end_matches('.')
+        } else {
+            num
+        };
+        format!("{num}{unit}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readable_numbers() {
+        assert_eq!(rate(596.8), "597");
+        assert_eq!(rate(12_345.0), "12.3k");
+        assert_eq!(rate(1_250_000.0), "1.25M");
+        assert_eq!(rate(100_000.0), "100k");
+        assert_eq!(rate(3.26), "3.3");
+        assert_eq!(rate(f64::NAN), "0");
+        assert_eq!(ms(0.4242), "0.42 ms");
+        assert_eq!(ms(51.77), "51.8 ms");
+        assert_eq!(ms(1_350.0), "1.35 s");
+        assert_eq!(pct(0.004), "0.4%");
+        assert_eq!(pct(0.5), "50%");
+        assert_eq!(money_per_hour(0.6), "$0.60/h");
+        assert_eq!(clock(12.34), "12.3 s");
+        assert_eq!(clock(125.0), "2 min 05 s");
+    }
+}

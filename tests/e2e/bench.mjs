@@ -1,0 +1,84 @@
+// Browser benchmark: a 50-node diagram under heavy load, running live in Chromium.
+// Prints progress, then one JSON line: {"fps": …, "requests_per_s": …}.
+//   node tests/e2e/bench.mjs            (serves dist/ itself; build it first with trunk)
+// Target (issue 4): ≥ 55 fps while simulating ≥ 100 000 requests per wall-clock second.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch } from './lib.mjs';
+import { benchDiagram } from './bench-diagram.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.resolve(here, '../../dist');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+// Simulation speed (index into the toolbar's list: 3 = 1×, 4 = 2×, 5 = 5×).
+const SPEED_INDEX = process.env.BENCH_SPEED_INDEX ?? '3';
+
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
+const server = createServer(async (req, res) => {
+  let file = path.join(dist, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+  try {
+    if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
+    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+    res.end(await readFile(file));
+  } catch {
+    res.writeHead(404).end();
+  }
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const url = `http://127.0.0.1:${server.address().port}/`;
+
+const browser = await launch();
+const page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage();
+await page.goto(url);
+await page.waitForSelector('[data-testid="app"]');
+await page.evaluate((json) => window.dispatchEvent(new CustomEvent('scaleboard-load', { detail: json })),
+  JSON.stringify(benchDiagram()));
+await page.waitForSelector('[data-testid="node-api-4-7"]');
+console.error(`bench: ${benchDiagram().nodes.length} nodes loaded; running ${SECONDS} s`);
+await page.getByTestId('speed-select').selectOption(SPEED_INDEX);
+await page.getByTestId('play').click();
+await page.waitForTimeout(3000); // warm up: JIT, first allocations, caches
+
+const cdp = await page.context().newCDPSession(page);
+await cdp.send('Performance.enable');
+const metrics = async () =>
+  Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+const m0 = await metrics();
+const result = await page.evaluate(async (seconds) => {
+  const kpis = () => document.querySelector('[data-testid="kpis"]');
+  const read = () => ({ sim: Number(kpis().dataset.simTime), done: Number(kpis().dataset.completed), t: performance.now() });
+  let frames = 0;
+  let worst = 0;
+  let last = performance.now();
+  const start = last;
+  const first = read();
+  await new Promise((done) => {
+    function tick(now) {
+      frames++;
+      worst = Math.max(worst, now - last);
+      last = now;
+      if (now - start < seconds * 1000) requestAnimationFrame(tick); else done();
+    }
+    requestAnimationFrame(tick);
+  });
+  const end = read();
+  const wall = (end.t - first.t) / 1000;
+  return {
+    frame_ms: document.querySelector('.kpi-perf')?.dataset.frameMs,
+    fps: frames / ((performance.now() - start) / 1000),
+    worst_frame_ms: worst,
+    sim_seconds_per_wall_second: (end.sim - first.sim) / wall,
+    requests_per_s: (end.done - first.done) / wall,
+  };
+}, SECONDS);
+const m1 = await metrics();
+const per = (k) => ((m1[k] - m0[k]) / SECONDS * 1000).toFixed(0);
+console.error(`bench: per wall second: script ${per('ScriptDuration')} ms, style ${per('RecalcStyleDuration')} ms, layout ${per('LayoutDuration')} ms, task ${per('TaskDuration')} ms`);
+console.error(`bench: frame ms [simulation, dots, snapshot, render] = ${result.frame_ms}`);
+console.error(`bench: ${result.fps.toFixed(1)} fps (worst frame ${result.worst_frame_ms.toFixed(1)} ms), ` +
+  `${result.sim_seconds_per_wall_second.toFixed(2)}× real time, ${Math.round(result.requests_per_s)} simulated req/s`);
+console.log(JSON.stringify({ fps: Math.round(result.fps * 10) / 10, requests_per_s: Math.round(result.requests_per_s) }));
+await browser.close();
+server.close();
