@@ -4,18 +4,21 @@
 use crate::components::bottom_panel::BottomPanel;
 use crate::components::canvas::Canvas;
 use crate::components::context_menu::ContextMenuView;
+use crate::components::file_dialog::{Export, FileDialog};
 use crate::components::inspector::{Inspector, Selected};
 use crate::components::kpis::Kpis;
 use crate::components::node_live::NodeLive;
 use crate::components::palette::Palette;
+use crate::components::share_dialog::ShareDialog;
 use crate::components::toast::ToastView;
 use crate::components::toolbar::Toolbar;
 use crate::editor::geometry::Point;
 use crate::i18n::{fill, tr};
 use crate::runtime::{self, LoopInputs};
 use crate::sim_host::{SimHost, Stats};
+use crate::state::Dialog;
 use crate::state::{Action, LogEntry, LogKind, State, ToastKind};
-use crate::{examples, storage};
+use crate::{examples, export, files, persist, storage};
 use scaleboard_sim::diagram::Workload;
 use scaleboard_sim::ComponentKind;
 use std::cell::{Cell, RefCell};
@@ -25,11 +28,52 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent};
 use yew::prelude::*;
 
+/// The start-up state: preferences, then the document from the link in the address bar, or
+/// else the last autosaved work.
 fn initial_state() -> State {
     let mut s = State::default();
     s.theme = storage::load_theme().unwrap_or_default();
     s.lang = storage::load_lang().unwrap_or_else(storage::browser_lang);
+    let start = persist::startup(
+        &persist::current_hash(),
+        persist::load_autosave().as_deref(),
+        s.lang,
+    );
+    if let Some(doc) = start.doc {
+        s.apply(Action::Load {
+            title: String::new(),
+            view: persist::view_of(&doc),
+            playhead: doc.playhead_s,
+            doc: doc.diagram,
+        });
+    }
+    if let Some(e) = start.error {
+        s.notify(&e, ToastKind::Error);
+    }
     s
+}
+
+/// Opens whatever link is now in the address bar (the user pasted another one).
+fn open_hash(dispatch: &Callback<Action>, lang: crate::i18n::Lang) {
+    let hash = persist::current_hash();
+    if hash.is_empty() {
+        return;
+    }
+    match scaleboard_link::decode(&hash) {
+        Ok(doc) => dispatch.emit(Action::Load {
+            title: doc.diagram.name.clone(),
+            view: persist::view_of(&doc),
+            playhead: doc.playhead_s,
+            doc: doc.diagram,
+        }),
+        Err(e) => dispatch.emit(Action::Toast {
+            text: fill(
+                tr(lang, "This link could not be opened — {}. {}"),
+                &[&e, &tr(lang, "Your current work is unchanged.")],
+            ),
+            kind: ToastKind::Error,
+        }),
+    }
 }
 
 /// True when the keyboard focus is in a text field (shortcuts must not steal its keys).
@@ -61,7 +105,7 @@ fn shortcuts(dispatch: Callback<Action>, space: Rc<Cell<bool>>) -> [gloo_events:
             (true, _, "d" | "D") => Some(Action::Duplicate),
             (true, _, "a" | "A") => Some(Action::SelectAll),
             (false, _, "Delete" | "Backspace") => Some(Action::DeleteSelection),
-            (false, _, "Escape") => Some(Action::Select(Default::default())),
+            (false, _, "Escape") => Some(Action::Escape),
             (false, _, "f" | "F") => Some(Action::Fit),
             (false, _, "p" | "P") => Some(Action::TogglePlay),
             (false, _, " ") => {
@@ -187,6 +231,8 @@ pub fn App() -> Html {
                     Ok(doc) => dispatch.emit(Action::Load {
                         title: doc.name.clone(),
                         doc,
+                        view: None,
+                        playhead: None,
                     }),
                     Err(problems) => dispatch.emit(Action::Toast {
                         text: problems
@@ -196,6 +242,40 @@ pub fn App() -> Html {
                             .join("; "),
                         kind: ToastKind::Error,
                     }),
+                }
+            });
+            move || drop(listener)
+        });
+    }
+    // The address bar and the autosave follow the document (and the view), a moment after each
+    // change so that a drag does not write hundreds of times.
+    let payload = use_memo((state.doc.clone(), state.view), |(doc, view)| {
+        scaleboard_link::encode(&persist::document(doc, *view, None))
+    });
+    let written = use_mut_ref(String::new);
+    {
+        let written = written.clone();
+        use_effect_with(payload.clone(), move |payload| {
+            let payload = payload.clone();
+            let timer = gloo_timers::callback::Timeout::new(300, move || {
+                if *written.borrow() != *payload {
+                    persist::write_hash(&payload);
+                    persist::save_autosave(&payload);
+                    *written.borrow_mut() = (*payload).clone();
+                }
+            });
+            move || drop(timer)
+        });
+    }
+    {
+        let dispatch = dispatch.clone();
+        let written = written.clone();
+        use_effect_with(lang, move |lang| {
+            let lang = *lang;
+            let window = web_sys::window().expect("a browser window");
+            let listener = gloo_events::EventListener::new(&window, "hashchange", move |_| {
+                if persist::current_hash() != *written.borrow() {
+                    open_hash(&dispatch, lang);
                 }
             });
             move || drop(listener)
@@ -219,11 +299,16 @@ pub fn App() -> Html {
         let host = host.clone();
         let inputs = inputs.clone();
         let epoch_seen = use_mut_ref(|| u64::MAX);
+        let seek = state.seek_to;
         use_effect_with((state.sim_epoch, state.doc.clone()), move |(epoch, doc)| {
             let mut h = host.borrow_mut();
             if *epoch_seen.borrow() != *epoch {
                 *epoch_seen.borrow_mut() = *epoch;
                 h.reset(doc);
+                // A link's playhead: the same seed replays to the same moment.
+                if let Some(t) = seek {
+                    h.step(t);
+                }
             } else {
                 h.sync(doc);
             }
@@ -330,6 +415,8 @@ pub fn App() -> Html {
                     dispatch.emit(Action::Load {
                         title: doc.name.clone(),
                         doc,
+                        view: None,
+                        playhead: None,
                     });
                 }
             }
@@ -337,16 +424,60 @@ pub fn App() -> Html {
     };
     let on_share = {
         let dispatch = dispatch.clone();
+        Callback::from(move |_| dispatch.emit(Action::OpenDialog(Dialog::Share)))
+    };
+    let on_file = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_| dispatch.emit(Action::OpenDialog(Dialog::File)))
+    };
+    let on_export = {
+        let dispatch = dispatch.clone();
         let doc = state.doc.clone();
-        Callback::from(move |_| {
-            let json = doc.to_json_pretty();
-            if let Some(w) = web_sys::window() {
-                let _ = w.navigator().clipboard().write_text(&json);
+        let host = host.clone();
+        let theme = state.theme;
+        Callback::from(move |kind: Export| {
+            let stem = file_stem(&doc.name);
+            let fail = {
+                let dispatch = dispatch.clone();
+                move |e: String| {
+                    dispatch.emit(Action::Toast {
+                        text: fill(tr(lang, "Export failed: {}"), &[&e]),
+                        kind: ToastKind::Error,
+                    })
+                }
+            };
+            let result = match kind {
+                Export::Json => files::download_text(
+                    &format!("{stem}.json"),
+                    "application/json",
+                    &doc.to_json_pretty(),
+                ),
+                Export::Svg => files::download_text(
+                    &format!("{stem}.svg"),
+                    "image/svg+xml",
+                    &export::diagram_svg(&doc, theme, lang),
+                ),
+                Export::Png => {
+                    files::download_png(
+                        &export::diagram_svg(&doc, theme, lang),
+                        &format!("{stem}.png"),
+                        2.0,
+                        fail.clone(),
+                    );
+                    Ok(())
+                }
+                Export::Csv => match host.borrow().simulation() {
+                    Some(sim) => files::download_text(
+                        &format!("{stem}-metrics.csv"),
+                        "text/csv",
+                        &export::metrics_csv(sim),
+                    ),
+                    None => Err(tr(lang, "nothing has run yet: press Play first").to_owned()),
+                },
+            };
+            if let Err(e) = result {
+                fail(e);
             }
-            dispatch.emit(Action::Toast {
-                text: tr(lang, "Diagram copied to the clipboard as JSON.").into(),
-                kind: ToastKind::Info,
-            });
         })
     };
     let on_traffic_live = {
@@ -415,7 +546,7 @@ pub fn App() -> Html {
                          workload={state.doc.workload.clone()} stats={(*stats).clone()}
                          lang={lang} theme={state.theme}
                          can_undo={state.history.can_undo()} can_redo={state.history.can_redo()}
-                         dispatch={dispatch.clone()} on_example={on_example.clone()} {on_share}
+                         dispatch={dispatch.clone()} on_example={on_example.clone()} {on_share} {on_file}
                          {on_traffic_live} {on_traffic_commit} />
             </header>
             <main class="workspace">
@@ -436,10 +567,46 @@ pub fn App() -> Html {
             </main>
             <BottomPanel open={state.panel_open} tab={state.tab} stats={(*stats).clone()}
                          log={state.log.clone()} {problems} lang={lang} dispatch={dispatch.clone()} />
+            if state.dialog == Some(Dialog::Share) {
+                <ShareDialog doc={state.doc.clone()} view={state.view} time_s={time_s} lang={lang}
+                             on_close={let d = dispatch.clone(); Callback::from(move |_| d.emit(Action::CloseDialog))}
+                             on_copied={let d = dispatch.clone(); Callback::from(move |_| d.emit(Action::Toast {
+                                 text: tr(lang, "Link copied. Paste it anywhere: it opens this exact design.").into(),
+                                 kind: ToastKind::Info }))}
+                             on_export_json={let e = on_export.clone(); Callback::from(move |_| e.emit(Export::Json))} />
+            }
+            if state.dialog == Some(Dialog::File) {
+                <FileDialog doc={state.doc.clone()} payload={(*payload).clone()} lang={lang}
+                            dispatch={dispatch.clone()} on_export={on_export.clone()} />
+            }
             if let Some(menu) = state.menu.clone() {
                 <ContextMenuView down={state.down.contains(&menu.node)} {menu} time_s={time_s}
                                  lang={lang} dispatch={dispatch.clone()} />
             }
         </div>
+    }
+}
+
+/// A file name from a design name: "Three servers behind…" → "three-servers-behind".
+fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let stem = stem
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if stem.is_empty() {
+        "scaleboard".into()
+    } else {
+        stem.chars().take(60).collect()
     }
 }

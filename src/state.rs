@@ -103,6 +103,13 @@ pub enum BottomTab {
     Problems,
 }
 
+/// A modal dialog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialog {
+    Share,
+    File,
+}
+
 /// A right-click menu on a node.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ContextMenu {
@@ -145,6 +152,9 @@ pub struct State {
     pub step_rev: u64,
     /// Bumped to ask the canvas to fit the diagram to the screen.
     pub fit_rev: u64,
+    /// A simulated time to fast-forward to after the next restart (a link's playhead).
+    pub seek_to: Option<f64>,
+    pub dialog: Option<Dialog>,
     next_toast: u64,
 }
 
@@ -176,6 +186,8 @@ impl State {
             sim_epoch: 0,
             step_rev: 0,
             fit_rev: 0,
+            seek_to: None,
+            dialog: None,
             next_toast: 0,
         }
     }
@@ -242,11 +254,18 @@ pub enum Action {
         down: bool,
         at_s: f64,
     },
-    /// Open a whole new document (an example, an import).
+    /// Open a whole new document (an example, an import, a link), with the view to show (fit
+    /// when `None`) and a simulated time to fast-forward to.
     Load {
         doc: Diagram,
         title: String,
+        view: Option<View>,
+        playhead: Option<f64>,
     },
+    OpenDialog(Dialog),
+    CloseDialog,
+    /// The Escape key: closes what is open, else clears the selection.
+    Escape,
     SetTheme(Theme),
     SetLang(Lang),
     Toast {
@@ -447,7 +466,12 @@ impl State {
                 }
                 self.menu = None;
             }
-            Action::Load { doc, title } => {
+            Action::Load {
+                doc,
+                title,
+                view,
+                playhead,
+            } => {
                 self.doc = Rc::new(doc);
                 self.history.clear();
                 self.selection = Selection::default();
@@ -456,8 +480,29 @@ impl State {
                 self.running = false;
                 self.doc_rev += 1;
                 self.sim_epoch += 1;
-                self.fit_rev += 1;
-                self.toast(&fill(tr(lang, "Opened “{}”"), &[&title]), ToastKind::Info);
+                self.seek_to = playhead.filter(|p| *p > 0.0);
+                self.dialog = None;
+                match view {
+                    Some(v) => self.view = v,
+                    None => self.fit_rev += 1,
+                }
+                if !title.is_empty() {
+                    self.toast(&fill(tr(lang, "Opened “{}”"), &[&title]), ToastKind::Info);
+                }
+            }
+            Action::OpenDialog(d) => {
+                self.dialog = Some(d);
+                self.menu = None;
+            }
+            Action::CloseDialog => self.dialog = None,
+            Action::Escape => {
+                if self.dialog.is_some() {
+                    self.dialog = None;
+                } else if self.menu.is_some() {
+                    self.menu = None;
+                } else {
+                    self.selection = Selection::default();
+                }
             }
             Action::SetTheme(t) => self.theme = t,
             Action::SetLang(l) => self.lang = l,
@@ -503,6 +548,11 @@ impl State {
         self.doc = Rc::new(d);
         self.doc_rev += 1;
         self.menu = None;
+    }
+
+    /// Shows a message (used at start-up, before any action can be dispatched).
+    pub fn notify(&mut self, text: &str, kind: ToastKind) {
+        self.toast(text, kind);
     }
 
     fn toast(&mut self, text: &str, kind: ToastKind) {

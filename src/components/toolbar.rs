@@ -25,6 +25,7 @@ pub struct ToolbarProps {
     /// Open an example by slug.
     pub on_example: Callback<&'static str>,
     pub on_share: Callback<()>,
+    pub on_file: Callback<()>,
     /// Live traffic-slider changes (not yet an undo step).
     pub on_traffic_live: Callback<f64>,
     /// The slider was released: (value when the drag started, final value).
@@ -47,6 +48,7 @@ const REDO: &str =
     "M10.5 3l4 3.5-4 3.5V7.6h-4a2.9 2.9 0 0 0 0 5.8H9v1.8H6.5a4.7 4.7 0 0 1 0-9.4h4z";
 const SUN: &str = "M8 4.5a3.5 3.5 0 1 1 0 7 3.5 3.5 0 0 1 0-7zM7.2 0h1.6v2.5H7.2zm0 13.5h1.6V16H7.2zM0 7.2h2.5v1.6H0zm13.5 0H16v1.6h-2.5zM2.1 3.2l1.1-1.1L5 3.9 3.9 5zm8.9 8.9 1.1-1.1 1.8 1.8-1.1 1.1zM2.1 12.8 3.9 11 5 12.1l-1.8 1.8zM11 3.9l1.8-1.8 1.1 1.1L12.1 5z";
 const MOON: &str = "M9.5 1.2A6.8 6.8 0 1 0 14.8 11 5.6 5.6 0 0 1 9.5 1.2z";
+const FILE: &str = "M3 1.5h6.5L13 5v9.5H3zM9 1.5V5.5h4M5.5 9h5M5.5 11.5h5";
 const SHARE: &str = "M12 1a2.5 2.5 0 1 1-2.3 3.4L6.2 6.5a2.5 2.5 0 0 1 0 3l3.5 2.1A2.5 2.5 0 1 1 9.2 13L5.6 10.9a2.5 2.5 0 1 1 0-5.8L9.2 3A2.5 2.5 0 0 1 12 1z";
 
 #[function_component]
@@ -173,6 +175,10 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                     <option value="" selected=true>{ tr(lang, "Examples…") }</option>
                     { for EXAMPLES.iter().map(|e| html! { <option value={e.slug}>{ e.title() }</option> }) }
                 </select>
+                <button class="btn" data-testid="file" title={tr(lang, "Save, open, import and export")}
+                        onclick={let cb = props.on_file.clone(); move |_| cb.emit(())}>
+                    { icon(FILE) }<span>{ tr(lang, "File") }</span>
+                </button>
                 <button class="btn" data-testid="share" title={tr(lang, "Copy a link to this diagram")}
                         onclick={let cb = props.on_share.clone(); move |_| cb.emit(())}>
                     { icon(SHARE) }<span>{ tr(lang, "Share") }</span>

@@ -12,12 +12,16 @@ use std::time::Instant;
 const USAGE: &str = "\
 scaleboard — run Scaleboard system diagrams headless
 
+Wherever a FILE.json is expected, a share link (or its #fragment) works too.
+
 USAGE:
     scaleboard run FILE.json [--duration S] [--warmup S] [--seed N] [--compact] [--series]
         Simulate the diagram and print one JSON report (see docs/cli.md);
         --series adds the end-to-end figures of every simulated second.
     scaleboard validate FILE.json
         List every problem with a diagram; exit 0 if it can run.
+    scaleboard link FILE.json [--base URL]
+        Print a share link for the diagram (default base http://127.0.0.1:8080/).
     scaleboard bench [--json] [--seconds S]
         Measure engine speed on the reference diagram (client → LB → 4 servers).
     scaleboard kinds
@@ -62,6 +66,7 @@ fn dispatch(args: &[String]) -> Result<(), Fail> {
         "run" => run(rest),
         "validate" => validate(rest),
         "bench" => bench(rest),
+        "link" => link(rest),
         other => Err(Fail(format!("unknown command '{other}'\n\n{USAGE}"), 2)),
     }
 }
@@ -122,20 +127,68 @@ impl Opts {
     }
 }
 
+/// True if `arg` is a share link or fragment rather than a file name.
+fn is_link(arg: &str) -> bool {
+    arg.contains('#')
+        || arg.split_once('.').is_some_and(|(v, rest)| {
+            !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) && rest.len() > 16
+        })
+}
+
+/// How messages name a file or a link (links are long: the start is enough).
+fn shown(path: &str) -> String {
+    if is_link(path) && !std::path::Path::new(path).exists() {
+        let start: String = path.chars().take(32).collect();
+        format!("link {start}…")
+    } else {
+        path.to_owned()
+    }
+}
+
+/// Reads a diagram from a file, or from a share link.
 fn load(path: &str) -> Result<Diagram, Fail> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Fail(format!("{path}: cannot read the file: {e}"), 1))?;
+    let text = if std::path::Path::new(path).exists() || !is_link(path) {
+        std::fs::read_to_string(path)
+            .map_err(|e| Fail(format!("{path}: cannot read the file: {e}"), 1))?
+    } else {
+        let doc = scaleboard_link::decode(path).map_err(|e| Fail(e.to_string(), 1))?;
+        doc.diagram.to_json_pretty()
+    };
     Diagram::from_json(&text).map_err(|problems| {
         let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
         Fail(
             format!(
-                "{path}: the diagram has {} problem(s):\n{}",
+                "{}: the diagram has {} problem(s):\n{}",
+                shown(path),
                 problems.len(),
                 list.join("\n")
             ),
             1,
         )
     })
+}
+
+fn link(args: &[String]) -> Result<(), Fail> {
+    let o = Opts::parse(args, &["--base"], &[])?;
+    let path = o.one_file("link")?;
+    let d = load(path)?;
+    let base = o
+        .flags
+        .iter()
+        .rev()
+        .find(|(f, _)| f == "--base")
+        .and_then(|(_, v)| v.clone())
+        .unwrap_or_else(|| "http://127.0.0.1:8080/".into());
+    let url = scaleboard_link::to_url(&base, &scaleboard_link::Document::new(d));
+    if url.len() > scaleboard_link::WARN_CHARS {
+        eprintln!(
+            "scaleboard: note: the link is {} characters; some chat apps cut links longer than {}",
+            url.len(),
+            scaleboard_link::WARN_CHARS
+        );
+    }
+    println!("{url}");
+    Ok(())
 }
 
 fn run(args: &[String]) -> Result<(), Fail> {
@@ -160,7 +213,10 @@ fn run(args: &[String]) -> Result<(), Fail> {
     let cfg = RunConfig::for_diagram(&d);
     let mut sim = Simulation::with_config(&d, cfg).map_err(|problems| {
         let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
-        Fail(format!("{path}: cannot run:\n{}", list.join("\n")), 1)
+        Fail(
+            format!("{}: cannot run:\n{}", shown(path), list.join("\n")),
+            1,
+        )
     })?;
     sim.run_until(secs_to_ns(d.workload.duration_s));
     /// The report, with the per-second series appended when asked for.

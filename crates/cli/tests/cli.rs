@@ -189,3 +189,26 @@ fn bench_prints_one_json_line() {
     assert!(v["events_per_s"].as_f64().unwrap() > 0.0);
     assert!(v["requests_per_s"].as_f64().unwrap() > 0.0);
 }
+
+#[test]
+fn a_link_works_wherever_a_file_does() {
+    let o = scaleboard(&[
+        "link",
+        "examples/basic.json",
+        "--base",
+        "https://sb.example/app/",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let link = stdout(&o).trim().to_owned();
+    assert!(link.starts_with("https://sb.example/app/#1."), "{link}");
+    let fragment = link.split('#').nth(1).unwrap().to_owned();
+    let run = |what: &str| stdout(&scaleboard(&["run", what, "--duration", "8", "--compact"]));
+    let from_file = run("examples/basic.json");
+    assert_eq!(run(&link), from_file);
+    assert_eq!(run(&format!("#{fragment}")), from_file);
+    assert_eq!(run(&fragment), from_file);
+    assert!(scaleboard(&["validate", &link]).status.success());
+    // A damaged link gets the same clear message as a damaged file.
+    let cut = &link[..link.len() - 20];
+    assert_refused(&["run", cut], 1, "this link is damaged");
+}

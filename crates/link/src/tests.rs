@@ -1,0 +1,362 @@
+//! Links: round trips, sizes, and that nothing a link contains can panic or exhaust memory.
+
+use super::*;
+use scaleboard_sim::diagram::*;
+use scaleboard_sim::dist::Rng;
+
+fn example(name: &str) -> Diagram {
+    let text = match name {
+        "basic" => include_str!("../../../examples/basic.json"),
+        "retry-storm" => include_str!("../../../examples/retry-storm.json"),
+        "cascading-failure" => include_str!("../../../examples/cascading-failure.json"),
+        "scale-up-vs-out" => include_str!("../../../examples/scale-up-vs-out.json"),
+        "sticky-sessions" => include_str!("../../../examples/sticky-sessions.json"),
+        "single-queue" => include_str!("../../../examples/single-queue.json"),
+        _ => unreachable!("unknown example in a test"),
+    };
+    Diagram::from_json(text).unwrap()
+}
+
+/// The 50-node diagram of the browser benchmark (tests/e2e/bench-diagram.mjs).
+pub fn fifty_nodes() -> Diagram {
+    let mut nodes = Vec::new();
+    let mut edges = Vec::new();
+    for g in 0..5 {
+        let y = 80.0 + g as f64 * 200.0;
+        let client = ClientParams {
+            rate_rps: 20_000.0,
+            timeout_ms: 2_000.0,
+            key_space: 100_000,
+            ..Default::default()
+        };
+        nodes.push(Node::new(format!("clients-{g}"), NodeSpec::Client(client)).at(40.0, y));
+        let lb = LoadBalancerParams {
+            algorithm: Algorithm::LeastOutstanding,
+            capacity_rps: 200_000.0,
+            ..Default::default()
+        };
+        nodes.push(Node::new(format!("lb-{g}"), NodeSpec::LoadBalancer(lb)).at(340.0, y));
+        let mut e = Edge::new("", format!("clients-{g}"), format!("lb-{g}"));
+        e.latency_ms = 5.0;
+        e.jitter_ms = 2.0;
+        edges.push(e);
+        for s in 0..8 {
+            let id = format!("api-{g}-{s}");
+            let server = ServerParams {
+                workers: 32,
+                queue_capacity: 200,
+                service: ServiceTime {
+                    distribution: Distribution::Lognormal,
+                    mean_ms: 5.0,
+                    cv: 1.0,
+                },
+                ..Default::default()
+            };
+            let x = 660.0 + (s % 4) as f64 * 240.0;
+            let y = y - 50.0 + (s / 4) as f64 * 110.0;
+            nodes.push(Node::new(&id, NodeSpec::Server(server)).at(x, y));
+            let mut e = Edge::new("", format!("lb-{g}"), id);
+            e.latency_ms = 0.5;
+            edges.push(e);
+        }
+    }
+    Diagram {
+        name: "Benchmark: 50 nodes at 100k req/s".into(),
+        seed: 7,
+        nodes,
+        edges,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn examples_round_trip_and_fit_in_short_links() {
+    for name in [
+        "basic",
+        "retry-storm",
+        "cascading-failure",
+        "scale-up-vs-out",
+        "sticky-sessions",
+        "single-queue",
+    ] {
+        let doc = Document::new(example(name));
+        let link = encode(&doc);
+        eprintln!("link length, {name}: {} characters", link.len());
+        assert!(link.len() < 400, "{name}: {} characters", link.len());
+        assert_eq!(decode(&link).unwrap(), doc, "{name}");
+    }
+}
+
+#[test]
+fn a_fifty_node_diagram_fits_in_a_thousand_characters() {
+    let doc = Document {
+        diagram: fifty_nodes(),
+        view: Some(View {
+            x: -120.5,
+            y: 33.0,
+            zoom: 0.75,
+        }),
+        playhead_s: Some(12.5),
+    };
+    assert_eq!(doc.diagram.nodes.len(), 50);
+    assert!(doc.diagram.errors().is_empty());
+    let link = encode(&doc);
+    eprintln!("link length, 50 nodes: {} characters", link.len());
+    assert!(link.len() <= 1_000, "{} characters", link.len());
+    assert_eq!(decode(&link).unwrap(), doc);
+}
+
+#[test]
+fn urls_fragments_and_bare_payloads_all_open() {
+    let doc = Document::new(example("basic"));
+    let url = to_url("https://scaleboard.example/app/#old-fragment", &doc);
+    assert!(url.starts_with("https://scaleboard.example/app/#1."));
+    let payload = encode(&doc);
+    for form in [
+        url.clone(),
+        format!("#{payload}"),
+        payload.clone(),
+        format!("  {url}\n"),
+    ] {
+        assert_eq!(decode(&form).unwrap(), doc);
+    }
+    // A chat app that pads base64 or percent-escapes it does not break the link.
+    assert_eq!(decode(&format!("{payload}%3D%3D")).unwrap(), doc);
+}
+
+#[test]
+fn damaged_links_say_what_is_wrong() {
+    let link = encode(&Document::new(example("basic")));
+    let cases = [
+        ("", "nothing after #"),
+        ("https://scaleboard.example/", "nothing after #"),
+        ("#", "nothing after #"),
+        ("#abc", "no format version"),
+        ("#x.abc", "not a format version"),
+        ("#9.abc", "newer Scaleboard"),
+        ("#0.abc", "does not exist"),
+        ("#1.@@@", "not valid base64url"),
+        (&link[..link.len() / 2], "cut short"),
+    ];
+    for (input, needle) in cases {
+        let e = decode(input).unwrap_err().to_string();
+        assert!(e.starts_with("this link is damaged: "), "{e}");
+        assert!(e.contains(needle), "{input:?}: {e}");
+    }
+    // One changed character is caught by the checksum or the decoder, never silently accepted
+    // as a different diagram.
+    let mut rng = Rng::seed(3);
+    let original = decode(&link).unwrap();
+    for _ in 0..500 {
+        let mut chars: Vec<char> = link.chars().collect();
+        let i = 2 + rng.below(chars.len() as u64 - 2) as usize;
+        let c = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+            [rng.below(64) as usize] as char;
+        if chars[i] == c {
+            continue;
+        }
+        chars[i] = c;
+        let mutated: String = chars.into_iter().collect();
+        if let Ok(doc) = decode(&mutated) {
+            // base64's last character may carry unused bits: only then may it still decode,
+            // and then to the very same document.
+            assert_eq!(doc, original, "a changed link opened as another diagram");
+        }
+    }
+}
+
+#[test]
+fn a_zip_bomb_is_refused_within_the_memory_cap() {
+    let bomb = vec![0u8; 64 * 1024 * 1024];
+    let packed = miniz_oxide::deflate::compress_to_vec_zlib(&bomb, 10);
+    let link = format!("1.{}", URL_SAFE_NO_PAD.encode(&packed));
+    assert!(link.len() < MAX_LINK_CHARS);
+    let e = decode(&link).unwrap_err().to_string();
+    assert!(e.contains("larger than any real diagram"), "{e}");
+    let huge = "1.".to_string() + &"A".repeat(MAX_LINK_CHARS);
+    assert!(decode(&huge)
+        .unwrap_err()
+        .to_string()
+        .contains("characters long"));
+}
+
+/// Arbitrary strings and bytes never panic the decoder (a fuzz loop with a fixed seed).
+#[test]
+fn arbitrary_input_never_panics() {
+    let mut rng = Rng::seed(11);
+    let good = encode(&Document::new(example("cascading-failure")));
+    for round in 0..20_000 {
+        let input: String = match round % 4 {
+            // Random printable junk.
+            0 => (0..rng.below(200))
+                .map(|_| (32 + rng.below(95)) as u8 as char)
+                .collect(),
+            // A real link with random edits.
+            1 => {
+                let mut s: Vec<char> = good.chars().collect();
+                for _ in 0..1 + rng.below(6) {
+                    let i = rng.below(s.len() as u64) as usize;
+                    match rng.below(3) {
+                        0 => s[i] = (32 + rng.below(95)) as u8 as char,
+                        1 => {
+                            s.remove(i);
+                        }
+                        _ => s.insert(i, 'A'),
+                    }
+                }
+                s.into_iter().collect()
+            }
+            // Valid base64 of random bytes, compressed or not.
+            2 => {
+                let bytes: Vec<u8> = (0..rng.below(300)).map(|_| rng.below(256) as u8).collect();
+                let packed = if rng.bernoulli(0.5) {
+                    miniz_oxide::deflate::compress_to_vec_zlib(&bytes, 6)
+                } else {
+                    bytes
+                };
+                format!("1.{}", URL_SAFE_NO_PAD.encode(packed))
+            }
+            // Valid compression of random postcard-ish bytes: reaches the decoder proper.
+            _ => {
+                let mut bytes = crate::v1::to_bytes(&Document::new(example("basic")));
+                for _ in 0..1 + rng.below(4) {
+                    let i = rng.below(bytes.len() as u64) as usize;
+                    bytes[i] = rng.below(256) as u8;
+                }
+                let packed = miniz_oxide::deflate::compress_to_vec_zlib(&bytes, 6);
+                format!("1.{}", URL_SAFE_NO_PAD.encode(packed))
+            }
+        };
+        let _ = decode(&input);
+    }
+}
+
+/// Random valid documents survive link → document unchanged.
+#[test]
+fn random_documents_round_trip() {
+    let mut rng = Rng::seed(21);
+    let words = ["api", "db", "서버", "edge-ω", "", "a b", "x\"y", "🙂"];
+    for case in 0..300 {
+        let mut nodes = Vec::new();
+        for i in 0..1 + rng.below(12) {
+            let spec = match rng.below(3) {
+                0 => NodeSpec::Client(ClientParams {
+                    rate_rps: rng.uniform() * 1e5,
+                    profile: match rng.below(5) {
+                        0 => Profile::Constant,
+                        1 => Profile::Step {
+                            at_s: rng.uniform() * 100.0,
+                            factor: 3.0,
+                        },
+                        2 => Profile::Spike {
+                            at_s: 30.0,
+                            duration_s: rng.uniform() * 9.0,
+                            factor: 1.5,
+                        },
+                        3 => Profile::Ramp {
+                            start_s: 0.0,
+                            end_s: 60.0,
+                            to_factor: rng.uniform() * 5.0,
+                        },
+                        _ => Profile::Diurnal {
+                            period_s: 120.0,
+                            amplitude: rng.uniform(),
+                        },
+                    },
+                    read_ratio: rng.uniform(),
+                    key_space: 1 + rng.next_u64() % 1_000_000_000_000,
+                    zipf_s: rng.uniform() * 2.0,
+                    sessions: 1 + rng.below(100_000),
+                    timeout_ms: if rng.bernoulli(0.5) {
+                        0.0
+                    } else {
+                        rng.uniform() * 5e3
+                    },
+                    retry: RetryPolicy {
+                        max_retries: rng.below(5) as u32,
+                        backoff_ms: rng.uniform() * 100.0,
+                        multiplier: 1.0 + rng.uniform(),
+                        max_backoff_ms: 5_000.0,
+                        jitter: rng.bernoulli(0.5),
+                    },
+                }),
+                1 => NodeSpec::LoadBalancer(LoadBalancerParams {
+                    algorithm: [
+                        Algorithm::RoundRobin,
+                        Algorithm::Random,
+                        Algorithm::LeastOutstanding,
+                        Algorithm::ConsistentHash,
+                    ][rng.below(4) as usize],
+                    sticky_sessions: rng.bernoulli(0.5),
+                    virtual_nodes: 1 + rng.below(500) as u32,
+                    capacity_rps: rng.uniform() * 1e6,
+                    max_queue: rng.below(1_000_000) as u32,
+                    latency_ms: rng.uniform(),
+                }),
+                _ => NodeSpec::Server(ServerParams {
+                    instances: 1 + rng.below(50) as u32,
+                    size: InstanceSize::ALL[rng.below(5) as usize],
+                    workers: 1 + rng.below(256) as u32,
+                    queue_capacity: rng.below(10_000) as u32,
+                    service: ServiceTime {
+                        distribution: [
+                            Distribution::Constant,
+                            Distribution::Exponential,
+                            Distribution::Lognormal,
+                        ][rng.below(3) as usize],
+                        mean_ms: rng.uniform() * 100.0,
+                        cv: rng.uniform() * 3.0,
+                    },
+                    cost_per_hour: rng.uniform(),
+                }),
+            };
+            let mut n = Node::new(format!("{}-{i}", words[rng.below(8) as usize]), spec);
+            n.label = words[rng.below(8) as usize].to_string();
+            n.x = (rng.uniform() - 0.5) * 1e4;
+            n.y = (rng.below(2000) as f64) - 1000.0;
+            nodes.push(n);
+        }
+        let mut edges = Vec::new();
+        for _ in 0..rng.below(15) {
+            let a = &nodes[rng.below(nodes.len() as u64) as usize].id;
+            let b = &nodes[rng.below(nodes.len() as u64) as usize].id;
+            let mut e = Edge::new(
+                if rng.bernoulli(0.3) { "named" } else { "" },
+                a.clone(),
+                b.clone(),
+            );
+            e.latency_ms = rng.uniform() * 50.0;
+            e.jitter_ms = if rng.bernoulli(0.5) {
+                0.0
+            } else {
+                rng.uniform()
+            };
+            edges.push(e);
+        }
+        let doc = Document {
+            diagram: Diagram {
+                name: words[rng.below(8) as usize].repeat(rng.below(4) as usize),
+                seed: rng.next_u64(),
+                workload: Workload {
+                    duration_s: 1.0 + rng.uniform() * 1e3,
+                    warmup_s: rng.uniform(),
+                    traffic_scale: rng.uniform() * 5.0,
+                },
+                nodes,
+                edges,
+                ..Default::default()
+            },
+            view: rng.bernoulli(0.5).then(|| View {
+                x: (rng.below(100_000) as f64 - 50_000.0) / 10.0,
+                y: rng.below(1000) as f64 / 10.0,
+                zoom: (1 + rng.below(3000)) as f64 / 1000.0,
+            }),
+            playhead_s: rng
+                .bernoulli(0.5)
+                .then(|| rng.below(1_000_000) as f64 / 1000.0),
+        };
+        // Documents being edited may be invalid (duplicate ids, cycles): links carry them anyway.
+        let back = decode(&encode(&doc)).unwrap_or_else(|e| panic!("case {case}: {e}"));
+        assert_eq!(back, doc, "case {case}");
+    }
+}

@@ -1,0 +1,245 @@
+//! Link format 1.
+//!
+//! Parameters are stored as differences from the defaults *as they were when format 1 was
+//! made* (frozen below), never from today's defaults: changing a default in a later release
+//! must not change what an old link means. Parameters added later are always written out, and
+//! old links get today's default for them — which must be the old behaviour (a feature off).
+
+use crate::leaf::{apply, diff, Leaf};
+use crate::{damaged, Document, LinkError, View};
+use scaleboard_sim::diagram::{Diagram, Edge, Node, Workload, FORMAT_VERSION};
+use scaleboard_sim::ComponentKind;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Defaults of each kind when link format 1 was defined. Never edit these.
+const CLIENT: &str = r#"{"rate_rps":100.0,"profile":"constant","read_ratio":0.9,"key_space":10000,"zipf_s":0.99,"sessions":1000,"timeout_ms":1000.0,"retry":{"max_retries":0,"backoff_ms":100.0,"multiplier":2.0,"max_backoff_ms":5000.0,"jitter":true}}"#;
+const LOAD_BALANCER: &str = r#"{"algorithm":"round_robin","sticky_sessions":false,"virtual_nodes":100,"capacity_rps":50000.0,"max_queue":10000,"latency_ms":0.1}"#;
+const SERVER: &str = r#"{"instances":1,"size":"medium","workers":8,"queue_capacity":100,"service":{"distribution":"exponential","mean_ms":20.0,"cv":1.0},"cost_per_hour":0.05}"#;
+const EMPTY: &str = "{}";
+
+/// Kinds by their number in format 1 (the order of `ComponentKind::ALL` then).
+const KINDS: [ComponentKind; 6] = [
+    ComponentKind::Client,
+    ComponentKind::LoadBalancer,
+    ComponentKind::Server,
+    ComponentKind::Cache,
+    ComponentKind::Database,
+    ComponentKind::ShardRouter,
+];
+
+fn defaults(kind: ComponentKind) -> Value {
+    let text = match kind {
+        ComponentKind::Client => CLIENT,
+        ComponentKind::LoadBalancer => LOAD_BALANCER,
+        ComponentKind::Server => SERVER,
+        ComponentKind::Cache | ComponentKind::Database | ComponentKind::ShardRouter => EMPTY,
+    };
+    serde_json::from_str(text).unwrap_or(Value::Null)
+}
+
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    name: String,
+    seed: u64,
+    /// duration_s, warmup_s, traffic_scale.
+    workload: (Leaf, Leaf, Leaf),
+    nodes: Vec<WireNode>,
+    edges: Vec<WireEdge>,
+    /// x and y in tenths of a pixel, zoom in thousandths.
+    view: Option<(i64, i64, u32)>,
+    playhead_ms: Option<u64>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct WireNode {
+    id: String,
+    label: String,
+    kind: u8,
+    x: Leaf,
+    y: Leaf,
+    params: Vec<(String, Leaf)>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct WireEdge {
+    id: String,
+    /// Indices into the node list.
+    from: u32,
+    to: u32,
+    latency_ms: Leaf,
+    jitter_ms: Leaf,
+}
+
+pub fn to_bytes(doc: &Document) -> Vec<u8> {
+    let d = &doc.diagram;
+    let index = |id: &str| d.nodes.iter().position(|n| n.id == id).map(|i| i as u32);
+    let nodes = d
+        .nodes
+        .iter()
+        .map(|n| {
+            let params = n.spec_json();
+            WireNode {
+                id: n.id.clone(),
+                label: n.label.clone(),
+                kind: KINDS.iter().position(|k| *k == n.kind()).unwrap_or(0) as u8,
+                x: Leaf::from_f64(n.x),
+                y: Leaf::from_f64(n.y),
+                params: diff(&params, &defaults(n.kind())),
+            }
+        })
+        .collect();
+    // Edges to nodes that do not exist cannot be written as indices; a document being edited
+    // never has them (commands keep edges and nodes together).
+    let edges = d
+        .edges
+        .iter()
+        .filter_map(|e| {
+            Some(WireEdge {
+                id: e.id.clone(),
+                from: index(&e.from)?,
+                to: index(&e.to)?,
+                latency_ms: Leaf::from_f64(e.latency_ms),
+                jitter_ms: Leaf::from_f64(e.jitter_ms),
+            })
+        })
+        .collect();
+    let w = &d.workload;
+    let wire = Wire {
+        name: d.name.clone(),
+        seed: d.seed,
+        workload: (
+            Leaf::from_f64(w.duration_s),
+            Leaf::from_f64(w.warmup_s),
+            Leaf::from_f64(w.traffic_scale),
+        ),
+        nodes,
+        edges,
+        view: doc.view.map(|v| {
+            (
+                (v.x * 10.0).round() as i64,
+                (v.y * 10.0).round() as i64,
+                (v.zoom * 1000.0).round().clamp(1.0, 100_000.0) as u32,
+            )
+        }),
+        playhead_ms: doc
+            .playhead_s
+            .filter(|p| p.is_finite() && *p >= 0.0)
+            .map(|p| (p * 1000.0).round() as u64),
+    };
+    postcard::to_allocvec(&wire).unwrap_or_default()
+}
+
+/// The parameters of a node as JSON, through the node's own serialisation (which knows its
+/// kind's parameter type).
+trait SpecJson {
+    fn spec_json(&self) -> Value;
+}
+
+impl SpecJson for Node {
+    fn spec_json(&self) -> Value {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.get("params").cloned())
+            .unwrap_or(Value::Null)
+    }
+}
+
+fn number(leaf: &Leaf, what: &str) -> Result<f64, LinkError> {
+    leaf.as_f64()
+        .ok_or_else(|| damaged(format!("{what} is not a number")))
+}
+
+pub fn from_bytes(bytes: &[u8]) -> Result<Document, LinkError> {
+    let (wire, rest): (Wire, &[u8]) = postcard::take_from_bytes(bytes)
+        .map_err(|_| damaged("its contents are not a Scaleboard diagram"))?;
+    if !rest.is_empty() {
+        return Err(damaged("it has unexpected data at the end"));
+    }
+    let mut nodes = Vec::with_capacity(wire.nodes.len().min(10_000));
+    for (i, w) in wire.nodes.iter().enumerate() {
+        let kind = *KINDS
+            .get(w.kind as usize)
+            .ok_or_else(|| damaged(format!("node {} has an unknown kind", i + 1)))?;
+        let params = apply(&defaults(kind), &w.params)
+            .map_err(|e| damaged(format!("node '{}': {e}", w.id)))?;
+        let json = serde_json::json!({
+            "id": w.id,
+            "label": w.label,
+            "x": number(&w.x, "a position")?,
+            "y": number(&w.y, "a position")?,
+            "kind": kind.slug(),
+            "params": params,
+        });
+        let node: Node = serde_json::from_value(json)
+            .map_err(|e| damaged(format!("node '{}' cannot be read: {e}", w.id)))?;
+        nodes.push(node);
+    }
+    let mut edges = Vec::with_capacity(wire.edges.len().min(10_000));
+    for w in &wire.edges {
+        let end = |i: u32| {
+            nodes
+                .get(i as usize)
+                .map(|n: &Node| n.id.clone())
+                .ok_or_else(|| damaged("an edge points to a node that is not there"))
+        };
+        edges.push(Edge {
+            id: w.id.clone(),
+            from: end(w.from)?,
+            to: end(w.to)?,
+            latency_ms: number(&w.latency_ms, "a latency")?,
+            jitter_ms: number(&w.jitter_ms, "a jitter")?,
+        });
+    }
+    let workload = Workload {
+        duration_s: number(&wire.workload.0, "the run length")?,
+        warmup_s: number(&wire.workload.1, "the warm-up")?,
+        traffic_scale: number(&wire.workload.2, "the traffic scale")?,
+    };
+    Ok(Document {
+        diagram: Diagram {
+            version: FORMAT_VERSION,
+            name: wire.name,
+            seed: wire.seed,
+            workload,
+            nodes,
+            edges,
+        },
+        view: wire.view.map(|(x, y, z)| View {
+            x: x as f64 / 10.0,
+            y: y as f64 / 10.0,
+            zoom: z as f64 / 1000.0,
+        }),
+        playhead_s: wire.playhead_ms.map(|ms| ms as f64 / 1000.0),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::leaf::flatten;
+    use scaleboard_sim::diagram::NodeSpec;
+
+    /// Every parameter the frozen format-1 defaults name still exists today (a renamed or
+    /// removed parameter would silently change what old links mean).
+    #[test]
+    fn frozen_defaults_name_only_parameters_that_exist() {
+        for kind in [
+            ComponentKind::Client,
+            ComponentKind::LoadBalancer,
+            ComponentKind::Server,
+        ] {
+            let frozen = flatten(&defaults(kind));
+            let today = Node::new("x", NodeSpec::default_for(kind).unwrap()).spec_json();
+            let today = flatten(&today);
+            for path in frozen.keys() {
+                assert!(
+                    today.contains_key(path),
+                    "{kind:?}: '{path}' no longer exists"
+                );
+            }
+        }
+        // A kind added later goes at the end of KINDS; none may be missing.
+        assert!(ComponentKind::ALL.iter().all(|k| KINDS.contains(k)));
+    }
+}

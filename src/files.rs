@@ -1,0 +1,114 @@
+//! Browser file glue: downloads (JSON, SVG, CSV, PNG) and reading a chosen file.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlCanvasElement, HtmlImageElement, Url};
+
+/// Offers `text` as a file download.
+pub fn download_text(filename: &str, mime: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let props = BlobPropertyBag::new();
+    props.set_type(mime);
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &props)
+        .map_err(|_| "the browser could not create the file".to_string())?;
+    let url = Url::create_object_url_with_blob(&blob)
+        .map_err(|_| "the browser could not create the file".to_string())?;
+    let result = click_link(&url, filename);
+    let _ = Url::revoke_object_url(&url);
+    result
+}
+
+fn click_link(href: &str, filename: &str) -> Result<(), String> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| "cannot create a link")?
+        .dyn_into()
+        .map_err(|_| "cannot create a link")?;
+    a.set_href(href);
+    a.set_download(filename);
+    a.click();
+    Ok(())
+}
+
+/// Renders an SVG document to a PNG at `scale` and downloads it. Runs when the image has
+/// loaded; `on_error` hears about failures.
+pub fn download_png(svg: &str, filename: &str, scale: f64, on_error: impl Fn(String) + 'static) {
+    let Ok(img) = HtmlImageElement::new() else {
+        on_error("the browser cannot create an image".into());
+        return;
+    };
+    let src = format!(
+        "data:image/svg+xml;charset=utf-8,{}",
+        js_sys::encode_uri_component(svg)
+    );
+    let filename = filename.to_owned();
+    let loaded = img.clone();
+    let onload = Closure::once_into_js(move || {
+        let result = (|| -> Result<(), String> {
+            let document = web_sys::window()
+                .and_then(|w| w.document())
+                .ok_or("no document")?;
+            let canvas: HtmlCanvasElement = document
+                .create_element("canvas")
+                .map_err(|_| "cannot create a canvas")?
+                .dyn_into()
+                .map_err(|_| "cannot create a canvas")?;
+            let (w, h) = (
+                loaded.natural_width() as f64,
+                loaded.natural_height() as f64,
+            );
+            canvas.set_width((w * scale).round() as u32);
+            canvas.set_height((h * scale).round() as u32);
+            let ctx = canvas
+                .get_context("2d")
+                .ok()
+                .flatten()
+                .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+                .ok_or("no 2d context")?;
+            let _ = ctx.scale(scale, scale);
+            ctx.draw_image_with_html_image_element(&loaded, 0.0, 0.0)
+                .map_err(|_| "cannot draw the diagram")?;
+            let url = canvas
+                .to_data_url_with_type("image/png")
+                .map_err(|_| "cannot encode the PNG")?;
+            click_link(&url, &filename)
+        })();
+        if let Err(e) = result {
+            on_error(e);
+        }
+    });
+    img.set_onload(Some(onload.unchecked_ref()));
+    img.set_src(&src);
+}
+
+/// Reads the first file chosen in an `<input type=file>` as text.
+pub fn read_text(
+    input: &web_sys::HtmlInputElement,
+    done: impl FnOnce(Result<(String, String), String>) + 'static,
+) {
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return;
+    };
+    let name = file.name();
+    if file.size() > 8.0 * 1024.0 * 1024.0 {
+        done(Err(format!("{name} is larger than 8 MB: not a diagram")));
+        return;
+    }
+    let Ok(reader) = web_sys::FileReader::new() else {
+        done(Err("the browser cannot read files".into()));
+        return;
+    };
+    let r = reader.clone();
+    let onload = Closure::once_into_js(move || {
+        let text = r.result().ok().and_then(|v| v.as_string());
+        done(
+            text.map(|t| (name.clone(), t))
+                .ok_or_else(|| format!("{name} is not a text file")),
+        );
+    });
+    reader.set_onload(Some(onload.unchecked_ref()));
+    let _ = reader.read_as_text(&file);
+}
