@@ -164,6 +164,28 @@ fn sim_events(
             });
         }
     }
+    for (id, status) in &next.nodes {
+        let now = status.last;
+        let before = prev.nodes.get(id).and_then(|s| s.last);
+        let name = names.get(id).map_or(id.as_str(), String::as_str);
+        let started = |f: fn(&scaleboard_sim::metrics::NodeSample) -> f64| {
+            now.is_some_and(|s| f(&s) > 0.0) && before.is_none_or(|s| f(&s) == 0.0)
+        };
+        if started(|s| s.stale_per_s) {
+            out.push(LogEntry {
+                at_s: next.time_s,
+                kind: LogKind::Sim,
+                text: fill(tr(lang, "{} is serving stale data"), &[&name]),
+            });
+        }
+        if started(|s| s.conflicts_per_s) {
+            out.push(LogEntry {
+                at_s: next.time_s,
+                kind: LogKind::Sim,
+                text: fill(tr(lang, "{} has write conflicts: concurrent writes to the same key on different primaries"), &[&name]),
+            });
+        }
+    }
     if next.behind && !prev.behind {
         out.push(LogEntry {
             at_s: next.time_s,
@@ -507,9 +529,13 @@ pub fn App() -> Html {
         _ => Selected::Many(sel.len()),
     };
     let live = match &selected {
-        Selected::Node(id) => html! {
-            <NodeLive id={id.clone()} stats={(*stats).clone()} lang={lang} />
-        },
+        Selected::Node(id) => {
+            let primaries = match state.doc.node(id).map(|n| &n.spec) {
+                Some(scaleboard_sim::diagram::NodeSpec::Database(p)) => p.primaries,
+                _ => 1,
+            };
+            html! { <NodeLive id={id.clone()} stats={(*stats).clone()} lang={lang} {primaries} /> }
+        }
         _ => html! {},
     };
     let time_s = stats.time_s;

@@ -29,6 +29,22 @@ pub const EXAMPLES: &[Example] = &[
         json: include_str!("../examples/sticky-sessions.json"),
     },
     Example {
+        slug: "cache-in-front",
+        json: include_str!("../examples/cache-in-front.json"),
+    },
+    Example {
+        slug: "l1-l2",
+        json: include_str!("../examples/l1-l2.json"),
+    },
+    Example {
+        slug: "replicas",
+        json: include_str!("../examples/replicas.json"),
+    },
+    Example {
+        slug: "hot-shard",
+        json: include_str!("../examples/hot-shard.json"),
+    },
+    Example {
         slug: "single-queue",
         json: include_str!("../examples/single-queue.json"),
     },

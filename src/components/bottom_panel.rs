@@ -88,6 +88,13 @@ pub fn BottomPanel(props: &BottomPanelProps) -> Html {
                 pts(&|x| Some(x.cost_per_hour)),
                 false,
             )]),
+            Rc::new(vec![line(
+                "stale reads",
+                lang,
+                "var(--chart-2)",
+                pts(&|x| Some(x.stale_rate * 100.0)),
+                false,
+            )]),
         )
     });
     let tab = |t: BottomTab, label: String, testid: &'static str| {
@@ -118,6 +125,8 @@ pub fn BottomPanel(props: &BottomPanelProps) -> Html {
                                    lines={charts.2.clone()} decimals={1} empty_text={empty} />
                         <TimeChart title={tr(lang, "Cost")} testid="chart-cost" unit="$/h"
                                    lines={charts.3.clone()} decimals={2} empty_text={empty} />
+                        <TimeChart title={tr(lang, "Stale reads")} testid="chart-stale" unit="%"
+                                   lines={charts.4.clone()} decimals={1} empty_text={empty} />
                     </div>
                 }
             }

@@ -38,6 +38,10 @@ pub fn Kpis(props: &KpisProps) -> Html {
                   p99.filter(|v| *v > 500.0).map(|_| "kpi-warn")) }
             { kpi("metric-error-rate", "Errors", value(last.map(|s| format::pct(s.error_rate))),
                   (err > 0.0).then_some("kpi-bad")) }
+            if props.stats.series.iter().any(|s| s.stale_per_s > 0.0) {
+                { kpi("metric-stale", "Stale reads", value(last.map(|s| format::pct(s.stale_rate))),
+                      last.filter(|s| s.stale_rate > 0.0).map(|_| "kpi-warn")) }
+            }
             { kpi("metric-cost", "Cost", value(last.map(|s| format::money_per_hour(s.cost_per_hour))), None) }
             <div class="kpi kpi-perf" title={tr(lang, "How fast this browser runs the simulation")}
                  data-frame-ms={format!("{:.2},{:.2},{:.2},{:.2}", props.stats.frame_ms[0], props.stats.frame_ms[1], props.stats.frame_ms[2], props.stats.frame_ms[3])}>

@@ -3,7 +3,7 @@
 
 use super::charts::Sparkline;
 use crate::format;
-use crate::i18n::{tr, Lang};
+use crate::i18n::{fill, tr, Lang};
 use crate::sim_host::Stats;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -13,6 +13,9 @@ pub struct NodeLiveProps {
     pub id: String,
     pub stats: Rc<Stats>,
     pub lang: Lang,
+    /// Databases: how many members are primaries (the rest are replicas).
+    #[prop_or(1)]
+    pub primaries: u32,
 }
 
 #[function_component]
@@ -41,7 +44,10 @@ pub fn NodeLive(props: &NodeLiveProps) -> Html {
             </div>
         }
     };
-    let queue = props.stats.nodes.get(&props.id).map_or(0, |s| s.queue_now);
+    let status = props.stats.nodes.get(&props.id);
+    let queue = status.map_or(0, |s| s.queue_now);
+    let members: Vec<f64> = status.map(|s| s.member_lag_ms.clone()).unwrap_or_default();
+    let primaries = props.primaries as usize;
     html! {
         <div class="live" data-testid="node-live">
             { row("Throughput", format!("{}/s", format::rate(last.map_or(0.0, |s| s.throughput))),
@@ -52,10 +58,32 @@ pub fn NodeLive(props: &NodeLiveProps) -> Html {
                   spark(&|s| Some(s.utilization * 100.0)), "var(--chart-2)", "live-utilization") }
             { row("Errors", format!("{}/s", format::rate(last.map_or(0.0, |s| s.errors_per_s))),
                   spark(&|s| Some(s.errors_per_s)), "var(--chart-3)", "live-errors") }
+            if series.iter().any(|s| s.hit_ratio.is_some()) {
+                { row("Hit ratio", last.and_then(|s| s.hit_ratio).map_or("–".into(), format::pct),
+                      spark(&|s| s.hit_ratio.map(|h| h * 100.0)), "var(--chart-4)", "live-hit") }
+            }
+            if series.iter().any(|s| s.lag_ms.is_some()) {
+                { row("Replica lag", last.and_then(|s| s.lag_ms).map_or("–".into(), format::ms),
+                      spark(&|s| s.lag_ms), "var(--chart-2)", "live-lag") }
+            }
+            if series.iter().any(|s| s.stale_per_s > 0.0) {
+                { row("Stale answers", format!("{}/s", format::rate(last.map_or(0.0, |s| s.stale_per_s))),
+                      spark(&|s| Some(s.stale_per_s)), "var(--chart-2)", "live-stale") }
+            }
             <div class="live-row">
                 <span class="live-label">{ tr(lang, "Waiting now") }</span>
                 <span class="live-value" data-testid="live-queue">{ queue }</span>
             </div>
+            if members.len() > 1 {
+                <div class="live-members" data-testid="live-members">
+                    { for members.iter().enumerate().map(|(i, lag)| html! {
+                        <div class="live-member">
+                            <span class="live-label">{ if i < primaries { fill(tr(lang, "primary {}"), &[&(i + 1)]) } else { fill(tr(lang, "replica {}"), &[&(i + 1 - primaries)]) } }</span>
+                            <span class={classes!("live-value", (*lag > 500.0).then_some("warn"))}>{ if *lag > 0.0 { format!("{} {}", tr(lang, "behind"), format::ms(*lag)) } else { tr(lang, "up to date").to_owned() } }</span>
+                        </div>
+                    }) }
+                </div>
+            }
         </div>
     }
 }

@@ -5,7 +5,9 @@ use crate::editor::geometry::{NODE_H, NODE_W};
 use crate::format;
 use crate::i18n::{fill, tr, Lang};
 use crate::icons::{short_label, KindIcon};
-use scaleboard_sim::diagram::{Algorithm, Node, NodeSpec, Profile};
+use scaleboard_sim::diagram::{
+    Algorithm, Node, NodeSpec, Profile, Replication, ShardStrategy, WritePolicy,
+};
 use scaleboard_sim::engine::NodeStatus;
 use yew::prelude::*;
 
@@ -56,10 +58,54 @@ pub fn subtitle(node: &Node, lang: Lang) -> String {
             };
             format!("{algo}{sticky}")
         }
-        NodeSpec::Server(p) => fill(
-            tr(lang, "{} × {} · {} workers"),
-            &[&p.instances, &p.size.slug(), &p.workers],
-        ),
+        NodeSpec::Server(p) => {
+            let base = fill(
+                tr(lang, "{} × {} · {} workers"),
+                &[&p.instances, &p.size.slug(), &p.workers],
+            );
+            if p.l1.capacity_keys > 0 {
+                format!("{base} · L1")
+            } else {
+                base
+            }
+        }
+        NodeSpec::Cache(p) => {
+            let policy = match p.write_policy {
+                WritePolicy::Invalidate => tr(lang, "invalidate"),
+                WritePolicy::WriteThrough => tr(lang, "write-through"),
+                WritePolicy::TtlOnly => tr(lang, "TTL only"),
+            };
+            let ttl = if p.ttl_ms > 0.0 {
+                format!(" · TTL {}", format::ms(p.ttl_ms))
+            } else {
+                String::new()
+            };
+            fill(
+                tr(lang, "{} keys{} · {}"),
+                &[&format::rate(p.capacity_keys as f64), &ttl, &policy],
+            )
+        }
+        NodeSpec::Database(p) => {
+            let mut parts = vec![if p.primaries > 1 {
+                fill(tr(lang, "{} primaries"), &[&p.primaries])
+            } else {
+                tr(lang, "primary").to_owned()
+            }];
+            if p.replicas > 0 {
+                let mode = match p.replication {
+                    Replication::Async => tr(lang, "async"),
+                    Replication::Sync => tr(lang, "sync"),
+                };
+                parts.push(fill(tr(lang, "{} replicas ({})"), &[&p.replicas, &mode]));
+            }
+            parts.push(p.size.slug().to_owned());
+            parts.join(" · ")
+        }
+        NodeSpec::ShardRouter(p) => match p.strategy {
+            ShardStrategy::HashMod => tr(lang, "hash mod N").to_owned(),
+            ShardStrategy::ConsistentHash => tr(lang, "consistent hash").to_owned(),
+            ShardStrategy::Range => tr(lang, "key ranges").to_owned(),
+        },
     }
 }
 
@@ -106,6 +152,10 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
         }
     });
     let queue = props.status.as_ref().map_or(0, |s| s.queue_now);
+    let hit_ratio = last.and_then(|s| s.hit_ratio);
+    let lag = last.and_then(|s| s.lag_ms);
+    let stale = last.map_or(0.0, |s| s.stale_per_s);
+    let conflicts = last.map_or(0.0, |s| s.conflicts_per_s);
     html! {
         <div class={classes!("node", format!("kind-{}", kind.slug()), health, stack,
                              props.selected.then_some("is-selected"),
@@ -130,10 +180,34 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
                 <span class="badge" data-testid={format!("node-{id}-p99")} title={tr(lang, "99th percentile latency at this node")}>
                     { format!("p99 {}", p99.map_or("–".into(), format::ms)) }
                 </span>
-                <span class={classes!("badge", (err_rate > 0.0).then_some("badge-bad"))} data-testid={format!("node-{id}-err")}
-                      title={tr(lang, "Share of answers that were errors")}>
-                    { format!("{} {}", format::pct(err_rate), tr(lang, "err")) }
-                </span>
+                // With data-tier badges to show, a 0 % error badge gives way.
+                if err_rate > 0.0 || (hit_ratio.is_none() && lag.is_none() && stale == 0.0) {
+                    <span class={classes!("badge", (err_rate > 0.0).then_some("badge-bad"))} data-testid={format!("node-{id}-err")}
+                          title={tr(lang, "Share of answers that were errors")}>
+                        { format!("{} {}", format::pct(err_rate), tr(lang, "err")) }
+                    </span>
+                }
+                if let Some(h) = hit_ratio {
+                    <span class="badge badge-hit" data-testid={format!("node-{id}-hit")} title={tr(lang, "Cache hit ratio")}>
+                        { format!("{} {}", tr(lang, "hit"), format::pct(h)) }
+                    </span>
+                }
+                if let Some(l) = lag {
+                    <span class={classes!("badge", (l > 500.0).then_some("badge-warn"))} data-testid={format!("node-{id}-lag")}
+                          title={tr(lang, "How far the slowest replica is behind")}>
+                        { format!("{} {}", tr(lang, "lag"), format::ms(l)) }
+                    </span>
+                }
+                if stale > 0.0 {
+                    <span class="badge badge-stale" data-testid={format!("node-{id}-stale")} title={tr(lang, "Stale answers per second")}>
+                        { format!("{} {}/s", tr(lang, "stale"), format::rate(stale)) }
+                    </span>
+                }
+                if conflicts > 0.0 {
+                    <span class="badge badge-conflict" data-testid={format!("node-{id}-conflicts")} title={tr(lang, "Write conflicts per second")}>
+                        { format!("{} {}/s", tr(lang, "conflicts"), format::rate(conflicts)) }
+                    </span>
+                }
                 if queue > 0 {
                     <span class="badge badge-warn" data-testid={format!("node-{id}-queue")} title={tr(lang, "Requests waiting now")}>
                         { fill(tr(lang, "{} queued"), &[&queue]) }

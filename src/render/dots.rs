@@ -1,7 +1,7 @@
 //! Draws the dots and refusal markers on the `<canvas>` over the diagram, every frame, outside
 //! the virtual DOM: thousands of dots cost a few canvas calls, not thousands of elements.
 
-use super::particles::{Particles, MARKER_MS};
+use super::particles::{Label, Particles, MARKER_MS};
 use crate::editor::geometry::{bezier, edge_curve, in_port, out_port, Point, NODE_W};
 use crate::editor::View;
 use crate::state::Theme;
@@ -13,6 +13,8 @@ struct Palette {
     write: &'static str,
     error: &'static str,
     marker: &'static str,
+    stale: &'static str,
+    conflict: &'static str,
     marker_text: &'static str,
 }
 
@@ -23,6 +25,8 @@ fn palette(theme: Theme) -> Palette {
             write: "#ffb648",
             error: "#ff5d6c",
             marker: "rgba(255,93,108,0.95)",
+            stale: "rgba(235,160,40,0.95)",
+            conflict: "rgba(170,110,255,0.95)",
             marker_text: "#ffffff",
         },
         Theme::Light => Palette {
@@ -30,6 +34,8 @@ fn palette(theme: Theme) -> Palette {
             write: "#c97a00",
             error: "#d92d43",
             marker: "rgba(217,45,67,0.95)",
+            stale: "rgba(196,120,0,0.95)",
+            conflict: "rgba(124,79,224,0.95)",
             marker_text: "#ffffff",
         },
     }
@@ -121,10 +127,15 @@ pub fn draw(
         };
         let age = ((now_ms - m.born_ms) / MARKER_MS).clamp(0.0, 1.0);
         let p = view.to_screen(Point::new(x + NODE_W - 12.0, y - 6.0 - 18.0 * age));
-        let label = format!("✕ {}", cause_label(m.cause));
+        let (label, fill) = match m.label {
+            Label::Dropped(cause) => (format!("✕ {}", cause_label(cause)), pal.marker),
+            Label::Stale(ms) => (format!("stale {}", crate::format::ms(ms)), pal.stale),
+            Label::Conflict => ("conflict".to_owned(), pal.conflict),
+            Label::ReadYourWrites => ("read-your-writes ✕".to_owned(), pal.stale),
+        };
         let w = ctx.measure_text(&label).map(|m| m.width()).unwrap_or(60.0) + 14.0;
         ctx.set_global_alpha(1.0 - age * age);
-        ctx.set_fill_style_str(pal.marker);
+        ctx.set_fill_style_str(fill);
         ctx.begin_path();
         let _ = ctx.round_rect_with_f64(p.x - w / 2.0, p.y - 9.0, w, 18.0, 9.0);
         ctx.fill();

@@ -2,7 +2,7 @@
 //! marker a sampled real refusal or timeout. They travel at a readable pace rather than at the
 //! true network latency (a 2 ms hop would be invisible at real-time speed).
 
-use scaleboard_sim::engine::{Cause, DotKind, Trace};
+use scaleboard_sim::engine::{Cause, DotKind, Mark, Trace};
 use std::collections::BTreeMap;
 
 /// Most dots alive at once.
@@ -31,10 +31,33 @@ impl Dot {
     }
 }
 
+/// What a marker on a node says.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Label {
+    /// A request refused or dropped here.
+    Dropped(Cause),
+    /// Data served here was out of date by this many ms.
+    Stale(f64),
+    Conflict,
+    ReadYourWrites,
+}
+
+impl Label {
+    /// Markers of one class at one node are rate-limited together.
+    fn class(self) -> u8 {
+        match self {
+            Label::Dropped(_) => 0,
+            Label::Stale(_) => 1,
+            Label::Conflict => 2,
+            Label::ReadYourWrites => 3,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Marker {
     pub node: u32,
-    pub cause: Cause,
+    pub label: Label,
     pub born_ms: f64,
 }
 
@@ -44,7 +67,7 @@ pub struct Particles {
     pub markers: Vec<Marker>,
     /// Current sampling: one hop in `every` is traced by the engine.
     every: u32,
-    last_marker: BTreeMap<u32, f64>,
+    last_marker: BTreeMap<(u32, u8), f64>,
 }
 
 impl Default for Particles {
@@ -93,19 +116,30 @@ impl Particles {
                         dur_ms: real_ms.clamp(350.0, 2_000.0),
                     });
                 }
-                Trace::Drop { node, cause, .. } => {
-                    // One marker per node at a time is enough to see where requests die.
-                    let last = self.last_marker.get(&node).copied().unwrap_or(f64::MIN);
-                    if now_ms - last >= MARKER_MS / 2.0 {
-                        self.last_marker.insert(node, now_ms);
-                        self.markers.push(Marker {
-                            node,
-                            cause,
-                            born_ms: now_ms,
-                        });
-                    }
+                Trace::Drop { node, cause, .. } => self.mark(node, Label::Dropped(cause), now_ms),
+                Trace::Mark { node, mark, .. } => {
+                    let label = match mark {
+                        Mark::Stale { age } => Label::Stale(age as f64 / 1e6),
+                        Mark::Conflict => Label::Conflict,
+                        Mark::ReadYourWrites => Label::ReadYourWrites,
+                    };
+                    self.mark(node, label, now_ms);
                 }
             }
+        }
+    }
+
+    /// One marker of a kind per node at a time is enough to see where things happen.
+    fn mark(&mut self, node: u32, label: Label, now_ms: f64) {
+        let key = (node, label.class());
+        let last = self.last_marker.get(&key).copied().unwrap_or(f64::MIN);
+        if now_ms - last >= MARKER_MS / 2.0 {
+            self.last_marker.insert(key, now_ms);
+            self.markers.push(Marker {
+                node,
+                label,
+                born_ms: now_ms,
+            });
         }
     }
 
@@ -165,6 +199,15 @@ mod tests {
         p.spawn(&[drop(3)], MARKER_MS, 1.0);
         assert_eq!(p.markers.len(), 1, "both old markers expired");
         assert_eq!((p.markers[0].node, p.markers[0].born_ms), (3, MARKER_MS));
+        // A stale read at node 3 is another kind of marker: shown alongside.
+        let stale = Trace::Mark {
+            at: 0,
+            node: 3,
+            mark: Mark::Stale { age: 120_000_000 },
+        };
+        p.spawn(&[stale], MARKER_MS + 1.0, 1.0);
+        assert_eq!(p.markers.len(), 2);
+        assert_eq!(p.markers[1].label, Label::Stale(120.0));
     }
 
     #[test]

@@ -200,7 +200,7 @@ fn a_link_works_wherever_a_file_does() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let link = stdout(&o).trim().to_owned();
-    assert!(link.starts_with("https://sb.example/app/#1."), "{link}");
+    assert!(link.starts_with("https://sb.example/app/#2."), "{link}");
     let fragment = link.split('#').nth(1).unwrap().to_owned();
     let run = |what: &str| stdout(&scaleboard(&["run", what, "--duration", "8", "--compact"]));
     let from_file = run("examples/basic.json");

@@ -3,7 +3,10 @@
 //! all of it is unit-tested natively.
 
 use crate::i18n::{fill, tr, Lang};
-use scaleboard_sim::diagram::{Diagram, Edge, Location, Node, Profile, Severity, Workload};
+use scaleboard_sim::diagram::{
+    Diagram, Edge, InstanceSize, Location, Node, NodeSpec, Profile, ReadFrom, Replication,
+    Severity, ShardStrategy, Workload, WritePolicy,
+};
 use std::collections::BTreeSet;
 
 /// A changed copy of one part of the document, before it is accepted.
@@ -274,6 +277,138 @@ pub fn set_profile_field(p: &mut Profile, name: &str, v: f64) -> bool {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Choices: the file-format name of each option of a drop-down
+
+/// `(value, slug)` of each option, in menu order; the slug is the value's name in diagram files.
+pub type Choices<E> = [(E, &'static str)];
+
+pub const WRITE_POLICIES: [(WritePolicy, &str); 3] = [
+    (WritePolicy::Invalidate, "invalidate"),
+    (WritePolicy::WriteThrough, "write_through"),
+    (WritePolicy::TtlOnly, "ttl_only"),
+];
+
+pub const REPLICATIONS: [(Replication, &str); 2] =
+    [(Replication::Async, "async"), (Replication::Sync, "sync")];
+
+pub const READ_FROMS: [(ReadFrom, &str); 3] = [
+    (ReadFrom::Primary, "primary"),
+    (ReadFrom::Replicas, "replicas"),
+    (ReadFrom::Any, "any"),
+];
+
+pub const SHARD_STRATEGIES: [(ShardStrategy, &str); 3] = [
+    (ShardStrategy::HashMod, "hash_mod"),
+    (ShardStrategy::ConsistentHash, "consistent_hash"),
+    (ShardStrategy::Range, "range"),
+];
+
+/// The slug of `value` (the first option's if it is not listed).
+pub fn slug_of<E: PartialEq>(choices: &Choices<E>, value: E) -> &'static str {
+    choices
+        .iter()
+        .find(|(v, _)| *v == value)
+        .or(choices.first())
+        .map_or("", |(_, s)| s)
+}
+
+/// The value chosen as `slug`, if it is one of the options.
+pub fn from_slug<E: Copy>(choices: &Choices<E>, slug: &str) -> Option<E> {
+    choices.iter().find(|(_, s)| *s == slug).map(|(v, _)| *v)
+}
+
+pub fn size_from_slug(slug: &str) -> Option<InstanceSize> {
+    InstanceSize::ALL.iter().copied().find(|s| s.slug() == slug)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sharding: what adding a shard would move
+
+/// Key space assumed when the diagram has no client (a new client's default).
+pub const DEFAULT_KEY_SPACE: u64 = 10_000;
+
+/// Shards of a router: the edges leaving it.
+pub fn shard_count(doc: &Diagram, router: &str) -> usize {
+    doc.edges.iter().filter(|e| e.from == router).count()
+}
+
+/// The largest key space among the diagram's clients.
+pub fn largest_key_space(doc: &Diagram) -> u64 {
+    doc.nodes
+        .iter()
+        .filter_map(|n| match &n.spec {
+            NodeSpec::Client(c) => Some(c.key_space),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(DEFAULT_KEY_SPACE)
+}
+
+/// The share of keys each strategy would move if an (`shards` + 1)-th shard were connected;
+/// `None` while there is no shard to compare with.
+pub fn keys_moved(
+    shards: usize,
+    virtual_nodes: u32,
+    key_space: u64,
+) -> Option<[(ShardStrategy, f64); 3]> {
+    (shards > 0).then(|| {
+        scaleboard_sim::engine::keys_moved_if_added(shards, virtual_nodes.max(1), key_space)
+    })
+}
+
+/// A share as a whole percentage: `0.213` → `21%`; tiny non-zero shares read `<1%`.
+pub fn fmt_pct(share: f64) -> String {
+    if share > 0.0 && share < 0.005 {
+        "<1%".to_owned()
+    } else {
+        format!("{:.0}%", share * 100.0)
+    }
+}
+
+/// The strategy's name inside the resharding sentence.
+pub fn strategy_short_name(lang: Lang, s: ShardStrategy) -> &'static str {
+    match s {
+        ShardStrategy::HashMod => tr(lang, "hash mod N"),
+        ShardStrategy::ConsistentHash => tr(lang, "consistent hashing"),
+        ShardStrategy::Range => tr(lang, "ranges"),
+    }
+}
+
+/// The resharding readout in parts: the lead ("Adding shard 5 would move:") and, per strategy,
+/// "name share". Joined with `", "` they read as one sentence ([`keys_moved_text`]).
+pub fn keys_moved_parts(
+    lang: Lang,
+    shards: usize,
+    moved: &[(ShardStrategy, f64); 3],
+) -> (String, Vec<(ShardStrategy, String)>) {
+    let lead = fill(tr(lang, "Adding shard {} would move:"), &[&(shards + 1)]);
+    let items = moved
+        .iter()
+        .map(|&(s, share)| {
+            (
+                s,
+                format!("{} {}", strategy_short_name(lang, s), fmt_pct(share)),
+            )
+        })
+        .collect();
+    (lead, items)
+}
+
+/// The readout as the browser shows it (its text content, as `KeysMoved` in `node.rs` lays out
+/// the parts); what to do first when the router has no shards.
+#[cfg(test)]
+pub fn keys_moved_text(lang: Lang, shards: usize, virtual_nodes: u32, key_space: u64) -> String {
+    match keys_moved(shards, virtual_nodes, key_space) {
+        Some(moved) => {
+            let (lead, items) = keys_moved_parts(lang, shards, &moved);
+            let items: Vec<String> = items.into_iter().map(|(_, t)| t).collect();
+            format!("{lead} {}", items.join(", "))
+        }
+        None => tr(lang, "Connect this router to its shards first.").to_owned(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Formatting
 
 /// A number as the user would type it: `100`, `0.05`, `50000`.
@@ -350,6 +485,7 @@ pub const ENGINE_TEMPLATES: &[&str] = &[
     "must be shorter than the run (duration_s = {}), or nothing is measured",
     "another node has the same id",
     "another edge has the same id",
+    "synchronous replication needs a single primary (multi-primary replicates asynchronously)",
     GONE,
 ];
 
@@ -358,6 +494,9 @@ pub const ENGINE_REASONS: &[&str] = &[
     "requests need keys",
     "requests come from users",
     "each backend needs a point on the ring",
+    "each shard needs a point on the ring",
+    "a cache must hold something",
+    "something must take writes",
     "zero capacity",
 ];
 
@@ -769,5 +908,274 @@ mod tests {
         assert!(seen.len() > 95);
         assert_eq!(seed_from(0.0, 0.0, 0), 1);
         assert_eq!(seed_from(0.999_999_999, 0.999_999_999, 7) >> 53, 0);
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Data tier
+
+    use scaleboard_sim::diagram::{CacheParams, DatabaseParams, ShardRouterParams};
+
+    /// users → api → cache → db, and users → router → shard-1…shard-4: a valid diagram.
+    fn data_doc() -> Diagram {
+        let mut d = doc();
+        d.nodes
+            .push(Node::new("cache", NodeSpec::Cache(CacheParams::default())));
+        d.nodes.push(Node::new(
+            "db",
+            NodeSpec::Database(DatabaseParams::default()),
+        ));
+        d.edges.push(Edge::new("", "api", "cache"));
+        d.edges.push(Edge::new("", "cache", "db"));
+        d.nodes.push(Node::new(
+            "router",
+            NodeSpec::ShardRouter(ShardRouterParams::default()),
+        ));
+        d.edges.push(Edge::new("", "users", "router"));
+        for i in 1..=4 {
+            let id = format!("shard-{i}");
+            d.nodes.push(Node::new(
+                id.clone(),
+                NodeSpec::Database(DatabaseParams::default()),
+            ));
+            d.edges.push(Edge::new("", "router", &id));
+        }
+        assert!(d.errors().is_empty(), "{:?}", d.errors());
+        d
+    }
+
+    fn database(d: &Diagram, f: impl FnOnce(&mut DatabaseParams)) -> Candidate {
+        let mut n = d.node("db").unwrap().clone();
+        let NodeSpec::Database(p) = &mut n.spec else {
+            unreachable!()
+        };
+        f(p);
+        Candidate::Node(n)
+    }
+
+    fn cache(d: &Diagram, f: impl FnOnce(&mut CacheParams)) -> Candidate {
+        let mut n = d.node("cache").unwrap().clone();
+        let NodeSpec::Cache(p) = &mut n.spec else {
+            unreachable!()
+        };
+        f(p);
+        Candidate::Node(n)
+    }
+
+    #[test]
+    fn more_than_16_replicas_are_refused_with_the_engines_message() {
+        let d = data_doc();
+        let c = database(&d, |p| p.replicas = 17);
+        assert_eq!(
+            check_field(&d, &c, "params.replicas"),
+            Err("must be at most 16 (got 17)".to_owned())
+        );
+        let c = database(&d, |p| p.replicas = 16);
+        assert_eq!(check_field(&d, &c, "params.replicas"), Ok(()));
+        // No primary: nothing takes writes.
+        let c = database(&d, |p| p.primaries = 0);
+        assert_eq!(
+            check_field(&d, &c, "params.primaries"),
+            Err("must be at least 1: something must take writes (got 0)".to_owned())
+        );
+        let c = database(&d, |p| p.primaries = 9);
+        assert_eq!(
+            check_field(&d, &c, "params.primaries"),
+            Err("must be at most 8 (got 9)".to_owned())
+        );
+        let c = database(&d, |p| p.apply_rate = 0.0);
+        assert_eq!(
+            check_field(&d, &c, "params.apply_rate"),
+            Err("must be greater than 0 (got 0)".to_owned())
+        );
+        let c = database(&d, |p| p.connections = 0);
+        assert_eq!(
+            check_field(&d, &c, "params.connections"),
+            Err("must be at least 1: zero capacity (got 0)".to_owned())
+        );
+    }
+
+    #[test]
+    fn synchronous_replication_is_refused_with_two_primaries() {
+        const SYNC_MSG: &str = "synchronous replication needs a single primary (multi-primary replicates asynchronously)";
+        let d = data_doc();
+        // Choosing sync while there are two primaries.
+        let c = database(&d, |p| {
+            p.primaries = 2;
+            p.replication = Replication::Sync;
+        });
+        assert_eq!(
+            check_field(&d, &c, "params.replication"),
+            Err(SYNC_MSG.to_owned())
+        );
+        // Adding a second primary to a synchronous database: refused on the primaries field,
+        // naming the replication field that became wrong.
+        let mut sync = d.clone();
+        let Candidate::Node(n) = database(&d, |p| p.replication = Replication::Sync) else {
+            unreachable!()
+        };
+        *sync.node_mut("db").unwrap() = n;
+        assert!(sync.errors().is_empty());
+        let c = database(&sync, |p| p.primaries = 2);
+        let err = check_field(&sync, &c, "params.primaries").unwrap_err();
+        assert_eq!(err, format!("params.replication: {SYNC_MSG}"));
+        // In Korean, with the field name kept.
+        let ko = localize_engine_message(Lang::Ko, &err);
+        assert!(ko.starts_with("params.replication: "), "{ko}");
+        assert!(!ko.contains("synchronous"), "{ko}");
+        // Sync with a single primary and replicas is fine.
+        let c = database(&d, |p| {
+            p.replicas = 3;
+            p.replication = Replication::Sync;
+        });
+        assert_eq!(check_field(&d, &c, "params.replication"), Ok(()));
+    }
+
+    #[test]
+    fn an_empty_cache_is_refused() {
+        let d = data_doc();
+        let c = cache(&d, |p| p.capacity_keys = 0);
+        assert_eq!(
+            check_field(&d, &c, "params.capacity_keys"),
+            Err("must be at least 1: a cache must hold something (got 0)".to_owned())
+        );
+        assert_eq!(
+            vet(&d, c, "params.capacity_keys"),
+            Err(FieldError::Engine(
+                "must be at least 1: a cache must hold something (got 0)".into()
+            ))
+        );
+        let c = cache(&d, |p| p.capacity_keys = 20_000_000);
+        assert_eq!(
+            check_field(&d, &c, "params.capacity_keys"),
+            Err("must be at most 10000000 (got 20000000)".to_owned())
+        );
+        let c = cache(&d, |p| p.ttl_ms = -1.0);
+        assert_eq!(
+            check_field(&d, &c, "params.ttl_ms"),
+            Err("must not be negative (got -1)".to_owned())
+        );
+        // TTL 0 = never expires; a new write policy is fine.
+        let c = cache(&d, |p| {
+            p.ttl_ms = 0.0;
+            p.write_policy = WritePolicy::TtlOnly;
+        });
+        assert_eq!(check_field(&d, &c, "params.ttl_ms"), Ok(()));
+        let c = cache(&d, |p| p.capacity_rps = 0.0);
+        assert_eq!(
+            check_field(&d, &c, "params.capacity_rps"),
+            Err("must be greater than 0 (got 0)".to_owned())
+        );
+    }
+
+    #[test]
+    fn l1_capacity_zero_is_off_and_too_many_keys_are_refused() {
+        let d = data_doc();
+        let c = server(&d, |p| p.l1.capacity_keys = 0);
+        assert_eq!(vet(&d, c, "params.l1.capacity_keys"), Ok(None));
+        let c = server(&d, |p| p.l1.capacity_keys = 500);
+        assert_eq!(check_field(&d, &c, "params.l1.capacity_keys"), Ok(()));
+        let c = server(&d, |p| p.l1.capacity_keys = 10_000_001);
+        assert_eq!(
+            check_field(&d, &c, "params.l1.capacity_keys"),
+            Err("must be at most 10000000 (got 10000001)".to_owned())
+        );
+        let c = server(&d, |p| {
+            p.l1.capacity_keys = 500;
+            p.l1.ttl_ms = -5.0;
+        });
+        assert_eq!(
+            check_field(&d, &c, "params.l1.ttl_ms"),
+            Err("must not be negative (got -5)".to_owned())
+        );
+    }
+
+    #[test]
+    fn choices_are_named_as_in_diagram_files() {
+        fn check<E: Copy + PartialEq + std::fmt::Debug + serde::Serialize>(choices: &Choices<E>) {
+            for &(v, slug) in choices {
+                assert_eq!(serde_json::to_string(&v).unwrap(), format!("\"{slug}\""));
+                assert_eq!(slug_of(choices, v), slug);
+                assert_eq!(from_slug(choices, slug), Some(v));
+            }
+            assert_eq!(from_slug(choices, "nonsense"), None);
+        }
+        check(&WRITE_POLICIES);
+        check(&REPLICATIONS);
+        check(&READ_FROMS);
+        check(&SHARD_STRATEGIES);
+        assert_eq!(
+            from_slug(&SHARD_STRATEGIES, "consistent_hash"),
+            Some(ShardStrategy::ConsistentHash)
+        );
+        assert_eq!(size_from_slug("xlarge"), Some(InstanceSize::Xlarge));
+        assert_eq!(size_from_slug("huge"), None);
+    }
+
+    #[test]
+    fn router_shards_are_its_edges_and_key_space_the_largest_clients() {
+        let mut d = data_doc();
+        assert_eq!(shard_count(&d, "router"), 4);
+        assert_eq!(shard_count(&d, "cache"), 1);
+        assert_eq!(shard_count(&d, "shard-1"), 0);
+        assert_eq!(largest_key_space(&d), 10_000);
+        d.nodes.push(Node::new(
+            "more",
+            NodeSpec::Client(ClientParams {
+                key_space: 50_000,
+                ..ClientParams::default()
+            }),
+        ));
+        assert_eq!(largest_key_space(&d), 50_000);
+        assert_eq!(largest_key_space(&Diagram::default()), DEFAULT_KEY_SPACE);
+    }
+
+    #[test]
+    fn adding_a_fifth_shard_moves_about_a_fifth_of_the_keys_with_a_ring() {
+        let moved = keys_moved(4, 100, 10_000).unwrap();
+        let share = |s| moved.iter().find(|(x, _)| *x == s).unwrap().1;
+        let ring = share(ShardStrategy::ConsistentHash);
+        assert!((0.12..=0.28).contains(&ring), "consistent hashing {ring}");
+        assert!(share(ShardStrategy::HashMod) > 0.7, "{moved:?}");
+        let text = keys_moved_text(Lang::En, 4, 100, 10_000);
+        assert!(
+            text.starts_with("Adding shard 5 would move: hash mod N "),
+            "{text}"
+        );
+        assert!(text.contains(", ranges "), "{text}");
+        // The ring's percentage as shown: about 20%.
+        let pct: u32 = text
+            .split("consistent hashing ")
+            .nth(1)
+            .and_then(|rest| rest.split('%').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no percentage in {text:?}"));
+        assert!((12..=28).contains(&pct), "{text}");
+        assert_eq!(fmt_pct(ring), format!("{pct}%"));
+        // Parts joined read as the whole sentence, and each names its strategy.
+        let (lead, items) = keys_moved_parts(Lang::En, 4, &moved);
+        assert_eq!(lead, "Adding shard 5 would move:");
+        assert_eq!(items[1].0, ShardStrategy::ConsistentHash);
+        assert!(items[1].1.starts_with("consistent hashing "));
+        // No shards yet: what to do.
+        assert_eq!(keys_moved(0, 100, 10_000), None);
+        assert_eq!(
+            keys_moved_text(Lang::En, 0, 100, 10_000),
+            "Connect this router to its shards first."
+        );
+        let ko = keys_moved_text(Lang::Ko, 4, 100, 10_000);
+        assert!(
+            ko.contains("5") && ko.contains(tr(Lang::Ko, "consistent hashing")),
+            "{ko}"
+        );
+        assert!(!ko.contains("would move"), "{ko}");
+    }
+
+    #[test]
+    fn shares_format_as_whole_percentages() {
+        assert_eq!(fmt_pct(0.8), "80%");
+        assert_eq!(fmt_pct(0.213), "21%");
+        assert_eq!(fmt_pct(0.0), "0%");
+        assert_eq!(fmt_pct(0.001), "<1%");
+        assert_eq!(fmt_pct(1.0), "100%");
     }
 }

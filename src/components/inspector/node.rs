@@ -2,16 +2,19 @@
 //! groups, and the Kill/Revive and Delete actions.
 
 use super::check::{
-    fmt_money, fmt_num, parse_float, parse_whole, profile_default, profile_fields, profile_slug,
-    set_profile_field, Candidate, FieldError, PROFILE_SLUGS,
+    fmt_money, fmt_num, from_slug, keys_moved, keys_moved_parts, largest_key_space, parse_float,
+    parse_whole, profile_default, profile_fields, profile_slug, set_profile_field, shard_count,
+    size_from_slug, slug_of, Candidate, FieldError, PROFILE_SLUGS, READ_FROMS, REPLICATIONS,
+    SHARD_STRATEGIES, WRITE_POLICIES,
 };
 use super::fields::{section, CheckField, InputField, Readout, SelectField};
 use super::{committer, delete_button, parse_bool, parse_text, InspectorProps};
 use crate::i18n::{fill, tr, Lang};
 use crate::icons::KindIcon;
 use scaleboard_sim::diagram::{
-    Algorithm, ClientParams, Diagram, Distribution, InstanceSize, LoadBalancerParams, Node,
-    NodeSpec, ServerParams,
+    Algorithm, CacheParams, ClientParams, DatabaseParams, Diagram, Distribution, InstanceSize,
+    LoadBalancerParams, Node, NodeSpec, ReadFrom, Replication, ServerParams, ShardRouterParams,
+    ShardStrategy, WritePolicy,
 };
 use scaleboard_sim::ComponentKind;
 use std::rc::Rc;
@@ -57,6 +60,30 @@ fn balancer<T>(f: impl Fn(&mut LoadBalancerParams, T)) -> impl Fn(&mut Node, T) 
 fn server<T>(f: impl Fn(&mut ServerParams, T)) -> impl Fn(&mut Node, T) {
     move |n, v| {
         if let NodeSpec::Server(p) = &mut n.spec {
+            f(p, v)
+        }
+    }
+}
+
+fn cache<T>(f: impl Fn(&mut CacheParams, T)) -> impl Fn(&mut Node, T) {
+    move |n, v| {
+        if let NodeSpec::Cache(p) = &mut n.spec {
+            f(p, v)
+        }
+    }
+}
+
+fn database<T>(f: impl Fn(&mut DatabaseParams, T)) -> impl Fn(&mut Node, T) {
+    move |n, v| {
+        if let NodeSpec::Database(p) = &mut n.spec {
+            f(p, v)
+        }
+    }
+}
+
+fn router<T>(f: impl Fn(&mut ShardRouterParams, T)) -> impl Fn(&mut Node, T) {
+    move |n, v| {
+        if let NodeSpec::ShardRouter(p) = &mut n.spec {
             f(p, v)
         }
     }
@@ -183,6 +210,9 @@ pub fn view(props: &InspectorProps, node: &Node) -> Html {
         NodeSpec::Client(p) => client_params(&cx, p),
         NodeSpec::LoadBalancer(p) => balancer_params(&cx, p),
         NodeSpec::Server(p) => server_params(&cx, p),
+        NodeSpec::Cache(p) => cache_params(&cx, p),
+        NodeSpec::Database(p) => database_params(&cx, p),
+        NodeSpec::ShardRouter(p) => router_params(&cx, p),
     };
     let toggle = {
         let (cb, id) = (props.on_set_down.clone(), node.id.clone());
@@ -518,23 +548,29 @@ fn algorithm_help(l: Lang, a: Algorithm) -> &'static str {
     }
 }
 
+/// The instance sizes as drop-down options: "large — 3.6× speed, 4× cost".
+fn size_options(l: Lang) -> Vec<(&'static str, String)> {
+    InstanceSize::ALL
+        .iter()
+        .map(|&s| (s.slug(), size_text(l, s)))
+        .collect()
+}
+
+fn size_text(l: Lang, s: InstanceSize) -> String {
+    fill(
+        tr(l, "{} — {}× speed, {}× cost"),
+        &[
+            &s.slug(),
+            &fmt_num(s.speed()),
+            &fmt_num(s.cost_multiplier()),
+        ],
+    )
+}
+
 fn server_params(cx: &Ctx, p: &ServerParams) -> Html {
     let l = cx.lang;
     let d = ServerParams::default();
-    let sizes = InstanceSize::ALL
-        .iter()
-        .map(|&s| {
-            let text = fill(
-                tr(l, "{} — {}× speed, {}× cost"),
-                &[
-                    &s.slug(),
-                    &fmt_num(s.speed()),
-                    &fmt_num(s.cost_multiplier()),
-                ],
-            );
-            (s.slug(), text)
-        })
-        .collect();
+    let sizes = size_options(l);
     let scaling = html! {
         <>
             { cx.count("params.instances", Text {
@@ -546,8 +582,8 @@ fn server_params(cx: &Ctx, p: &ServerParams) -> Html {
                 tr(l, "Scale up: a bigger instance is faster, but the price rises faster than the speed."),
                 p.size.slug(), sizes,
                 server(|p, slug: String| {
-                    if let Some(s) = InstanceSize::ALL.iter().find(|s| s.slug() == slug) {
-                        p.size = *s;
+                    if let Some(s) = size_from_slug(&slug) {
+                        p.size = s;
                     }
                 })) }
             { cx.count("params.workers", Text {
@@ -609,12 +645,384 @@ fn server_params(cx: &Ctx, p: &ServerParams) -> Html {
                      ])} />
         </>
     };
+    let l1 = html! {
+        <>
+            { cx.count("params.l1.capacity_keys", Text {
+                label: tr(l, "L1 capacity"), unit: tr(l, "keys per instance"),
+                help: tr(l, "Keys each instance keeps in its own memory (LRU); 0 = off. Each instance has its own L1, so a write through one instance leaves the other instances' copies stale."),
+            }, p.l1.capacity_keys, d.l1.capacity_keys, u64::MAX,
+               server(|p, v| p.l1.capacity_keys = v)) }
+            if p.l1.capacity_keys > 0 {
+                { cx.num("params.l1.ttl_ms", Text {
+                    label: tr(l, "L1 expiry (TTL)"), unit: "ms",
+                    help: tr(l, "Entries expire this long after being stored, which bounds how stale a copy can get; 0 = never."),
+                }, p.l1.ttl_ms, d.l1.ttl_ms, server(|p, v| p.l1.ttl_ms = v)) }
+            }
+        </>
+    };
     html! {
         <>
             { section(tr(l, "Scaling"), scaling) }
             { section(tr(l, "Service time"), service) }
+            { section(tr(l, "In-process cache (L1)"), l1) }
             { section(tr(l, "Cost"), cost) }
         </>
+    }
+}
+
+fn cache_params(cx: &Ctx, p: &CacheParams) -> Html {
+    let l = cx.lang;
+    let d = CacheParams::default();
+    let policies = WRITE_POLICIES
+        .iter()
+        .map(|&(w, slug)| (slug, write_policy_name(l, w).to_owned()))
+        .collect();
+    let storage = html! {
+        <>
+            { cx.count("params.capacity_keys", Text {
+                label: tr(l, "Keys held"), unit: tr(l, "keys"),
+                help: tr(l, "When full, the least recently used key is evicted (LRU)."),
+            }, p.capacity_keys, d.capacity_keys, u64::MAX, cache(|p, v| p.capacity_keys = v)) }
+            { cx.num("params.ttl_ms", Text {
+                label: tr(l, "Expiry (TTL)"), unit: "ms",
+                help: tr(l, "Entries expire this long after being stored; 0 = never expires."),
+            }, p.ttl_ms, d.ttl_ms, cache(|p, v| p.ttl_ms = v)) }
+            { cx.select("params.write_policy", tr(l, "Write policy"),
+                write_policy_help(l, p.write_policy), slug_of(&WRITE_POLICIES, p.write_policy),
+                policies,
+                cache(|p, slug: String| {
+                    if let Some(w) = from_slug(&WRITE_POLICIES, &slug) {
+                        p.write_policy = w;
+                    }
+                })) }
+        </>
+    };
+    let capacity = html! {
+        <>
+            { cx.num("params.capacity_rps", Text {
+                label: tr(l, "Throughput"), unit: "ops/s",
+                help: tr(l, "Lookups and stores per second it can serve (one Redis thread does about 100 000); beyond it, requests queue."),
+            }, p.capacity_rps, d.capacity_rps, cache(|p, v| p.capacity_rps = v)) }
+            { cx.num("params.latency_ms", Text {
+                label: tr(l, "Lookup time"), unit: "ms",
+                help: tr(l, "Time to look up or store one key."),
+            }, p.latency_ms, d.latency_ms, cache(|p, v| p.latency_ms = v)) }
+        </>
+    };
+    let cost = html! {
+        { cx.num("params.cost_per_hour", Text {
+            label: tr(l, "Price"), unit: "$/h",
+            help: tr(l, "Hourly price of the cache."),
+        }, p.cost_per_hour, d.cost_per_hour, cache(|p, v| p.cost_per_hour = v)) }
+    };
+    html! {
+        <>
+            { section(tr(l, "Cache"), storage) }
+            { section(tr(l, "Capacity"), capacity) }
+            { section(tr(l, "Cost"), cost) }
+        </>
+    }
+}
+
+fn write_policy_name(l: Lang, w: WritePolicy) -> &'static str {
+    match w {
+        WritePolicy::Invalidate => tr(l, "Invalidate"),
+        WritePolicy::WriteThrough => tr(l, "Write-through"),
+        WritePolicy::TtlOnly => tr(l, "TTL only"),
+    }
+}
+
+/// What the chosen write policy does, as the help line.
+fn write_policy_help(l: Lang, w: WritePolicy) -> &'static str {
+    match w {
+        WritePolicy::Invalidate => tr(
+            l,
+            "After the database commits a write, the key is deleted here; the next read misses and fetches the new value.",
+        ),
+        WritePolicy::WriteThrough => tr(
+            l,
+            "After the database commits a write, the new value is stored here, so reads keep hitting.",
+        ),
+        WritePolicy::TtlOnly => tr(
+            l,
+            "Writes leave the cache alone: the old value is served (stale) until its TTL runs out.",
+        ),
+    }
+}
+
+fn database_params(cx: &Ctx, p: &DatabaseParams) -> Html {
+    let l = cx.lang;
+    let d = DatabaseParams::default();
+    let scaling = html! {
+        <>
+            { cx.select("params.size", tr(l, "Instance size"),
+                tr(l, "Scale up every member: bigger is faster, but the price rises faster than the speed."),
+                p.size.slug(), size_options(l),
+                database(|p, slug: String| {
+                    if let Some(s) = size_from_slug(&slug) {
+                        p.size = s;
+                    }
+                })) }
+            { cx.count("params.connections", Text {
+                label: tr(l, "Connections"), unit: tr(l, "per member"),
+                help: tr(l, "Queries one member runs at the same time."),
+            }, p.connections as u64, d.connections as u64, U32,
+               database(|p, v| p.connections = v as u32)) }
+            { cx.count("params.queue_capacity", Text {
+                label: tr(l, "Queue capacity"), unit: tr(l, "queries"),
+                help: tr(l, "Queries that may wait per member when every connection is busy; more fail."),
+            }, p.queue_capacity as u64, d.queue_capacity as u64, U32,
+               database(|p, v| p.queue_capacity = v as u32)) }
+        </>
+    };
+    let queries = html! {
+        <>
+            { cx.num("params.read_ms", Text {
+                label: tr(l, "Read time"), unit: "ms",
+                help: tr(l, "Average time of one read on a small member."),
+            }, p.read_ms, d.read_ms, database(|p, v| p.read_ms = v)) }
+            { cx.num("params.write_ms", Text {
+                label: tr(l, "Write time"), unit: "ms",
+                help: tr(l, "Average time of one write on a small member."),
+            }, p.write_ms, d.write_ms, database(|p, v| p.write_ms = v)) }
+        </>
+    };
+    let replicated = replication_applies(p);
+    let replications = REPLICATIONS
+        .iter()
+        .map(|&(r, slug)| (slug, replication_name(l, r).to_owned()))
+        .collect();
+    let read_froms = READ_FROMS
+        .iter()
+        .map(|&(r, slug)| (slug, read_from_name(l, r).to_owned()))
+        .collect();
+    let replication = html! {
+        <>
+            { cx.count("params.primaries", Text {
+                label: tr(l, "Primaries"), unit: "",
+                help: tr(l, "Members that take writes. More than one = multi-primary: writes to the same key on different primaries conflict, and conflicts are counted."),
+            }, p.primaries as u64, d.primaries as u64, U32,
+               database(|p, v| p.primaries = v as u32)) }
+            { cx.count("params.replicas", Text {
+                label: tr(l, "Replicas"), unit: "",
+                help: tr(l, "Read-only copies that apply every write and can serve reads."),
+            }, p.replicas as u64, d.replicas as u64, U32,
+               database(|p, v| p.replicas = v as u32)) }
+            if replicated {
+                { cx.select("params.replication", tr(l, "Replication"),
+                    tr(l, "Sync: a write waits for every replica, so reads are never stale. Async: faster, but replicas lag behind."),
+                    slug_of(&REPLICATIONS, p.replication), replications,
+                    database(|p, slug: String| {
+                        if let Some(r) = from_slug(&REPLICATIONS, &slug) {
+                            p.replication = r;
+                        }
+                    })) }
+                { cx.num("params.replication_lag_ms", Text {
+                    label: tr(l, "Replication lag"), unit: "ms",
+                    help: tr(l, "Time for a write to reach another member (network and log shipping)."),
+                }, p.replication_lag_ms, d.replication_lag_ms,
+                   database(|p, v| p.replication_lag_ms = v)) }
+                { cx.num("params.apply_rate", Text {
+                    label: tr(l, "Apply rate"), unit: tr(l, "writes/s"),
+                    help: tr(l, "Writes per second a replica can apply; below the write rate, lag grows without limit."),
+                }, p.apply_rate, d.apply_rate, database(|p, v| p.apply_rate = v)) }
+                { cx.select("params.read_from", tr(l, "Read from"),
+                    read_from_help(l, p.read_from), slug_of(&READ_FROMS, p.read_from), read_froms,
+                    database(|p, slug: String| {
+                        if let Some(r) = from_slug(&READ_FROMS, &slug) {
+                            p.read_from = r;
+                        }
+                    })) }
+            }
+        </>
+    };
+    let cost = html! {
+        <>
+            { cx.num("params.cost_per_hour", Text {
+                label: tr(l, "Price"), unit: "$/h",
+                help: tr(l, "Hourly price of one small member (primary or replica); bigger sizes multiply it."),
+            }, p.cost_per_hour, d.cost_per_hour, database(|p, v| p.cost_per_hour = v)) }
+            <Readout name="db_cost" label={tr(l, "Total cost")} unit="/h"
+                     value={fmt_money(p.cost_per_hour_total())}
+                     help={fill(tr(l, "{} × {} ({}) × (primaries {} + replicas {})"), &[
+                         &fmt_money(p.cost_per_hour),
+                         &fmt_num(p.size.cost_multiplier()),
+                         &p.size.slug(),
+                         &p.primaries,
+                         &p.replicas,
+                     ])} />
+        </>
+    };
+    html! {
+        <>
+            { section(tr(l, "Scaling"), scaling) }
+            { section(tr(l, "Query time"), queries) }
+            { section(tr(l, "Replication"), replication) }
+            { section(tr(l, "Cost"), cost) }
+        </>
+    }
+}
+
+/// Whether the replication settings mean anything: with one primary and no replica there is
+/// nothing to replicate to, and the form hides them.
+fn replication_applies(p: &DatabaseParams) -> bool {
+    p.replicas > 0 || p.primaries > 1
+}
+
+fn replication_name(l: Lang, r: Replication) -> &'static str {
+    match r {
+        Replication::Async => tr(l, "Asynchronous"),
+        Replication::Sync => tr(l, "Synchronous"),
+    }
+}
+
+fn read_from_name(l: Lang, r: ReadFrom) -> &'static str {
+    match r {
+        ReadFrom::Primary => tr(l, "Primary"),
+        ReadFrom::Replicas => tr(l, "Replicas"),
+        ReadFrom::Any => tr(l, "Any member"),
+    }
+}
+
+/// Where the chosen setting sends reads, as the help line.
+fn read_from_help(l: Lang, r: ReadFrom) -> &'static str {
+    match r {
+        ReadFrom::Primary => tr(
+            l,
+            "Every read goes to a primary: always fresh, but the primary carries all the load.",
+        ),
+        ReadFrom::Replicas => tr(
+            l,
+            "Reads go to the replicas in turn: spreads the load, but a lagging replica answers stale.",
+        ),
+        ReadFrom::Any => tr(
+            l,
+            "Reads go to primaries and replicas in turn; some answers may be stale.",
+        ),
+    }
+}
+
+fn router_params(cx: &Ctx, p: &ShardRouterParams) -> Html {
+    let l = cx.lang;
+    let d = ShardRouterParams::default();
+    let strategies = SHARD_STRATEGIES
+        .iter()
+        .map(|&(s, slug)| (slug, strategy_name(l, s).to_owned()))
+        .collect();
+    let routing = html! {
+        <>
+            { cx.select("params.strategy", tr(l, "Strategy"),
+                strategy_help(l, p.strategy), slug_of(&SHARD_STRATEGIES, p.strategy), strategies,
+                router(set_strategy)) }
+            if p.strategy == ShardStrategy::ConsistentHash {
+                { cx.count("params.virtual_nodes", Text {
+                    label: tr(l, "Virtual nodes"), unit: tr(l, "per shard"),
+                    help: tr(l, "Points per shard on the hash ring; more points spread keys more evenly."),
+                }, p.virtual_nodes as u64, d.virtual_nodes as u64, U32,
+                   router(|p, v| p.virtual_nodes = v as u32)) }
+            }
+            { cx.num("params.latency_ms", Text {
+                label: tr(l, "Added latency"), unit: "ms",
+                help: tr(l, "Routing time added to every request."),
+            }, p.latency_ms, d.latency_ms, router(|p, v| p.latency_ms = v)) }
+        </>
+    };
+    let resharding = html! {
+        <KeysMoved shards={shard_count(&cx.doc, &cx.node.id)}
+                   virtual_nodes={p.virtual_nodes}
+                   key_space={largest_key_space(&cx.doc)}
+                   strategy={p.strategy} lang={l} />
+    };
+    html! {
+        <>
+            { section(tr(l, "Sharding"), routing) }
+            { section(tr(l, "Resharding"), resharding) }
+        </>
+    }
+}
+
+/// The strategy chosen in the drop-down (an unknown slug changes nothing).
+fn set_strategy(p: &mut ShardRouterParams, slug: String) {
+    if let Some(s) = from_slug(&SHARD_STRATEGIES, &slug) {
+        p.strategy = s;
+    }
+}
+
+fn strategy_name(l: Lang, s: ShardStrategy) -> &'static str {
+    match s {
+        ShardStrategy::HashMod => tr(l, "Hash mod N"),
+        ShardStrategy::ConsistentHash => tr(l, "Consistent hashing"),
+        ShardStrategy::Range => tr(l, "Key ranges"),
+    }
+}
+
+/// What the chosen strategy does, as the help line.
+fn strategy_help(l: Lang, s: ShardStrategy) -> &'static str {
+    match s {
+        ShardStrategy::HashMod => tr(
+            l,
+            "hash(key) mod N spreads keys evenly, but adding a shard (resharding) moves almost every key.",
+        ),
+        ShardStrategy::ConsistentHash => tr(
+            l,
+            "A hash ring: keys spread evenly and adding a shard moves only about 1/(N+1) of them.",
+        ),
+        ShardStrategy::Range => tr(
+            l,
+            "Each shard holds a range of neighbouring keys, but popular keys crowd into one hot shard.",
+        ),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct KeysMovedProps {
+    /// Shards connected now.
+    shards: usize,
+    virtual_nodes: u32,
+    key_space: u64,
+    /// The router's strategy, highlighted.
+    strategy: ShardStrategy,
+    lang: Lang,
+}
+
+/// The resharding readout: the share of keys each strategy would move if one more shard were
+/// connected. A component so that the sampling runs only when its inputs change, not on every
+/// re-render while the simulation runs.
+#[function_component]
+fn KeysMoved(props: &KeysMovedProps) -> Html {
+    let l = props.lang;
+    let value = match keys_moved(props.shards, props.virtual_nodes, props.key_space) {
+        Some(moved) => {
+            let (lead, items) = keys_moved_parts(l, props.shards, &moved);
+            let count = items.len();
+            let items = items.into_iter().enumerate().map(|(i, (s, text))| {
+                let current = s == props.strategy;
+                html! {
+                    <>
+                        <span class={classes!("insp-moved-item", current.then_some("is-current"))}
+                              data-strategy={slug_of(&SHARD_STRATEGIES, s)}
+                              aria-current={current.then_some("true")}>
+                            { text }
+                        </span>
+                        if i + 1 < count { { ", " } }
+                    </>
+                }
+            });
+            html! { <>{ lead }{ " " }{ for items }</> }
+        }
+        None => html! { { tr(l, "Connect this router to its shards first.") } },
+    };
+    html! {
+        <div class="field field-readout">
+            <span class="field-label">{ tr(l, "Keys moved by one more shard") }</span>
+            <div class="field-control is-readonly insp-moved">
+                <output class="insp-moved-text" data-testid="readout-keys_moved">{ value }</output>
+            </div>
+            <p class="field-help">
+                { fill(tr(l, "Measured over the clients' {} keys; each moved key must be copied to its new shard."),
+                       &[&props.key_space]) }
+            </p>
+        </div>
     }
 }
 
@@ -724,5 +1132,130 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// users → router → db-1, db-2; a `Ctx` for the router that records what it emits.
+    fn router_ctx() -> (Ctx, Rc<std::cell::RefCell<Vec<Node>>>) {
+        use scaleboard_sim::diagram::Edge;
+        let mut d = Diagram::default();
+        d.nodes
+            .push(Node::new("u", NodeSpec::Client(ClientParams::default())));
+        d.nodes.push(Node::new(
+            "r",
+            NodeSpec::ShardRouter(ShardRouterParams::default()),
+        ));
+        d.edges.push(Edge::new("", "u", "r"));
+        for id in ["db-1", "db-2"] {
+            d.nodes
+                .push(Node::new(id, NodeSpec::Database(DatabaseParams::default())));
+            d.edges.push(Edge::new("", "r", id));
+        }
+        assert!(d.errors().is_empty(), "{:?}", d.errors());
+        let out = Rc::new(std::cell::RefCell::new(Vec::new()));
+        let sink = out.clone();
+        let cx = Ctx {
+            node: d.node("r").unwrap().clone(),
+            doc: Rc::new(d),
+            lang: Lang::En,
+            on_node: Callback::from(move |n: Node| sink.borrow_mut().push(n)),
+        };
+        (cx, out)
+    }
+
+    #[test]
+    fn choosing_a_shard_strategy_commits_that_strategy() {
+        for (slug, want) in [
+            ("consistent_hash", ShardStrategy::ConsistentHash),
+            ("range", ShardStrategy::Range),
+        ] {
+            let (cx, out) = router_ctx();
+            let commit = cx.commit("params.strategy", parse_text, router(set_strategy));
+            assert_eq!(commit.emit(slug.into()), None);
+            let out = out.borrow();
+            assert_eq!(out.len(), 1, "{slug}");
+            let NodeSpec::ShardRouter(p) = &out[0].spec else {
+                panic!("not a router")
+            };
+            assert_eq!(p.strategy, want);
+            assert_eq!(p.virtual_nodes, 100, "other parameters kept");
+            assert_eq!(out[0].id, "r");
+        }
+        // The current strategy again, or an unknown one: nothing to emit.
+        let (cx, out) = router_ctx();
+        let commit = cx.commit("params.strategy", parse_text, router(set_strategy));
+        assert_eq!(commit.emit("hash_mod".into()), None);
+        assert_eq!(commit.emit("modulo".into()), None);
+        assert!(out.borrow().is_empty());
+        // Zero virtual nodes: the engine's reason.
+        let commit = cx.commit(
+            "params.virtual_nodes",
+            |t| parse_whole(t, U32),
+            router(|p, v| p.virtual_nodes = v as u32),
+        );
+        assert_eq!(
+            commit.emit("0".into()),
+            Some(FieldError::Engine(
+                "must be at least 1: each shard needs a point on the ring (got 0)".into()
+            ))
+        );
+        assert!(out.borrow().is_empty());
+        // The router's shards are its two edges.
+        assert_eq!(shard_count(&cx.doc, &cx.node.id), 2);
+    }
+
+    #[test]
+    fn database_cost_counts_every_member_and_replication_hides_when_alone() {
+        let p = DatabaseParams {
+            size: InstanceSize::Large,
+            primaries: 2,
+            replicas: 3,
+            cost_per_hour: 0.10,
+            ..DatabaseParams::default()
+        };
+        assert_eq!(fmt_money(p.cost_per_hour_total()), "$2.00");
+        assert!(replication_applies(&p));
+        let alone = DatabaseParams::default();
+        assert_eq!(fmt_money(alone.cost_per_hour_total()), "$0.20");
+        assert!(!replication_applies(&alone));
+        assert!(replication_applies(&DatabaseParams {
+            replicas: 1,
+            ..DatabaseParams::default()
+        }));
+        assert!(replication_applies(&DatabaseParams {
+            primaries: 2,
+            ..DatabaseParams::default()
+        }));
+        // The database's size menu is the server's.
+        assert_eq!(size_options(Lang::En)[2].1, "large — 3.6× speed, 4× cost");
+        assert_eq!(size_options(Lang::En).len(), InstanceSize::ALL.len());
+    }
+
+    #[test]
+    fn every_choice_has_a_name_and_help_in_both_languages() {
+        for lang in [Lang::En, Lang::Ko] {
+            for (w, _) in WRITE_POLICIES {
+                assert_ne!(write_policy_name(lang, w), "");
+                assert_ne!(write_policy_help(lang, w), "");
+            }
+            for (r, _) in REPLICATIONS {
+                assert_ne!(replication_name(lang, r), "");
+            }
+            for (r, _) in READ_FROMS {
+                assert_ne!(read_from_name(lang, r), "");
+                assert_ne!(read_from_help(lang, r), "");
+            }
+            for (s, _) in SHARD_STRATEGIES {
+                assert_ne!(strategy_name(lang, s), "");
+                assert_ne!(strategy_help(lang, s), "");
+            }
+        }
+        assert_eq!(
+            write_policy_name(Lang::Ko, WritePolicy::Invalidate),
+            "무효화"
+        );
+        assert_eq!(
+            strategy_name(Lang::Ko, ShardStrategy::ConsistentHash),
+            "일관된 해싱"
+        );
     }
 }

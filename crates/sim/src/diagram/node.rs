@@ -3,7 +3,9 @@
 //! In JSON a node is flat — `{"id", "label", "x", "y", "kind", "params"}` — which is what a
 //! person expects to read and write. Binary formats (share links) get the same fields in order.
 
-use super::params::{ClientParams, LoadBalancerParams, ServerParams};
+use super::params::{
+    CacheParams, ClientParams, DatabaseParams, LoadBalancerParams, ServerParams, ShardRouterParams,
+};
 use crate::ComponentKind;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::ser::SerializeStruct;
@@ -25,6 +27,9 @@ pub enum NodeSpec {
     Client(ClientParams),
     LoadBalancer(LoadBalancerParams),
     Server(ServerParams),
+    Cache(CacheParams),
+    Database(DatabaseParams),
+    ShardRouter(ShardRouterParams),
 }
 
 impl NodeSpec {
@@ -33,18 +38,23 @@ impl NodeSpec {
             NodeSpec::Client(_) => ComponentKind::Client,
             NodeSpec::LoadBalancer(_) => ComponentKind::LoadBalancer,
             NodeSpec::Server(_) => ComponentKind::Server,
+            NodeSpec::Cache(_) => ComponentKind::Cache,
+            NodeSpec::Database(_) => ComponentKind::Database,
+            NodeSpec::ShardRouter(_) => ComponentKind::ShardRouter,
         }
     }
 
-    /// A component of `kind` with default parameters, or `None` if the engine cannot yet
-    /// simulate that kind.
+    /// A component of `kind` with default parameters (`None` is kept for kinds a future build
+    /// may add before the engine simulates them).
     pub fn default_for(kind: ComponentKind) -> Option<NodeSpec> {
-        match kind {
-            ComponentKind::Client => Some(NodeSpec::Client(Default::default())),
-            ComponentKind::LoadBalancer => Some(NodeSpec::LoadBalancer(Default::default())),
-            ComponentKind::Server => Some(NodeSpec::Server(Default::default())),
-            ComponentKind::Cache | ComponentKind::Database | ComponentKind::ShardRouter => None,
-        }
+        Some(match kind {
+            ComponentKind::Client => NodeSpec::Client(Default::default()),
+            ComponentKind::LoadBalancer => NodeSpec::LoadBalancer(Default::default()),
+            ComponentKind::Server => NodeSpec::Server(Default::default()),
+            ComponentKind::Cache => NodeSpec::Cache(Default::default()),
+            ComponentKind::Database => NodeSpec::Database(Default::default()),
+            ComponentKind::ShardRouter => NodeSpec::ShardRouter(Default::default()),
+        })
     }
 }
 
@@ -93,6 +103,9 @@ impl Serialize for Node {
             NodeSpec::Client(p) => st.serialize_field("params", p)?,
             NodeSpec::LoadBalancer(p) => st.serialize_field("params", p)?,
             NodeSpec::Server(p) => st.serialize_field("params", p)?,
+            NodeSpec::Cache(p) => st.serialize_field("params", p)?,
+            NodeSpec::Database(p) => st.serialize_field("params", p)?,
+            NodeSpec::ShardRouter(p) => st.serialize_field("params", p)?,
         }
         st.end()
     }
@@ -115,9 +128,9 @@ pub(super) fn spec_from_value(
         ComponentKind::Client => parse(params).map(NodeSpec::Client),
         ComponentKind::LoadBalancer => parse(params).map(NodeSpec::LoadBalancer),
         ComponentKind::Server => parse(params).map(NodeSpec::Server),
-        ComponentKind::Cache | ComponentKind::Database | ComponentKind::ShardRouter => Err(
-            format!("kind '{}' is planned but not simulated yet", kind.slug()),
-        ),
+        ComponentKind::Cache => parse(params).map(NodeSpec::Cache),
+        ComponentKind::Database => parse(params).map(NodeSpec::Database),
+        ComponentKind::ShardRouter => parse(params).map(NodeSpec::ShardRouter),
     }
 }
 
@@ -148,12 +161,9 @@ impl<'de> Visitor<'de> for NodeVisitor {
             ComponentKind::Client => seq.next_element()?.map(NodeSpec::Client),
             ComponentKind::LoadBalancer => seq.next_element()?.map(NodeSpec::LoadBalancer),
             ComponentKind::Server => seq.next_element()?.map(NodeSpec::Server),
-            other => {
-                return Err(de::Error::custom(format!(
-                    "kind '{}' is planned but not simulated yet",
-                    other.slug()
-                )))
-            }
+            ComponentKind::Cache => seq.next_element()?.map(NodeSpec::Cache),
+            ComponentKind::Database => seq.next_element()?.map(NodeSpec::Database),
+            ComponentKind::ShardRouter => seq.next_element()?.map(NodeSpec::ShardRouter),
         }
         .ok_or_else(|| missing(5))?;
         Ok(Node {

@@ -240,6 +240,8 @@ pub struct ServerParams {
     pub service: ServiceTime,
     /// Price of one `small` instance per hour; bigger sizes multiply it.
     pub cost_per_hour: f64,
+    /// In-process cache of each instance (off unless given a capacity).
+    pub l1: L1Cache,
 }
 
 impl Default for ServerParams {
@@ -251,6 +253,7 @@ impl Default for ServerParams {
             queue_capacity: 100,
             service: ServiceTime::default(),
             cost_per_hour: 0.05,
+            l1: L1Cache::default(),
         }
     }
 }
@@ -259,5 +262,180 @@ impl ServerParams {
     /// Cost of the whole group per hour.
     pub fn cost_per_hour_total(&self) -> f64 {
         self.cost_per_hour * self.size.cost_multiplier() * self.instances as f64
+    }
+}
+
+/// An in-process cache on every server instance (the L1 of multi-layer caching). Each instance
+/// has its own: a write through one instance leaves the others' copies stale.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct L1Cache {
+    /// Keys each instance keeps (LRU); 0 turns the L1 off.
+    pub capacity_keys: u64,
+    /// Entries expire after this long; 0 = never.
+    pub ttl_ms: f64,
+}
+
+impl Default for L1Cache {
+    fn default() -> Self {
+        L1Cache {
+            capacity_keys: 0,
+            ttl_ms: 5_000.0,
+        }
+    }
+}
+
+/// What a cache does when a write passes through it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum WritePolicy {
+    /// Delete the cached key once the database has committed the write.
+    #[default]
+    Invalidate,
+    /// Store the new value in the cache once the database has committed it.
+    WriteThrough,
+    /// Leave the cache alone: the old value stays until its TTL runs out (stale reads).
+    TtlOnly,
+}
+
+/// A shared cache (Redis/Memcached-like, the L2): a read-through proxy in front of whatever it
+/// is connected to. Hits answer at once; misses and writes go on to the next tier.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CacheParams {
+    /// Keys it holds; the least recently used is evicted when full.
+    pub capacity_keys: u64,
+    /// Entries expire this long after being stored; 0 = never.
+    pub ttl_ms: f64,
+    pub write_policy: WritePolicy,
+    /// Operations per second it can serve (a single Redis thread does about 100 000).
+    pub capacity_rps: f64,
+    /// Time to look up or store a key.
+    pub latency_ms: f64,
+    pub cost_per_hour: f64,
+}
+
+impl Default for CacheParams {
+    fn default() -> Self {
+        CacheParams {
+            capacity_keys: 1_000,
+            ttl_ms: 30_000.0,
+            write_policy: WritePolicy::Invalidate,
+            capacity_rps: 100_000.0,
+            latency_ms: 0.2,
+            cost_per_hour: 0.05,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Replication {
+    /// A write is acknowledged as soon as the primary commits it; replicas catch up later.
+    #[default]
+    Async,
+    /// A write is acknowledged only after every replica has applied it: slower, never stale.
+    Sync,
+}
+
+/// Where a database sends reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadFrom {
+    /// Always the primary: consistent, but the primary carries every read.
+    #[default]
+    Primary,
+    /// The replicas in turn (the primary if there are none): spreads reads, may be stale.
+    Replicas,
+    /// Primary and replicas in turn.
+    Any,
+}
+
+/// A database: one or more primaries that take writes, read replicas that copy them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseParams {
+    /// Vertical scaling of every member.
+    pub size: InstanceSize,
+    /// Connections (concurrent queries) per member.
+    pub connections: u32,
+    /// Queries that may wait per member; beyond it, errors.
+    pub queue_capacity: u32,
+    /// Mean time of a read on a `small` member (exponential).
+    pub read_ms: f64,
+    /// Mean time of a write on a `small` member (exponential).
+    pub write_ms: f64,
+    /// More than one primary is multi-primary: writes go to any of them and replicate to the
+    /// others; concurrent writes to a key are conflicts (last writer wins).
+    pub primaries: u32,
+    pub replicas: u32,
+    pub replication: Replication,
+    /// Time for a write to reach another member (network and log shipping).
+    pub replication_lag_ms: f64,
+    /// Writes per second a member can apply from the replication log; below the write rate,
+    /// lag grows without bound.
+    pub apply_rate: f64,
+    pub read_from: ReadFrom,
+    /// Price per member (primary or replica) of a `small` size per hour.
+    pub cost_per_hour: f64,
+}
+
+impl Default for DatabaseParams {
+    fn default() -> Self {
+        DatabaseParams {
+            size: InstanceSize::Medium,
+            connections: 32,
+            queue_capacity: 200,
+            read_ms: 2.0,
+            write_ms: 5.0,
+            primaries: 1,
+            replicas: 0,
+            replication: Replication::Async,
+            replication_lag_ms: 20.0,
+            apply_rate: 5_000.0,
+            read_from: ReadFrom::Primary,
+            cost_per_hour: 0.10,
+        }
+    }
+}
+
+/// How a shard router maps a key to a shard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ShardStrategy {
+    /// hash(key) mod N: even, but adding a shard moves almost every key.
+    #[default]
+    HashMod,
+    /// A hash ring with virtual nodes: adding a shard moves about 1/(N+1) of the keys.
+    ConsistentHash,
+    /// Contiguous key ranges: range scans stay on one shard, but popular keys make a hot shard.
+    Range,
+}
+
+/// Routes each request to one shard (one of its outgoing edges) by the request's key.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ShardRouterParams {
+    pub strategy: ShardStrategy,
+    /// Points per shard on the consistent-hash ring.
+    pub virtual_nodes: u32,
+    /// Routing time added to every request.
+    pub latency_ms: f64,
+}
+
+impl Default for ShardRouterParams {
+    fn default() -> Self {
+        ShardRouterParams {
+            strategy: ShardStrategy::HashMod,
+            virtual_nodes: 100,
+            latency_ms: 0.1,
+        }
+    }
+}
+
+impl DatabaseParams {
+    /// Cost of all members per hour.
+    pub fn cost_per_hour_total(&self) -> f64 {
+        self.cost_per_hour * self.size.cost_multiplier() * (self.primaries + self.replicas) as f64
     }
 }

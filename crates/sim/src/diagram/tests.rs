@@ -40,6 +40,19 @@ fn every_example_parses_and_round_trips() {
             "sticky-sessions",
             include_str!("../../../../examples/sticky-sessions.json"),
         ),
+        (
+            "cache-in-front",
+            include_str!("../../../../examples/cache-in-front.json"),
+        ),
+        ("l1-l2", include_str!("../../../../examples/l1-l2.json")),
+        (
+            "replicas",
+            include_str!("../../../../examples/replicas.json"),
+        ),
+        (
+            "hot-shard",
+            include_str!("../../../../examples/hot-shard.json"),
+        ),
     ] {
         let d = Diagram::from_json(text).unwrap_or_else(|p| panic!("{name}: {p:?}"));
         assert!(d.problems().is_empty(), "{name}: {:?}", d.problems());
@@ -187,12 +200,25 @@ fn bad_documents_get_one_clear_message() {
 }
 
 #[test]
-fn cache_and_database_kinds_are_named_as_not_yet_simulated() {
-    let ps = problems(
-        r#"{"version":1,"nodes":[{"id":"c","kind":"client"},{"id":"db","kind":"database"}],
-            "edges":[{"from":"c","to":"db"}]}"#,
+fn data_tier_kinds_parse_with_defaults() {
+    let d = Diagram::from_json(
+        r#"{"version":1,"nodes":[{"id":"c","kind":"client"},{"id":"r","kind":"shard_router"},
+            {"id":"cache","kind":"cache"},{"id":"db","kind":"database"}],
+            "edges":[{"from":"c","to":"r"},{"from":"r","to":"cache"},{"from":"cache","to":"db"}]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        d.node("db").unwrap().spec,
+        NodeSpec::Database(Default::default())
     );
-    assert!(has(&ps, node("db"), None, "not simulated yet"));
+    assert_eq!(
+        d.node("cache").unwrap().spec,
+        NodeSpec::Cache(Default::default())
+    );
+    assert_eq!(
+        d.node("r").unwrap().spec,
+        NodeSpec::ShardRouter(Default::default())
+    );
 }
 
 #[test]
@@ -258,5 +284,5 @@ fn documented_examples_parse() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 4, "one example per kind, and one edge");
+    assert_eq!(checked, 7, "one example per kind, and one edge");
 }

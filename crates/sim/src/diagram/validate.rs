@@ -3,7 +3,7 @@
 //! The engine only ever runs diagrams without errors, so it never meets a NaN rate, a dangling
 //! edge or a cycle. Warnings (an unreachable node) do not stop a run.
 
-use super::{Diagram, Edge, NodeSpec, Profile, FORMAT_VERSION};
+use super::{Diagram, Edge, NodeSpec, Profile, Replication, FORMAT_VERSION};
 use crate::ComponentKind;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -126,6 +126,9 @@ pub const MAX_WORKERS: u32 = 10_000;
 pub const MAX_RETRIES: u32 = 20;
 pub const MAX_VIRTUAL_NODES: u32 = 10_000;
 pub const MAX_SESSIONS: u64 = 10_000_000;
+pub const MAX_CACHE_KEYS: u64 = 10_000_000;
+pub const MAX_PRIMARIES: u32 = 8;
+pub const MAX_REPLICAS: u32 = 16;
 
 pub fn validate(d: &Diagram) -> Vec<Problem> {
     validate_with(d, &BTreeSet::new())
@@ -245,6 +248,71 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
             c.positive("params.service.mean_ms", p.service.mean_ms);
             c.non_negative("params.service.cv", p.service.cv);
             c.non_negative("params.cost_per_hour", p.cost_per_hour);
+            c.at_most(
+                "params.l1.capacity_keys",
+                p.l1.capacity_keys,
+                MAX_CACHE_KEYS,
+            );
+            c.non_negative("params.l1.ttl_ms", p.l1.ttl_ms);
+        }
+        NodeSpec::Cache(p) => {
+            c.at_least(
+                "params.capacity_keys",
+                p.capacity_keys,
+                1,
+                "a cache must hold something",
+            );
+            c.at_most("params.capacity_keys", p.capacity_keys, MAX_CACHE_KEYS);
+            c.non_negative("params.ttl_ms", p.ttl_ms);
+            c.positive("params.capacity_rps", p.capacity_rps);
+            c.non_negative("params.latency_ms", p.latency_ms);
+            c.non_negative("params.cost_per_hour", p.cost_per_hour);
+        }
+        NodeSpec::Database(p) => {
+            c.at_least(
+                "params.connections",
+                p.connections as u64,
+                1,
+                "zero capacity",
+            );
+            c.at_most(
+                "params.connections",
+                p.connections as u64,
+                MAX_WORKERS as u64,
+            );
+            c.positive("params.read_ms", p.read_ms);
+            c.positive("params.write_ms", p.write_ms);
+            c.at_least(
+                "params.primaries",
+                p.primaries as u64,
+                1,
+                "something must take writes",
+            );
+            c.at_most("params.primaries", p.primaries as u64, MAX_PRIMARIES as u64);
+            c.at_most("params.replicas", p.replicas as u64, MAX_REPLICAS as u64);
+            c.non_negative("params.replication_lag_ms", p.replication_lag_ms);
+            c.positive("params.apply_rate", p.apply_rate);
+            c.non_negative("params.cost_per_hour", p.cost_per_hour);
+            if p.replication == Replication::Sync && p.primaries > 1 {
+                c.err(
+                    "params.replication",
+                    "synchronous replication needs a single primary (multi-primary replicates asynchronously)",
+                );
+            }
+        }
+        NodeSpec::ShardRouter(p) => {
+            c.at_least(
+                "params.virtual_nodes",
+                p.virtual_nodes as u64,
+                1,
+                "each shard needs a point on the ring",
+            );
+            c.at_most(
+                "params.virtual_nodes",
+                p.virtual_nodes as u64,
+                MAX_VIRTUAL_NODES as u64,
+            );
+            c.non_negative("params.latency_ms", p.latency_ms);
         }
     }
 }
@@ -370,12 +438,21 @@ fn check_topology(d: &Diagram, kinds: &BTreeMap<&str, ComponentKind>, out: &mut 
         }
     }
     for (&id, &kind) in kinds {
-        if kind == ComponentKind::LoadBalancer && adj.get(id).is_none_or(|v| v.is_empty()) {
-            out.push(Problem::error(
-                Location::Node(id.to_owned()),
-                None,
-                "this load balancer has no backends: connect it to at least one server",
-            ));
+        let connected = adj.get(id).is_some_and(|v| !v.is_empty());
+        let message = match kind {
+            ComponentKind::LoadBalancer => {
+                "this load balancer has no backends: connect it to at least one server"
+            }
+            ComponentKind::Cache => {
+                "this cache has nothing behind it: connect it to the database (or next cache) that misses go to"
+            }
+            ComponentKind::ShardRouter => {
+                "this shard router has no shards: connect it to at least one database"
+            }
+            _ => continue,
+        };
+        if !connected {
+            out.push(Problem::error(Location::Node(id.to_owned()), None, message));
         }
     }
 

@@ -262,16 +262,11 @@ impl Simulation {
     }
 
     /// A backend's answer reached the balancer: pass it on to the caller.
-    pub(super) fn balancer_answer(
-        &mut self,
-        parent: JobRef,
-        child_node: u32,
-        child_instance: u32,
-        failure: Option<super::jobs::Failure>,
-    ) {
+    pub(super) fn balancer_answer(&mut self, parent: JobRef, child: &super::jobs::Job) {
         let Simulation { core, nodes, .. } = self;
         let n = core.jobs.at(parent).node;
-        let child_hash = nodes[child_node as usize].id_hash;
+        let child_hash = nodes[child.node as usize].id_hash;
+        let child_instance = child.instance;
         let node = &mut nodes[n as usize];
         let Model::Balancer(lb) = &mut node.model else {
             return;
@@ -282,7 +277,7 @@ impl Simulation {
             job.epoch,
             backend_identity(child_hash, child_instance),
         );
-        job.failed = failure;
+        job.inherit(child);
         core.send_answer(&mut node.metrics, parent);
     }
 }

@@ -34,6 +34,9 @@ pub(crate) struct ClientRt {
     /// Next downstream edge, when the client has several (DNS-style round robin).
     pub rr: u32,
     pub stats: ClientStats,
+    /// Each session's last completed write (key, version), for read-your-writes checks.
+    /// Only looked up, never iterated: its order cannot leak into results.
+    pub last_write: std::collections::HashMap<u32, (u64, u64)>,
 }
 
 /// Attempt-level counts of one client since warm-up.
@@ -58,6 +61,7 @@ impl ClientRt {
             timer_at: None,
             rr: 0,
             stats: ClientStats::default(),
+            last_write: std::collections::HashMap::new(),
         }
     }
 

@@ -30,6 +30,7 @@ impl Simulation {
                 client: c,
                 session,
                 key,
+                key_space: cl.params.key_space,
                 created: now,
             });
             core.e2e.lifetime.generated += 1;
@@ -91,6 +92,7 @@ impl Simulation {
         job.req_gen = r.gen;
         job.session = q.session;
         job.key = q.key;
+        job.key_space = q.key_space;
         job.node = out.target;
         job.instance = NONE;
         job.from = c;
@@ -147,23 +149,55 @@ impl Simulation {
             return;
         }
         match job.failed {
-            None => self.complete(c, r),
+            None => self.complete(c, r, &job),
             Some(f) => self.attempt_failed(c, r, f),
         }
     }
 
-    fn complete(&mut self, c: u32, r: ReqRef) {
-        let Some(q) = self.core.reqs.get(r) else {
+    fn complete(&mut self, c: u32, r: ReqRef, answer: &super::jobs::Job) {
+        let Some(q) = self.core.reqs.get(r).copied() else {
             return;
         };
-        let latency = self.core.now - q.created;
+        let now = self.core.now;
+        let latency = now - q.created;
+        // Read-your-writes: this session's last write, if it was to the same key.
+        let mut violated = false;
+        if let Model::Client(cl) = &mut self.nodes[c as usize].model {
+            if q.write {
+                cl.last_write.insert(q.session, (q.key, answer.version));
+            } else if let Some(&(key, version)) = cl.last_write.get(&q.session) {
+                violated = key == q.key && answer.version < version;
+            }
+        }
         let e2e = &mut self.core.e2e;
-        e2e.lifetime.completed += 1;
-        e2e.total.completed += 1;
-        e2e.window.completed += 1;
+        for counts in [&mut e2e.lifetime, &mut e2e.total, &mut e2e.window] {
+            counts.completed += 1;
+            if q.write {
+                counts.writes += 1;
+            } else {
+                counts.reads += 1;
+                counts.stale_reads += (answer.stale_for > 0) as u64;
+                counts.ryw_violations += violated as u64;
+            }
+        }
         e2e.latency.record(latency);
         e2e.window_latency.record(latency);
         e2e.batch.record(latency);
+        if q.write {
+            e2e.write_latency.record(latency);
+        } else {
+            e2e.read_latency.record(latency);
+            if answer.stale_for > 0 {
+                e2e.staleness.record(answer.stale_for);
+            }
+        }
+        if violated {
+            self.core.tracer.drop(|| super::Trace::Mark {
+                at: now,
+                node: c,
+                mark: super::Mark::ReadYourWrites,
+            });
+        }
         self.nodes[c as usize].metrics.answered_ok(latency);
         self.core.reqs.free(r);
     }

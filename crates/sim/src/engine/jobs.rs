@@ -121,6 +121,14 @@ pub(crate) struct Job {
     /// Load balancers: the backend table version `step` refers to.
     pub epoch: u32,
     pub key: u64,
+    /// The size of the client's key space (range sharding splits it).
+    pub key_space: u64,
+    /// On the way back: the version of the data the answer carries (0: never written).
+    pub version: u64,
+    /// On the way back: the data was out of date by this long (0: fresh).
+    pub stale_for: Time,
+    /// On the way back: the answer came from a cache.
+    pub hit: bool,
     /// One-way latency of the hop into this node; the answer pays it again.
     pub hop: Time,
     /// When the job (or its answer) left the sender: the position of a dot on its edge.
@@ -147,11 +155,26 @@ impl Job {
             parent: JobRef::ROOT,
             epoch: 0,
             key: 0,
+            key_space: 1,
+            version: 0,
+            stale_for: 0,
+            hit: false,
             hop: 0,
             sent_at: 0,
             arrived_at: 0,
             failed: None,
         }
+    }
+}
+
+impl Job {
+    /// Takes what a downstream answer says: success or failure, the version of the data,
+    /// whether it was stale (the worst staleness on the path wins) and whether a cache served it.
+    pub fn inherit(&mut self, child: &Job) {
+        self.failed = child.failed;
+        self.version = child.version;
+        self.stale_for = self.stale_for.max(child.stale_for);
+        self.hit |= child.hit;
     }
 }
 
@@ -174,6 +197,9 @@ impl Jobs {
             job.step = 0;
             job.epoch = 0;
             job.instance = NONE;
+            job.version = 0;
+            job.stale_for = 0;
+            job.hit = false;
             JobRef { idx, gen: job.gen }
         } else {
             let idx = self.slots.len() as u32;
@@ -246,6 +272,7 @@ pub(crate) struct Request {
     pub client: u32,
     pub session: u32,
     pub key: u64,
+    pub key_space: u64,
     pub created: Time,
 }
 

@@ -6,9 +6,12 @@
 //! in-flight requests — and every edge list is rebuilt.
 
 use super::balancer::{backends_for, BalancerRt};
+use super::cache::CacheRt;
 use super::client::ClientRt;
+use super::database::DatabaseRt;
 use super::jobs::{Cause, Failure};
 use super::node::{Model, NodeRt, Out};
+use super::router::RouterRt;
 use super::server::{sampler_for, ServerRt};
 use super::{EdgeRt, Ev, Simulation};
 use crate::diagram::{Diagram, Edge, Node, NodeSpec, Problem, Workload};
@@ -124,6 +127,9 @@ impl Simulation {
             NodeSpec::Client(p) => Model::Client(ClientRt::new(p, scale)),
             NodeSpec::LoadBalancer(p) => Model::Balancer(BalancerRt::new(p)),
             NodeSpec::Server(p) => Model::Server(ServerRt::new(p)),
+            NodeSpec::Cache(p) => Model::Cache(CacheRt::new(p)),
+            NodeSpec::Database(p) => Model::Database(DatabaseRt::new(p)),
+            NodeSpec::ShardRouter(p) => Model::Router(RouterRt::new(p)),
         };
         self.nodes.push(NodeRt {
             id: node.id.clone(),
@@ -135,7 +141,10 @@ impl Simulation {
             metrics: NodeMetrics::new(
                 now,
                 self.core.cfg.series_capacity,
-                node.kind() == ComponentKind::LoadBalancer,
+                matches!(
+                    node.kind(),
+                    ComponentKind::LoadBalancer | ComponentKind::Cache
+                ),
             ),
         });
         self.index.insert(node.id.clone(), slot);
@@ -148,21 +157,44 @@ impl Simulation {
     fn retune(&mut self, slot: u32, spec: &NodeSpec, scale: f64) {
         let node = &mut self.nodes[slot as usize];
         let mut reschedule = false;
+        let mut shrink_db = None;
         match (&mut node.model, spec) {
             (Model::Client(c), NodeSpec::Client(p)) => reschedule = c.retune(p, scale),
             (Model::Balancer(lb), NodeSpec::LoadBalancer(p)) => lb.retune(p),
             (Model::Server(s), NodeSpec::Server(p)) if s.params != *p => {
                 s.sampler = sampler_for(p);
-                s.set_instances(p.instances);
                 s.params = p.clone();
+                s.set_instances(p.instances);
+                s.retune_l1();
                 if !node.up {
                     s.instances.iter_mut().for_each(|i| i.up = false);
                 }
             }
+            (Model::Cache(c), NodeSpec::Cache(p)) if c.params != *p => {
+                let evicted = c.retune(p);
+                for _ in 0..evicted {
+                    node.metrics.data.evicted();
+                }
+            }
+            (Model::Database(d), NodeSpec::Database(p)) if d.params != *p => {
+                let before = d.members.len();
+                d.retune(p);
+                // Members taken away fail what they held; new members start up.
+                if d.members.len() < before {
+                    shrink_db = Some(d.members.len() as u32);
+                }
+                if !node.up {
+                    d.members.iter_mut().for_each(|m| m.up = false);
+                }
+            }
+            (Model::Router(r), NodeSpec::ShardRouter(p)) => r.retune(p),
             _ => {}
         }
         if reschedule {
             self.schedule_arrivals(slot);
+        }
+        if let Some(members) = shrink_db {
+            self.abort_members_from(slot, members);
         }
         self.refresh_capacity(slot);
         self.drain_queues(slot);
@@ -275,5 +307,63 @@ impl Simulation {
                 }
             }
         }
+        self.rebuild_watchers();
+    }
+}
+
+impl Simulation {
+    /// For every database, the caches (and servers with an L1) from which it can be reached:
+    /// they hear about each commit, so their older copies are known to be stale.
+    fn rebuild_watchers(&mut self) {
+        let n = self.nodes.len();
+        for db in 0..n {
+            if !matches!(self.nodes[db].model, Model::Database(_)) {
+                continue;
+            }
+            // Walk the reversed graph from the database.
+            let mut seen = vec![false; n];
+            let mut stack = vec![db];
+            let mut watchers = Vec::new();
+            while let Some(x) = stack.pop() {
+                for (y, node) in self.nodes.iter().enumerate() {
+                    if !seen[y] && node.out.iter().any(|o| o.target as usize == x) {
+                        seen[y] = true;
+                        stack.push(y);
+                        let caches = match &node.model {
+                            Model::Cache(_) => true,
+                            Model::Server(s) => s.params.l1.capacity_keys > 0,
+                            _ => false,
+                        };
+                        if caches {
+                            watchers.push(y as u32);
+                        }
+                    }
+                }
+            }
+            if let Model::Database(d) = &mut self.nodes[db].model {
+                d.watchers = watchers;
+            }
+        }
+    }
+
+    /// Fails the work held by database members at index `first` and beyond (scaled away).
+    fn abort_members_from(&mut self, slot: u32, first: u32) {
+        let held: Vec<super::jobs::JobRef> = self
+            .core
+            .jobs
+            .iter_live()
+            .filter(|(_, j)| {
+                j.node == slot
+                    && j.instance >= first
+                    && matches!(
+                        j.phase,
+                        super::jobs::Phase::Queued
+                            | super::jobs::Phase::InService
+                            | super::jobs::Phase::Waiting
+                    )
+            })
+            .map(|(r, _)| r)
+            .collect();
+        self.abort_jobs(slot, held, Cause::NodeRemoved);
     }
 }

@@ -6,24 +6,30 @@
 //! platform, natively and in the browser.
 
 mod balancer;
+mod cache;
 mod client;
 mod client_flow;
+mod database;
 mod hashring;
 mod jobs;
 mod live;
+mod lru;
 mod node;
 mod queue;
 mod report;
+mod router;
 mod server;
 mod trace;
 
 pub use client::ClientStats;
+pub use database::DatabaseStats;
 pub use jobs::{Cause, N_CAUSES};
 pub use live::Edit;
 pub use report::{
     Ci95, Dot, DotKind, EdgeReport, EndToEndReport, Latency, NodeReport, NodeStatus, Report,
 };
-pub use trace::Trace;
+pub use router::keys_moved_if_added;
+pub use trace::{Mark, Trace};
 
 use crate::diagram::{Diagram, Problem};
 use crate::dist::Rng;
@@ -41,8 +47,10 @@ pub(crate) enum Ev {
     Generate { node: u32, epoch: u32 },
     /// A job reaches its node.
     Arrive(JobRef),
-    /// A server worker finishes a job's CPU work.
+    /// A server worker (or database connection) finishes a job's work.
     Done(JobRef),
+    /// Every replica has acknowledged a synchronous write.
+    Commit(JobRef),
     /// A job's answer reaches its caller.
     Answer(JobRef),
     /// A client's earliest attempt deadline.
@@ -112,6 +120,12 @@ pub struct RequestCounts {
     pub completed: u64,
     pub failed: u64,
     pub attempts: u64,
+    /// Completed reads, those of them that returned out-of-date data, and completed writes.
+    pub reads: u64,
+    pub stale_reads: u64,
+    pub writes: u64,
+    /// Reads of a key the same session had written that returned an older version.
+    pub ryw_violations: u64,
 }
 
 /// End-to-end measurements.
@@ -127,6 +141,10 @@ pub(crate) struct EndToEnd {
     pub window_latency: Histogram,
     pub batch: BatchMeans,
     pub series: Series<EndToEndSample>,
+    pub read_latency: Histogram,
+    pub write_latency: Histogram,
+    /// How out of date stale reads were.
+    pub staleness: Histogram,
 }
 
 /// The state every model shares: clock, events, randomness, requests and jobs.
@@ -143,6 +161,10 @@ pub(crate) struct Core {
     pub edges: Vec<EdgeRt>,
     pub events: u64,
     pub(crate) tracer: trace::Tracer,
+    /// Synchronous writes waiting for acknowledgements: when each member applies them.
+    pub sync_waits: std::collections::HashMap<(u32, u32), Vec<Time>>,
+    /// Writes just committed (database, key, version), for caches in front to hear about.
+    pub commits: Vec<(u32, u64, u64)>,
 }
 
 impl Core {
@@ -232,6 +254,47 @@ impl Core {
         });
     }
 
+    /// Like [`Core::send_answer`], but the answer leaves after `delay` (a cache's lookup time).
+    pub fn send_answer_after(&mut self, m: &mut NodeMetrics, j: JobRef, delay: Time) {
+        let now = self.now;
+        let job = self.jobs.at(j);
+        job.phase = Phase::Returning;
+        job.sent_at = now + delay;
+        if job.failed.is_some() {
+            m.answered_error();
+        } else {
+            m.answered_ok(delay);
+        }
+        let (hop, from, to, kind) = (job.hop, job.node, job.from, Core::dot_kind(job));
+        self.queue.push(now + delay + hop, Ev::Answer(j));
+        self.tracer.hop(|| Trace::Hop {
+            at: now + delay,
+            from,
+            to,
+            latency: hop,
+            kind,
+            answer: true,
+        });
+    }
+
+    pub fn trace_stale(&mut self, node: u32, age: Time) {
+        let at = self.now;
+        self.tracer.drop(|| Trace::Mark {
+            at,
+            node,
+            mark: Mark::Stale { age },
+        });
+    }
+
+    pub fn trace_conflict(&mut self, node: u32) {
+        let at = self.now;
+        self.tracer.drop(|| Trace::Mark {
+            at,
+            node,
+            mark: Mark::Conflict,
+        });
+    }
+
     /// Refuses `j` at node `n` with `cause` and answers with the error.
     pub fn reject(&mut self, m: &mut NodeMetrics, j: JobRef, cause: Cause, n: u32) {
         m.rejected(cause);
@@ -278,6 +341,9 @@ impl Simulation {
                     window_latency: Histogram::new(),
                     batch: BatchMeans::default(),
                     series: Series::new(series),
+                    read_latency: Histogram::new(),
+                    write_latency: Histogram::new(),
+                    staleness: Histogram::new(),
                 },
                 stats_start: 0,
                 warm: cfg.warmup == 0,
@@ -285,6 +351,8 @@ impl Simulation {
                 edges: Vec::new(),
                 events: 0,
                 tracer: trace::Tracer::default(),
+                sync_waits: std::collections::HashMap::new(),
+                commits: Vec::new(),
             },
             nodes: Vec::new(),
             index: BTreeMap::new(),
@@ -362,7 +430,11 @@ impl Simulation {
         match ev {
             Ev::Generate { node, epoch } => self.on_generate(node, epoch),
             Ev::Arrive(j) => self.on_arrive(j),
-            Ev::Done(j) => self.server_done(j),
+            Ev::Done(j) => self.on_done(j),
+            Ev::Commit(j) => {
+                self.database_commit(j);
+                self.flush_commits();
+            }
             Ev::Answer(j) => self.on_answer(j),
             Ev::Timer { node } => self.on_timer(node),
             Ev::Retry(r) => self.on_retry(r),
@@ -381,6 +453,9 @@ impl Simulation {
         match &self.nodes[n as usize].model {
             Model::Server(_) => self.server_arrive(n, j),
             Model::Balancer(_) => self.balancer_arrive(n, j),
+            Model::Cache(_) => self.cache_arrive(n, j),
+            Model::Database(_) => self.database_arrive(n, j),
+            Model::Router(_) => self.router_arrive(n, j),
             Model::Removed | Model::Client(_) => {
                 let Simulation { core, nodes, .. } = self;
                 let m = &mut nodes[n as usize].metrics;
@@ -388,6 +463,46 @@ impl Simulation {
                 core.reject(m, j, Cause::NodeRemoved, n);
             }
         }
+    }
+
+    /// A server's CPU work or a database query finished.
+    fn on_done(&mut self, j: JobRef) {
+        let Some(job) = self.core.jobs.get(j) else {
+            return; // aborted while working (node killed)
+        };
+        let n = job.node;
+        match self.nodes[n as usize].model {
+            Model::Database(_) => {
+                self.database_done(n, j);
+                self.flush_commits();
+            }
+            _ => self.server_done(j),
+        }
+    }
+
+    /// Tells the caches in front of a database that older copies of the keys just written are
+    /// stale from now on.
+    fn flush_commits(&mut self) {
+        if self.core.commits.is_empty() {
+            return;
+        }
+        let now = self.core.now;
+        let commits = std::mem::take(&mut self.core.commits);
+        for &(db, key, version) in &commits {
+            let watchers = match &self.nodes[db as usize].model {
+                Model::Database(d) => d.watchers.clone(),
+                _ => continue,
+            };
+            for w in watchers {
+                match &mut self.nodes[w as usize].model {
+                    Model::Cache(c) => c.lru.mark_stale(key, version, now),
+                    Model::Server(s) => s.mark_stale(key, version, now),
+                    _ => {}
+                }
+            }
+        }
+        self.core.commits = commits;
+        self.core.commits.clear();
     }
 
     fn on_answer(&mut self, j: JobRef) {
@@ -404,11 +519,11 @@ impl Simulation {
             return; // the caller was aborted: nobody is waiting for this answer
         };
         match &self.nodes[parent.node as usize].model {
-            Model::Balancer(_) => {
-                self.balancer_answer(job.parent, job.node, job.instance, job.failed)
-            }
-            Model::Server(_) => self.server_answer(job.parent, job.failed),
-            Model::Client(_) | Model::Removed => {}
+            Model::Balancer(_) => self.balancer_answer(job.parent, &job),
+            Model::Server(_) => self.server_answer(job.parent, &job),
+            Model::Cache(_) => self.cache_answer(job.parent, job),
+            Model::Router(_) => self.router_answer(job.parent, job),
+            Model::Database(_) | Model::Client(_) | Model::Removed => {}
         }
     }
 
@@ -420,6 +535,24 @@ impl Simulation {
             if node.is_removed() {
                 continue;
             }
+            let lag_ms = match &mut node.model {
+                Model::Database(db) => {
+                    db.clean(now);
+                    let replicas = db.primaries() as usize;
+                    db.lags(now)
+                        .iter()
+                        .skip(if db.members.len() > replicas {
+                            replicas
+                        } else {
+                            0
+                        })
+                        .max()
+                        .map(|&l| l as f64 / 1e6)
+                }
+                _ => None,
+            };
+            let data = node.metrics.data.window;
+            node.metrics.data.window = Default::default();
             let f = node.metrics.close_window(now);
             let c = node.cost_per_hour();
             cost += c;
@@ -437,6 +570,10 @@ impl Simulation {
                 instances: node.instances(),
                 cost_per_hour: c,
                 up: node.up,
+                hit_ratio: data.hit_ratio(),
+                stale_per_s: data.stale as f64,
+                conflicts_per_s: data.conflicts as f64,
+                lag_ms,
             };
             node.metrics.series.push(sample);
         }
@@ -465,6 +602,12 @@ impl Simulation {
             in_flight: self.core.reqs.live() as u64,
             cost_per_hour: cost,
             warmup: !self.core.warm,
+            stale_per_s: w.stale_reads as f64,
+            stale_rate: if w.reads > 0 {
+                w.stale_reads as f64 / w.reads as f64
+            } else {
+                0.0
+            },
         };
         e2e.series.push(sample);
         e2e.window = RequestCounts::default();
@@ -490,10 +633,15 @@ impl Simulation {
         e2e.failures.clear();
         e2e.latency.clear();
         e2e.batch.reset();
+        e2e.read_latency.clear();
+        e2e.write_latency.clear();
+        e2e.staleness.clear();
         for node in &mut self.nodes {
             node.metrics.reset_totals(now);
-            if let Model::Client(c) = &mut node.model {
-                c.stats = ClientStats::default();
+            match &mut node.model {
+                Model::Client(c) => c.stats = ClientStats::default(),
+                Model::Database(d) => d.stats = DatabaseStats::default(),
+                _ => {}
             }
         }
         self.core
@@ -513,10 +661,10 @@ impl Simulation {
             return Ok(());
         }
         node.up = up;
-        if let Model::Server(s) = &mut node.model {
-            for inst in &mut s.instances {
-                inst.up = up;
-            }
+        match &mut node.model {
+            Model::Server(s) => s.instances.iter_mut().for_each(|i| i.up = up),
+            Model::Database(d) => d.members.iter_mut().for_each(|m| m.up = up),
+            _ => {}
         }
         if !up {
             self.abort_node(n, Cause::NodeDown);
@@ -542,8 +690,7 @@ impl Simulation {
             })
             .map(|(r, _)| r)
             .collect();
-        let Simulation { core, nodes, .. } = self;
-        let node = &mut nodes[n as usize];
+        let node = &mut self.nodes[n as usize];
         node.metrics.integrate(now);
         match &mut node.model {
             Model::Server(s) => {
@@ -553,15 +700,37 @@ impl Simulation {
                 }
             }
             Model::Balancer(lb) => lb.reset(now),
-            Model::Client(_) | Model::Removed => {}
+            Model::Cache(c) => c.reset(now),
+            Model::Database(db) => db.reset(),
+            Model::Client(_) | Model::Router(_) | Model::Removed => {}
         }
         node.metrics.levels.busy = 0;
         node.metrics.levels.cpu = 0;
         node.metrics.levels.queued = 0;
+        self.abort_jobs(n, held, cause);
+    }
+
+    /// Answers each of `held` (jobs at node `n`) with `cause`. Levels are the caller's business
+    /// unless the jobs still count in them (see [`Simulation::abort_members_from`]).
+    fn abort_jobs(&mut self, n: u32, held: Vec<JobRef>, cause: Cause) {
+        let Simulation { core, nodes, .. } = self;
+        let node = &mut nodes[n as usize];
+        node.metrics.integrate(core.now);
         for old in held {
+            let copy = *core.jobs.at(old);
+            // Still counted (a partial abort): take it out of the levels.
+            let l = &mut node.metrics.levels;
+            match copy.phase {
+                Phase::Queued if l.queued > 0 => l.queued -= 1,
+                Phase::InService if l.busy > 0 => {
+                    l.busy -= 1;
+                    l.cpu = l.cpu.saturating_sub(1);
+                }
+                Phase::Waiting if l.busy > 0 => l.busy -= 1,
+                _ => {}
+            }
             // Re-issue the job under a new generation: pending events for the old one (a worker's
             // completion, a downstream answer) then find nothing and are dropped.
-            let copy = *core.jobs.at(old);
             core.jobs.free(old);
             let k = core.jobs.alloc();
             let job = core.jobs.at(k);
@@ -580,6 +749,7 @@ impl Simulation {
         node.metrics.integrate(now);
         node.metrics.levels.capacity = match &node.model {
             Model::Server(s) if node.up => s.capacity(),
+            Model::Database(d) if node.up => d.capacity(),
             _ => 0,
         };
     }
@@ -643,17 +813,29 @@ impl Simulation {
             ));
         }
         for node in &self.nodes {
-            if let Model::Server(s) = &node.model {
-                let busy: u64 = s.instances.iter().map(|i| i.busy as u64).sum();
-                let queued: u64 = s.instances.iter().map(|i| i.queue.len() as u64).sum();
-                if busy != node.metrics.levels.busy || queued != node.metrics.levels.queued {
-                    return Err(format!("node {}: level counters drifted", node.id));
-                }
+            let (busy, queued): (u64, u64) = match &node.model {
+                Model::Server(s) => (
+                    s.instances.iter().map(|i| i.busy as u64).sum(),
+                    s.instances.iter().map(|i| i.queue.len() as u64).sum(),
+                ),
+                Model::Database(d) => (
+                    d.members.iter().map(|m| m.busy as u64).sum(),
+                    d.members.iter().map(|m| m.queue.len() as u64).sum(),
+                ),
+                _ => continue,
+            };
+            if busy != node.metrics.levels.busy || queued != node.metrics.levels.queued {
+                return Err(format!(
+                    "node {}: level counters drifted (busy {busy} vs {}, queued {queued} vs {})",
+                    node.id, node.metrics.levels.busy, node.metrics.levels.queued
+                ));
             }
         }
         Ok(())
     }
 }
 
+#[cfg(test)]
+mod data_tests;
 #[cfg(test)]
 mod tests;

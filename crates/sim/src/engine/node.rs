@@ -1,7 +1,10 @@
 //! A node at run time: its model, its outgoing edges and its metrics.
 
 use super::balancer::BalancerRt;
+use super::cache::CacheRt;
 use super::client::ClientRt;
+use super::database::DatabaseRt;
+use super::router::RouterRt;
 use super::server::ServerRt;
 use crate::metrics::NodeMetrics;
 use crate::time::Time;
@@ -22,6 +25,9 @@ pub(crate) enum Model {
     Client(ClientRt),
     Balancer(BalancerRt),
     Server(ServerRt),
+    Cache(CacheRt),
+    Database(DatabaseRt),
+    Router(RouterRt),
     /// Removed from the diagram; the slot stays so that indices held by jobs remain valid.
     Removed,
 }
@@ -44,10 +50,11 @@ impl NodeRt {
         matches!(self.model, Model::Removed)
     }
 
-    /// Instances currently in service (servers), else 1.
+    /// Instances currently in service (servers), members (databases), else 1.
     pub fn instances(&self) -> u32 {
         match &self.model {
             Model::Server(s) => s.active_instances(),
+            Model::Database(d) => d.members.len() as u32,
             Model::Removed => 0,
             _ => 1,
         }
@@ -56,6 +63,8 @@ impl NodeRt {
     pub fn cost_per_hour(&self) -> f64 {
         match &self.model {
             Model::Server(s) => s.cost_per_hour(),
+            Model::Cache(c) => c.params.cost_per_hour,
+            Model::Database(d) => d.cost_per_hour(),
             _ => 0.0,
         }
     }

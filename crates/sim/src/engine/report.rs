@@ -75,6 +75,18 @@ pub struct EndToEndReport {
     /// Failed requests by cause and node, e.g. `"queue_full@api"`.
     pub failures_by_node: BTreeMap<String, u64>,
     pub cost_per_hour: f64,
+    /// Completed reads and writes, with their own latencies.
+    pub reads: u64,
+    pub writes: u64,
+    pub read_latency_ms: Latency,
+    pub write_latency_ms: Latency,
+    /// Completed reads that returned an older version than the latest committed one.
+    pub stale_reads: u64,
+    pub stale_read_rate: f64,
+    /// How out of date the stale reads were.
+    pub staleness_ms: Latency,
+    /// Reads of a key the same session had written that returned an older version.
+    pub ryw_violations: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -104,6 +116,50 @@ pub struct NodeReport {
     /// Clients only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<ClientReport>,
+    /// Caches, and servers with an in-process (L1) cache.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache: Option<CacheReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<DatabaseReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub router: Option<RouterReport>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CacheReport {
+    pub hits: u64,
+    pub misses: u64,
+    pub hit_ratio: Option<f64>,
+    pub expired: u64,
+    pub evictions: u64,
+    /// Hits that returned a version older than the database's latest.
+    pub stale_hits: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MemberReport {
+    pub role: &'static str,
+    pub up: bool,
+    /// How far behind the latest committed write this member is now.
+    pub lag_ms: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DatabaseReport {
+    pub reads: u64,
+    pub writes: u64,
+    pub stale_reads: u64,
+    /// Concurrent writes to one key on different primaries (last writer wins).
+    pub conflicts: u64,
+    pub members: Vec<MemberReport>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RouterReport {
+    /// Share of routed requests per shard (node id).
+    pub shares: BTreeMap<String, f64>,
+    /// Share of keys that would move to another shard if one more were added.
+    pub keys_moved_if_added: BTreeMap<String, f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -157,6 +213,8 @@ pub struct NodeStatus {
     pub last: Option<NodeSample>,
     pub queue_now: u64,
     pub in_service: u64,
+    /// Databases: how far behind each member is now, in ms (primaries first).
+    pub member_lag_ms: Vec<f64>,
 }
 
 /// What a request dot on the canvas shows.
@@ -256,6 +314,9 @@ impl Simulation {
                         .collect(),
                     cost_per_hour: c,
                     client,
+                    cache: self.cache_report(node),
+                    database: self.database_report(node),
+                    router: self.router_report(node),
                 },
             );
         }
@@ -296,6 +357,18 @@ impl Simulation {
                 failures,
                 failures_by_node,
                 cost_per_hour: cost,
+                reads: e.total.reads,
+                writes: e.total.writes,
+                read_latency_ms: Latency::of(&e.read_latency),
+                write_latency_ms: Latency::of(&e.write_latency),
+                stale_reads: e.total.stale_reads,
+                stale_read_rate: if e.total.reads > 0 {
+                    e.total.stale_reads as f64 / e.total.reads as f64
+                } else {
+                    0.0
+                },
+                staleness_ms: Latency::of(&e.staleness),
+                ryw_violations: e.total.ryw_violations,
             },
             nodes,
             edges: core
@@ -315,10 +388,111 @@ impl Simulation {
         }
     }
 
+    fn cache_report(&self, node: &super::node::NodeRt) -> Option<CacheReport> {
+        let has_cache = match &node.model {
+            Model::Cache(_) => true,
+            Model::Server(s) => !s.l1.is_empty(),
+            _ => false,
+        };
+        let d = node.metrics.data.total;
+        has_cache.then(|| CacheReport {
+            hits: d.hits,
+            misses: d.misses,
+            hit_ratio: d.hit_ratio(),
+            expired: d.expired,
+            evictions: d.evictions,
+            stale_hits: d.stale,
+        })
+    }
+
+    fn database_report(&self, node: &super::node::NodeRt) -> Option<DatabaseReport> {
+        let Model::Database(db) = &node.model else {
+            return None;
+        };
+        let lags = db.lags(self.core.now);
+        let primaries = db.primaries() as usize;
+        Some(DatabaseReport {
+            reads: db.stats.reads,
+            writes: db.stats.writes,
+            stale_reads: db.stats.stale_reads,
+            conflicts: db.stats.conflicts,
+            members: db
+                .members
+                .iter()
+                .enumerate()
+                .map(|(i, m)| MemberReport {
+                    role: if i < primaries { "primary" } else { "replica" },
+                    up: m.up,
+                    lag_ms: lags.get(i).copied().unwrap_or(0) as f64 / 1e6,
+                })
+                .collect(),
+        })
+    }
+
+    fn router_report(&self, node: &super::node::NodeRt) -> Option<RouterReport> {
+        let Model::Router(r) = &node.model else {
+            return None;
+        };
+        let sent: Vec<(String, u64)> = node
+            .out
+            .iter()
+            .map(|o| {
+                let id = self.node_id(o.target).unwrap_or("?").to_owned();
+                (
+                    id,
+                    self.core.edges.get(o.edge as usize).map_or(0, |e| e.sent),
+                )
+            })
+            .collect();
+        let total: u64 = sent.iter().map(|(_, n)| n).sum();
+        let key_space = self
+            .diagram
+            .nodes
+            .iter()
+            .filter_map(|n| match &n.spec {
+                crate::diagram::NodeSpec::Client(c) => Some(c.key_space),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(10_000);
+        Some(RouterReport {
+            shares: sent
+                .into_iter()
+                .map(|(id, n)| {
+                    (
+                        id,
+                        if total > 0 {
+                            n as f64 / total as f64
+                        } else {
+                            0.0
+                        },
+                    )
+                })
+                .collect(),
+            keys_moved_if_added: super::router::keys_moved_if_added(
+                node.out.len(),
+                r.params.virtual_nodes,
+                key_space,
+            )
+            .into_iter()
+            .map(|(s, f)| {
+                let name = match s {
+                    crate::diagram::ShardStrategy::HashMod => "hash_mod",
+                    crate::diagram::ShardStrategy::ConsistentHash => "consistent_hash",
+                    crate::diagram::ShardStrategy::Range => "range",
+                };
+                (name.to_owned(), f)
+            })
+            .collect(),
+        })
+    }
+
     fn queue_now(&self, node: &super::node::NodeRt) -> u64 {
         match &node.model {
             Model::Server(_) => node.metrics.levels.queued,
             Model::Balancer(lb) => lb.queue_len(self.core.now),
+            Model::Cache(c) => c.queue_len(self.core.now),
+            Model::Database(_) => node.metrics.levels.queued,
             _ => 0,
         }
     }
@@ -337,6 +511,14 @@ impl Simulation {
                     last: node.metrics.series.last().copied(),
                     queue_now: self.queue_now(node),
                     in_service: node.metrics.levels.busy,
+                    member_lag_ms: match &node.model {
+                        Model::Database(db) => db
+                            .lags(self.core.now)
+                            .iter()
+                            .map(|&l| l as f64 / 1e6)
+                            .collect(),
+                        _ => Vec::new(),
+                    },
                 })
             })
             .collect()

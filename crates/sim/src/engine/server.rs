@@ -5,11 +5,12 @@
 //! what lets a slow database exhaust an application tier's workers: a cascading failure.
 
 use super::jobs::{Cause, JobRef, Phase, NONE};
+use super::lru::{Lookup, Lru};
 use super::{Core, Ev, Simulation};
 use crate::diagram::{Distribution, ServerParams};
 use crate::dist::Sampler;
 use crate::metrics::NodeMetrics;
-use crate::time::Time;
+use crate::time::{ms_to_ns, Time};
 use std::collections::VecDeque;
 
 #[derive(Clone, Debug, Default)]
@@ -28,6 +29,8 @@ pub(crate) struct ServerRt {
     /// Service time in nanoseconds at this instance size.
     pub sampler: Sampler,
     pub instances: Vec<Instance>,
+    /// The in-process (L1) cache of each instance, when enabled.
+    pub l1: Vec<Lru>,
     rr: u32,
 }
 
@@ -46,10 +49,36 @@ impl ServerRt {
             params: p.clone(),
             sampler: sampler_for(p),
             instances: Vec::new(),
+            l1: Vec::new(),
             rr: 0,
         };
         s.set_instances(p.instances);
         s
+    }
+
+    /// Applies new L1 settings to every instance's cache.
+    pub fn retune_l1(&mut self) {
+        let (cap, ttl) = (
+            self.params.l1.capacity_keys,
+            ms_to_ns(self.params.l1.ttl_ms),
+        );
+        if cap == 0 {
+            self.l1.clear();
+            return;
+        }
+        for c in &mut self.l1 {
+            c.resize(cap, ttl);
+        }
+        while self.l1.len() < self.instances.len() {
+            self.l1.push(Lru::new(cap, ttl));
+        }
+    }
+
+    /// A newer version of `key` was committed: every instance's older copy is now stale.
+    pub fn mark_stale(&mut self, key: u64, version: u64, now: Time) {
+        for c in &mut self.l1 {
+            c.mark_stale(key, version, now);
+        }
     }
 
     pub fn active_instances(&self) -> u32 {
@@ -89,6 +118,7 @@ impl ServerRt {
             });
             active += 1;
         }
+        self.retune_l1();
         for inst in self.instances.iter_mut().rev() {
             if active <= n {
                 break;
@@ -151,9 +181,45 @@ impl Simulation {
             return; // aborted while computing (node killed)
         };
         let n = job.node;
+        let job = *job;
+        let now = self.core.now;
         let node = &mut self.nodes[n as usize];
-        node.metrics.integrate(self.core.now);
+        node.metrics.integrate(now);
         node.metrics.levels.cpu -= 1;
+        if let super::node::Model::Server(s) = &mut node.model {
+            if let Some(l1) = s.l1.get_mut(job.instance as usize) {
+                if job.write {
+                    // The write goes on; this instance's copy is dropped. Other instances keep
+                    // theirs — stale once the write commits.
+                    l1.remove(job.key);
+                } else {
+                    match l1.get(job.key, now) {
+                        Lookup::Hit {
+                            version,
+                            stale_since,
+                        } => {
+                            node.metrics.data.hit();
+                            let j2 = self.core.jobs.at(j);
+                            j2.version = version;
+                            j2.hit = true;
+                            if let Some(since) = stale_since {
+                                j2.stale_for = (now - since).max(1);
+                                node.metrics.data.stale();
+                                self.core.trace_stale(n, now - since);
+                            }
+                            // Answered from memory: no downstream calls.
+                            finish(&mut self.core, s, &mut node.metrics, j, n);
+                            return;
+                        }
+                        Lookup::Expired => {
+                            node.metrics.data.expired();
+                            node.metrics.data.miss();
+                        }
+                        Lookup::Miss => node.metrics.data.miss(),
+                    }
+                }
+            }
+        }
         self.server_continue(n, j);
     }
 
@@ -174,9 +240,10 @@ impl Simulation {
     }
 
     /// An answer from downstream reached a server job waiting for it.
-    pub(super) fn server_answer(&mut self, parent: JobRef, failure: Option<super::jobs::Failure>) {
+    pub(super) fn server_answer(&mut self, parent: JobRef, child: &super::jobs::Job) {
         let n = self.core.jobs.at(parent).node;
-        if let Some(f) = failure {
+        self.core.jobs.at(parent).inherit(child);
+        if let Some(f) = child.failed {
             let Simulation { core, nodes, .. } = self;
             let node = &mut nodes[n as usize];
             let super::node::Model::Server(s) = &mut node.model else {
@@ -206,7 +273,16 @@ fn start_service(core: &mut Core, s: &mut ServerRt, m: &mut NodeMetrics, i: usiz
 
 /// Releases the worker held by `j`, answers its caller, and starts queued work.
 fn finish(core: &mut Core, s: &mut ServerRt, m: &mut NodeMetrics, j: JobRef, _n: u32) {
-    let i = core.jobs.at(j).instance as usize;
+    let job = *core.jobs.at(j);
+    let i = job.instance as usize;
+    if !job.write && !job.hit && job.failed.is_none() {
+        if let Some(l1) = s.l1.get_mut(i) {
+            let since = (job.stale_for > 0).then(|| core.now.saturating_sub(job.stale_for));
+            if l1.put(job.key, job.version, core.now, since) {
+                m.data.evicted();
+            }
+        }
+    }
     m.integrate(core.now);
     m.levels.busy -= 1;
     s.instances[i].busy -= 1;

@@ -8,7 +8,7 @@ use crate::diagram::*;
 use crate::time::{secs_to_ns, NS_PER_S};
 use crate::ComponentKind;
 
-fn client(rate: f64) -> ClientParams {
+pub(super) fn client(rate: f64) -> ClientParams {
     ClientParams {
         rate_rps: rate,
         timeout_ms: 0.0,
@@ -16,7 +16,7 @@ fn client(rate: f64) -> ClientParams {
     }
 }
 
-fn server(instances: u32, workers: u32, queue: u32, mean_ms: f64) -> ServerParams {
+pub(super) fn server(instances: u32, workers: u32, queue: u32, mean_ms: f64) -> ServerParams {
     ServerParams {
         instances,
         size: InstanceSize::Small,
@@ -28,16 +28,17 @@ fn server(instances: u32, workers: u32, queue: u32, mean_ms: f64) -> ServerParam
             cv: 1.0,
         },
         cost_per_hour: 0.05,
+        l1: L1Cache::default(),
     }
 }
 
-fn edge(from: &str, to: &str, latency_ms: f64) -> Edge {
+pub(super) fn edge(from: &str, to: &str, latency_ms: f64) -> Edge {
     let mut e = Edge::new(format!("{from}-{to}"), from, to);
     e.latency_ms = latency_ms;
     e
 }
 
-fn diagram(seed: u64, nodes: Vec<Node>, edges: Vec<Edge>) -> Diagram {
+pub(super) fn diagram(seed: u64, nodes: Vec<Node>, edges: Vec<Edge>) -> Diagram {
     Diagram {
         seed,
         nodes,
@@ -47,7 +48,7 @@ fn diagram(seed: u64, nodes: Vec<Node>, edges: Vec<Edge>) -> Diagram {
 }
 
 /// Runs `d` for `secs` simulated seconds after `warmup` seconds and returns the report.
-fn run(d: &Diagram, warmup: f64, secs: f64) -> (Simulation, Report) {
+pub(super) fn run(d: &Diagram, warmup: f64, secs: f64) -> (Simulation, Report) {
     let cfg = RunConfig::for_run(secs_to_ns(warmup + secs), secs_to_ns(warmup));
     let mut sim = Simulation::with_config(d, cfg).expect("valid diagram");
     sim.run_until(secs_to_ns(warmup + secs));
@@ -71,7 +72,7 @@ fn queue_diagram(seed: u64, lambda: f64, workers: u32, queue: u32, mean_ms: f64)
     )
 }
 
-fn rel(got: f64, want: f64) -> f64 {
+pub(super) fn rel(got: f64, want: f64) -> f64 {
     (got - want).abs() / want
 }
 
@@ -513,7 +514,7 @@ fn dots_sample_requests_on_edges() {
 }
 
 /// A small deterministic generator of random valid diagrams and scripts of live changes.
-mod random {
+pub(super) mod random {
     use super::*;
     use crate::dist::Rng;
 
@@ -546,6 +547,75 @@ mod random {
                         &format!("s{t}"),
                         3.0 * rng.uniform(),
                     ));
+                }
+            }
+        }
+        // A data tier behind the last server: a database, maybe with a cache or a router.
+        let dbs = 1 + rng.below(2);
+        for i in 0..dbs {
+            let primaries = 1 + rng.below(2) as u32;
+            let p = DatabaseParams {
+                connections: 1 + rng.below(4) as u32,
+                queue_capacity: rng.below(6) as u32,
+                read_ms: 0.5 + 5.0 * rng.uniform(),
+                write_ms: 0.5 + 5.0 * rng.uniform(),
+                primaries,
+                replicas: rng.below(3) as u32,
+                replication: if primaries == 1 && rng.bernoulli(0.4) {
+                    Replication::Sync
+                } else {
+                    Replication::Async
+                },
+                replication_lag_ms: 20.0 * rng.uniform(),
+                apply_rate: 100.0 + 2_000.0 * rng.uniform(),
+                read_from: [ReadFrom::Primary, ReadFrom::Replicas, ReadFrom::Any]
+                    [rng.below(3) as usize],
+                ..Default::default()
+            };
+            nodes.push(Node::new(format!("db{i}"), NodeSpec::Database(p)));
+        }
+        let last = format!("s{}", servers - 1);
+        match rng.below(3) {
+            0 => edges.push(edge(&last, "db0", rng.uniform())),
+            1 => {
+                let cache = CacheParams {
+                    capacity_keys: 1 + rng.below(100),
+                    ttl_ms: 100.0 * rng.uniform(),
+                    write_policy: [
+                        WritePolicy::Invalidate,
+                        WritePolicy::WriteThrough,
+                        WritePolicy::TtlOnly,
+                    ][rng.below(3) as usize],
+                    capacity_rps: 500.0 + 5_000.0 * rng.uniform(),
+                    ..Default::default()
+                };
+                nodes.push(Node::new("cache", NodeSpec::Cache(cache)));
+                edges.push(edge(&last, "cache", rng.uniform()));
+                edges.push(edge("cache", "db0", rng.uniform()));
+            }
+            _ => {
+                let r = ShardRouterParams {
+                    strategy: [
+                        ShardStrategy::HashMod,
+                        ShardStrategy::ConsistentHash,
+                        ShardStrategy::Range,
+                    ][rng.below(3) as usize],
+                    ..Default::default()
+                };
+                nodes.push(Node::new("router", NodeSpec::ShardRouter(r)));
+                edges.push(edge(&last, "router", rng.uniform()));
+                for i in 0..dbs {
+                    edges.push(edge("router", &format!("db{i}"), rng.uniform()));
+                }
+            }
+        }
+        for n in nodes.iter_mut() {
+            if let NodeSpec::Server(p) = &mut n.spec {
+                if rng.bernoulli(0.3) {
+                    p.l1 = L1Cache {
+                        capacity_keys: 1 + rng.below(50),
+                        ttl_ms: 50.0 * rng.uniform(),
+                    };
                 }
             }
         }
@@ -618,8 +688,10 @@ mod random {
 #[test]
 fn requests_are_conserved_on_random_diagrams_with_live_chaos() {
     let mut rng = crate::dist::Rng::seed(2026);
+    let mut kinds_seen = std::collections::BTreeSet::new();
     for case in 0..120 {
         let d = random::diagram(&mut rng);
+        kinds_seen.extend(d.nodes.iter().map(|n| n.kind()));
         assert!(d.errors().is_empty(), "case {case}: {:?}", d.errors());
         let mut sim =
             Simulation::with_config(&d, RunConfig::for_run(4 * NS_PER_S, NS_PER_S)).unwrap();
@@ -643,10 +715,19 @@ fn requests_are_conserved_on_random_diagrams_with_live_chaos() {
                 1 => sim.set_up(target, true).unwrap_or(()),
                 2 => {
                     if let Some(mut n) = sim.diagram().node(target).cloned() {
-                        if let NodeSpec::Server(p) = &mut n.spec {
-                            p.instances = 1 + rng.below(4) as u32;
-                            p.workers = 1 + rng.below(4) as u32;
-                            p.queue_capacity = rng.below(8) as u32;
+                        match &mut n.spec {
+                            NodeSpec::Server(p) => {
+                                p.instances = 1 + rng.below(4) as u32;
+                                p.workers = 1 + rng.below(4) as u32;
+                                p.queue_capacity = rng.below(8) as u32;
+                                p.l1.capacity_keys = rng.below(20);
+                            }
+                            NodeSpec::Database(p) => {
+                                p.replicas = rng.below(3) as u32;
+                                p.connections = 1 + rng.below(4) as u32;
+                            }
+                            NodeSpec::Cache(p) => p.capacity_keys = 1 + rng.below(50),
+                            _ => {}
                         }
                         sim.apply(Edit::UpdateNode(n)).unwrap();
                     }
@@ -672,6 +753,11 @@ fn requests_are_conserved_on_random_diagrams_with_live_chaos() {
         let c = sim.lifetime_counts();
         assert_eq!(c.generated, c.completed + c.failed, "case {case}");
     }
+    assert_eq!(
+        kinds_seen.len(),
+        ComponentKind::ALL.len(),
+        "every kind was exercised"
+    );
 }
 
 #[test]

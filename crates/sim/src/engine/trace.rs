@@ -22,6 +22,19 @@ pub enum Trace {
     },
     /// A request was refused or dropped at `node` (for a timeout: the client gave up).
     Drop { at: Time, node: u32, cause: Cause },
+    /// Something a learner should see happen at `node`.
+    Mark { at: Time, node: u32, mark: Mark },
+}
+
+/// Consistency events worth marking on the canvas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    /// A read returned data older than the latest committed version, by `age`.
+    Stale { age: Time },
+    /// Two primaries accepted concurrent writes to the same key (last writer wins).
+    Conflict,
+    /// A client read a key it had written and got an older version.
+    ReadYourWrites,
 }
 
 #[derive(Debug)]

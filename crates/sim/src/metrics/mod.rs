@@ -92,6 +92,64 @@ pub struct Levels {
     pub capacity: u64,
 }
 
+/// Data-tier events at a node (caches and databases), in total and per window.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct DataCounts {
+    pub hits: u64,
+    pub misses: u64,
+    pub expired: u64,
+    pub evictions: u64,
+    pub stale: u64,
+    pub conflicts: u64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct DataCounters {
+    pub total: DataCounts,
+    pub window: DataCounts,
+}
+
+impl DataCounters {
+    fn both(&mut self, f: impl Fn(&mut DataCounts)) {
+        f(&mut self.total);
+        f(&mut self.window);
+    }
+
+    #[inline]
+    pub fn hit(&mut self) {
+        self.both(|c| c.hits += 1);
+    }
+
+    #[inline]
+    pub fn miss(&mut self) {
+        self.both(|c| c.misses += 1);
+    }
+
+    pub fn expired(&mut self) {
+        self.both(|c| c.expired += 1);
+    }
+
+    pub fn evicted(&mut self) {
+        self.both(|c| c.evictions += 1);
+    }
+
+    pub fn stale(&mut self) {
+        self.both(|c| c.stale += 1);
+    }
+
+    pub fn conflict(&mut self) {
+        self.both(|c| c.conflicts += 1);
+    }
+}
+
+impl DataCounts {
+    /// Hits ÷ lookups, if there were any.
+    pub fn hit_ratio(&self) -> Option<f64> {
+        let n = self.hits + self.misses;
+        (n > 0).then(|| self.hits as f64 / n as f64)
+    }
+}
+
 /// Everything measured at one node.
 #[derive(Clone, Debug)]
 pub struct NodeMetrics {
@@ -118,6 +176,7 @@ pub struct NodeMetrics {
     pub series: Series<NodeSample>,
     /// Load balancers are one forwarding engine measured by work done, not by worker levels.
     pub balancer: bool,
+    pub data: DataCounters,
 }
 
 impl NodeMetrics {
@@ -140,6 +199,7 @@ impl NodeMetrics {
             last_change: now,
             series: Series::new(series_capacity),
             balancer,
+            data: DataCounters::default(),
         }
     }
 
@@ -222,6 +282,7 @@ impl NodeMetrics {
         self.work = 0;
         self.wait = 0;
         self.started = 0;
+        self.data.total = DataCounts::default();
     }
 
     /// Closes the per-second window, returning its figures and starting a new one.

@@ -58,6 +58,14 @@ pub struct NodeSample {
     pub instances: u32,
     pub cost_per_hour: f64,
     pub up: bool,
+    /// Caches: hits ÷ lookups this second.
+    pub hit_ratio: Option<f64>,
+    /// Stale answers served this second (caches, databases).
+    pub stale_per_s: f64,
+    /// Write conflicts this second (multi-primary databases).
+    pub conflicts_per_s: f64,
+    /// Databases: the most any replica is behind, in ms.
+    pub lag_ms: Option<f64>,
 }
 
 /// One simulated second for the whole system.
@@ -79,4 +87,7 @@ pub struct EndToEndSample {
     pub cost_per_hour: f64,
     /// Still inside the warm-up period (excluded from statistics).
     pub warmup: bool,
+    /// Reads completed this second that returned out-of-date data, and their share of reads.
+    pub stale_per_s: f64,
+    pub stale_rate: f64,
 }

@@ -1,9 +1,13 @@
-//! Link format 1.
+//! The binary link formats.
 //!
-//! Parameters are stored as differences from the defaults *as they were when format 1 was
-//! made* (frozen below), never from today's defaults: changing a default in a later release
-//! must not change what an old link means. Parameters added later are always written out, and
-//! old links get today's default for them — which must be the old behaviour (a feature off).
+//! Every format shares one wire layout; what differs is the table of defaults parameters are
+//! stored as differences from. Each table is frozen when its format is made, never edited:
+//! changing a default in a later release must not change what an old link means. Parameters
+//! added after a format was made are written out in full, and old links get today's default
+//! for them — which must be the old behaviour (a feature off).
+//!
+//! - Format 1: clients, load balancers, servers.
+//! - Format 2: adds caches, databases, shard routers and the servers' L1 cache.
 
 use crate::leaf::{apply, diff, Leaf};
 use crate::{damaged, Document, LinkError, View};
@@ -13,10 +17,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Defaults of each kind when link format 1 was defined. Never edit these.
-const CLIENT: &str = r#"{"rate_rps":100.0,"profile":"constant","read_ratio":0.9,"key_space":10000,"zipf_s":0.99,"sessions":1000,"timeout_ms":1000.0,"retry":{"max_retries":0,"backoff_ms":100.0,"multiplier":2.0,"max_backoff_ms":5000.0,"jitter":true}}"#;
-const LOAD_BALANCER: &str = r#"{"algorithm":"round_robin","sticky_sessions":false,"virtual_nodes":100,"capacity_rps":50000.0,"max_queue":10000,"latency_ms":0.1}"#;
-const SERVER: &str = r#"{"instances":1,"size":"medium","workers":8,"queue_capacity":100,"service":{"distribution":"exponential","mean_ms":20.0,"cv":1.0},"cost_per_hour":0.05}"#;
+const V1_CLIENT: &str = r#"{"rate_rps":100.0,"profile":"constant","read_ratio":0.9,"key_space":10000,"zipf_s":0.99,"sessions":1000,"timeout_ms":1000.0,"retry":{"max_retries":0,"backoff_ms":100.0,"multiplier":2.0,"max_backoff_ms":5000.0,"jitter":true}}"#;
+const V1_LOAD_BALANCER: &str = r#"{"algorithm":"round_robin","sticky_sessions":false,"virtual_nodes":100,"capacity_rps":50000.0,"max_queue":10000,"latency_ms":0.1}"#;
+const V1_SERVER: &str = r#"{"instances":1,"size":"medium","workers":8,"queue_capacity":100,"service":{"distribution":"exponential","mean_ms":20.0,"cv":1.0},"cost_per_hour":0.05}"#;
 const EMPTY: &str = "{}";
+
+/// Defaults of each kind when link format 2 was defined. Never edit these.
+const V2_SERVER: &str = r#"{"instances":1,"size":"medium","workers":8,"queue_capacity":100,"service":{"distribution":"exponential","mean_ms":20.0,"cv":1.0},"cost_per_hour":0.05,"l1":{"capacity_keys":0,"ttl_ms":5000.0}}"#;
+const V2_CACHE: &str = r#"{"capacity_keys":1000,"ttl_ms":30000.0,"write_policy":"invalidate","capacity_rps":100000.0,"latency_ms":0.2,"cost_per_hour":0.05}"#;
+const V2_DATABASE: &str = r#"{"size":"medium","connections":32,"queue_capacity":200,"read_ms":2.0,"write_ms":5.0,"primaries":1,"replicas":0,"replication":"async","replication_lag_ms":20.0,"apply_rate":5000.0,"read_from":"primary","cost_per_hour":0.1}"#;
+const V2_SHARD_ROUTER: &str = r#"{"strategy":"hash_mod","virtual_nodes":100,"latency_ms":0.1}"#;
 
 /// Kinds by their number in format 1 (the order of `ComponentKind::ALL` then).
 const KINDS: [ComponentKind; 6] = [
@@ -28,12 +38,17 @@ const KINDS: [ComponentKind; 6] = [
     ComponentKind::ShardRouter,
 ];
 
-fn defaults(kind: ComponentKind) -> Value {
-    let text = match kind {
-        ComponentKind::Client => CLIENT,
-        ComponentKind::LoadBalancer => LOAD_BALANCER,
-        ComponentKind::Server => SERVER,
-        ComponentKind::Cache | ComponentKind::Database | ComponentKind::ShardRouter => EMPTY,
+/// The defaults table of link format `version`, for `kind`.
+fn defaults(version: u32, kind: ComponentKind) -> Value {
+    let text = match (version, kind) {
+        (_, ComponentKind::Client) => V1_CLIENT,
+        (_, ComponentKind::LoadBalancer) => V1_LOAD_BALANCER,
+        (1, ComponentKind::Server) => V1_SERVER,
+        (1, _) => EMPTY,
+        (_, ComponentKind::Server) => V2_SERVER,
+        (_, ComponentKind::Cache) => V2_CACHE,
+        (_, ComponentKind::Database) => V2_DATABASE,
+        (_, ComponentKind::ShardRouter) => V2_SHARD_ROUTER,
     };
     serde_json::from_str(text).unwrap_or(Value::Null)
 }
@@ -71,7 +86,8 @@ struct WireEdge {
     jitter_ms: Leaf,
 }
 
-pub fn to_bytes(doc: &Document) -> Vec<u8> {
+/// Encodes `doc` in the wire layout against the defaults of format `version`.
+pub fn to_bytes(version: u32, doc: &Document) -> Vec<u8> {
     let d = &doc.diagram;
     let index = |id: &str| d.nodes.iter().position(|n| n.id == id).map(|i| i as u32);
     let nodes = d
@@ -85,7 +101,7 @@ pub fn to_bytes(doc: &Document) -> Vec<u8> {
                 kind: KINDS.iter().position(|k| *k == n.kind()).unwrap_or(0) as u8,
                 x: Leaf::from_f64(n.x),
                 y: Leaf::from_f64(n.y),
-                params: diff(&params, &defaults(n.kind())),
+                params: diff(&params, &defaults(version, n.kind())),
             }
         })
         .collect();
@@ -150,7 +166,8 @@ fn number(leaf: &Leaf, what: &str) -> Result<f64, LinkError> {
         .ok_or_else(|| damaged(format!("{what} is not a number")))
 }
 
-pub fn from_bytes(bytes: &[u8]) -> Result<Document, LinkError> {
+/// Decodes the wire layout against the defaults of format `version`.
+pub fn from_bytes(version: u32, bytes: &[u8]) -> Result<Document, LinkError> {
     let (wire, rest): (Wire, &[u8]) = postcard::take_from_bytes(bytes)
         .map_err(|_| damaged("its contents are not a Scaleboard diagram"))?;
     if !rest.is_empty() {
@@ -161,7 +178,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Document, LinkError> {
         let kind = *KINDS
             .get(w.kind as usize)
             .ok_or_else(|| damaged(format!("node {} has an unknown kind", i + 1)))?;
-        let params = apply(&defaults(kind), &w.params)
+        let params = apply(&defaults(version, kind), &w.params)
             .map_err(|e| damaged(format!("node '{}': {e}", w.id)))?;
         let json = serde_json::json!({
             "id": w.id,
@@ -220,23 +237,21 @@ mod tests {
     use crate::leaf::flatten;
     use scaleboard_sim::diagram::NodeSpec;
 
-    /// Every parameter the frozen format-1 defaults name still exists today (a renamed or
-    /// removed parameter would silently change what old links mean).
+    /// Every parameter a frozen defaults table names still exists today (a renamed or removed
+    /// parameter would silently change what old links mean).
     #[test]
     fn frozen_defaults_name_only_parameters_that_exist() {
-        for kind in [
-            ComponentKind::Client,
-            ComponentKind::LoadBalancer,
-            ComponentKind::Server,
-        ] {
-            let frozen = flatten(&defaults(kind));
-            let today = Node::new("x", NodeSpec::default_for(kind).unwrap()).spec_json();
-            let today = flatten(&today);
-            for path in frozen.keys() {
-                assert!(
-                    today.contains_key(path),
-                    "{kind:?}: '{path}' no longer exists"
-                );
+        for version in 1..=crate::CURRENT_VERSION {
+            for kind in ComponentKind::ALL {
+                let frozen = flatten(&defaults(version, kind));
+                let today = Node::new("x", NodeSpec::default_for(kind).unwrap()).spec_json();
+                let today = flatten(&today);
+                for path in frozen.keys().filter(|p| !p.is_empty()) {
+                    assert!(
+                        today.contains_key(path),
+                        "v{version} {kind:?}: '{path}' is gone"
+                    );
+                }
             }
         }
         // A kind added later goes at the end of KINDS; none may be missing.

@@ -1,0 +1,447 @@
+//! Database: primaries that take writes and replicas that copy them, each member a pool of
+//! connections with a queue. Every key has a version (the sequence number of the write that
+//! produced it), so staleness is measured, never assumed.
+//!
+//! Replication is a log: a write committed on one member reaches each other member after the
+//! replication lag and is applied by that member's single applier at `apply_rate`. Appliers are
+//! FIFO and deterministic, so the moment each member will have applied a write is known when the
+//! write commits — no event per replica per write. A read at a member that has not yet applied
+//! the latest write to its key returns the older version: a stale read, whose age is the time
+//! since the newer version was committed. Synchronous replication holds the writer until every
+//! replica has applied and acknowledged: slower writes, never a stale read.
+
+use super::jobs::{Cause, JobRef, Phase};
+use super::node::Model;
+use super::{Core, Ev, Simulation};
+use crate::diagram::{DatabaseParams, ReadFrom, Replication};
+use crate::dist::Sampler;
+use crate::metrics::NodeMetrics;
+use crate::time::{ms_to_ns, Time};
+use std::collections::{HashMap, VecDeque};
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Member {
+    pub up: bool,
+    pub busy: u32,
+    pub queue: VecDeque<JobRef>,
+    /// When this member's replication applier is next free.
+    apply_free_at: Time,
+}
+
+/// A committed write that some member has not applied yet.
+#[derive(Clone, Debug)]
+struct Pending {
+    seq: u64,
+    /// The version it replaced.
+    prev: u64,
+    commit: Time,
+    origin: u32,
+    /// When each member has applied it (the origin: at commit).
+    applied_at: Vec<Time>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct DatabaseStats {
+    pub reads: u64,
+    pub writes: u64,
+    pub stale_reads: u64,
+    pub conflicts: u64,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct DatabaseRt {
+    pub params: DatabaseParams,
+    read: Sampler,
+    write: Sampler,
+    lag: Time,
+    apply_svc: Time,
+    /// Primaries first, then replicas.
+    pub members: Vec<Member>,
+    rr_write: u32,
+    rr_read: u32,
+    seq: u64,
+    /// The latest committed version of each key written.
+    latest: HashMap<u64, u64>,
+    /// Writes not yet applied everywhere, by key, in commit order. Only looked up by key.
+    pending: HashMap<u64, Vec<Pending>>,
+    /// The same writes in commit order, for lag measurement and clean-up.
+    log: VecDeque<(u64, u64)>,
+    /// Nodes holding caches in front of this database (notified of commits).
+    pub watchers: Vec<u32>,
+    pub stats: DatabaseStats,
+}
+
+fn samplers(p: &DatabaseParams) -> (Sampler, Sampler) {
+    let speed = p.size.speed();
+    (
+        Sampler::Exponential {
+            mean: p.read_ms * 1e6 / speed,
+        },
+        Sampler::Exponential {
+            mean: p.write_ms * 1e6 / speed,
+        },
+    )
+}
+
+impl DatabaseRt {
+    pub fn new(p: &DatabaseParams) -> DatabaseRt {
+        let (read, write) = samplers(p);
+        let mut db = DatabaseRt {
+            read,
+            write,
+            lag: ms_to_ns(p.replication_lag_ms),
+            apply_svc: super::cache::svc_for(p.apply_rate),
+            params: p.clone(),
+            members: Vec::new(),
+            rr_write: 0,
+            rr_read: 0,
+            seq: 0,
+            latest: HashMap::new(),
+            pending: HashMap::new(),
+            log: VecDeque::new(),
+            watchers: Vec::new(),
+            stats: DatabaseStats::default(),
+        };
+        db.resize();
+        db
+    }
+
+    pub fn retune(&mut self, p: &DatabaseParams) {
+        let (read, write) = samplers(p);
+        self.read = read;
+        self.write = write;
+        self.lag = ms_to_ns(p.replication_lag_ms);
+        self.apply_svc = super::cache::svc_for(p.apply_rate);
+        self.params = p.clone();
+        self.resize();
+    }
+
+    /// Matches the member list to the parameters. New members start with every committed
+    /// write applied (they are provisioned from a snapshot).
+    fn resize(&mut self) {
+        let n = (self.params.primaries + self.params.replicas) as usize;
+        if self.members.len() < n {
+            self.members.resize(
+                n,
+                Member {
+                    up: true,
+                    ..Default::default()
+                },
+            );
+        } else {
+            // Removed members' queued work is failed by the caller through `drain_removed`.
+            self.members.truncate(n.max(1));
+        }
+        for p in self.pending.values_mut() {
+            for w in p.iter_mut() {
+                w.applied_at.resize(n, 0);
+            }
+        }
+    }
+
+    pub fn primaries(&self) -> u32 {
+        self.params.primaries.min(self.members.len() as u32)
+    }
+
+    pub fn capacity(&self) -> u64 {
+        self.members.iter().filter(|m| m.up).count() as u64 * self.params.connections as u64
+    }
+
+    pub fn cost_per_hour(&self) -> f64 {
+        self.params.cost_per_hour_total()
+    }
+
+    /// The member a request goes to, skipping members that are down (the driver knows).
+    fn pick(&mut self, write: bool) -> Option<u32> {
+        let primaries = self.primaries();
+        let all = self.members.len() as u32;
+        let (lo, hi, rr) = if write {
+            (0, primaries, &mut self.rr_write)
+        } else {
+            match self.params.read_from {
+                ReadFrom::Primary => (0, primaries, &mut self.rr_read),
+                ReadFrom::Replicas if all > primaries => (primaries, all, &mut self.rr_read),
+                ReadFrom::Replicas => (0, primaries, &mut self.rr_read),
+                ReadFrom::Any => (0, all, &mut self.rr_read),
+            }
+        };
+        let span = hi - lo;
+        for _ in 0..span {
+            let m = lo + *rr % span;
+            *rr = rr.wrapping_add(1);
+            if self.members[m as usize].up {
+                return Some(m);
+            }
+        }
+        None
+    }
+
+    /// The version of `key` a read at member `m` sees at `now`, and how stale it is.
+    fn read_version(&self, m: u32, key: u64, now: Time) -> (u64, Option<Time>) {
+        if let Some(list) = self.pending.get(&key) {
+            let missing = list
+                .iter()
+                .find(|w| w.origin != m && w.applied_at.get(m as usize).is_some_and(|&t| t > now));
+            if let Some(w) = missing {
+                return (w.prev, Some(now.saturating_sub(w.commit).max(1)));
+            }
+        }
+        (self.latest.get(&key).copied().unwrap_or(0), None)
+    }
+
+    /// Records a write of `key` committed on member `origin` at `now`. Returns its version and
+    /// whether it conflicted with a concurrent write on another primary.
+    fn commit(&mut self, origin: u32, key: u64, now: Time, applied_at: Vec<Time>) -> (u64, bool) {
+        self.seq += 1;
+        let seq = self.seq;
+        // Concurrent: another primary's write to this key that `origin` has not yet seen.
+        let conflict = self.pending.get(&key).is_some_and(|list| {
+            list.iter().any(|w| {
+                w.origin != origin && w.applied_at.get(origin as usize).is_some_and(|&t| t > now)
+            })
+        });
+        let prev = self.latest.get(&key).copied().unwrap_or(0);
+        self.latest.insert(key, seq);
+        if applied_at.iter().any(|&t| t > now) {
+            self.pending.entry(key).or_default().push(Pending {
+                seq,
+                prev,
+                commit: now,
+                origin,
+                applied_at,
+            });
+            self.log.push_back((seq, key));
+        }
+        self.stats.writes += 1;
+        if conflict {
+            self.stats.conflicts += 1;
+        }
+        (seq, conflict)
+    }
+
+    /// When each member will have applied a write committed at `at` on `origin`, advancing
+    /// their appliers.
+    fn schedule_apply(&mut self, origin: u32, at: Time) -> Vec<Time> {
+        let (lag, svc) = (self.lag, self.apply_svc);
+        self.members
+            .iter_mut()
+            .enumerate()
+            .map(|(i, m)| {
+                if i as u32 == origin {
+                    at
+                } else {
+                    let done = m.apply_free_at.max(at + lag) + svc;
+                    m.apply_free_at = done;
+                    done
+                }
+            })
+            .collect()
+    }
+
+    /// Forgets writes every member has applied by `now`.
+    pub fn clean(&mut self, now: Time) {
+        while let Some(&(seq, key)) = self.log.front() {
+            let done = self
+                .pending
+                .get(&key)
+                .and_then(|l| l.iter().find(|w| w.seq == seq));
+            match done {
+                Some(w) if w.applied_at.iter().any(|&t| t > now) => break,
+                _ => {
+                    self.log.pop_front();
+                    if let Some(list) = self.pending.get_mut(&key) {
+                        list.retain(|w| w.seq != seq);
+                        if list.is_empty() {
+                            self.pending.remove(&key);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// How far behind each member is at `now`: the age of the oldest write it has not applied.
+    pub fn lags(&self, now: Time) -> Vec<Time> {
+        let mut lag = vec![0; self.members.len()];
+        for &(seq, key) in &self.log {
+            let Some(w) = self
+                .pending
+                .get(&key)
+                .and_then(|l| l.iter().find(|w| w.seq == seq))
+            else {
+                continue;
+            };
+            for (m, &t) in w.applied_at.iter().enumerate() {
+                if t > now && lag.get(m).is_some_and(|&l| l == 0) {
+                    lag[m] = now - w.commit;
+                }
+            }
+            if lag.iter().skip(self.primaries() as usize).all(|&l| l > 0) {
+                break;
+            }
+        }
+        lag
+    }
+
+    pub fn reset(&mut self) {
+        for m in &mut self.members {
+            m.busy = 0;
+            m.queue.clear();
+        }
+    }
+}
+
+impl Simulation {
+    pub(super) fn database_arrive(&mut self, n: u32, j: JobRef) {
+        let Simulation { core, nodes, .. } = self;
+        let node = &mut nodes[n as usize];
+        let now = core.now;
+        node.metrics.arrival();
+        let write = {
+            let job = core.jobs.at(j);
+            job.arrived_at = now;
+            job.write
+        };
+        let Model::Database(db) = &mut node.model else {
+            return;
+        };
+        if !node.up {
+            core.reject(&mut node.metrics, j, Cause::NodeDown, n);
+            return;
+        }
+        let Some(m) = db.pick(write) else {
+            core.reject(&mut node.metrics, j, Cause::NodeDown, n);
+            return;
+        };
+        core.jobs.at(j).instance = m;
+        let member = &mut db.members[m as usize];
+        if member.busy < db.params.connections {
+            start(core, db, &mut node.metrics, m, j);
+        } else if member.queue.len() < db.params.queue_capacity as usize {
+            node.metrics.integrate(now);
+            node.metrics.levels.queued += 1;
+            member.queue.push_back(j);
+            core.jobs.at(j).phase = Phase::Queued;
+        } else {
+            core.reject(&mut node.metrics, j, Cause::QueueFull, n);
+        }
+    }
+
+    /// A query finished on its member.
+    pub(super) fn database_done(&mut self, n: u32, j: JobRef) {
+        let Simulation { core, nodes, .. } = self;
+        let node = &mut nodes[n as usize];
+        let now = core.now;
+        node.metrics.integrate(now);
+        node.metrics.levels.cpu -= 1;
+        let Model::Database(db) = &mut node.model else {
+            return;
+        };
+        let job = *core.jobs.at(j);
+        let m = job.instance;
+        if !job.write {
+            db.stats.reads += 1;
+            let (version, stale) = db.read_version(m, job.key, now);
+            let job = core.jobs.at(j);
+            job.version = version;
+            if let Some(age) = stale {
+                job.stale_for = age;
+                db.stats.stale_reads += 1;
+                node.metrics.data.stale();
+                core.trace_stale(n, age);
+            }
+            finish(core, db, &mut node.metrics, j, n);
+            return;
+        }
+        let applied_at = db.schedule_apply(m, now);
+        let sync = db.params.replication == Replication::Sync && db.members.len() > 1;
+        if sync {
+            // Hold the connection until every replica has applied and acknowledged.
+            let acked = applied_at.iter().copied().max().unwrap_or(now) + db.lag;
+            db.clean(now);
+            core.jobs.at(j).phase = Phase::Waiting;
+            core.sync_waits.insert((j.idx, j.gen), applied_at);
+            core.queue.push(acked, Ev::Commit(j));
+            return;
+        }
+        committed(core, db, &mut node.metrics, n, j, applied_at);
+    }
+
+    /// A synchronous write has been acknowledged by every replica.
+    pub(super) fn database_commit(&mut self, j: JobRef) {
+        let Some(applied_at) = self.core.sync_waits.remove(&(j.idx, j.gen)) else {
+            return;
+        };
+        let Some(job) = self.core.jobs.get(j) else {
+            return; // aborted while waiting
+        };
+        let n = job.node;
+        let Simulation { core, nodes, .. } = self;
+        let node = &mut nodes[n as usize];
+        let Model::Database(db) = &mut node.model else {
+            return;
+        };
+        committed(core, db, &mut node.metrics, n, j, applied_at);
+    }
+}
+
+/// Records a committed write, tells caches in front that older copies are now stale, and
+/// answers.
+fn committed(
+    core: &mut Core,
+    db: &mut DatabaseRt,
+    m: &mut NodeMetrics,
+    n: u32,
+    j: JobRef,
+    applied_at: Vec<Time>,
+) {
+    let now = core.now;
+    let job = *core.jobs.at(j);
+    let (version, conflict) = db.commit(job.instance, job.key, now, applied_at);
+    if conflict {
+        m.data.conflict();
+        core.trace_conflict(n);
+    }
+    db.clean(now);
+    core.jobs.at(j).version = version;
+    core.commits.push((n, job.key, version));
+    finish(core, db, m, j, n);
+}
+
+fn start(core: &mut Core, db: &mut DatabaseRt, m: &mut NodeMetrics, member: u32, j: JobRef) {
+    let now = core.now;
+    m.integrate(now);
+    m.started(now - core.jobs.at(j).arrived_at);
+    m.levels.busy += 1;
+    m.levels.cpu += 1;
+    db.members[member as usize].busy += 1;
+    let job = core.jobs.at(j);
+    job.phase = Phase::InService;
+    let s = if job.write { db.write } else { db.read };
+    let t = s.sample(&mut core.rng);
+    core.queue
+        .push(now + (libm::round(t) as Time).max(1), Ev::Done(j));
+}
+
+/// Releases the connection held by `j`, answers, and starts the next queued query.
+fn finish(core: &mut Core, db: &mut DatabaseRt, m: &mut NodeMetrics, j: JobRef, _n: u32) {
+    let member = core.jobs.at(j).instance;
+    m.integrate(core.now);
+    m.levels.busy -= 1;
+    if let Some(mb) = db.members.get_mut(member as usize) {
+        mb.busy = mb.busy.saturating_sub(1);
+    }
+    core.send_answer(m, j);
+    let conns = db.params.connections;
+    while let Some(mb) = db.members.get_mut(member as usize) {
+        if !mb.up || mb.busy >= conns {
+            break;
+        }
+        let Some(next) = mb.queue.pop_front() else {
+            break;
+        };
+        m.integrate(core.now);
+        m.levels.queued -= 1;
+        start(core, db, m, member, next);
+    }
+}
