@@ -45,6 +45,26 @@ pub const EXAMPLES: &[Example] = &[
         json: include_str!("../examples/hot-shard.json"),
     },
     Example {
+        slug: "lone-load-balancer",
+        json: include_str!("../examples/lone-load-balancer.json"),
+    },
+    Example {
+        slug: "health-checks",
+        json: include_str!("../examples/health-checks.json"),
+    },
+    Example {
+        slug: "db-failover",
+        json: include_str!("../examples/db-failover.json"),
+    },
+    Example {
+        slug: "autoscaling",
+        json: include_str!("../examples/autoscaling.json"),
+    },
+    Example {
+        slug: "zones",
+        json: include_str!("../examples/zones.json"),
+    },
+    Example {
         slug: "single-queue",
         json: include_str!("../examples/single-queue.json"),
     },

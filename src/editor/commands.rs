@@ -2,7 +2,7 @@
 //! itself. Commands record positions in the node and edge lists, so undo restores the document
 //! exactly — the same bytes, which matters once documents travel in share links.
 
-use scaleboard_sim::diagram::{Diagram, Edge, Node, Workload};
+use scaleboard_sim::diagram::{ChaosEvent, Diagram, Edge, Node, Slo, Workload};
 use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -13,10 +13,11 @@ pub enum Command {
     RemoveNodes(Vec<(usize, Node)>),
     InsertEdges(Vec<(usize, Edge)>),
     RemoveEdges(Vec<(usize, Edge)>),
+    /// Boxed: a node is large, and most commands are small.
     ReplaceNode {
         index: usize,
-        before: Node,
-        after: Node,
+        before: Box<Node>,
+        after: Box<Node>,
     },
     ReplaceEdge {
         index: usize,
@@ -30,6 +31,15 @@ pub enum Command {
     SetSeed {
         before: u64,
         after: u64,
+    },
+    /// The chaos timeline and the SLO.
+    SetChaos {
+        before: Vec<ChaosEvent>,
+        after: Vec<ChaosEvent>,
+    },
+    SetSlo {
+        before: Slo,
+        after: Slo,
     },
     /// Several commands as one undo step, applied in order.
     Batch(Vec<Command>),
@@ -55,7 +65,7 @@ impl Command {
                 index,
                 before,
                 after,
-            } => replace(&mut d.nodes, *index, before, after),
+            } => replace(&mut d.nodes, *index, &**before, &**after),
             Command::ReplaceEdge {
                 index,
                 before,
@@ -69,6 +79,16 @@ impl Command {
             Command::SetSeed { before, after } => {
                 check(d.seed == *before, "seed")?;
                 d.seed = *after;
+                Ok(())
+            }
+            Command::SetChaos { before, after } => {
+                check(&d.chaos == before, "chaos timeline")?;
+                d.chaos = after.clone();
+                Ok(())
+            }
+            Command::SetSlo { before, after } => {
+                check(&d.slo == before, "SLO")?;
+                d.slo = after.clone();
                 Ok(())
             }
             Command::Batch(cmds) => cmds.iter().try_for_each(|c| c.apply_unchecked(d)),
@@ -108,6 +128,14 @@ impl Command {
                 before: *after,
                 after: *before,
             },
+            Command::SetChaos { before, after } => Command::SetChaos {
+                before: after.clone(),
+                after: before.clone(),
+            },
+            Command::SetSlo { before, after } => Command::SetSlo {
+                before: after.clone(),
+                after: before.clone(),
+            },
             Command::Batch(cmds) => {
                 Command::Batch(cmds.iter().rev().map(Command::inverse).collect())
             }
@@ -123,6 +151,8 @@ impl Command {
             Command::ReplaceEdge { before, after, .. } => before == after,
             Command::SetWorkload { before, after } => before == after,
             Command::SetSeed { before, after } => before == after,
+            Command::SetChaos { before, after } => before == after,
+            Command::SetSlo { before, after } => before == after,
         }
     }
 
@@ -168,9 +198,22 @@ impl Command {
             .filter(|(_, n)| nodes.contains(&n.id))
             .map(|(i, n)| (i, n.clone()))
             .collect();
+        // Scripted failures of what is removed go with it (in the same undo step), rather than
+        // leaving a timeline that names things that are gone.
+        let gone_edges: BTreeSet<String> = edge_items.iter().map(|(_, e)| e.name()).collect();
+        let chaos: Vec<ChaosEvent> = d
+            .chaos
+            .iter()
+            .filter(|c| {
+                !c.action.node().is_some_and(|n| nodes.contains(n))
+                    && !c.action.edge().is_some_and(|e| gone_edges.contains(e))
+            })
+            .cloned()
+            .collect();
         Command::Batch(vec![
             Command::RemoveEdges(edge_items),
             Command::RemoveNodes(node_items),
+            Command::set_chaos(d, chaos),
         ])
     }
 
@@ -181,7 +224,7 @@ impl Command {
                 .iter()
                 .filter_map(|(id, x, y)| {
                     let index = d.nodes.iter().position(|n| &n.id == id)?;
-                    let before = d.nodes[index].clone();
+                    let before = Box::new(d.nodes[index].clone());
                     let mut after = before.clone();
                     after.x = *x;
                     after.y = *y;
@@ -200,8 +243,8 @@ impl Command {
         let index = d.nodes.iter().position(|n| n.id == after.id)?;
         Some(Command::ReplaceNode {
             index,
-            before: d.nodes[index].clone(),
-            after,
+            before: Box::new(d.nodes[index].clone()),
+            after: Box::new(after),
         })
     }
 
@@ -213,6 +256,20 @@ impl Command {
             before: d.edges[index].clone(),
             after,
         })
+    }
+
+    pub fn set_chaos(d: &Diagram, after: Vec<ChaosEvent>) -> Command {
+        Command::SetChaos {
+            before: d.chaos.clone(),
+            after,
+        }
+    }
+
+    pub fn set_slo(d: &Diagram, after: Slo) -> Command {
+        Command::SetSlo {
+            before: d.slo.clone(),
+            after,
+        }
     }
 
     pub fn set_workload(d: &Diagram, after: Workload) -> Command {
@@ -357,5 +414,37 @@ mod tests {
         let snapshot = d.clone();
         assert!(c.apply(&mut d).is_err(), "applying twice cannot work");
         assert_eq!(d, snapshot, "and it changed nothing");
+    }
+
+    #[test]
+    fn removing_a_node_takes_its_scripted_failures_along_and_undo_restores_them() {
+        let mut d = Diagram::from_json(include_str!("../../examples/health-checks.json")).unwrap();
+        let before = d.clone();
+        assert_eq!(d.chaos.len(), 3);
+        let c = Command::remove(&d, &BTreeSet::from(["api".to_string()]), &BTreeSet::new());
+        c.apply(&mut d).unwrap();
+        // The kill/revive of api go; the balancer's kill stays; nothing dangles.
+        assert_eq!(d.chaos.len(), 1);
+        assert_eq!(d.chaos[0].action.node(), Some("lb"));
+        assert!(
+            !d.errors()
+                .iter()
+                .any(|p| format!("{p:?}").contains("chaos")),
+            "{:?}",
+            d.errors()
+        );
+        c.inverse().apply(&mut d).unwrap();
+        assert_eq!(d, before);
+        let slo = Command::set_slo(
+            &d,
+            Slo {
+                availability: 0.99,
+                p99_ms: 50.0,
+            },
+        );
+        slo.apply(&mut d).unwrap();
+        assert_eq!(d.slo.p99_ms, 50.0);
+        slo.inverse().apply(&mut d).unwrap();
+        assert_eq!(d, before);
     }
 }

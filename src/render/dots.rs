@@ -49,6 +49,8 @@ pub fn cause_label(cause: Cause) -> &'static str {
         Cause::LbOverloaded => "503 LB overloaded",
         Cause::NodeDown => "down",
         Cause::NodeRemoved => "removed",
+        Cause::Partitioned => "partitioned",
+        Cause::Injected => "injected error",
     }
 }
 

@@ -45,7 +45,7 @@ test('a copied link opens the same design and, with the same seed, the same run'
   await a.page.getByTestId('field-params.instances').press('Enter');
   await a.page.getByTestId('node-api-instances').waitFor();
   const link = await shareLink(a.page);
-  assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/#2\.[A-Za-z0-9_-]+$/);
+  assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/#\d+\.[A-Za-z0-9_-]+$/);
   assert.ok(link.length < 1000, `${link.length} characters`);
   await a.page.getByTestId('reset').click();
   const here = await stepAndRead(a.page, 5);
@@ -113,7 +113,7 @@ test('reloading never loses work, and the address follows the document', async (
   await page.getByTestId('node-lb').click();
   await page.keyboard.press('Delete');
   await page.waitForTimeout(700);
-  assert.match(page.url(), /#2\./);
+  assert.match(page.url(), /#\d+\./);
   await page.reload();
   await page.getByTestId('node-api').waitFor();
   assert.equal(await page.getByTestId('node-lb').count(), 0, 'the deletion survived the reload');

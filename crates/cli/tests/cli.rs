@@ -200,7 +200,11 @@ fn a_link_works_wherever_a_file_does() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let link = stdout(&o).trim().to_owned();
-    assert!(link.starts_with("https://sb.example/app/#2."), "{link}");
+    let prefix = format!(
+        "https://sb.example/app/#{}.",
+        scaleboard_link::CURRENT_VERSION
+    );
+    assert!(link.starts_with(&prefix), "{link}");
     let fragment = link.split('#').nth(1).unwrap().to_owned();
     let run = |what: &str| stdout(&scaleboard(&["run", what, "--duration", "8", "--compact"]));
     let from_file = run("examples/basic.json");
@@ -211,4 +215,32 @@ fn a_link_works_wherever_a_file_does() {
     // A damaged link gets the same clear message as a damaged file.
     let cut = &link[..link.len() - 20];
     assert_refused(&["run", cut], 1, "this link is damaged");
+}
+
+#[test]
+fn the_report_names_single_points_of_failure_and_scores_the_slo() {
+    let run = |file: &str| -> serde_json::Value {
+        let o = scaleboard(&["run", file]);
+        assert!(o.status.success(), "{file}: {}", stderr(&o));
+        serde_json::from_str(&stdout(&o)).unwrap()
+    };
+    // The lone balancer is named, with its blast radius; its scripted death breaks the SLO.
+    let r = run("examples/lone-load-balancer.json");
+    let spofs = r["spof"]["spofs"].as_array().unwrap();
+    assert_eq!(spofs.len(), 1, "{spofs:?}");
+    assert_eq!(spofs[0]["element"]["id"], "lb");
+    assert_eq!(spofs[0]["blast"]["users"], 1.0);
+    assert!(spofs[0]["why"].as_str().unwrap().contains("load balancer"));
+    let slo = &r["end_to_end"]["slo"];
+    assert_eq!(slo["met"], false);
+    assert!(slo["error_budget_burn"].as_f64().unwrap() > 1.0);
+    // The standby pair with health checks has none.
+    let r = run("examples/health-checks.json");
+    assert!(r["spof"]["spofs"].as_array().unwrap().is_empty());
+    // A zone holding the only database is one.
+    let r = run("examples/zones.json");
+    let spofs = r["spof"]["spofs"].as_array().unwrap();
+    assert!(spofs
+        .iter()
+        .any(|f| f["element"]["type"] == "zone" && f["element"]["id"] == "zone-a"));
 }

@@ -8,10 +8,13 @@
 //!
 //! - Format 1: clients, load balancers, servers.
 //! - Format 2: adds caches, databases, shard routers and the servers' L1 cache.
+//! - Format 3: adds resilience — health checks, standby balancers, autoscaling, reserved
+//!   instances, database failover, zones (per node and per member), the chaos timeline and the
+//!   SLO. These travel in a trailer after the format-2 layout.
 
 use crate::leaf::{apply, diff, Leaf};
 use crate::{damaged, Document, LinkError, View};
-use scaleboard_sim::diagram::{Diagram, Edge, Node, Workload, FORMAT_VERSION};
+use scaleboard_sim::diagram::{ChaosEvent, Diagram, Edge, Node, Slo, Workload, FORMAT_VERSION};
 use scaleboard_sim::ComponentKind;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -28,6 +31,11 @@ const V2_CACHE: &str = r#"{"capacity_keys":1000,"ttl_ms":30000.0,"write_policy":
 const V2_DATABASE: &str = r#"{"size":"medium","connections":32,"queue_capacity":200,"read_ms":2.0,"write_ms":5.0,"primaries":1,"replicas":0,"replication":"async","replication_lag_ms":20.0,"apply_rate":5000.0,"read_from":"primary","cost_per_hour":0.1}"#;
 const V2_SHARD_ROUTER: &str = r#"{"strategy":"hash_mod","virtual_nodes":100,"latency_ms":0.1}"#;
 
+/// Defaults of each kind when link format 3 was defined. Never edit these.
+const V3_LOAD_BALANCER: &str = r#"{"algorithm":"round_robin","capacity_rps":50000.0,"health_check":{"enabled":false,"healthy_threshold":2,"interval_ms":1000.0,"timeout_ms":500.0,"unhealthy_threshold":3},"latency_ms":0.1,"max_queue":10000,"standby_failover_ms":0.0,"sticky_sessions":false,"virtual_nodes":100}"#;
+const V3_SERVER: &str = r#"{"autoscale":{"boot_s":30.0,"enabled":false,"interval_s":15.0,"max":10,"metric":"cpu","min":1,"schedule":[],"stabilization_s":300.0,"target":0.6},"cost_per_hour":0.05,"instances":1,"l1":{"capacity_keys":0,"ttl_ms":5000.0},"queue_capacity":100,"reserved_discount":0.4,"reserved_instances":0,"service":{"cv":1.0,"distribution":"exponential","mean_ms":20.0},"size":"medium","workers":8,"zones":[]}"#;
+const V3_DATABASE: &str = r#"{"apply_rate":5000.0,"connections":32,"cost_per_hour":0.1,"failover":false,"failover_detect_ms":3000.0,"failover_promote_ms":2000.0,"primaries":1,"queue_capacity":200,"read_from":"primary","read_ms":2.0,"replicas":0,"replication":"async","replication_lag_ms":20.0,"size":"medium","write_ms":5.0,"zones":[]}"#;
+
 /// Kinds by their number in format 1 (the order of `ComponentKind::ALL` then).
 const KINDS: [ComponentKind; 6] = [
     ComponentKind::Client,
@@ -42,12 +50,15 @@ const KINDS: [ComponentKind; 6] = [
 fn defaults(version: u32, kind: ComponentKind) -> Value {
     let text = match (version, kind) {
         (_, ComponentKind::Client) => V1_CLIENT,
-        (_, ComponentKind::LoadBalancer) => V1_LOAD_BALANCER,
+        (1 | 2, ComponentKind::LoadBalancer) => V1_LOAD_BALANCER,
+        (_, ComponentKind::LoadBalancer) => V3_LOAD_BALANCER,
         (1, ComponentKind::Server) => V1_SERVER,
         (1, _) => EMPTY,
-        (_, ComponentKind::Server) => V2_SERVER,
+        (2, ComponentKind::Server) => V2_SERVER,
+        (_, ComponentKind::Server) => V3_SERVER,
         (_, ComponentKind::Cache) => V2_CACHE,
-        (_, ComponentKind::Database) => V2_DATABASE,
+        (2, ComponentKind::Database) => V2_DATABASE,
+        (_, ComponentKind::Database) => V3_DATABASE,
         (_, ComponentKind::ShardRouter) => V2_SHARD_ROUTER,
     };
     serde_json::from_str(text).unwrap_or(Value::Null)
@@ -64,6 +75,18 @@ struct Wire {
     /// x and y in tenths of a pixel, zoom in thousandths.
     view: Option<(i64, i64, u32)>,
     playhead_ms: Option<u64>,
+}
+
+/// What format 3 adds after the format-2 layout.
+#[derive(Serialize, Deserialize, Default)]
+struct Trailer {
+    /// (node index, zone) for the nodes that have one.
+    zones: Vec<(u32, String)>,
+    /// The chaos timeline as JSON (empty: none). Its actions are a tagged enum, which the
+    /// compact binary form cannot carry; deflate makes the repeated names cheap.
+    chaos: String,
+    /// Availability (parts per million) and p99 target, when not the default.
+    slo: Option<(u32, Leaf)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -143,7 +166,31 @@ pub fn to_bytes(version: u32, doc: &Document) -> Vec<u8> {
             .filter(|p| p.is_finite() && *p >= 0.0)
             .map(|p| (p * 1000.0).round() as u64),
     };
-    postcard::to_allocvec(&wire).unwrap_or_default()
+    let mut bytes = postcard::to_allocvec(&wire).unwrap_or_default();
+    if version >= 3 {
+        let trailer = Trailer {
+            zones: d
+                .nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| !n.zone.is_empty())
+                .map(|(i, n)| (i as u32, n.zone.clone()))
+                .collect(),
+            chaos: if d.chaos.is_empty() {
+                String::new()
+            } else {
+                serde_json::to_string(&d.chaos).unwrap_or_default()
+            },
+            slo: (d.slo != Slo::default()).then(|| {
+                (
+                    (d.slo.availability * 1e6).round().clamp(0.0, 1e6) as u32,
+                    Leaf::from_f64(d.slo.p99_ms),
+                )
+            }),
+        };
+        bytes.extend(postcard::to_allocvec(&trailer).unwrap_or_default());
+    }
+    bytes
 }
 
 /// The parameters of a node as JSON, through the node's own serialisation (which knows its
@@ -170,6 +217,12 @@ fn number(leaf: &Leaf, what: &str) -> Result<f64, LinkError> {
 pub fn from_bytes(version: u32, bytes: &[u8]) -> Result<Document, LinkError> {
     let (wire, rest): (Wire, &[u8]) = postcard::take_from_bytes(bytes)
         .map_err(|_| damaged("its contents are not a Scaleboard diagram"))?;
+    let (trailer, rest) = if version >= 3 {
+        postcard::take_from_bytes::<Trailer>(rest)
+            .map_err(|_| damaged("its chaos timeline, zones or SLO cannot be read"))?
+    } else {
+        (Trailer::default(), rest)
+    };
     if !rest.is_empty() {
         return Err(damaged("it has unexpected data at the end"));
     }
@@ -208,6 +261,25 @@ pub fn from_bytes(version: u32, bytes: &[u8]) -> Result<Document, LinkError> {
             jitter_ms: number(&w.jitter_ms, "a jitter")?,
         });
     }
+    for (i, zone) in trailer.zones {
+        let node = nodes
+            .get_mut(i as usize)
+            .ok_or_else(|| damaged("a zone names a node that is not there"))?;
+        node.zone = zone;
+    }
+    let chaos: Vec<ChaosEvent> = if trailer.chaos.is_empty() {
+        Vec::new()
+    } else {
+        serde_json::from_str(&trailer.chaos)
+            .map_err(|e| damaged(format!("its chaos timeline cannot be read: {e}")))?
+    };
+    let slo = match trailer.slo {
+        None => Slo::default(),
+        Some((ppm, p99)) => Slo {
+            availability: ppm as f64 / 1e6,
+            p99_ms: number(&p99, "the SLO latency")?,
+        },
+    };
     let workload = Workload {
         duration_s: number(&wire.workload.0, "the run length")?,
         warmup_s: number(&wire.workload.1, "the warm-up")?,
@@ -221,6 +293,8 @@ pub fn from_bytes(version: u32, bytes: &[u8]) -> Result<Document, LinkError> {
             workload,
             nodes,
             edges,
+            chaos,
+            slo,
         },
         view: wire.view.map(|(x, y, z)| View {
             x: x as f64 / 10.0,

@@ -15,6 +15,9 @@ pub enum Leaf {
     UInt(u64),
     Float(f64),
     Str(String),
+    /// A list (zones, a scaling schedule) as JSON text. Added in format 3; variants are only
+    /// ever appended, so older links read the same.
+    Json(String),
 }
 
 /// Largest integer every f64 represents exactly.
@@ -46,7 +49,8 @@ impl Leaf {
             Value::Bool(b) => Leaf::Bool(*b),
             Value::Number(n) => Leaf::from_number(n),
             Value::String(s) => Leaf::Str(s.clone()),
-            Value::Array(_) | Value::Object(_) => return None,
+            Value::Array(_) => Leaf::Json(serde_json::to_string(v).ok()?),
+            Value::Object(_) => return None,
         })
     }
 
@@ -58,6 +62,8 @@ impl Leaf {
             Leaf::UInt(u) => Value::Number((*u).into()),
             Leaf::Float(f) => Number::from_f64(*f).map_or(Value::Null, Value::Number),
             Leaf::Str(s) => Value::String(s.clone()),
+            // A damaged list becomes null, which the node's own parsing then refuses by name.
+            Leaf::Json(s) => serde_json::from_str(s).unwrap_or(Value::Null),
         }
     }
 

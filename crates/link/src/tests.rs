@@ -4,21 +4,24 @@ use super::*;
 use scaleboard_sim::diagram::*;
 use scaleboard_sim::dist::Rng;
 
+/// An example diagram from `examples/`, the same files the app bundles.
 fn example(name: &str) -> Diagram {
-    let text = match name {
-        "basic" => include_str!("../../../examples/basic.json"),
-        "retry-storm" => include_str!("../../../examples/retry-storm.json"),
-        "cascading-failure" => include_str!("../../../examples/cascading-failure.json"),
-        "scale-up-vs-out" => include_str!("../../../examples/scale-up-vs-out.json"),
-        "sticky-sessions" => include_str!("../../../examples/sticky-sessions.json"),
-        "single-queue" => include_str!("../../../examples/single-queue.json"),
-        "cache-in-front" => include_str!("../../../examples/cache-in-front.json"),
-        "l1-l2" => include_str!("../../../examples/l1-l2.json"),
-        "replicas" => include_str!("../../../examples/replicas.json"),
-        "hot-shard" => include_str!("../../../examples/hot-shard.json"),
-        _ => unreachable!("unknown example in a test"),
-    };
-    Diagram::from_json(text).unwrap()
+    let path = format!("{}/../../examples/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    Diagram::from_json(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+/// The name of every example.
+fn example_names() -> Vec<String> {
+    let dir = format!("{}/../../examples", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            Some(name.strip_suffix(".json")?.to_owned())
+        })
+        .collect();
+    names.sort();
+    names
 }
 
 /// The 50-node diagram of the browser benchmark (tests/e2e/bench-diagram.mjs).
@@ -75,18 +78,8 @@ pub fn fifty_nodes() -> Diagram {
 
 #[test]
 fn examples_round_trip_and_fit_in_short_links() {
-    for name in [
-        "basic",
-        "retry-storm",
-        "cascading-failure",
-        "scale-up-vs-out",
-        "sticky-sessions",
-        "single-queue",
-        "cache-in-front",
-        "l1-l2",
-        "replicas",
-        "hot-shard",
-    ] {
+    for name in example_names() {
+        let name = name.as_str();
         let doc = Document::new(example(name));
         let link = encode(&doc);
         eprintln!("link length, {name}: {} characters", link.len());
@@ -118,7 +111,7 @@ fn a_fifty_node_diagram_fits_in_a_thousand_characters() {
 fn urls_fragments_and_bare_payloads_all_open() {
     let doc = Document::new(example("basic"));
     let url = to_url("https://scaleboard.example/app/#old-fragment", &doc);
-    assert!(url.starts_with("https://scaleboard.example/app/#2."));
+    assert!(url.starts_with("https://scaleboard.example/app/#3."));
     let payload = encode(&doc);
     for form in [
         url.clone(),
@@ -142,7 +135,7 @@ fn damaged_links_say_what_is_wrong() {
         ("#abc", "no format version"),
         ("#x.abc", "not a format version"),
         ("#9.abc", "newer Scaleboard"),
-        ("#3.abc", "newer Scaleboard"),
+        ("#4.abc", "newer Scaleboard"),
         ("#0.abc", "does not exist"),
         ("#1.@@@", "not valid base64url"),
         (&link[..link.len() / 2], "cut short"),
@@ -241,6 +234,10 @@ fn arbitrary_input_never_panics() {
     }
 }
 
+fn zones(rng: &mut Rng) -> Vec<String> {
+    (0..rng.below(3)).map(|z| format!("zone-{z}")).collect()
+}
+
 /// Random valid documents survive link → document unchanged.
 #[test]
 fn random_documents_round_trip() {
@@ -280,6 +277,10 @@ fn random_documents_round_trip() {
                     read_from: [ReadFrom::Primary, ReadFrom::Replicas, ReadFrom::Any]
                         [rng.below(3) as usize],
                     cost_per_hour: rng.uniform(),
+                    failover: rng.bernoulli(0.5),
+                    failover_detect_ms: rng.uniform() * 1e4,
+                    failover_promote_ms: rng.uniform() * 1e4,
+                    zones: zones(&mut rng),
                 }),
                 5 => NodeSpec::ShardRouter(ShardRouterParams {
                     strategy: [
@@ -342,6 +343,18 @@ fn random_documents_round_trip() {
                     capacity_rps: rng.uniform() * 1e6,
                     max_queue: rng.below(1_000_000) as u32,
                     latency_ms: rng.uniform(),
+                    health_check: HealthCheck {
+                        enabled: rng.bernoulli(0.5),
+                        interval_ms: rng.uniform() * 5e3,
+                        timeout_ms: rng.uniform() * 1e3,
+                        unhealthy_threshold: 1 + rng.below(10) as u32,
+                        healthy_threshold: 1 + rng.below(10) as u32,
+                    },
+                    standby_failover_ms: if rng.bernoulli(0.5) {
+                        0.0
+                    } else {
+                        rng.uniform() * 1e4
+                    },
                 }),
                 _ => NodeSpec::Server(ServerParams {
                     l1: L1Cache {
@@ -362,12 +375,39 @@ fn random_documents_round_trip() {
                         cv: rng.uniform() * 3.0,
                     },
                     cost_per_hour: rng.uniform(),
+                    autoscale: Autoscale {
+                        enabled: rng.bernoulli(0.5),
+                        metric: if rng.bernoulli(0.5) {
+                            ScaleMetric::Cpu
+                        } else {
+                            ScaleMetric::Rps
+                        },
+                        target: rng.uniform(),
+                        min: 1 + rng.below(3) as u32,
+                        max: 3 + rng.below(30) as u32,
+                        interval_s: 1.0 + rng.uniform() * 30.0,
+                        stabilization_s: rng.uniform() * 600.0,
+                        boot_s: rng.uniform() * 60.0,
+                        schedule: (0..rng.below(3))
+                            .map(|k| ScheduledScaling {
+                                at_s: k as f64 * 60.0,
+                                min: 1 + rng.below(4) as u32,
+                                max: 5 + rng.below(20) as u32,
+                            })
+                            .collect(),
+                    },
+                    zones: zones(&mut rng),
+                    reserved_instances: rng.below(10) as u32,
+                    reserved_discount: rng.uniform(),
                 }),
             };
             let mut n = Node::new(format!("{}-{i}", words[rng.below(8) as usize]), spec);
             n.label = words[rng.below(8) as usize].to_string();
             n.x = (rng.uniform() - 0.5) * 1e4;
             n.y = (rng.below(2000) as f64) - 1000.0;
+            if rng.bernoulli(0.3) {
+                n.zone = words[rng.below(8) as usize].to_string();
+            }
             nodes.push(n);
         }
         let mut edges = Vec::new();
@@ -395,6 +435,42 @@ fn random_documents_round_trip() {
                     duration_s: 1.0 + rng.uniform() * 1e3,
                     warmup_s: rng.uniform(),
                     traffic_scale: rng.uniform() * 5.0,
+                },
+                chaos: (0..rng.below(4))
+                    .map(|k| ChaosEvent {
+                        at_s: k as f64 * 7.5 + rng.uniform(),
+                        action: match rng.below(6) {
+                            0 => ChaosAction::Kill {
+                                node: nodes[0].id.clone(),
+                                instance: rng.bernoulli(0.5).then(|| rng.below(4) as u32),
+                            },
+                            1 => ChaosAction::Slow {
+                                node: nodes[0].id.clone(),
+                                factor: 1.0 + rng.uniform() * 9.0,
+                            },
+                            2 => ChaosAction::Partition {
+                                edge: "named".into(),
+                            },
+                            3 => ChaosAction::KillZone {
+                                zone: words[rng.below(8) as usize].into(),
+                            },
+                            4 => ChaosAction::Errors {
+                                node: nodes[0].id.clone(),
+                                rate: rng.uniform(),
+                            },
+                            _ => ChaosAction::Traffic {
+                                factor: rng.uniform() * 5.0,
+                            },
+                        },
+                    })
+                    .collect(),
+                slo: if rng.bernoulli(0.5) {
+                    Slo::default()
+                } else {
+                    Slo {
+                        availability: [0.9, 0.99, 0.999, 0.9999, 0.99995][rng.below(5) as usize],
+                        p99_ms: rng.uniform() * 1e3,
+                    }
                 },
                 nodes,
                 edges,

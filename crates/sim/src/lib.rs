@@ -15,6 +15,7 @@
 //! assert!(sim.report().end_to_end.completed > 0);
 //! ```
 
+pub mod analysis;
 pub mod analytic;
 pub mod diagram;
 pub mod dist;

@@ -33,6 +33,11 @@ pub struct Diagram {
     pub nodes: Vec<Node>,
     #[serde(default)]
     pub edges: Vec<Edge>,
+    /// Failures and spikes scripted in simulated time.
+    #[serde(default)]
+    pub chaos: Vec<ChaosEvent>,
+    #[serde(default)]
+    pub slo: Slo,
 }
 
 impl Default for Diagram {
@@ -44,6 +49,8 @@ impl Default for Diagram {
             workload: Workload::default(),
             nodes: Vec::new(),
             edges: Vec::new(),
+            chaos: Vec::new(),
+            slo: Slo::default(),
         }
     }
 }

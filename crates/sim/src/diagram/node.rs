@@ -18,6 +18,8 @@ pub struct Node {
     pub label: String,
     pub x: f64,
     pub y: f64,
+    /// Availability zone (empty: none). A zone can fail or be cut off as a whole.
+    pub zone: String,
     pub spec: NodeSpec,
 }
 
@@ -65,6 +67,7 @@ impl Node {
             label: String::new(),
             x: 0.0,
             y: 0.0,
+            zone: String::new(),
             spec,
         }
     }
@@ -89,15 +92,23 @@ impl Node {
     }
 }
 
-const FIELDS: &[&str] = &["id", "label", "x", "y", "kind", "params"];
+const FIELDS: &[&str] = &["id", "label", "x", "y", "zone", "kind", "params"];
 
 impl Serialize for Node {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Files leave out an empty zone (most diagrams have none); binary forms keep every
+        // field in order.
+        let skip_zone = self.zone.is_empty() && s.is_human_readable();
         let mut st = s.serialize_struct("Node", FIELDS.len())?;
         st.serialize_field("id", &self.id)?;
         st.serialize_field("label", &self.label)?;
         st.serialize_field("x", &self.x)?;
         st.serialize_field("y", &self.y)?;
+        if skip_zone {
+            st.skip_field("zone")?;
+        } else {
+            st.serialize_field("zone", &self.zone)?;
+        }
         st.serialize_field("kind", &self.kind())?;
         match &self.spec {
             NodeSpec::Client(p) => st.serialize_field("params", p)?,
@@ -151,12 +162,13 @@ impl<'de> Visitor<'de> for NodeVisitor {
 
     /// Binary formats: the fields in declaration order.
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-        let missing = |i| de::Error::invalid_length(i, &"6 node fields");
+        let missing = |i| de::Error::invalid_length(i, &"7 node fields");
         let id: String = seq.next_element()?.ok_or_else(|| missing(0))?;
         let label: String = seq.next_element()?.ok_or_else(|| missing(1))?;
         let x: f64 = seq.next_element()?.ok_or_else(|| missing(2))?;
         let y: f64 = seq.next_element()?.ok_or_else(|| missing(3))?;
-        let kind: ComponentKind = seq.next_element()?.ok_or_else(|| missing(4))?;
+        let zone: String = seq.next_element()?.ok_or_else(|| missing(4))?;
+        let kind: ComponentKind = seq.next_element()?.ok_or_else(|| missing(5))?;
         let spec = match kind {
             ComponentKind::Client => seq.next_element()?.map(NodeSpec::Client),
             ComponentKind::LoadBalancer => seq.next_element()?.map(NodeSpec::LoadBalancer),
@@ -165,12 +177,13 @@ impl<'de> Visitor<'de> for NodeVisitor {
             ComponentKind::Database => seq.next_element()?.map(NodeSpec::Database),
             ComponentKind::ShardRouter => seq.next_element()?.map(NodeSpec::ShardRouter),
         }
-        .ok_or_else(|| missing(5))?;
+        .ok_or_else(|| missing(6))?;
         Ok(Node {
             id,
             label,
             x,
             y,
+            zone,
             spec,
         })
     }
@@ -181,6 +194,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
         let mut label = None;
         let mut x = None;
         let mut y = None;
+        let mut zone = None;
         let mut kind: Option<String> = None;
         let mut params: Option<serde_json::Value> = None;
         while let Some(key) = map.next_key::<String>()? {
@@ -189,6 +203,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
                 "label" => label = Some(map.next_value()?),
                 "x" => x = Some(map.next_value()?),
                 "y" => y = Some(map.next_value()?),
+                "zone" => zone = Some(map.next_value()?),
                 "kind" => kind = Some(map.next_value()?),
                 "params" => params = Some(map.next_value()?),
                 other => return Err(de::Error::unknown_field(other, FIELDS)),
@@ -210,6 +225,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
             label: label.unwrap_or_default(),
             x: x.unwrap_or(0.0),
             y: y.unwrap_or(0.0),
+            zone: zone.unwrap_or_default(),
             spec,
         })
     }

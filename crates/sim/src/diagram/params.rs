@@ -122,6 +122,10 @@ pub struct LoadBalancerParams {
     pub max_queue: u32,
     /// Processing delay added to every request passing through.
     pub latency_ms: f64,
+    pub health_check: HealthCheck,
+    /// An idle standby takes over this long after the active balancer fails (0 = no standby):
+    /// an active/standby pair is not a single point of failure.
+    pub standby_failover_ms: f64,
 }
 
 impl Default for LoadBalancerParams {
@@ -133,6 +137,8 @@ impl Default for LoadBalancerParams {
             capacity_rps: 50_000.0,
             max_queue: 10_000,
             latency_ms: 0.1,
+            health_check: HealthCheck::default(),
+            standby_failover_ms: 0.0,
         }
     }
 }
@@ -242,6 +248,13 @@ pub struct ServerParams {
     pub cost_per_hour: f64,
     /// In-process cache of each instance (off unless given a capacity).
     pub l1: L1Cache,
+    pub autoscale: Autoscale,
+    /// Availability zones instances are spread over, in turn (empty: the node's zone).
+    pub zones: Vec<String>,
+    /// Instances bought as reserved capacity: paid whether used or not, at a discount.
+    pub reserved_instances: u32,
+    /// How much cheaper a reserved instance is than on-demand (0.4 = 40 % off).
+    pub reserved_discount: f64,
 }
 
 impl Default for ServerParams {
@@ -254,14 +267,27 @@ impl Default for ServerParams {
             service: ServiceTime::default(),
             cost_per_hour: 0.05,
             l1: L1Cache::default(),
+            autoscale: Autoscale::default(),
+            zones: Vec::new(),
+            reserved_instances: 0,
+            reserved_discount: 0.4,
         }
     }
 }
 
 impl ServerParams {
-    /// Cost of the whole group per hour.
+    /// Cost per hour of `active` instances: reserved ones are paid whether used or not, at a
+    /// discount; the rest are on demand.
+    pub fn cost_per_hour_for(&self, active: u32) -> f64 {
+        let unit = self.cost_per_hour * self.size.cost_multiplier();
+        let reserved = self.reserved_instances as f64 * unit * (1.0 - self.reserved_discount);
+        let on_demand = active.saturating_sub(self.reserved_instances) as f64 * unit;
+        reserved + on_demand
+    }
+
+    /// Cost of the whole group per hour at its configured size.
     pub fn cost_per_hour_total(&self) -> f64 {
-        self.cost_per_hour * self.size.cost_multiplier() * self.instances as f64
+        self.cost_per_hour_for(self.instances)
     }
 }
 
@@ -378,6 +404,14 @@ pub struct DatabaseParams {
     pub read_from: ReadFrom,
     /// Price per member (primary or replica) of a `small` size per hour.
     pub cost_per_hour: f64,
+    /// Promote a replica when a primary dies.
+    pub failover: bool,
+    /// Time to notice a dead primary.
+    pub failover_detect_ms: f64,
+    /// Time to promote a replica once noticed.
+    pub failover_promote_ms: f64,
+    /// Availability zones of the members, in turn (empty: the node's zone).
+    pub zones: Vec<String>,
 }
 
 impl Default for DatabaseParams {
@@ -395,6 +429,10 @@ impl Default for DatabaseParams {
             apply_rate: 5_000.0,
             read_from: ReadFrom::Primary,
             cost_per_hour: 0.10,
+            failover: false,
+            failover_detect_ms: 3_000.0,
+            failover_promote_ms: 2_000.0,
+            zones: Vec::new(),
         }
     }
 }
@@ -437,5 +475,195 @@ impl DatabaseParams {
     /// Cost of all members per hour.
     pub fn cost_per_hour_total(&self) -> f64 {
         self.cost_per_hour * self.size.cost_multiplier() * (self.primaries + self.replicas) as f64
+    }
+}
+
+/// Active health checks a load balancer runs against each backend.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HealthCheck {
+    pub enabled: bool,
+    /// Time between probes of each backend.
+    pub interval_ms: f64,
+    /// A probe that gets no answer in this long counts as failed.
+    pub timeout_ms: f64,
+    /// Consecutive failed probes before a backend is taken out of rotation.
+    pub unhealthy_threshold: u32,
+    /// Consecutive good probes before it is put back.
+    pub healthy_threshold: u32,
+}
+
+impl Default for HealthCheck {
+    fn default() -> Self {
+        HealthCheck {
+            enabled: false,
+            interval_ms: 1_000.0,
+            timeout_ms: 500.0,
+            unhealthy_threshold: 3,
+            healthy_threshold: 2,
+        }
+    }
+}
+
+/// What an autoscaler measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ScaleMetric {
+    /// Average CPU utilisation of ready instances (0–1).
+    #[default]
+    Cpu,
+    /// Requests per second per ready instance.
+    Rps,
+}
+
+/// A scheduled change of the autoscaler's bounds (peak / off-peak).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduledScaling {
+    pub at_s: f64,
+    pub min: u32,
+    pub max: u32,
+}
+
+/// Horizontal autoscaling with Kubernetes HPA semantics: every `interval_s`,
+/// desired = ceil(current × metric / target), ignored within ±10 %, clamped to [min, max];
+/// scale-downs use the highest desired count of the last `stabilization_s`; new instances take
+/// `boot_s` before they serve.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Autoscale {
+    pub enabled: bool,
+    pub metric: ScaleMetric,
+    /// Target CPU utilisation (0–1) or requests per second per instance.
+    pub target: f64,
+    pub min: u32,
+    pub max: u32,
+    pub interval_s: f64,
+    pub stabilization_s: f64,
+    pub boot_s: f64,
+    pub schedule: Vec<ScheduledScaling>,
+}
+
+impl Default for Autoscale {
+    fn default() -> Self {
+        Autoscale {
+            enabled: false,
+            metric: ScaleMetric::Cpu,
+            target: 0.6,
+            min: 1,
+            max: 10,
+            interval_s: 15.0,
+            stabilization_s: 300.0,
+            boot_s: 30.0,
+            schedule: Vec::new(),
+        }
+    }
+}
+
+/// What can go wrong, scripted on the chaos timeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ChaosAction {
+    /// Take a node (or one instance / database member of it) down.
+    Kill {
+        node: String,
+        instance: Option<u32>,
+    },
+    Revive {
+        node: String,
+        instance: Option<u32>,
+    },
+    /// Multiply a node's service times (1 = normal).
+    Slow {
+        node: String,
+        factor: f64,
+    },
+    /// Make a node fail this fraction of requests (0 = normal).
+    Errors {
+        node: String,
+        rate: f64,
+    },
+    /// Cut an edge (by its name: id, or from→to): requests over it fail.
+    Partition {
+        edge: String,
+    },
+    Heal {
+        edge: String,
+    },
+    /// Cut a zone off from everything outside it.
+    PartitionZone {
+        zone: String,
+    },
+    HealZone {
+        zone: String,
+    },
+    /// Take every node and instance in a zone down (an availability-zone outage).
+    KillZone {
+        zone: String,
+    },
+    ReviveZone {
+        zone: String,
+    },
+    /// Multiply every client's rate (1 = normal): a traffic spike.
+    Traffic {
+        factor: f64,
+    },
+}
+
+impl ChaosAction {
+    /// The node this action targets, if it targets one.
+    pub fn node(&self) -> Option<&str> {
+        match self {
+            ChaosAction::Kill { node, .. }
+            | ChaosAction::Revive { node, .. }
+            | ChaosAction::Slow { node, .. }
+            | ChaosAction::Errors { node, .. } => Some(node),
+            _ => None,
+        }
+    }
+
+    /// The edge (by name) this action targets, if it targets one.
+    pub fn edge(&self) -> Option<&str> {
+        match self {
+            ChaosAction::Partition { edge } | ChaosAction::Heal { edge } => Some(edge),
+            _ => None,
+        }
+    }
+
+    /// The zone this action targets, if it targets one.
+    pub fn zone(&self) -> Option<&str> {
+        match self {
+            ChaosAction::PartitionZone { zone }
+            | ChaosAction::HealZone { zone }
+            | ChaosAction::KillZone { zone }
+            | ChaosAction::ReviveZone { zone } => Some(zone),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChaosEvent {
+    pub at_s: f64,
+    pub action: ChaosAction,
+}
+
+/// The service level the design is meant to meet.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Slo {
+    /// Share of requests that must succeed (0.999 = "three nines").
+    pub availability: f64,
+    /// The p99 end-to-end latency to stay under.
+    pub p99_ms: f64,
+}
+
+impl Default for Slo {
+    fn default() -> Self {
+        Slo {
+            availability: 0.999,
+            p99_ms: 200.0,
+        }
     }
 }

@@ -1,14 +1,16 @@
 //! Reading a diagram from JSON, collecting every problem instead of stopping at the first.
 
 use super::validate::{validate_with, Location, Problem, Severity};
-use super::{Diagram, Edge, Node, Workload, FORMAT_VERSION};
+use super::{ChaosEvent, Diagram, Edge, Node, Slo, Workload, FORMAT_VERSION};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
 /// Largest diagram file accepted; a browser tab or CI job should never choke on one input.
 pub const MAX_JSON_BYTES: usize = 8 * 1024 * 1024;
 
-const TOP_FIELDS: &[&str] = &["version", "name", "seed", "workload", "nodes", "edges"];
+const TOP_FIELDS: &[&str] = &[
+    "version", "name", "seed", "workload", "nodes", "edges", "chaos", "slo",
+];
 
 pub fn from_json(text: &str) -> Result<Diagram, Vec<Problem>> {
     let err =
@@ -109,6 +111,31 @@ pub fn from_json(text: &str) -> Result<Diagram, Vec<Problem>> {
         }
     }
 
+    let mut chaos = Vec::new();
+    for (i, v) in take_array(&mut top, "chaos", &mut problems)
+        .into_iter()
+        .enumerate()
+    {
+        match serde_json::from_value::<ChaosEvent>(v) {
+            Ok(e) => chaos.push(e),
+            Err(e) => problems.push(Problem::error(
+                Location::Diagram,
+                Some(&format!("chaos[{i}]")),
+                e.to_string(),
+            )),
+        }
+    }
+    let slo = match top.remove("slo") {
+        None => Slo::default(),
+        Some(v) => serde_json::from_value(v).unwrap_or_else(|e| {
+            problems.push(Problem::error(
+                Location::Diagram,
+                Some("slo"),
+                e.to_string(),
+            ));
+            Slo::default()
+        }),
+    };
     let diagram = Diagram {
         version,
         name,
@@ -116,6 +143,8 @@ pub fn from_json(text: &str) -> Result<Diagram, Vec<Problem>> {
         workload,
         nodes,
         edges,
+        chaos,
+        slo,
     };
     problems.extend(validate_with(&diagram, &broken));
     if problems.iter().any(|p| p.severity == Severity::Error) {

@@ -172,7 +172,90 @@ pub(super) fn validate_with(d: &Diagram, broken: &BTreeSet<String>) -> Vec<Probl
 
     check_edges(d, &kinds, broken, &mut out);
     check_topology(d, &kinds, &mut out);
+    check_chaos(d, &mut out);
+    let mut c = Checker {
+        out: &mut out,
+        at: Location::Diagram,
+    };
+    if !(d.slo.availability > 0.0 && d.slo.availability < 1.0) {
+        c.err(
+            "slo.availability",
+            format!(
+                "must be between 0 and 1, e.g. 0.999 (got {})",
+                d.slo.availability
+            ),
+        );
+    }
+    c.positive("slo.p99_ms", d.slo.p99_ms);
     out
+}
+
+/// Chaos events must name things that exist and use sensible values.
+fn check_chaos(d: &Diagram, out: &mut Vec<Problem>) {
+    use super::ChaosAction as A;
+    let zones: BTreeSet<&str> = d
+        .nodes
+        .iter()
+        .flat_map(|n| {
+            let inner: Vec<&str> = match &n.spec {
+                NodeSpec::Server(p) => p.zones.iter().map(String::as_str).collect(),
+                NodeSpec::Database(p) => p.zones.iter().map(String::as_str).collect(),
+                _ => Vec::new(),
+            };
+            std::iter::once(n.zone.as_str()).chain(inner)
+        })
+        .filter(|z| !z.is_empty())
+        .collect();
+    for (i, e) in d.chaos.iter().enumerate() {
+        let mut c = Checker {
+            out: &mut *out,
+            at: Location::Diagram,
+        };
+        let f = format!("chaos[{i}]");
+        c.non_negative(&format!("{f}.at_s"), e.at_s);
+        let node = |c: &mut Checker, id: &str| {
+            if d.node(id).is_none() {
+                c.err(&f, format!("there is no node '{id}'"));
+            }
+        };
+        match &e.action {
+            A::Kill { node: id, instance } | A::Revive { node: id, instance } => {
+                node(&mut c, id);
+                if let (Some(i), Some(n)) = (instance, d.node(id)) {
+                    let count = match &n.spec {
+                        NodeSpec::Server(p) => p.instances.max(p.autoscale.max),
+                        NodeSpec::Database(p) => p.primaries + p.replicas,
+                        _ => 1,
+                    };
+                    if *i >= count {
+                        c.err(&f, format!("'{id}' has no instance {i} (it has {count})"));
+                    }
+                }
+            }
+            A::Slow { node: id, factor } => {
+                node(&mut c, id);
+                c.positive(&format!("{f}.factor"), *factor);
+            }
+            A::Errors { node: id, rate } => {
+                node(&mut c, id);
+                c.fraction(&format!("{f}.rate"), *rate);
+            }
+            A::Partition { edge } | A::Heal { edge } => {
+                if !d.edges.iter().any(|e| e.name() == *edge) {
+                    c.err(&f, format!("there is no edge '{edge}'"));
+                }
+            }
+            A::PartitionZone { zone }
+            | A::HealZone { zone }
+            | A::KillZone { zone }
+            | A::ReviveZone { zone } => {
+                if !zones.contains(zone.as_str()) {
+                    c.err(&f, format!("no node is in zone '{zone}'"));
+                }
+            }
+            A::Traffic { factor } => c.non_negative(&format!("{f}.factor"), *factor),
+        }
+    }
 }
 
 fn check_workload(d: &Diagram, out: &mut Vec<Problem>) {
@@ -239,6 +322,22 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
                 p.virtual_nodes as u64,
                 MAX_VIRTUAL_NODES as u64,
             );
+            let h = &p.health_check;
+            c.positive("params.health_check.interval_ms", h.interval_ms);
+            c.non_negative("params.health_check.timeout_ms", h.timeout_ms);
+            c.at_least(
+                "params.health_check.unhealthy_threshold",
+                h.unhealthy_threshold as u64,
+                1,
+                "a backend must fail a probe to be removed",
+            );
+            c.at_least(
+                "params.health_check.healthy_threshold",
+                h.healthy_threshold as u64,
+                1,
+                "a backend must pass a probe to come back",
+            );
+            c.non_negative("params.standby_failover_ms", p.standby_failover_ms);
         }
         NodeSpec::Server(p) => {
             c.at_least("params.instances", p.instances as u64, 1, "zero capacity");
@@ -293,6 +392,8 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
             c.non_negative("params.replication_lag_ms", p.replication_lag_ms);
             c.positive("params.apply_rate", p.apply_rate);
             c.non_negative("params.cost_per_hour", p.cost_per_hour);
+            c.non_negative("params.failover_detect_ms", p.failover_detect_ms);
+            c.non_negative("params.failover_promote_ms", p.failover_promote_ms);
             if p.replication == Replication::Sync && p.primaries > 1 {
                 c.err(
                     "params.replication",

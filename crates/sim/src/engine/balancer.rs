@@ -51,6 +51,32 @@ pub(crate) struct BalancerRt {
     rr: u32,
     /// Bumped on every rebuild of `backends`.
     pub epoch: u32,
+    /// Health-check state of each backend (aligned with `backends`).
+    pub health: Vec<Health>,
+    /// Backends whose last probe got no answer, counted when the probe times out.
+    pub pending_fail: Vec<u64>,
+    /// A health-check event is scheduled.
+    pub checking: bool,
+    /// The standby has taken over (a second failure is final until revived).
+    pub standby_used: bool,
+}
+
+/// What the health checks think of a backend.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Health {
+    pub healthy: bool,
+    pub ok_streak: u32,
+    pub fail_streak: u32,
+}
+
+impl Default for Health {
+    fn default() -> Self {
+        Health {
+            healthy: true,
+            ok_streak: 0,
+            fail_streak: 0,
+        }
+    }
 }
 
 impl BalancerRt {
@@ -67,7 +93,19 @@ impl BalancerRt {
             sticky: HashMap::new(),
             rr: 0,
             epoch: 0,
+            health: Vec::new(),
+            pending_fail: Vec::new(),
+            checking: false,
+            standby_used: false,
         }
+    }
+
+    /// Whether routing should avoid backend `b`: health checks are on, `b` failed them, and
+    /// some other backend is healthy (with none healthy, balancers fail open).
+    fn avoid(&self, b: u32) -> bool {
+        self.params.health_check.enabled
+            && self.health.get(b as usize).is_some_and(|h| !h.healthy)
+            && self.health.iter().any(|h| h.healthy)
     }
 
     pub fn retune(&mut self, p: &LoadBalancerParams) {
@@ -84,8 +122,19 @@ impl BalancerRt {
         }
     }
 
-    /// Replaces the backend table, keeping outstanding counts of backends that remain.
+    /// Replaces the backend table, keeping outstanding counts and health of backends that
+    /// remain.
     pub fn set_backends(&mut self, backends: Vec<Backend>) {
+        let old_health: HashMap<u64, Health> = self
+            .backends
+            .iter()
+            .zip(&self.health)
+            .map(|(b, &h)| (b.identity, h))
+            .collect();
+        self.health = backends
+            .iter()
+            .map(|b| old_health.get(&b.identity).copied().unwrap_or_default())
+            .collect();
         let old: HashMap<u64, u32> = self
             .backends
             .iter()
@@ -127,16 +176,28 @@ impl BalancerRt {
                 .get(&session)
                 .and_then(|id| self.by_identity.get(id))
             {
-                return Some(b);
+                if !self.avoid(b) {
+                    return Some(b);
+                }
             }
         }
         let b = match self.params.algorithm {
             Algorithm::RoundRobin => {
-                let b = self.rr % n;
+                let mut b = self.rr % n;
                 self.rr = self.rr.wrapping_add(1);
+                for _ in 0..n {
+                    if !self.avoid(b) {
+                        break;
+                    }
+                    b = self.rr % n;
+                    self.rr = self.rr.wrapping_add(1);
+                }
                 b
             }
-            Algorithm::Random => rng.below(n as u64) as u32,
+            Algorithm::Random => {
+                let ok: Vec<u32> = (0..n).filter(|&b| !self.avoid(b)).collect();
+                ok[rng.below(ok.len() as u64) as usize]
+            }
             Algorithm::LeastOutstanding => {
                 // Scan from a rotating start so ties are shared out instead of always
                 // favouring the first backend.
@@ -144,10 +205,11 @@ impl BalancerRt {
                 self.rr = self.rr.wrapping_add(1);
                 (0..n)
                     .map(|i| (start + i) % n)
+                    .filter(|&b| !self.avoid(b))
                     .min_by_key(|&b| self.outstanding[b as usize])
                     .unwrap_or(start)
             }
-            Algorithm::ConsistentHash => self.ring.lookup(key, |_| true).unwrap_or(0),
+            Algorithm::ConsistentHash => self.ring.lookup(key, |b| !self.avoid(b)).unwrap_or(0),
         };
         if self.params.sticky_sessions {
             self.sticky
@@ -200,7 +262,8 @@ pub(crate) fn backends_for(out: &[Out], nodes: &[NodeRt]) -> Vec<Backend> {
         match &target.model {
             Model::Server(s) => {
                 for (i, inst) in s.instances.iter().enumerate() {
-                    if !inst.retired {
+                    // Booting instances register with the balancer once they are ready.
+                    if !inst.retired && !inst.booting {
                         v.push(Backend {
                             instance: i as u32,
                             out: oi as u32,

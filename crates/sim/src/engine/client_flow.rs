@@ -69,6 +69,25 @@ impl Simulation {
         }
         let out = node.out[cl.rr as usize % node.out.len()];
         cl.rr = cl.rr.wrapping_add(1);
+        if out.cut {
+            // The network to the first hop is cut: the attempt fails at once.
+            if let Some(q) = core.reqs.get_mut(r) {
+                q.waiting = true;
+            }
+            cl.stats.attempts += 1;
+            core.e2e.lifetime.attempts += 1;
+            core.e2e.total.attempts += 1;
+            core.e2e.window.attempts += 1;
+            self.attempt_failed(
+                c,
+                r,
+                Failure {
+                    cause: Cause::Partitioned,
+                    node: c,
+                },
+            );
+            return;
+        }
         let Some(q) = core.reqs.get_mut(r) else {
             return;
         };

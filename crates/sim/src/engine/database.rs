@@ -22,10 +22,14 @@ use std::collections::{HashMap, VecDeque};
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Member {
     pub up: bool,
+    /// Takes writes (a primary), else a read replica.
+    pub primary: bool,
     pub busy: u32,
     pub queue: VecDeque<JobRef>,
     /// When this member's replication applier is next free.
     apply_free_at: Time,
+    /// When it died, while it is down.
+    pub down_since: Option<Time>,
 }
 
 /// A committed write that some member has not applied yet.
@@ -46,6 +50,9 @@ pub struct DatabaseStats {
     pub writes: u64,
     pub stale_reads: u64,
     pub conflicts: u64,
+    /// Acknowledged writes lost in a failover (not yet replicated when the primary died).
+    pub lost_writes: u64,
+    pub failovers: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -69,6 +76,8 @@ pub(crate) struct DatabaseRt {
     /// Nodes holding caches in front of this database (notified of commits).
     pub watchers: Vec<u32>,
     pub stats: DatabaseStats,
+    /// Chaos: query times are multiplied by this.
+    pub slow: f64,
 }
 
 fn samplers(p: &DatabaseParams) -> (Sampler, Sampler) {
@@ -101,6 +110,7 @@ impl DatabaseRt {
             log: VecDeque::new(),
             watchers: Vec::new(),
             stats: DatabaseStats::default(),
+            slow: 1.0,
         };
         db.resize();
         db
@@ -117,9 +127,10 @@ impl DatabaseRt {
     }
 
     /// Matches the member list to the parameters. New members start with every committed
-    /// write applied (they are provisioned from a snapshot).
+    /// write applied (they are provisioned from a snapshot) as replicas; roles already given
+    /// (a replica promoted by a failover) are kept.
     fn resize(&mut self) {
-        let n = (self.params.primaries + self.params.replicas) as usize;
+        let n = ((self.params.primaries + self.params.replicas) as usize).max(1);
         if self.members.len() < n {
             self.members.resize(
                 n,
@@ -129,8 +140,28 @@ impl DatabaseRt {
                 },
             );
         } else {
-            // Removed members' queued work is failed by the caller through `drain_removed`.
-            self.members.truncate(n.max(1));
+            // The caller fails the work of members taken away.
+            self.members.truncate(n);
+        }
+        let want = self.params.primaries as usize;
+        let mut have = self.members.iter().filter(|m| m.primary).count();
+        for m in self.members.iter_mut() {
+            if have >= want {
+                break;
+            }
+            if !m.primary {
+                m.primary = true;
+                have += 1;
+            }
+        }
+        for m in self.members.iter_mut().rev() {
+            if have <= want {
+                break;
+            }
+            if m.primary {
+                m.primary = false;
+                have -= 1;
+            }
         }
         for p in self.pending.values_mut() {
             for w in p.iter_mut() {
@@ -139,8 +170,8 @@ impl DatabaseRt {
         }
     }
 
-    pub fn primaries(&self) -> u32 {
-        self.params.primaries.min(self.members.len() as u32)
+    pub fn is_primary(&self, member: u32) -> bool {
+        self.members.get(member as usize).is_some_and(|m| m.primary)
     }
 
     pub fn capacity(&self) -> u64 {
@@ -153,24 +184,32 @@ impl DatabaseRt {
 
     /// The member a request goes to, skipping members that are down (the driver knows).
     fn pick(&mut self, write: bool) -> Option<u32> {
-        let primaries = self.primaries();
-        let all = self.members.len() as u32;
-        let (lo, hi, rr) = if write {
-            (0, primaries, &mut self.rr_write)
+        let role =
+            |m: &Member, want_primary: Option<bool>| want_primary.is_none_or(|p| m.primary == p);
+        let want = if write {
+            Some(true)
         } else {
             match self.params.read_from {
-                ReadFrom::Primary => (0, primaries, &mut self.rr_read),
-                ReadFrom::Replicas if all > primaries => (primaries, all, &mut self.rr_read),
-                ReadFrom::Replicas => (0, primaries, &mut self.rr_read),
-                ReadFrom::Any => (0, all, &mut self.rr_read),
+                ReadFrom::Primary => Some(true),
+                ReadFrom::Replicas if self.members.iter().any(|m| !m.primary && m.up) => {
+                    Some(false)
+                }
+                ReadFrom::Replicas => Some(true),
+                ReadFrom::Any => None,
             }
         };
-        let span = hi - lo;
-        for _ in 0..span {
-            let m = lo + *rr % span;
+        let n = self.members.len() as u32;
+        let rr = if write {
+            &mut self.rr_write
+        } else {
+            &mut self.rr_read
+        };
+        for _ in 0..n {
+            let i = *rr % n;
             *rr = rr.wrapping_add(1);
-            if self.members[m as usize].up {
-                return Some(m);
+            let m = &self.members[i as usize];
+            if m.up && role(m, want) {
+                return Some(i);
             }
         }
         None
@@ -276,11 +315,70 @@ impl DatabaseRt {
                     lag[m] = now - w.commit;
                 }
             }
-            if lag.iter().skip(self.primaries() as usize).all(|&l| l > 0) {
+            let replicas_all_behind = lag
+                .iter()
+                .zip(&self.members)
+                .all(|(&l, m)| m.primary || l > 0);
+            if replicas_all_behind {
                 break;
             }
         }
         lag
+    }
+
+    /// Member `dead` died at `now`: its writes that had not left it yet (committed within the
+    /// replication lag) will never be applied elsewhere.
+    pub fn unshipped(&mut self, dead: u32, now: Time) {
+        let lag = self.lag;
+        for list in self.pending.values_mut() {
+            for w in list.iter_mut() {
+                if w.origin == dead && w.commit + lag > now {
+                    for (m, t) in w.applied_at.iter_mut().enumerate() {
+                        if m as u32 != dead {
+                            *t = Time::MAX;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Promotes a replica after primary `dead` died (at `died`): the first replica that is up
+    /// becomes primary, and writes the dead primary committed that had not reached it when it
+    /// died are lost. Returns (promoted member, lost writes), or `None` if no replica is up.
+    pub fn promote(&mut self, dead: u32, died: Time) -> Option<(u32, u64)> {
+        let candidate = self.members.iter().position(|m| m.up && !m.primary)? as u32;
+        let lag = self.lag;
+        // Writes the dead primary committed that had not reached the replicas when it died.
+        let mut lost: Vec<(u64, u64, u64)> = Vec::new();
+        for (&key, list) in self.pending.iter_mut() {
+            list.retain(|w| {
+                let gone = w.origin == dead && w.commit + lag > died;
+                if gone {
+                    lost.push((w.seq, key, w.prev));
+                }
+                !gone
+            });
+        }
+        // (The map was walked in no particular order: sort before anything depends on it.)
+        lost.sort_unstable();
+        // Each key falls back to the version before its oldest lost write.
+        let mut fallback: HashMap<u64, u64> = HashMap::new();
+        for &(_, key, prev) in &lost {
+            fallback.entry(key).or_insert(prev);
+        }
+        for (key, prev) in fallback {
+            self.latest.insert(key, prev);
+        }
+        let gone: std::collections::HashSet<u64> = lost.iter().map(|w| w.0).collect();
+        self.log.retain(|(s, _)| !gone.contains(s));
+        self.pending.retain(|_, l| !l.is_empty());
+        self.members[dead as usize].primary = false;
+        self.members[candidate as usize].primary = true;
+        let n = lost.len() as u64;
+        self.stats.lost_writes += n;
+        self.stats.failovers += 1;
+        Some((candidate, n))
     }
 
     pub fn reset(&mut self) {
@@ -418,7 +516,7 @@ fn start(core: &mut Core, db: &mut DatabaseRt, m: &mut NodeMetrics, member: u32,
     let job = core.jobs.at(j);
     job.phase = Phase::InService;
     let s = if job.write { db.write } else { db.read };
-    let t = s.sample(&mut core.rng);
+    let t = s.sample(&mut core.rng) * db.slow;
     core.queue
         .push(now + (libm::round(t) as Time).max(1), Ev::Done(j));
 }

@@ -54,15 +54,21 @@ pub enum Cause {
     NodeDown,
     /// The node was removed from the diagram while the request was there.
     NodeRemoved,
+    /// The network between two nodes was cut (a partition).
+    Partitioned,
+    /// A failure injected on purpose (chaos: error rate).
+    Injected,
 }
 
 impl Cause {
-    pub const ALL: [Cause; 5] = [
+    pub const ALL: [Cause; 7] = [
         Cause::Timeout,
         Cause::QueueFull,
         Cause::LbOverloaded,
         Cause::NodeDown,
         Cause::NodeRemoved,
+        Cause::Partitioned,
+        Cause::Injected,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -72,6 +78,8 @@ impl Cause {
             Cause::LbOverloaded => "lb_overloaded",
             Cause::NodeDown => "node_down",
             Cause::NodeRemoved => "node_removed",
+            Cause::Partitioned => "partitioned",
+            Cause::Injected => "injected",
         }
     }
 
@@ -87,6 +95,8 @@ impl Cause {
             Cause::LbOverloaded => "the load balancer was over capacity (503)",
             Cause::NodeDown => "the node was down (connection refused)",
             Cause::NodeRemoved => "the node was removed while the request was there",
+            Cause::Partitioned => "the network between two nodes was cut",
+            Cause::Injected => "an error was injected on purpose",
         }
     }
 }

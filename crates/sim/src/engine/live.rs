@@ -110,14 +110,22 @@ impl Simulation {
             self.remove_node(slot);
             self.index.remove(&id);
         }
+        let scale = scale * self.core.traffic_factor;
         for node in &d.nodes {
             match self.index.get(&node.id) {
-                Some(&slot) => self.retune(slot, &node.spec, scale),
+                Some(&slot) => {
+                    self.nodes[slot as usize].zone = node.zone.clone();
+                    self.retune(slot, &node.spec, scale)
+                }
                 None => self.add_node(node, scale),
             }
         }
         self.rebuild_edges(d);
+        let chaos_changed = self.diagram.chaos != d.chaos;
         self.diagram = d.clone();
+        if chaos_changed {
+            self.schedule_chaos();
+        }
     }
 
     fn add_node(&mut self, node: &Node, scale: f64) {
@@ -138,6 +146,9 @@ impl Simulation {
             model,
             out: Vec::new(),
             up: true,
+            zone: node.zone.clone(),
+            slow: 1.0,
+            error_rate: 0.0,
             metrics: NodeMetrics::new(
                 now,
                 self.core.cfg.series_capacity,
@@ -163,8 +174,13 @@ impl Simulation {
             (Model::Balancer(lb), NodeSpec::LoadBalancer(p)) => lb.retune(p),
             (Model::Server(s), NodeSpec::Server(p)) if s.params != *p => {
                 s.sampler = sampler_for(p);
+                // An autoscaled group keeps the size its autoscaler chose unless the user
+                // changes the instance count itself.
+                let resize = !p.autoscale.enabled || p.instances != s.params.instances;
                 s.params = p.clone();
-                s.set_instances(p.instances);
+                if resize {
+                    s.set_instances(p.instances);
+                }
                 s.retune_l1();
                 if !node.up {
                     s.instances.iter_mut().for_each(|i| i.up = false);
@@ -226,7 +242,7 @@ impl Simulation {
             node.metrics.levels.busy += 1;
             node.metrics.levels.cpu += 1;
             core.jobs.at(j).phase = super::jobs::Phase::InService;
-            let service = s.sampler.sample(&mut core.rng);
+            let service = s.sampler.sample(&mut core.rng) * s.slow;
             core.queue
                 .push(now + (libm::round(service) as u64).max(1), Ev::Done(j));
         }
@@ -297,8 +313,22 @@ impl Simulation {
                 base: ms_to_ns(e.latency_ms),
                 jitter: ms_to_ns(e.jitter_ms),
                 edge,
+                cut: false,
             });
         }
+        self.recompute_cuts();
+        self.rebuild_backends();
+        self.rebuild_watchers();
+        for slot in 0..self.nodes.len() as u32 {
+            self.ensure_health_checks(slot);
+            self.ensure_autoscaler(slot);
+        }
+    }
+}
+
+impl Simulation {
+    /// Every balancer's backend list, after instances came or went.
+    pub(super) fn rebuild_backends(&mut self) {
         for slot in 0..self.nodes.len() {
             if let Model::Balancer(_) = self.nodes[slot].model {
                 let backends = backends_for(&self.nodes[slot].out, &self.nodes);
@@ -307,11 +337,8 @@ impl Simulation {
                 }
             }
         }
-        self.rebuild_watchers();
     }
-}
 
-impl Simulation {
     /// For every database, the caches (and servers with an L1) from which it can be reached:
     /// they hear about each commit, so their older copies are known to be stale.
     fn rebuild_watchers(&mut self) {

@@ -5,12 +5,16 @@
 //! and seed, the sequence of events — and so every number reported — is identical on every
 //! platform, natively and in the browser.
 
+mod autoscale;
 mod balancer;
 mod cache;
+mod chaos;
 mod client;
 mod client_flow;
 mod database;
+mod failover;
 mod hashring;
+mod health;
 mod jobs;
 mod live;
 mod lru;
@@ -63,6 +67,60 @@ pub(crate) enum Ev {
     BatchEnd,
     /// Warm-up ends: statistics start.
     WarmupEnd,
+    /// A scripted chaos event (index into the diagram's timeline, under an epoch).
+    Chaos { index: u32, epoch: u32 },
+    /// A load balancer probes its backends.
+    HealthCheck { node: u32 },
+    /// Probes that timed out are counted as failed.
+    HealthVerdict { node: u32 },
+    /// A load balancer's standby takes over.
+    Standby { node: u32 },
+    /// A database promotes a replica after its primary died.
+    Promote { node: u32, member: u32 },
+    /// An autoscaler evaluates its group.
+    Autoscale { node: u32 },
+    /// A new server instance has booted.
+    Boot { node: u32, instance: u32 },
+}
+
+/// Something the system did on its own, worth a line in the event log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogEvent {
+    pub at: Time,
+    /// The node concerned.
+    pub node: String,
+    pub what: LogWhat,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum LogWhat {
+    /// A health check took a backend out of rotation / put it back.
+    BackendDown {
+        backend: String,
+    },
+    BackendUp {
+        backend: String,
+    },
+    /// A standby load balancer took over.
+    StandbyTookOver,
+    /// A replica was promoted; writes not yet replicated were lost.
+    Promoted {
+        member: u32,
+        lost_writes: u64,
+    },
+    /// The autoscaler changed the group size.
+    Scaled {
+        from: u32,
+        to: u32,
+    },
+    /// An instance finished booting.
+    Booted {
+        instance: u32,
+    },
+    /// A scripted chaos action ran.
+    Chaos {
+        action: crate::diagram::ChaosAction,
+    },
 }
 
 /// Tuning of a run that is not part of the diagram.
@@ -145,6 +203,8 @@ pub(crate) struct EndToEnd {
     pub write_latency: Histogram,
     /// How out of date stale reads were.
     pub staleness: Histogram,
+    /// Dollars spent since the start of the run (cost per hour, integrated per second).
+    pub cost_total: f64,
 }
 
 /// The state every model shares: clock, events, randomness, requests and jobs.
@@ -165,6 +225,15 @@ pub(crate) struct Core {
     pub sync_waits: std::collections::HashMap<(u32, u32), Vec<Time>>,
     /// Writes just committed (database, key, version), for caches in front to hear about.
     pub commits: Vec<(u32, u64, u64)>,
+    /// Chaos: multiplies every client's rate.
+    pub traffic_factor: f64,
+    /// Chaos: cut edges (by name) and zones.
+    pub cut_edges: std::collections::BTreeSet<String>,
+    pub cut_zones: std::collections::BTreeSet<String>,
+    /// Bumped when the chaos timeline changes, cancelling events scheduled from the old one.
+    pub chaos_epoch: u32,
+    /// What the system did on its own (health checks, failovers, scaling, chaos), for the log.
+    pub log: Vec<LogEvent>,
 }
 
 impl Core {
@@ -190,9 +259,38 @@ impl Core {
         }
     }
 
-    /// Sends a child of `parent` from node `from` over `out`, leaving after `delay`.
+    /// Sends a child of `parent` from node `from` over `out`, leaving after `delay`. Over a cut
+    /// edge the call fails at once: the child comes straight back as a `partitioned` error.
     pub fn call(&mut self, from: u32, parent: JobRef, out: Out, instance: u32, delay: Time) {
         let p = *self.jobs.at(parent);
+        if out.cut {
+            let k = self.jobs.alloc();
+            let c = self.jobs.at(k);
+            c.phase = Phase::Returning;
+            c.req = p.req;
+            c.req_gen = p.req_gen;
+            c.attempt = p.attempt;
+            c.write = p.write;
+            c.key = p.key;
+            c.node = out.target;
+            c.instance = instance;
+            c.from = from;
+            c.parent = parent;
+            c.hop = 0;
+            c.sent_at = self.now;
+            c.failed = Some(Failure {
+                cause: Cause::Partitioned,
+                node: from,
+            });
+            let at = self.now;
+            self.tracer.drop(|| Trace::Drop {
+                at,
+                node: from,
+                cause: Cause::Partitioned,
+            });
+            self.queue.push(self.now, Ev::Answer(k));
+            return;
+        }
         let hop = self.sample_hop(out);
         let k = self.jobs.alloc();
         let now = self.now;
@@ -344,6 +442,7 @@ impl Simulation {
                     read_latency: Histogram::new(),
                     write_latency: Histogram::new(),
                     staleness: Histogram::new(),
+                    cost_total: 0.0,
                 },
                 stats_start: 0,
                 warm: cfg.warmup == 0,
@@ -353,6 +452,11 @@ impl Simulation {
                 tracer: trace::Tracer::default(),
                 sync_waits: std::collections::HashMap::new(),
                 commits: Vec::new(),
+                traffic_factor: 1.0,
+                cut_edges: Default::default(),
+                cut_zones: Default::default(),
+                chaos_epoch: 0,
+                log: Vec::new(),
             },
             nodes: Vec::new(),
             index: BTreeMap::new(),
@@ -441,6 +545,13 @@ impl Simulation {
             Ev::Tick => self.on_tick(),
             Ev::BatchEnd => self.on_batch_end(),
             Ev::WarmupEnd => self.on_warmup_end(),
+            Ev::Chaos { index, epoch } => self.on_chaos(index, epoch),
+            Ev::HealthCheck { node } => self.on_health_check(node),
+            Ev::HealthVerdict { node } => self.on_health_verdict(node),
+            Ev::Standby { node } => self.on_standby(node),
+            Ev::Promote { node, member } => self.on_promote(node, member),
+            Ev::Autoscale { node } => self.on_autoscale(node),
+            Ev::Boot { node, instance } => self.on_boot(node, instance),
         }
         true
     }
@@ -450,6 +561,15 @@ impl Simulation {
             return;
         };
         let n = job.node;
+        let rate = self.nodes[n as usize].error_rate;
+        if rate > 0.0 && self.core.rng.bernoulli(rate) {
+            let Simulation { core, nodes, .. } = self;
+            let m = &mut nodes[n as usize].metrics;
+            m.arrival();
+            core.jobs.at(j).arrived_at = core.now;
+            core.reject(m, j, Cause::Injected, n);
+            return;
+        }
         match &self.nodes[n as usize].model {
             Model::Server(_) => self.server_arrive(n, j),
             Model::Balancer(_) => self.balancer_arrive(n, j),
@@ -538,16 +658,15 @@ impl Simulation {
             let lag_ms = match &mut node.model {
                 Model::Database(db) => {
                     db.clean(now);
-                    let replicas = db.primaries() as usize;
-                    db.lags(now)
-                        .iter()
-                        .skip(if db.members.len() > replicas {
-                            replicas
-                        } else {
-                            0
-                        })
+                    // The slowest replica (or member, with no replicas).
+                    let lags = db.lags(now);
+                    let replicas = db.members.iter().any(|m| !m.primary);
+                    lags.iter()
+                        .zip(&db.members)
+                        .filter(|(_, m)| !replicas || !m.primary)
+                        .map(|(&l, _)| l)
                         .max()
-                        .map(|&l| l as f64 / 1e6)
+                        .map(|l| l as f64 / 1e6)
                 }
                 _ => None,
             };
@@ -610,6 +729,7 @@ impl Simulation {
             },
         };
         e2e.series.push(sample);
+        e2e.cost_total += cost / 3_600.0;
         e2e.window = RequestCounts::default();
         e2e.window_latency.clear();
         self.core.queue.push(now + NS_PER_S, Ev::Tick);
@@ -661,15 +781,27 @@ impl Simulation {
             return Ok(());
         }
         node.up = up;
+        let now = self.core.now;
         match &mut node.model {
-            Model::Server(s) => s.instances.iter_mut().for_each(|i| i.up = up),
-            Model::Database(d) => d.members.iter_mut().for_each(|m| m.up = up),
+            // Booting instances keep booting; they come up when ready if the node is up.
+            Model::Server(s) => s
+                .instances
+                .iter_mut()
+                .filter(|i| !i.booting)
+                .for_each(|i| i.up = up),
+            Model::Database(d) => d.members.iter_mut().for_each(|m| {
+                m.up = up;
+                m.down_since = (!up).then_some(now);
+            }),
+            Model::Balancer(lb) if up => lb.standby_used = false,
             _ => {}
         }
         if !up {
             self.abort_node(n, Cause::NodeDown);
+            self.after_balancer_died(n);
         }
         self.refresh_capacity(n);
+        self.rebuild_backends();
         Ok(())
     }
 
@@ -837,5 +969,7 @@ impl Simulation {
 
 #[cfg(test)]
 mod data_tests;
+#[cfg(test)]
+mod resilience_tests;
 #[cfg(test)]
 mod tests;

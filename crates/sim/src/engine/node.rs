@@ -18,6 +18,8 @@ pub(crate) struct Out {
     pub jitter: Time,
     /// Index of the edge's counters in `Core::edges`.
     pub edge: u32,
+    /// The edge is partitioned: requests over it fail at once.
+    pub cut: bool,
 }
 
 #[derive(Debug)]
@@ -43,6 +45,12 @@ pub(crate) struct NodeRt {
     /// False while killed by failure injection.
     pub up: bool,
     pub metrics: NodeMetrics,
+    /// Availability zone (empty: none).
+    pub zone: String,
+    /// Chaos: service times are multiplied by this.
+    pub slow: f64,
+    /// Chaos: this fraction of arriving requests fails.
+    pub error_rate: f64,
 }
 
 impl NodeRt {

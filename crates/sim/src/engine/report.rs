@@ -87,6 +87,25 @@ pub struct EndToEndReport {
     pub staleness_ms: Latency,
     /// Reads of a key the same session had written that returned an older version.
     pub ryw_violations: u64,
+    /// Acknowledged writes lost in database failovers.
+    pub lost_writes: u64,
+    /// Dollars spent since the run began.
+    pub cost_total: f64,
+    pub slo: SloReport,
+}
+
+/// How the run did against the diagram's service-level objective.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SloReport {
+    pub availability_target: f64,
+    /// Completed ÷ (completed + failed).
+    pub success_ratio: f64,
+    /// How fast the error budget burns: 1 = exactly at the objective, 10 = ten times too fast.
+    pub error_budget_burn: f64,
+    pub p99_target_ms: f64,
+    pub p99_ms: Option<f64>,
+    /// Availability and p99 both met.
+    pub met: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -152,6 +171,9 @@ pub struct DatabaseReport {
     /// Concurrent writes to one key on different primaries (last writer wins).
     pub conflicts: u64,
     pub members: Vec<MemberReport>,
+    pub failovers: u64,
+    /// Acknowledged writes lost because they had not reached the promoted replica.
+    pub lost_writes: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -201,6 +223,8 @@ pub struct Report {
     pub end_to_end: EndToEndReport,
     pub nodes: BTreeMap<String, NodeReport>,
     pub edges: BTreeMap<String, EdgeReport>,
+    /// Single points of failure of the diagram, with their blast radius.
+    pub spof: crate::analysis::SpofReport,
 }
 
 /// Live state of a node, for badges and colouring.
@@ -369,6 +393,33 @@ impl Simulation {
                 },
                 staleness_ms: Latency::of(&e.staleness),
                 ryw_violations: e.total.ryw_violations,
+                lost_writes: self
+                    .nodes
+                    .iter()
+                    .filter_map(|n| match &n.model {
+                        Model::Database(d) => Some(d.stats.lost_writes),
+                        _ => None,
+                    })
+                    .sum(),
+                cost_total: e.cost_total,
+                slo: {
+                    let slo = &self.diagram.slo;
+                    let success = if ended > 0 {
+                        e.total.completed as f64 / ended as f64
+                    } else {
+                        1.0
+                    };
+                    let p99 = e.latency.quantile(0.99).map(|v| v as f64 / 1e6);
+                    let burn = (1.0 - success) / (1.0 - slo.availability).max(1e-12);
+                    SloReport {
+                        availability_target: slo.availability,
+                        success_ratio: success,
+                        error_budget_burn: burn,
+                        p99_target_ms: slo.p99_ms,
+                        p99_ms: p99,
+                        met: success >= slo.availability && p99.is_none_or(|p| p <= slo.p99_ms),
+                    }
+                },
             },
             nodes,
             edges: core
@@ -385,6 +436,7 @@ impl Simulation {
                     )
                 })
                 .collect(),
+            spof: crate::analysis::spof(&self.diagram),
         }
     }
 
@@ -410,18 +462,19 @@ impl Simulation {
             return None;
         };
         let lags = db.lags(self.core.now);
-        let primaries = db.primaries() as usize;
         Some(DatabaseReport {
             reads: db.stats.reads,
             writes: db.stats.writes,
             stale_reads: db.stats.stale_reads,
             conflicts: db.stats.conflicts,
+            failovers: db.stats.failovers,
+            lost_writes: db.stats.lost_writes,
             members: db
                 .members
                 .iter()
                 .enumerate()
                 .map(|(i, m)| MemberReport {
-                    role: if i < primaries { "primary" } else { "replica" },
+                    role: if m.primary { "primary" } else { "replica" },
                     up: m.up,
                     lag_ms: lags.get(i).copied().unwrap_or(0) as f64 / 1e6,
                 })

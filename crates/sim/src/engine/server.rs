@@ -18,6 +18,8 @@ pub(crate) struct Instance {
     pub up: bool,
     /// Scaled in: takes no new work; finishes what it holds.
     pub retired: bool,
+    /// Started by the autoscaler and not yet ready.
+    pub booting: bool,
     /// Workers occupied (computing or waiting downstream).
     pub busy: u32,
     pub queue: VecDeque<JobRef>,
@@ -32,6 +34,9 @@ pub(crate) struct ServerRt {
     /// The in-process (L1) cache of each instance, when enabled.
     pub l1: Vec<Lru>,
     rr: u32,
+    /// Chaos: service times are multiplied by this.
+    pub slow: f64,
+    pub scaler: super::autoscale::Scaler,
 }
 
 pub(crate) fn sampler_for(p: &ServerParams) -> Sampler {
@@ -51,6 +56,8 @@ impl ServerRt {
             instances: Vec::new(),
             l1: Vec::new(),
             rr: 0,
+            slow: 1.0,
+            scaler: Default::default(),
         };
         s.set_instances(p.instances);
         s
@@ -85,16 +92,22 @@ impl ServerRt {
         self.instances.iter().filter(|i| !i.retired).count() as u32
     }
 
-    /// Workers able to take work now.
-    pub fn capacity(&self) -> u64 {
-        self.instances.iter().filter(|i| i.up && !i.retired).count() as u64
-            * self.params.workers as u64
+    /// Instances serving (not retired, not booting, not down).
+    pub fn ready_instances(&self) -> u32 {
+        self.instances
+            .iter()
+            .filter(|i| i.up && !i.retired && !i.booting)
+            .count() as u32
     }
 
+    /// Workers able to take work now.
+    pub fn capacity(&self) -> u64 {
+        self.ready_instances() as u64 * self.params.workers as u64
+    }
+
+    /// Booting instances cost money too; reserved capacity is paid whether used or not.
     pub fn cost_per_hour(&self) -> f64 {
-        self.params.cost_per_hour
-            * self.params.size.cost_multiplier()
-            * self.active_instances() as f64
+        self.params.cost_per_hour_for(self.active_instances())
     }
 
     /// Horizontal scaling: brings instances into (or out of) service. Scaled-in instances drain.
@@ -130,13 +143,58 @@ impl ServerRt {
         }
     }
 
+    /// Autoscaling: grows or shrinks the group to `target` active instances. New instances
+    /// boot (if `boot`) before serving; the newest (booting ones first) are retired first.
+    /// Returns the indices of instances that started booting.
+    pub fn scale_to(&mut self, target: u32, boot: bool) -> Vec<u32> {
+        let mut started = Vec::new();
+        let mut active = self.active_instances();
+        while active < target {
+            let i = match self
+                .instances
+                .iter()
+                .position(|i| i.retired && i.busy == 0 && i.queue.is_empty())
+            {
+                Some(i) => i,
+                None => {
+                    self.instances.push(Instance::default());
+                    self.instances.len() - 1
+                }
+            };
+            let inst = &mut self.instances[i];
+            inst.retired = false;
+            inst.booting = boot;
+            inst.up = !boot;
+            if boot {
+                started.push(i as u32);
+            }
+            active += 1;
+        }
+        // Retire booting instances first, then the newest.
+        for pass in [true, false] {
+            for inst in self.instances.iter_mut().rev() {
+                if active <= target {
+                    break;
+                }
+                if !inst.retired && inst.booting == pass {
+                    inst.retired = true;
+                    inst.booting = false;
+                    active -= 1;
+                }
+            }
+        }
+        self.retune_l1();
+        started
+    }
+
     /// Round robin over instances in service (for callers that are not load balancers).
     fn pick(&mut self) -> u32 {
         let n = self.instances.len() as u32;
         for _ in 0..n {
             let i = self.rr % n;
             self.rr = self.rr.wrapping_add(1);
-            if !self.instances[i as usize].retired {
+            let inst = &self.instances[i as usize];
+            if !inst.retired && !inst.booting {
                 return i;
             }
         }
@@ -161,7 +219,7 @@ impl Simulation {
         }
         let i = job.instance as usize;
         let inst = &mut s.instances[i];
-        if !node.up || !inst.up {
+        if !node.up || !inst.up || inst.booting {
             core.reject(m, j, Cause::NodeDown, n);
         } else if inst.busy < s.params.workers {
             start_service(core, s, m, i, j);
@@ -266,7 +324,7 @@ fn start_service(core: &mut Core, s: &mut ServerRt, m: &mut NodeMetrics, i: usiz
     s.instances[i].busy += 1;
     let job = core.jobs.at(j);
     job.phase = Phase::InService;
-    let service = s.sampler.sample(&mut core.rng);
+    let service = s.sampler.sample(&mut core.rng) * s.slow;
     let at = core.now + (libm::round(service) as Time).max(1);
     core.queue.push(at, Ev::Done(j));
 }

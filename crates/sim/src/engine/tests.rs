@@ -28,7 +28,7 @@ pub(super) fn server(instances: u32, workers: u32, queue: u32, mean_ms: f64) -> 
             cv: 1.0,
         },
         cost_per_hour: 0.05,
-        l1: L1Cache::default(),
+        ..Default::default()
     }
 }
 
@@ -610,12 +610,32 @@ pub(super) mod random {
             }
         }
         for n in nodes.iter_mut() {
+            n.zone = ["", "a", "b"][rng.below(3) as usize].into();
             if let NodeSpec::Server(p) = &mut n.spec {
                 if rng.bernoulli(0.3) {
                     p.l1 = L1Cache {
                         capacity_keys: 1 + rng.below(50),
                         ttl_ms: 50.0 * rng.uniform(),
                     };
+                }
+                if rng.bernoulli(0.3) {
+                    p.autoscale = Autoscale {
+                        enabled: true,
+                        metric: [ScaleMetric::Cpu, ScaleMetric::Rps][rng.below(2) as usize],
+                        target: if rng.bernoulli(0.5) { 0.5 } else { 50.0 },
+                        min: 1,
+                        max: 1 + rng.below(5) as u32,
+                        interval_s: 0.2 + rng.uniform(),
+                        stabilization_s: rng.uniform(),
+                        boot_s: 0.5 * rng.uniform(),
+                        schedule: Vec::new(),
+                    };
+                    if p.autoscale.metric == ScaleMetric::Cpu {
+                        p.autoscale.target = 0.5;
+                    }
+                }
+                if rng.bernoulli(0.3) {
+                    p.zones = vec!["a".into(), "b".into()];
                 }
             }
         }
@@ -637,6 +657,13 @@ pub(super) mod random {
                     sticky_sessions: rng.bernoulli(0.3),
                     capacity_rps: 200.0 + 3_000.0 * rng.uniform(),
                     max_queue: rng.below(50) as u32,
+                    health_check: HealthCheck {
+                        enabled: rng.bernoulli(0.5),
+                        interval_ms: 50.0 + 300.0 * rng.uniform(),
+                        timeout_ms: 100.0 * rng.uniform(),
+                        ..Default::default()
+                    },
+                    standby_failover_ms: if rng.bernoulli(0.3) { 200.0 } else { 0.0 },
                     ..Default::default()
                 }),
             ));
@@ -709,7 +736,7 @@ fn requests_are_conserved_on_random_diagrams_with_live_chaos() {
                 panic!("case {case} at t={t}: {e}");
             }
             let target = &servers[rng.below(servers.len() as u64) as usize];
-            match rng.below(6) {
+            match rng.below(8) {
                 // (Fails only for a node removed earlier in the script.)
                 0 => sim.set_up(target, false).unwrap_or(()),
                 1 => sim.set_up(target, true).unwrap_or(()),
@@ -736,6 +763,29 @@ fn requests_are_conserved_on_random_diagrams_with_live_chaos() {
                     // Removing may strand a client or balancer: that edit must be refused whole.
                     let _ = sim.apply(Edit::RemoveNode(target.clone()));
                 }
+                4 => {
+                    let up = rng.bernoulli(0.5);
+                    match rng.below(5) {
+                        0 => {
+                            let _ = sim.set_instance_up(target, rng.below(3) as u32, up);
+                        }
+                        1 => sim.set_zone_up(["a", "b"][rng.below(2) as usize], up),
+                        2 => sim.set_zone_cut(["a", "b"][rng.below(2) as usize], !up),
+                        3 => {
+                            let _ = sim.set_slow(target, 1.0 + 3.0 * rng.uniform());
+                        }
+                        _ => {
+                            let _ = sim.set_error_rate(target, rng.uniform() * 0.5);
+                        }
+                    }
+                }
+                5 => {
+                    let edges: Vec<String> = sim.diagram().edges.iter().map(|e| e.name()).collect();
+                    if !edges.is_empty() {
+                        let e = &edges[rng.below(edges.len() as u64) as usize];
+                        let _ = sim.set_edge_cut(e, rng.bernoulli(0.6));
+                    }
+                }
                 _ => {}
             }
         }
@@ -745,6 +795,14 @@ fn requests_are_conserved_on_random_diagrams_with_live_chaos() {
         sim.apply(Edit::SetWorkload(w)).unwrap();
         for id in &servers {
             let _ = sim.set_up(id, true);
+            for i in 0..8 {
+                let _ = sim.set_instance_up(id, i, true);
+            }
+            let _ = sim.set_error_rate(id, 0.0);
+        }
+        for z in ["a", "b"] {
+            sim.set_zone_up(z, true);
+            sim.set_zone_cut(z, false);
         }
         sim.run_until(t + 600 * NS_PER_S);
         sim.check_invariants().unwrap();

@@ -1,0 +1,5 @@
+//! Analyses of a diagram that need no simulation.
+
+pub mod spof;
+
+pub use spof::{analyze as spof, Element, Finding, SpofReport};
