@@ -4,8 +4,9 @@
 
 use crate::i18n::{fill, tr, Lang};
 use scaleboard_sim::diagram::{
-    Diagram, Edge, InstanceSize, Location, Node, NodeSpec, Profile, ReadFrom, Replication,
-    Severity, ShardStrategy, Workload, WritePolicy,
+    Autoscale, Diagram, Edge, InstanceSize, Location, Node, NodeSpec, Profile, ReadFrom,
+    Replication, ScaleMetric, ScheduledScaling, ServerParams, Severity, ShardStrategy, Workload,
+    WritePolicy,
 };
 use std::collections::BTreeSet;
 
@@ -80,8 +81,11 @@ pub const GONE: &str = "this component no longer exists";
 /// or `duration_s` for the workload). Returns the engine's message for the first error on that
 /// field. An error the change newly causes on another field of the same node, edge or workload
 /// (a ramp ending before it starts, a warm-up longer than the run) refuses it too, as
-/// "`other_field`: message". Problems without a field (topology: "not connected", cycles)
-/// are not this field's business and are ignored.
+/// "`other_field`: message". So does a chaos event the change leaves pointing at nothing
+/// (the last node of a zone moved out of it: "`chaos[2]`: no node is in zone 'zone-b'"), as
+/// the timeline cannot be edited here. Problems without a field (topology: "not connected",
+/// cycles) are not this field's business and are ignored. A node's values are also held to
+/// the inspector's own rules ([`inspector_problems`]).
 pub fn check_field(doc: &Diagram, candidate: &Candidate, field: &str) -> Result<(), String> {
     let mut next = doc.clone();
     if !candidate.apply_to(&mut next) {
@@ -89,11 +93,20 @@ pub fn check_field(doc: &Diagram, candidate: &Candidate, field: &str) -> Result<
     }
     let (before_at, after_at) = candidate.locations();
     let field_errors = |d: &Diagram, at: &Location| {
-        d.problems()
+        let timeline = |p: &scaleboard_sim::diagram::Problem| {
+            p.location == Location::Diagram
+                && p.field.as_deref().is_some_and(|f| f.starts_with("chaos["))
+        };
+        let mut errors = d
+            .problems()
             .into_iter()
-            .filter(|p| p.severity == Severity::Error && p.location == *at)
+            .filter(|p| p.severity == Severity::Error && (p.location == *at || timeline(p)))
             .filter_map(|p| p.field.map(|f| (f, p.message)))
-            .collect::<Vec<(String, String)>>()
+            .collect::<Vec<(String, String)>>();
+        if let Location::Node(id) = at {
+            errors.extend(d.node(id).map(inspector_problems).unwrap_or_default());
+        }
+        errors
     };
     let after = field_errors(&next, &after_at);
     if let Some((_, message)) = after.iter().find(|(f, _)| f == field) {
@@ -120,6 +133,12 @@ pub enum FieldError {
     Negative,
     /// Larger than the field can hold.
     TooLarge(u64),
+    /// Zero or negative where only a positive number makes sense.
+    NotPositive,
+    /// A zone name with a comma, which separates zones in lists.
+    ZoneComma,
+    /// The same zone twice in a list.
+    DuplicateZone(String),
     /// The engine's validation message (English, as `check_field` returns it).
     Engine(String),
 }
@@ -132,6 +151,9 @@ impl FieldError {
             FieldError::NotWhole => tr(lang, "Enter a whole number").to_owned(),
             FieldError::Negative => tr(lang, "Must not be negative").to_owned(),
             FieldError::TooLarge(max) => fill(tr(lang, "Must be at most {}"), &[max]),
+            FieldError::NotPositive => tr(lang, "Must be greater than 0").to_owned(),
+            FieldError::ZoneComma => tr(lang, "A zone name cannot contain a comma").to_owned(),
+            FieldError::DuplicateZone(zone) => fill(tr(lang, "Zone '{}' is listed twice"), &[zone]),
             FieldError::Engine(message) => localize_engine_message(lang, message),
         }
     }
@@ -169,6 +191,44 @@ pub fn parse_whole(text: &str, max: u64) -> Result<u64, FieldError> {
         // "1e3", "5.0": whole numbers written as decimals.
         Ok(v as u64)
     }
+}
+
+/// Reads a decimal number greater than 0.
+pub fn parse_positive(text: &str) -> Result<f64, FieldError> {
+    match parse_float(text)? {
+        v if v > 0.0 => Ok(v),
+        _ => Err(FieldError::NotPositive),
+    }
+}
+
+/// Reads one availability zone name (trimmed; empty = none). Commas are refused: they
+/// separate the zones of a list ([`parse_zones`]).
+pub fn parse_zone(text: &str) -> Result<String, FieldError> {
+    let zone = text.trim();
+    if zone.contains(',') {
+        Err(FieldError::ZoneComma)
+    } else {
+        Ok(zone.to_owned())
+    }
+}
+
+/// Reads a comma-separated list of zones: each name trimmed, empty entries dropped
+/// (`"a, , b,"` is `a, b`), a name given twice refused. Names are case-sensitive, as in the
+/// engine.
+pub fn parse_zones(text: &str) -> Result<Vec<String>, FieldError> {
+    let mut zones: Vec<String> = Vec::new();
+    for zone in text.split(',').map(str::trim).filter(|z| !z.is_empty()) {
+        if zones.iter().any(|z| z == zone) {
+            return Err(FieldError::DuplicateZone(zone.to_owned()));
+        }
+        zones.push(zone.to_owned());
+    }
+    Ok(zones)
+}
+
+/// A list of zones as it is typed: `zone-a, zone-b`.
+pub fn fmt_zones(zones: &[String]) -> String {
+    zones.join(", ")
 }
 
 /// The outcome of committing a value: `Ok(Some(_))` to emit, `Ok(None)` if nothing changed.
@@ -409,6 +469,209 @@ pub fn keys_moved_text(lang: Lang, shards: usize, virtual_nodes: u32, key_space:
 }
 
 // ---------------------------------------------------------------------------------------------
+// Resilience: the rules the inspector adds, autoscaling helpers
+
+/// The engine's upper bound on a server group (`validate::MAX_INSTANCES`, which the engine
+/// applies to `instances` but does not export): an autoscaler may not grow a group beyond it.
+pub const MAX_INSTANCES: u32 = 1_000;
+
+/// Why an autoscaler's minimum must be at least 1 (the engine treats 0 as 1).
+const MIN_REASON: &str = "an autoscaled group keeps at least one instance";
+
+/// Problems of `node` that the engine's validator does not report but the inspector refuses,
+/// as `(field, message)` in the validator's words (so they translate alike). They guard the
+/// autoscaler (a minimum above the maximum would stop the engine: its clamp needs
+/// min ≤ max), the schedule and the reserved-instance pricing.
+pub fn inspector_problems(node: &Node) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let NodeSpec::Server(p) = &node.spec else {
+        return out;
+    };
+    let mut err = |field: String, message: String| out.push((field, message));
+    let a = &p.autoscale;
+    if !(a.target.is_finite() && a.target > 0.0) {
+        err(
+            "params.autoscale.target".into(),
+            format!("must be greater than 0 (got {})", a.target),
+        );
+    } else if a.metric == ScaleMetric::Cpu && a.target > 1.0 {
+        err(
+            "params.autoscale.target".into(),
+            format!("must be between 0 and 1 (got {})", a.target),
+        );
+    }
+    bounds(&mut err, "params.autoscale", a.min, a.max);
+    if !(a.interval_s.is_finite() && a.interval_s > 0.0) {
+        err(
+            "params.autoscale.interval_s".into(),
+            format!("must be greater than 0 (got {})", a.interval_s),
+        );
+    }
+    for (field, v) in [
+        ("params.autoscale.stabilization_s", a.stabilization_s),
+        ("params.autoscale.boot_s", a.boot_s),
+    ] {
+        if !(v.is_finite() && v >= 0.0) {
+            err(field.into(), format!("must not be negative (got {v})"));
+        }
+    }
+    for (i, row) in a.schedule.iter().enumerate() {
+        let at = format!("params.autoscale.schedule[{i}]");
+        if !(row.at_s.is_finite() && row.at_s >= 0.0) {
+            err(
+                format!("{at}.at_s"),
+                format!("must not be negative (got {})", row.at_s),
+            );
+        }
+        bounds(&mut err, &at, row.min, row.max);
+    }
+    if p.reserved_instances > MAX_INSTANCES {
+        err(
+            "params.reserved_instances".into(),
+            format!(
+                "must be at most {MAX_INSTANCES} (got {})",
+                p.reserved_instances
+            ),
+        );
+    }
+    if !(0.0..=1.0).contains(&p.reserved_discount) {
+        err(
+            "params.reserved_discount".into(),
+            format!("must be between 0 and 1 (got {})", p.reserved_discount),
+        );
+    }
+    out
+}
+
+/// `min` and `max` of an autoscaler (or of one scheduled change) under `at`.
+fn bounds(err: &mut impl FnMut(String, String), at: &str, min: u32, max: u32) {
+    if min < 1 {
+        err(
+            format!("{at}.min"),
+            format!("must be at least 1: {MIN_REASON} (got {min})"),
+        );
+    }
+    if max > MAX_INSTANCES {
+        err(
+            format!("{at}.max"),
+            format!("must be at most {MAX_INSTANCES} (got {max})"),
+        );
+    }
+    if min > max {
+        err(
+            format!("{at}.min"),
+            format!("must not exceed the maximum ({max}) (got {min})"),
+        );
+        err(
+            format!("{at}.max"),
+            format!("must not be below the minimum ({min}) (got {max})"),
+        );
+    }
+}
+
+pub const SCALE_METRICS: [(ScaleMetric, &str); 2] =
+    [(ScaleMetric::Cpu, "cpu"), (ScaleMetric::Rps, "rps")];
+
+/// Requests per second one instance of `p` serves at full CPU (`workers` busy for the whole
+/// mean service time), if that is a positive number.
+fn instance_capacity_rps(p: &ServerParams) -> Option<f64> {
+    let rps = p.workers as f64 * p.size.speed() * 1_000.0 / p.service.mean_ms;
+    (rps.is_finite() && rps > 0.0).then_some(rps)
+}
+
+/// Target of a new request-rate autoscaler when the server's capacity is unknown.
+pub const DEFAULT_RPS_TARGET: f64 = 100.0;
+
+/// Switches the autoscaler to `metric`, translating the target to about the same load: a CPU
+/// target of 0.6 becomes 60 % of what one instance serves per second, and back. The current
+/// metric again changes nothing.
+pub fn set_metric(p: &mut ServerParams, metric: ScaleMetric) {
+    if p.autoscale.metric == metric {
+        return;
+    }
+    let capacity = instance_capacity_rps(p);
+    let a = &mut p.autoscale;
+    let valid = a.target.is_finite() && a.target > 0.0;
+    a.target = match (metric, capacity) {
+        (ScaleMetric::Rps, Some(cap)) if valid && a.target <= 1.0 => {
+            (a.target * cap).round().max(1.0)
+        }
+        (ScaleMetric::Rps, _) => DEFAULT_RPS_TARGET,
+        (ScaleMetric::Cpu, Some(cap)) if valid => {
+            ((a.target / cap).clamp(0.05, 1.0) * 100.0).round() / 100.0
+        }
+        (ScaleMetric::Cpu, _) => Autoscale::default().target,
+    };
+    a.metric = metric;
+}
+
+/// Seconds between a new scheduled change and the one before it.
+pub const SCHEDULE_STEP_S: f64 = 60.0;
+
+/// Appends a scheduled change a minute after the last one, with the current bounds.
+pub fn add_schedule_row(a: &mut Autoscale) {
+    let at_s = a
+        .schedule
+        .iter()
+        .map(|r| r.at_s)
+        .filter(|t| t.is_finite())
+        .fold(0.0, f64::max)
+        + SCHEDULE_STEP_S;
+    a.schedule.push(ScheduledScaling {
+        at_s,
+        min: a.min,
+        max: a.max,
+    });
+}
+
+/// Removes scheduled change `i`; `false` if there is none.
+pub fn remove_schedule_row(a: &mut Autoscale, i: usize) -> bool {
+    if i < a.schedule.len() {
+        a.schedule.remove(i);
+        true
+    } else {
+        false
+    }
+}
+
+/// The fewest and the most instances the autoscaler may run, over its bounds and every
+/// scheduled change (each at least 1, as in the engine).
+pub fn autoscale_range(a: &Autoscale) -> (u32, u32) {
+    let (lo, hi) = std::iter::once((a.min, a.max))
+        .chain(a.schedule.iter().map(|r| (r.min, r.max)))
+        .fold((u32::MAX, 0), |(lo, hi), (min, max)| {
+            (lo.min(min.max(1)), hi.max(max.max(1)))
+        });
+    (lo, hi.max(lo))
+}
+
+/// How the group's hourly cost is made up, as the help line under it: price × size ×
+/// instances, or with reserved instances, the reserved ones at their discount plus the rest on
+/// demand.
+pub fn group_cost_text(lang: Lang, p: &ServerParams) -> String {
+    if p.reserved_instances == 0 {
+        return fill(
+            tr(lang, "{} × {} ({}) × {} instances"),
+            &[
+                &fmt_money(p.cost_per_hour),
+                &fmt_num(p.size.cost_multiplier()),
+                &p.size.slug(),
+                &p.instances,
+            ],
+        );
+    }
+    fill(
+        tr(lang, "{} reserved ({} off) + {} on demand, at {} each"),
+        &[
+            &p.reserved_instances,
+            &fmt_pct(p.reserved_discount),
+            &p.instances.saturating_sub(p.reserved_instances),
+            &fmt_money(p.cost_per_hour * p.size.cost_multiplier()),
+        ],
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
 // Formatting
 
 /// A number as the user would type it: `100`, `0.05`, `50000`.
@@ -486,6 +749,14 @@ pub const ENGINE_TEMPLATES: &[&str] = &[
     "another node has the same id",
     "another edge has the same id",
     "synchronous replication needs a single primary (multi-primary replicates asynchronously)",
+    // The chaos timeline, when a change leaves an event pointing at nothing.
+    "no node is in zone '{}'",
+    "'{}' has no instance {} (it has {})",
+    "there is no node '{}'",
+    "there is no edge '{}'",
+    // The inspector's own rules (`inspector_problems`).
+    "must not exceed the maximum ({}) (got {})",
+    "must not be below the minimum ({}) (got {})",
     GONE,
 ];
 
@@ -498,6 +769,9 @@ pub const ENGINE_REASONS: &[&str] = &[
     "a cache must hold something",
     "something must take writes",
     "zero capacity",
+    "a backend must fail a probe to be removed",
+    "a backend must pass a probe to come back",
+    MIN_REASON,
 ];
 
 /// `msg` in `lang`, first letter capitalised. Known engine messages are translated with their
@@ -507,8 +781,9 @@ pub fn localize_engine_message(lang: Lang, msg: &str) -> String {
     let (prefix, body) = match msg.split_once(": ") {
         Some((f, rest))
             if !f.is_empty()
-                && f.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.".contains(c)) =>
+                && f.chars().all(|c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || "_.[]".contains(c)
+                }) =>
         {
             (Some(f), rest)
         }
@@ -1103,6 +1378,7 @@ mod tests {
         check(&REPLICATIONS);
         check(&READ_FROMS);
         check(&SHARD_STRATEGIES);
+        check(&SCALE_METRICS);
         assert_eq!(
             from_slug(&SHARD_STRATEGIES, "consistent_hash"),
             Some(ShardStrategy::ConsistentHash)
@@ -1177,5 +1453,473 @@ mod tests {
         assert_eq!(fmt_pct(0.0), "0%");
         assert_eq!(fmt_pct(0.001), "<1%");
         assert_eq!(fmt_pct(1.0), "100%");
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Resilience
+
+    use scaleboard_sim::diagram::{ChaosAction, ChaosEvent, LoadBalancerParams};
+
+    #[test]
+    fn zone_lists_are_trimmed_without_empties_or_duplicates() {
+        assert_eq!(
+            parse_zones(" zone-a ,zone-b"),
+            Ok(vec!["zone-a".to_owned(), "zone-b".to_owned()])
+        );
+        // Empty entries (a trailing comma, two commas) are dropped; nothing at all is no zones.
+        assert_eq!(
+            parse_zones("a, , b,"),
+            Ok(vec!["a".to_owned(), "b".to_owned()])
+        );
+        assert_eq!(parse_zones(""), Ok(vec![]));
+        assert_eq!(parse_zones(" , ,"), Ok(vec![]));
+        // Spaces inside a name are kept.
+        assert_eq!(parse_zones("us east 1"), Ok(vec!["us east 1".to_owned()]));
+        // The same name twice is refused (after trimming), naming it; case matters.
+        assert_eq!(
+            parse_zones("a, b, a "),
+            Err(FieldError::DuplicateZone("a".into()))
+        );
+        assert_eq!(
+            parse_zones("a, A"),
+            Ok(vec!["a".to_owned(), "A".to_owned()])
+        );
+        // Shown as typed, and read back unchanged.
+        let zones = vec!["zone-a".to_owned(), "zone-b".to_owned()];
+        assert_eq!(fmt_zones(&zones), "zone-a, zone-b");
+        assert_eq!(parse_zones(&fmt_zones(&zones)), Ok(zones));
+        assert_eq!(fmt_zones(&[]), "");
+        // One zone: trimmed, empty = none, no commas.
+        assert_eq!(parse_zone("  zone-a "), Ok("zone-a".to_owned()));
+        assert_eq!(parse_zone("   "), Ok(String::new()));
+        assert_eq!(parse_zone("a,b"), Err(FieldError::ZoneComma));
+        // The messages, in both languages.
+        assert_eq!(
+            FieldError::DuplicateZone("a".into()).text(Lang::En),
+            "Zone 'a' is listed twice"
+        );
+        let ko = FieldError::DuplicateZone("zone-a".into()).text(Lang::Ko);
+        assert!(ko.contains("'zone-a'") && !ko.contains("listed"), "{ko}");
+        assert_ne!(
+            FieldError::ZoneComma.text(Lang::Ko),
+            FieldError::ZoneComma.text(Lang::En)
+        );
+    }
+
+    #[test]
+    fn positive_numbers_refuse_zero_and_negatives() {
+        assert_eq!(parse_positive(" 2_000 "), Ok(2_000.0));
+        assert_eq!(parse_positive("0.5"), Ok(0.5));
+        assert_eq!(parse_positive("0"), Err(FieldError::NotPositive));
+        assert_eq!(parse_positive("-3"), Err(FieldError::NotPositive));
+        assert_eq!(parse_positive("soon"), Err(FieldError::NotANumber));
+        assert_eq!(
+            FieldError::NotPositive.text(Lang::En),
+            "Must be greater than 0"
+        );
+        assert_ne!(
+            FieldError::NotPositive.text(Lang::Ko),
+            "Must be greater than 0"
+        );
+    }
+
+    /// users → lb → api → db, a valid diagram.
+    fn resilient_doc() -> Diagram {
+        let mut d = doc();
+        d.edges.clear();
+        d.nodes.push(Node::new(
+            "lb",
+            NodeSpec::LoadBalancer(LoadBalancerParams::default()),
+        ));
+        d.nodes.push(Node::new(
+            "db",
+            NodeSpec::Database(DatabaseParams::default()),
+        ));
+        d.edges.push(Edge::new("", "users", "lb"));
+        d.edges.push(Edge::new("", "lb", "api"));
+        d.edges.push(Edge::new("", "api", "db"));
+        assert!(d.errors().is_empty(), "{:?}", d.errors());
+        d
+    }
+
+    fn balancer(d: &Diagram, f: impl FnOnce(&mut LoadBalancerParams)) -> Candidate {
+        let mut n = d.node("lb").unwrap().clone();
+        let NodeSpec::LoadBalancer(p) = &mut n.spec else {
+            unreachable!()
+        };
+        f(p);
+        Candidate::Node(n)
+    }
+
+    #[test]
+    fn health_checks_standby_and_failover_use_the_engines_rules() {
+        let d = resilient_doc();
+        let c = balancer(&d, |p| p.health_check.interval_ms = 0.0);
+        assert_eq!(
+            check_field(&d, &c, "params.health_check.interval_ms"),
+            Err("must be greater than 0 (got 0)".to_owned())
+        );
+        let c = balancer(&d, |p| p.health_check.timeout_ms = -1.0);
+        assert_eq!(
+            check_field(&d, &c, "params.health_check.timeout_ms"),
+            Err("must not be negative (got -1)".to_owned())
+        );
+        let c = balancer(&d, |p| p.health_check.timeout_ms = 0.0);
+        assert_eq!(
+            check_field(&d, &c, "params.health_check.timeout_ms"),
+            Ok(())
+        );
+        let c = balancer(&d, |p| p.health_check.unhealthy_threshold = 0);
+        let err = check_field(&d, &c, "params.health_check.unhealthy_threshold").unwrap_err();
+        assert_eq!(
+            err,
+            "must be at least 1: a backend must fail a probe to be removed (got 0)"
+        );
+        let ko = localize_engine_message(Lang::Ko, &err);
+        assert!(!ko.contains("probe") && ko.contains('1'), "{ko}");
+        let c = balancer(&d, |p| p.health_check.healthy_threshold = 0);
+        assert!(check_field(&d, &c, "params.health_check.healthy_threshold").is_err());
+        let c = balancer(&d, |p| {
+            p.health_check.enabled = true;
+            p.standby_failover_ms = 2_000.0;
+        });
+        assert_eq!(check_field(&d, &c, "params.health_check.enabled"), Ok(()));
+        let c = balancer(&d, |p| p.standby_failover_ms = -5.0);
+        assert_eq!(
+            check_field(&d, &c, "params.standby_failover_ms"),
+            Err("must not be negative (got -5)".to_owned())
+        );
+        let c = database(&d, |p| {
+            p.failover = true;
+            p.failover_detect_ms = -1.0;
+        });
+        assert_eq!(
+            check_field(&d, &c, "params.failover_detect_ms"),
+            Err("must not be negative (got -1)".to_owned())
+        );
+        let c = database(&d, |p| {
+            p.failover = true;
+            p.replicas = 1;
+            p.failover_promote_ms = 0.0;
+            p.zones = vec!["a".into(), "b".into()];
+        });
+        assert_eq!(check_field(&d, &c, "params.failover"), Ok(()));
+    }
+
+    #[test]
+    fn autoscaler_bounds_are_refused_before_they_reach_the_engine() {
+        let d = doc();
+        let on = |p: &mut ServerParams| p.autoscale.enabled = true;
+        // A valid autoscaler.
+        let c = server(&d, |p| {
+            on(p);
+            p.autoscale.min = 2;
+            p.autoscale.max = 12;
+        });
+        assert_eq!(check_field(&d, &c, "params.autoscale.enabled"), Ok(()));
+        // Minimum above maximum: refused on whichever field was edited.
+        let c = server(&d, |p| p.autoscale.min = 11);
+        assert_eq!(
+            check_field(&d, &c, "params.autoscale.min"),
+            Err("must not exceed the maximum (10) (got 11)".to_owned())
+        );
+        let c = server(&d, |p| p.autoscale.max = 0);
+        assert_eq!(
+            check_field(&d, &c, "params.autoscale.max"),
+            Err("must not be below the minimum (1) (got 0)".to_owned())
+        );
+        let c = server(&d, |p| p.autoscale.min = 0);
+        let err = check_field(&d, &c, "params.autoscale.min").unwrap_err();
+        assert_eq!(
+            err,
+            "must be at least 1: an autoscaled group keeps at least one instance (got 0)"
+        );
+        assert!(!localize_engine_message(Lang::Ko, &err).contains("autoscaled"));
+        let c = server(&d, |p| p.autoscale.max = MAX_INSTANCES + 1);
+        assert_eq!(
+            check_field(&d, &c, "params.autoscale.max"),
+            Err("must be at most 1000 (got 1001)".to_owned())
+        );
+        // Targets: CPU is a fraction, requests per second any positive number.
+        let c = server(&d, |p| p.autoscale.target = 60.0);
+        assert_eq!(
+            check_field(&d, &c, "params.autoscale.target"),
+            Err("must be between 0 and 1 (got 60)".to_owned())
+        );
+        let c = server(&d, |p| {
+            p.autoscale.metric = ScaleMetric::Rps;
+            p.autoscale.target = 60.0;
+        });
+        assert_eq!(check_field(&d, &c, "params.autoscale.target"), Ok(()));
+        let c = server(&d, |p| p.autoscale.target = 0.0);
+        assert_eq!(
+            check_field(&d, &c, "params.autoscale.target"),
+            Err("must be greater than 0 (got 0)".to_owned())
+        );
+        // Timings.
+        let c = server(&d, |p| p.autoscale.interval_s = 0.0);
+        assert_eq!(
+            check_field(&d, &c, "params.autoscale.interval_s"),
+            Err("must be greater than 0 (got 0)".to_owned())
+        );
+        let c = server(&d, |p| p.autoscale.stabilization_s = 0.0);
+        assert_eq!(
+            check_field(&d, &c, "params.autoscale.stabilization_s"),
+            Ok(())
+        );
+        let c = server(&d, |p| p.autoscale.boot_s = -1.0);
+        assert_eq!(
+            check_field(&d, &c, "params.autoscale.boot_s"),
+            Err("must not be negative (got -1)".to_owned())
+        );
+        // Bounds that were already wrong (a hand-edited file) do not block other fields...
+        let mut bad = d.clone();
+        let Candidate::Node(n) = server(&d, |p| {
+            p.autoscale.min = 5;
+            p.autoscale.max = 3;
+        }) else {
+            unreachable!()
+        };
+        *bad.node_mut("api").unwrap() = n;
+        let c = server(&bad, on);
+        assert_eq!(check_field(&bad, &c, "params.autoscale.enabled"), Ok(()));
+        // ...but editing them must put them right.
+        assert!(check_field(
+            &bad,
+            &server(&bad, |p| p.autoscale.max = 4),
+            "params.autoscale.max"
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn scheduled_changes_are_checked_row_by_row() {
+        let d = doc();
+        let c = server(&d, |p| {
+            add_schedule_row(&mut p.autoscale);
+            add_schedule_row(&mut p.autoscale);
+        });
+        assert_eq!(check_field(&d, &c, "params.autoscale.schedule"), Ok(()));
+        let Candidate::Node(n) = &c else {
+            unreachable!()
+        };
+        let NodeSpec::Server(p) = &n.spec else {
+            unreachable!()
+        };
+        // A minute apart, with the current bounds.
+        assert_eq!(
+            p.autoscale.schedule,
+            vec![
+                ScheduledScaling {
+                    at_s: 60.0,
+                    min: 1,
+                    max: 10
+                },
+                ScheduledScaling {
+                    at_s: 120.0,
+                    min: 1,
+                    max: 10
+                },
+            ]
+        );
+        let mut two = d.clone();
+        *two.node_mut("api").unwrap() = n.clone();
+        let c = server(&two, |p| p.autoscale.schedule[1].min = 20);
+        let err = check_field(&two, &c, "params.autoscale.schedule[1].min").unwrap_err();
+        assert_eq!(err, "must not exceed the maximum (10) (got 20)");
+        let c = server(&two, |p| p.autoscale.schedule[0].at_s = -1.0);
+        assert_eq!(
+            check_field(&two, &c, "params.autoscale.schedule[0].at_s"),
+            Err("must not be negative (got -1)".to_owned())
+        );
+        // A row made wrong by another field is named, and the name survives translation.
+        let c = server(&two, |p| p.autoscale.schedule[1].max = 0);
+        let err = check_field(&two, &c, "params.autoscale.schedule").unwrap_err();
+        assert!(err.starts_with("params.autoscale.schedule[1]."), "{err}");
+        let ko = localize_engine_message(Lang::Ko, &err);
+        assert!(ko.starts_with("params.autoscale.schedule[1]."), "{ko}");
+        assert!(!ko.contains("must"), "{ko}");
+        // Removing.
+        let mut a = p.autoscale.clone();
+        assert!(remove_schedule_row(&mut a, 0));
+        assert_eq!(a.schedule.len(), 1);
+        assert_eq!(a.schedule[0].at_s, 120.0);
+        assert!(!remove_schedule_row(&mut a, 5));
+        // The next one added comes a minute after the latest, wherever it is listed.
+        a.schedule.insert(
+            0,
+            ScheduledScaling {
+                at_s: 600.0,
+                min: 4,
+                max: 8,
+            },
+        );
+        add_schedule_row(&mut a);
+        assert_eq!(a.schedule[2].at_s, 660.0);
+    }
+
+    #[test]
+    fn switching_the_metric_keeps_about_the_same_load() {
+        let mut p = ServerParams::default();
+        // Medium (1.9×), 8 workers, 20 ms: one instance serves 760 req/s at full CPU.
+        p.autoscale.target = 0.6;
+        set_metric(&mut p, ScaleMetric::Rps);
+        assert_eq!(p.autoscale.metric, ScaleMetric::Rps);
+        assert_eq!(p.autoscale.target, 456.0);
+        set_metric(&mut p, ScaleMetric::Rps);
+        assert_eq!(
+            p.autoscale.target, 456.0,
+            "the same metric again changes nothing"
+        );
+        set_metric(&mut p, ScaleMetric::Cpu);
+        assert_eq!(p.autoscale.metric, ScaleMetric::Cpu);
+        assert_eq!(p.autoscale.target, 0.6);
+        // A request rate beyond what an instance can do is capped at full CPU.
+        p.autoscale.metric = ScaleMetric::Rps;
+        p.autoscale.target = 5_000.0;
+        set_metric(&mut p, ScaleMetric::Cpu);
+        assert_eq!(p.autoscale.target, 1.0);
+        // Nothing to convert with: the defaults.
+        p.service.mean_ms = 0.0;
+        set_metric(&mut p, ScaleMetric::Rps);
+        assert_eq!(p.autoscale.target, DEFAULT_RPS_TARGET);
+        set_metric(&mut p, ScaleMetric::Cpu);
+        assert_eq!(p.autoscale.target, Autoscale::default().target);
+        // Every converted target is one the inspector accepts.
+        let d = doc();
+        for metric in [ScaleMetric::Rps, ScaleMetric::Cpu] {
+            let c = server(&d, |p| set_metric(p, metric));
+            assert_eq!(check_field(&d, &c, "params.autoscale.metric"), Ok(()));
+        }
+    }
+
+    #[test]
+    fn reserved_instances_are_priced_and_bounded() {
+        let d = doc();
+        let c = server(&d, |p| p.reserved_discount = 1.5);
+        assert_eq!(
+            check_field(&d, &c, "params.reserved_discount"),
+            Err("must be between 0 and 1 (got 1.5)".to_owned())
+        );
+        let c = server(&d, |p| p.reserved_instances = MAX_INSTANCES + 1);
+        assert!(check_field(&d, &c, "params.reserved_instances").is_err());
+        let c = server(&d, |p| p.reserved_instances = 3);
+        assert_eq!(check_field(&d, &c, "params.reserved_instances"), Ok(()));
+        // 3 instances, 2 reserved at half price: $0.20/h each on demand.
+        let p = ServerParams {
+            instances: 3,
+            cost_per_hour: 0.10,
+            reserved_instances: 2,
+            reserved_discount: 0.5,
+            ..ServerParams::default()
+        };
+        assert_eq!(fmt_money(p.cost_per_hour_total()), "$0.40");
+        assert_eq!(
+            group_cost_text(Lang::En, &p),
+            "2 reserved (50% off) + 1 on demand, at $0.20 each"
+        );
+        let ko = group_cost_text(Lang::Ko, &p);
+        assert!(ko.contains("50%") && ko.contains("$0.20") && !ko.contains("reserved"));
+        // Without reserved instances, the plain formula.
+        let plain = ServerParams {
+            reserved_instances: 0,
+            ..p.clone()
+        };
+        assert_eq!(
+            group_cost_text(Lang::En, &plain),
+            "$0.10 × 2 (medium) × 3 instances"
+        );
+        // Autoscaling: from the lowest minimum to the highest maximum, schedule included.
+        let mut a = Autoscale {
+            min: 2,
+            max: 6,
+            ..Autoscale::default()
+        };
+        assert_eq!(autoscale_range(&a), (2, 6));
+        a.schedule.push(ScheduledScaling {
+            at_s: 60.0,
+            min: 4,
+            max: 12,
+        });
+        a.schedule.push(ScheduledScaling {
+            at_s: 120.0,
+            min: 0,
+            max: 3,
+        });
+        assert_eq!(autoscale_range(&a), (1, 12));
+        // Reserved instances are paid even at the low end.
+        assert_eq!(fmt_money(p.cost_per_hour_for(1)), "$0.20");
+        assert_eq!(fmt_money(p.cost_per_hour_for(12)), "$2.20");
+    }
+
+    #[test]
+    fn moving_the_last_node_out_of_a_scripted_zone_is_refused() {
+        let mut d = resilient_doc();
+        d.node_mut("api").unwrap().zone = "zone-a".into();
+        d.node_mut("db").unwrap().zone = "zone-a".into();
+        d.chaos.push(ChaosEvent {
+            at_s: 20.0,
+            action: ChaosAction::KillZone {
+                zone: "zone-a".into(),
+            },
+        });
+        assert!(d.errors().is_empty(), "{:?}", d.errors());
+        let zone = |d: &Diagram, id: &str, z: &str| {
+            let mut n = d.node(id).unwrap().clone();
+            n.zone = z.into();
+            Candidate::Node(n)
+        };
+        // One of two nodes leaves zone-a: fine.
+        assert_eq!(check_field(&d, &zone(&d, "api", "zone-b"), "zone"), Ok(()));
+        let mut moved = d.clone();
+        *moved.node_mut("api").unwrap() = match zone(&d, "api", "zone-b") {
+            Candidate::Node(n) => n,
+            _ => unreachable!(),
+        };
+        // The last one: the timeline would name an empty zone.
+        let err = check_field(&moved, &zone(&moved, "db", ""), "zone").unwrap_err();
+        assert_eq!(err, "chaos[0]: no node is in zone 'zone-a'");
+        let ko = localize_engine_message(Lang::Ko, &err);
+        assert!(
+            ko.starts_with("chaos[0]: ") && ko.contains("'zone-a'"),
+            "{ko}"
+        );
+        assert!(!ko.contains("no node"), "{ko}");
+        // Member zones count too.
+        let c = database(&moved, |p| p.zones = vec!["zone-a".into()]);
+        let Candidate::Node(mut n) = c else {
+            unreachable!()
+        };
+        n.zone.clear();
+        assert_eq!(
+            check_field(&moved, &Candidate::Node(n), "params.zones"),
+            Ok(())
+        );
+        // A killed instance that would no longer exist.
+        let mut d = doc();
+        if let NodeSpec::Server(p) = &mut d.node_mut("api").unwrap().spec {
+            // The engine counts up to the autoscaler's maximum, even while it is off.
+            p.instances = 4;
+            p.autoscale.max = 1;
+        }
+        d.chaos.push(ChaosEvent {
+            at_s: 5.0,
+            action: ChaosAction::Kill {
+                node: "api".into(),
+                instance: Some(3),
+            },
+        });
+        assert!(d.errors().is_empty(), "{:?}", d.errors());
+        let err = check_field(&d, &server(&d, |p| p.instances = 2), "params.instances");
+        assert_eq!(
+            err,
+            Err("chaos[0]: 'api' has no instance 3 (it has 2)".to_owned())
+        );
+        // An autoscaler that may grow to 4 keeps instance 3 meaningful.
+        let c = server(&d, |p| {
+            p.instances = 2;
+            p.autoscale.max = 4;
+        });
+        assert_eq!(check_field(&d, &c, "params.instances"), Ok(()));
     }
 }

@@ -14,8 +14,14 @@ use yew::prelude::*;
 /// Accepts (`None`) or refuses (`Some(reason)`) a committed value.
 pub type Commit = Callback<String, Option<FieldError>>;
 
+/// `params.autoscale.schedule[0].min` → `insp-params-autoscale-schedule-0-min`.
 fn dom_id(path: &str) -> String {
-    format!("insp-{}", path.replace('.', "-"))
+    let id: String = path
+        .chars()
+        .filter(|c| *c != ']')
+        .map(|c| if c == '.' || c == '[' { '-' } else { c })
+        .collect();
+    format!("insp-{id}")
 }
 
 /// The parts every field shows around its control.
@@ -295,6 +301,56 @@ pub fn Readout(props: &ReadoutProps) -> Html {
                 <p class="field-help">{ props.help.clone() }</p>
             }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ActionButtonProps {
+    /// Text on the button.
+    pub label: AttrValue,
+    /// Tooltip and accessible name.
+    #[prop_or_default]
+    pub title: AttrValue,
+    /// Used for the test ids `action-<name>` and `error-<name>`.
+    pub name: AttrValue,
+    #[prop_or_default]
+    pub class: Classes,
+    pub lang: Lang,
+    /// Receives `""`; refuses with the reason, shown under the button.
+    pub commit: Commit,
+}
+
+/// A button that changes the document (adds or removes a list entry) through a `Commit`, and
+/// shows why when the change is refused.
+#[function_component]
+pub fn ActionButton(props: &ActionButtonProps) -> Html {
+    let error = use_state(|| None::<FieldError>);
+    let onclick = {
+        let (error, commit) = (error.clone(), props.commit.clone());
+        Callback::from(move |_: MouseEvent| error.set(commit.emit(String::new())))
+    };
+    let title = (!props.title.is_empty()).then(|| props.title.clone());
+    html! {
+        <>
+            <button type="button" class={classes!("btn", "insp-btn", props.class.clone())}
+                    data-testid={format!("action-{}", props.name)}
+                    title={title.clone()} aria-label={title} {onclick}>
+                { props.label.clone() }
+            </button>
+            if let Some(e) = &*error {
+                <p class="field-error insp-action-error" role="alert"
+                   data-testid={format!("error-{}", props.name)}>{ e.text(props.lang) }</p>
+            }
+        </>
+    }
+}
+
+/// A short note inside a section (a consequence of the values, not an error).
+pub fn note(name: &str, text: &str) -> Html {
+    html! {
+        <p class="insp-note" role="note" data-testid={format!("note-{name}")}>
+            { text.to_owned() }
+        </p>
     }
 }
 

@@ -134,19 +134,20 @@ fn delete_button(props: &InspectorProps) -> Html {
 /// emit the candidate if it is a change and clean.
 fn committer<T: 'static>(
     doc: &Rc<Diagram>,
-    field: &'static str,
+    field: impl Into<String>,
     parse: impl Fn(&str) -> Result<T, FieldError> + 'static,
     build: impl Fn(T) -> Option<Candidate> + 'static,
     emit: impl Fn(Candidate) + 'static,
 ) -> Commit {
     let doc = doc.clone();
+    let field: String = field.into();
     Callback::from(move |text: String| {
         let value = match parse(&text) {
             Ok(v) => v,
             Err(e) => return Some(e),
         };
         let candidate = build(value)?;
-        match check::vet(&doc, candidate, field) {
+        match check::vet(&doc, candidate, &field) {
             Ok(Some(c)) => {
                 emit(c);
                 None

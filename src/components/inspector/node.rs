@@ -2,19 +2,21 @@
 //! groups, and the Kill/Revive and Delete actions.
 
 use super::check::{
-    fmt_money, fmt_num, from_slug, keys_moved, keys_moved_parts, largest_key_space, parse_float,
-    parse_whole, profile_default, profile_fields, profile_slug, set_profile_field, shard_count,
-    size_from_slug, slug_of, Candidate, FieldError, PROFILE_SLUGS, READ_FROMS, REPLICATIONS,
-    SHARD_STRATEGIES, WRITE_POLICIES,
+    add_schedule_row, autoscale_range, fmt_money, fmt_num, fmt_zones, from_slug, group_cost_text,
+    keys_moved, keys_moved_parts, largest_key_space, parse_float, parse_positive, parse_whole,
+    parse_zone, parse_zones, profile_default, profile_fields, profile_slug, remove_schedule_row,
+    set_metric, set_profile_field, shard_count, size_from_slug, slug_of, Candidate, FieldError,
+    DEFAULT_RPS_TARGET, PROFILE_SLUGS, READ_FROMS, REPLICATIONS, SCALE_METRICS, SHARD_STRATEGIES,
+    WRITE_POLICIES,
 };
-use super::fields::{section, CheckField, InputField, Readout, SelectField};
+use super::fields::{note, section, ActionButton, CheckField, InputField, Readout, SelectField};
 use super::{committer, delete_button, parse_bool, parse_text, InspectorProps};
 use crate::i18n::{fill, tr, Lang};
 use crate::icons::KindIcon;
 use scaleboard_sim::diagram::{
-    Algorithm, CacheParams, ClientParams, DatabaseParams, Diagram, Distribution, InstanceSize,
-    LoadBalancerParams, Node, NodeSpec, ReadFrom, Replication, ServerParams, ShardRouterParams,
-    ShardStrategy, WritePolicy,
+    Algorithm, Autoscale, CacheParams, ClientParams, DatabaseParams, Diagram, Distribution,
+    InstanceSize, LoadBalancerParams, Node, NodeSpec, ReadFrom, Replication, ScaleMetric,
+    ServerParams, ShardRouterParams, ShardStrategy, WritePolicy,
 };
 use scaleboard_sim::ComponentKind;
 use std::rc::Rc;
@@ -99,7 +101,7 @@ struct Text {
 impl Ctx {
     fn commit<T: 'static>(
         &self,
-        field: &'static str,
+        field: impl Into<String>,
         parse: impl Fn(&str) -> Result<T, FieldError> + 'static,
         set: impl Fn(&mut Node, T) + 'static,
     ) -> super::fields::Commit {
@@ -125,6 +127,24 @@ impl Ctx {
     /// A decimal field.
     fn num(
         &self,
+        path: impl Into<AttrValue>,
+        t: Text,
+        value: f64,
+        default: f64,
+        set: impl Fn(&mut Node, f64) + 'static,
+    ) -> Html {
+        let path = path.into();
+        html! {
+            <InputField path={path.clone()} label={t.label} unit={t.unit} help={t.help}
+                        value={fmt_num(value)} placeholder={fmt_num(default)} lang={self.lang}
+                        commit={self.commit(path.to_string(), parse_float, set)} />
+        }
+    }
+
+    /// A decimal field that must be greater than 0 (where 0 would mean "off", and "off" has
+    /// its own checkbox).
+    fn positive(
+        &self,
         path: &'static str,
         t: Text,
         value: f64,
@@ -134,25 +154,46 @@ impl Ctx {
         html! {
             <InputField path={path} label={t.label} unit={t.unit} help={t.help}
                         value={fmt_num(value)} placeholder={fmt_num(default)} lang={self.lang}
-                        commit={self.commit(path, parse_float, set)} />
+                        commit={self.commit(path, parse_positive, set)} />
         }
     }
 
     /// A count field, `0..=u32::MAX` (the engine sets the real bounds).
     fn count(
         &self,
-        path: &'static str,
+        path: impl Into<AttrValue>,
         t: Text,
         value: u64,
         default: u64,
         max: u64,
         set: impl Fn(&mut Node, u64) + 'static,
     ) -> Html {
+        let path = path.into();
         html! {
-            <InputField path={path} label={t.label} unit={t.unit} help={t.help}
+            <InputField path={path.clone()} label={t.label} unit={t.unit} help={t.help}
                         value={value.to_string()} placeholder={default.to_string()}
                         lang={self.lang} inputmode="numeric"
-                        commit={self.commit(path, move |s: &str| parse_whole(s, max), set)} />
+                        commit={self.commit(path.to_string(), move |s: &str| parse_whole(s, max), set)} />
+        }
+    }
+
+    /// A comma-separated list of availability zones; empty shows the node's own zone.
+    fn zones(
+        &self,
+        path: &'static str,
+        t: Text,
+        value: &[String],
+        set: impl Fn(&mut Node, Vec<String>) + 'static,
+    ) -> Html {
+        let placeholder = if self.node.zone.is_empty() {
+            AttrValue::Static(tr(self.lang, "none"))
+        } else {
+            AttrValue::from(self.node.zone.clone())
+        };
+        html! {
+            <InputField path={path} label={t.label} unit={t.unit} help={t.help}
+                        value={fmt_zones(value)} placeholder={placeholder} lang={self.lang}
+                        inputmode="text" commit={self.commit(path, parse_zones, set)} />
         }
     }
 
@@ -206,6 +247,7 @@ pub fn view(props: &InspectorProps, node: &Node) -> Html {
         on_node: props.on_node.clone(),
     };
     let label_commit = cx.commit("label", parse_text, |n: &mut Node, v: String| n.label = v);
+    let zone_commit = cx.commit("zone", parse_zone, |n: &mut Node, v: String| n.zone = v);
     let params = match &node.spec {
         NodeSpec::Client(p) => client_params(&cx, p),
         NodeSpec::LoadBalancer(p) => balancer_params(&cx, p),
@@ -236,6 +278,10 @@ pub fn view(props: &InspectorProps, node: &Node) -> Html {
                             help={tr(l, "Name shown on the canvas; leave empty to show the id.")}
                             value={node.label.clone()} placeholder={node.id.clone()}
                             inputmode="text" commit={label_commit} />
+                <InputField path="zone" label={tr(l, "Zone")} lang={lang}
+                            help={tr(l, "Availability zone this component runs in (e.g. zone-a); a whole zone can fail or be cut off at once. Empty = none.")}
+                            value={node.zone.clone()} placeholder={tr(l, "none")}
+                            inputmode="text" commit={zone_commit} />
                 <div class="insp-id-row">
                     <span class="field-label">{ tr(l, "ID") }</span>
                     <code class="insp-id" data-testid="node-id"
@@ -506,12 +552,75 @@ fn balancer_params(cx: &Ctx, p: &LoadBalancerParams) -> Html {
             }, p.latency_ms, d.latency_ms, balancer(|p, v| p.latency_ms = v)) }
         </>
     };
+    let h = &p.health_check;
+    let dh = &d.health_check;
+    let health = html! {
+        <>
+            { cx.check("params.health_check.enabled", tr(l, "Active health checks"),
+                tr(l, "Probe each backend regularly and take it out of rotation after failed probes in a row. Without checks, a dead backend keeps getting its share of requests, and every one fails."),
+                h.enabled, balancer(|p, v| p.health_check.enabled = v)) }
+            if h.enabled {
+                <div class="insp-subfields">
+                    { cx.num("params.health_check.interval_ms", Text {
+                        label: tr(l, "Check interval"), unit: "ms",
+                        help: tr(l, "Time between probes of each backend."),
+                    }, h.interval_ms, dh.interval_ms, balancer(|p, v| p.health_check.interval_ms = v)) }
+                    { cx.num("params.health_check.timeout_ms", Text {
+                        label: tr(l, "Probe timeout"), unit: "ms",
+                        help: tr(l, "A probe with no answer in this long counts as failed."),
+                    }, h.timeout_ms, dh.timeout_ms, balancer(|p, v| p.health_check.timeout_ms = v)) }
+                    { cx.count("params.health_check.unhealthy_threshold", Text {
+                        label: tr(l, "Unhealthy threshold"), unit: tr(l, "probes"),
+                        help: tr(l, "Failed probes in a row before a backend is taken out of rotation."),
+                    }, h.unhealthy_threshold as u64, dh.unhealthy_threshold as u64, U32,
+                       balancer(|p, v| p.health_check.unhealthy_threshold = v as u32)) }
+                    { cx.count("params.health_check.healthy_threshold", Text {
+                        label: tr(l, "Healthy threshold"), unit: tr(l, "probes"),
+                        help: tr(l, "Good probes in a row before a backend is put back."),
+                    }, h.healthy_threshold as u64, dh.healthy_threshold as u64, U32,
+                       balancer(|p, v| p.health_check.healthy_threshold = v as u32)) }
+                </div>
+            }
+        </>
+    };
+    let standby = p.standby_failover_ms > 0.0;
+    let redundancy = html! {
+        <>
+            { cx.check("params.standby", tr(l, "Standby balancer (active/standby pair)"),
+                tr(l, "A lone load balancer is a single point of failure: if it dies, nothing behind it can be reached. An idle standby takes over when the active one fails."),
+                standby, balancer(set_standby)) }
+            if standby {
+                <div class="insp-subfields">
+                    { cx.positive("params.standby_failover_ms", Text {
+                        label: tr(l, "Failover time"), unit: "ms",
+                        help: tr(l, "How long after the active balancer fails the standby takes over; requests in that gap fail."),
+                    }, p.standby_failover_ms, STANDBY_FAILOVER_MS,
+                       balancer(|p, v| p.standby_failover_ms = v)) }
+                </div>
+            }
+        </>
+    };
     html! {
         <>
             { section(tr(l, "Routing"), routing) }
             { section(tr(l, "Capacity"), capacity) }
+            { section(tr(l, "Health checks"), health) }
+            { section(tr(l, "Redundancy"), redundancy) }
         </>
     }
+}
+
+/// Failover time a newly added standby balancer gets.
+const STANDBY_FAILOVER_MS: f64 = 2_000.0;
+
+/// The standby checkbox: on keeps a failover time already set (or takes the default), off is
+/// a failover time of 0, the engine's "no standby".
+fn set_standby(p: &mut LoadBalancerParams, on: bool) {
+    p.standby_failover_ms = match (on, p.standby_failover_ms > 0.0) {
+        (false, _) => 0.0,
+        (true, true) => p.standby_failover_ms,
+        (true, false) => STANDBY_FAILOVER_MS,
+    };
 }
 
 fn algorithm_slug(a: Algorithm) -> &'static str {
@@ -578,6 +687,10 @@ fn server_params(cx: &Ctx, p: &ServerParams) -> Html {
                 help: tr(l, "Scale out: how many identical copies run behind the same name."),
             }, p.instances as u64, d.instances as u64, U32,
                server(|p, v| p.instances = v as u32)) }
+            { cx.zones("params.zones", Text {
+                label: tr(l, "Instance zones"), unit: "",
+                help: tr(l, "Instances are spread over these zones in turn (comma-separated, e.g. zone-a, zone-b); empty = the component's zone."),
+            }, &p.zones, server(|p, v| p.zones = v)) }
             { cx.select("params.size", tr(l, "Instance size"),
                 tr(l, "Scale up: a bigger instance is faster, but the price rises faster than the speed."),
                 p.size.slug(), sizes,
@@ -629,22 +742,37 @@ fn server_params(cx: &Ctx, p: &ServerParams) -> Html {
             }
         </>
     };
+    let (lo, hi) = autoscale_range(&p.autoscale);
     let cost = html! {
         <>
             { cx.num("params.cost_per_hour", Text {
                 label: tr(l, "Price"), unit: "$/h",
                 help: tr(l, "Hourly price of one small instance; bigger sizes multiply it."),
             }, p.cost_per_hour, d.cost_per_hour, server(|p, v| p.cost_per_hour = v)) }
+            { cx.count("params.reserved_instances", Text {
+                label: tr(l, "Reserved instances"), unit: "",
+                help: tr(l, "Bought in advance at a discount and paid whether running or not; instances beyond them are on demand."),
+            }, p.reserved_instances as u64, d.reserved_instances as u64, U32,
+               server(|p, v| p.reserved_instances = v as u32)) }
+            if p.reserved_instances > 0 {
+                { cx.num("params.reserved_discount", Text {
+                    label: tr(l, "Reserved discount"), unit: "0–1",
+                    help: tr(l, "How much cheaper a reserved instance is than on demand: 0.4 = 40 % off."),
+                }, p.reserved_discount, d.reserved_discount, server(|p, v| p.reserved_discount = v)) }
+            }
             <Readout name="group_cost" label={tr(l, "Group cost")} unit="/h"
                      value={fmt_money(p.cost_per_hour_total())}
-                     help={fill(tr(l, "{} × {} ({}) × {} instances"), &[
-                         &fmt_money(p.cost_per_hour),
-                         &fmt_num(p.size.cost_multiplier()),
-                         &p.size.slug(),
-                         &p.instances,
-                     ])} />
+                     help={group_cost_text(l, p)} />
+            if p.autoscale.enabled {
+                <Readout name="autoscale_cost" label={tr(l, "Cost while autoscaling")} unit="/h"
+                         value={format!("{} – {}", fmt_money(p.cost_per_hour_for(lo)),
+                                        fmt_money(p.cost_per_hour_for(hi)))}
+                         help={fill(tr(l, "From {} to {} instances; reserved instances are paid even when not running."),
+                                    &[&lo, &hi])} />
+            }
         </>
     };
+    let autoscale = autoscale_fields(cx, &p.autoscale);
     let l1 = html! {
         <>
             { cx.count("params.l1.capacity_keys", Text {
@@ -663,10 +791,170 @@ fn server_params(cx: &Ctx, p: &ServerParams) -> Html {
     html! {
         <>
             { section(tr(l, "Scaling"), scaling) }
+            { section(tr(l, "Autoscaling"), autoscale) }
             { section(tr(l, "Service time"), service) }
             { section(tr(l, "In-process cache (L1)"), l1) }
             { section(tr(l, "Cost"), cost) }
         </>
+    }
+}
+
+/// The autoscaling section of a server: the switch, then (when on) metric, target, bounds,
+/// timings and the schedule.
+fn autoscale_fields(cx: &Ctx, a: &Autoscale) -> Html {
+    let l = cx.lang;
+    let d = Autoscale::default();
+    let metrics = SCALE_METRICS
+        .iter()
+        .map(|&(m, slug)| (slug, metric_name(l, m).to_owned()))
+        .collect();
+    let (target, target_default) = match a.metric {
+        ScaleMetric::Cpu => (
+            Text {
+                label: tr(l, "Target"),
+                unit: "0–1",
+                help: tr(
+                    l,
+                    "CPU utilisation to keep instances at, as a fraction: 0.6 = 60 %.",
+                ),
+            },
+            d.target,
+        ),
+        ScaleMetric::Rps => (
+            Text {
+                label: tr(l, "Target"),
+                unit: "req/s",
+                help: tr(l, "Requests per second each instance should handle."),
+            },
+            DEFAULT_RPS_TARGET,
+        ),
+    };
+    html! {
+        <>
+            { cx.check("params.autoscale.enabled", tr(l, "Autoscale instances"),
+                tr(l, "Like Kubernetes' HPA: every interval, desired = ceil(current × metric / target), left alone within ±10 % of the target and kept between minimum and maximum. The instance count above is where it starts."),
+                a.enabled, server(|p, v| p.autoscale.enabled = v)) }
+            if a.enabled {
+                <div class="insp-subfields">
+                    { cx.select("params.autoscale.metric", tr(l, "Metric"),
+                        metric_help(l, a.metric), slug_of(&SCALE_METRICS, a.metric), metrics,
+                        server(|p, slug: String| {
+                            if let Some(m) = from_slug(&SCALE_METRICS, &slug) {
+                                set_metric(p, m);
+                            }
+                        })) }
+                    { cx.num("params.autoscale.target", target, a.target, target_default,
+                        server(|p, v| p.autoscale.target = v)) }
+                    { cx.count("params.autoscale.min", Text {
+                        label: tr(l, "Minimum"), unit: tr(l, "instances"),
+                        help: tr(l, "Never fewer instances than this."),
+                    }, a.min as u64, d.min as u64, U32, server(|p, v| p.autoscale.min = v as u32)) }
+                    { cx.count("params.autoscale.max", Text {
+                        label: tr(l, "Maximum"), unit: tr(l, "instances"),
+                        help: tr(l, "Never more instances than this: the ceiling on cost."),
+                    }, a.max as u64, d.max as u64, U32, server(|p, v| p.autoscale.max = v as u32)) }
+                    { cx.num("params.autoscale.interval_s", Text {
+                        label: tr(l, "Evaluation interval"), unit: "s",
+                        help: tr(l, "How often the autoscaler measures and decides."),
+                    }, a.interval_s, d.interval_s, server(|p, v| p.autoscale.interval_s = v)) }
+                    { cx.num("params.autoscale.stabilization_s", Text {
+                        label: tr(l, "Scale-down stabilisation"), unit: "s",
+                        help: tr(l, "Scale-downs follow the highest recommendation of this window, so a brief dip does not remove capacity the next peak needs."),
+                    }, a.stabilization_s, d.stabilization_s,
+                       server(|p, v| p.autoscale.stabilization_s = v)) }
+                    { cx.num("params.autoscale.boot_s", Text {
+                        label: tr(l, "Boot time"), unit: "s",
+                        help: tr(l, "A new instance serves requests only after this long."),
+                    }, a.boot_s, d.boot_s, server(|p, v| p.autoscale.boot_s = v)) }
+                    { schedule_fields(cx, a) }
+                </div>
+            }
+        </>
+    }
+}
+
+/// The autoscaler's schedule: one row (from, min, max) per change, each removable, and a
+/// button to add one.
+fn schedule_fields(cx: &Ctx, a: &Autoscale) -> Html {
+    let l = cx.lang;
+    let rows = a.schedule.iter().enumerate().map(|(i, row)| {
+        let remove = cx.commit(
+            "params.autoscale.schedule",
+            parse_text,
+            server(move |p, _: String| {
+                remove_schedule_row(&mut p.autoscale, i);
+            }),
+        );
+        html! {
+            <div class="insp-schedule-row" key={i.to_string()}
+                 data-testid={format!("schedule-row-{i}")}>
+                { cx.num(format!("params.autoscale.schedule[{i}].at_s"), Text {
+                    label: tr(l, "From"), unit: "s", help: "",
+                }, row.at_s, row.at_s, server(move |p, v| {
+                    if let Some(r) = p.autoscale.schedule.get_mut(i) {
+                        r.at_s = v;
+                    }
+                })) }
+                { cx.count(format!("params.autoscale.schedule[{i}].min"), Text {
+                    label: tr(l, "Min"), unit: "", help: "",
+                }, row.min as u64, a.min as u64, U32, server(move |p, v| {
+                    if let Some(r) = p.autoscale.schedule.get_mut(i) {
+                        r.min = v as u32;
+                    }
+                })) }
+                { cx.count(format!("params.autoscale.schedule[{i}].max"), Text {
+                    label: tr(l, "Max"), unit: "", help: "",
+                }, row.max as u64, a.max as u64, U32, server(move |p, v| {
+                    if let Some(r) = p.autoscale.schedule.get_mut(i) {
+                        r.max = v as u32;
+                    }
+                })) }
+                <ActionButton name={format!("schedule-remove-{i}")} label="×"
+                              title={tr(l, "Remove this scheduled change")}
+                              class={classes!("insp-schedule-remove")} lang={l}
+                              commit={remove} />
+            </div>
+        }
+    });
+    let add = cx.commit(
+        "params.autoscale.schedule",
+        parse_text,
+        server(|p, _: String| add_schedule_row(&mut p.autoscale)),
+    );
+    html! {
+        <div class="insp-schedule" data-testid="autoscale-schedule">
+            <span class="field-label">{ tr(l, "Scheduled scaling") }</span>
+            <p class="field-help">
+                { tr(l, "For peak and off-peak hours: from each time on, its minimum and maximum replace the ones above.") }
+            </p>
+            if a.schedule.is_empty() {
+                <p class="insp-hint">
+                    { tr(l, "No scheduled changes: the minimum and maximum above apply throughout.") }
+                </p>
+            } else {
+                { for rows }
+            }
+            <ActionButton name="schedule-add" label={tr(l, "Add scheduled change")}
+                          class={classes!("insp-schedule-add")} lang={l} commit={add} />
+        </div>
+    }
+}
+
+fn metric_name(l: Lang, m: ScaleMetric) -> &'static str {
+    match m {
+        ScaleMetric::Cpu => tr(l, "CPU utilisation"),
+        ScaleMetric::Rps => tr(l, "Requests per second per instance"),
+    }
+}
+
+/// What the chosen metric measures, as the help line.
+fn metric_help(l: Lang, m: ScaleMetric) -> &'static str {
+    match m {
+        ScaleMetric::Cpu => tr(l, "Average CPU utilisation of the ready instances."),
+        ScaleMetric::Rps => tr(
+            l,
+            "Requests per second each ready instance receives. Switching converts the target to about the same load.",
+        ),
     }
 }
 
@@ -808,6 +1096,10 @@ fn database_params(cx: &Ctx, p: &DatabaseParams) -> Html {
                 help: tr(l, "Read-only copies that apply every write and can serve reads."),
             }, p.replicas as u64, d.replicas as u64, U32,
                database(|p, v| p.replicas = v as u32)) }
+            { cx.zones("params.zones", Text {
+                label: tr(l, "Member zones"), unit: "",
+                help: tr(l, "Members (primaries, then replicas) are spread over these zones in turn (comma-separated); empty = the component's zone."),
+            }, &p.zones, database(|p, v| p.zones = v)) }
             if replicated {
                 { cx.select("params.replication", tr(l, "Replication"),
                     tr(l, "Sync: a write waits for every replica, so reads are never stale. Async: faster, but replicas lag behind."),
@@ -836,6 +1128,34 @@ fn database_params(cx: &Ctx, p: &DatabaseParams) -> Html {
             }
         </>
     };
+    let failover = html! {
+        <>
+            { cx.check("params.failover", tr(l, "Automatic failover"),
+                tr(l, "When the primary dies a replica is promoted after detection + promotion; with asynchronous replication, writes not yet replicated are lost."),
+                p.failover, database(|p, v| p.failover = v)) }
+            if p.failover {
+                if p.replicas == 0 {
+                    { note("failover-no-replica",
+                        tr(l, "Failover needs at least one replica to promote: with none, a dead primary stays down until it is revived.")) }
+                }
+                <div class="insp-subfields">
+                    { cx.num("params.failover_detect_ms", Text {
+                        label: tr(l, "Detection time"), unit: "ms",
+                        help: tr(l, "Time to notice that a primary is dead."),
+                    }, p.failover_detect_ms, d.failover_detect_ms,
+                       database(|p, v| p.failover_detect_ms = v)) }
+                    { cx.num("params.failover_promote_ms", Text {
+                        label: tr(l, "Promotion time"), unit: "ms",
+                        help: tr(l, "Time to promote a replica once the death is noticed."),
+                    }, p.failover_promote_ms, d.failover_promote_ms,
+                       database(|p, v| p.failover_promote_ms = v)) }
+                    <Readout name="write_outage" label={tr(l, "Writes fail for")} unit="ms"
+                             value={fmt_num(p.failover_detect_ms + p.failover_promote_ms)}
+                             help={tr(l, "Detection + promotion: writes to a dead primary fail until a replica takes over.")} />
+                </div>
+            }
+        </>
+    };
     let cost = html! {
         <>
             { cx.num("params.cost_per_hour", Text {
@@ -858,6 +1178,7 @@ fn database_params(cx: &Ctx, p: &DatabaseParams) -> Html {
             { section(tr(l, "Scaling"), scaling) }
             { section(tr(l, "Query time"), queries) }
             { section(tr(l, "Replication"), replication) }
+            { section(tr(l, "Failover"), failover) }
             { section(tr(l, "Cost"), cost) }
         </>
     }
@@ -1248,7 +1569,12 @@ mod tests {
                 assert_ne!(strategy_name(lang, s), "");
                 assert_ne!(strategy_help(lang, s), "");
             }
+            for (m, _) in SCALE_METRICS {
+                assert_ne!(metric_name(lang, m), "");
+                assert_ne!(metric_help(lang, m), "");
+            }
         }
+        assert_eq!(metric_name(Lang::Ko, ScaleMetric::Cpu), "CPU 사용률");
         assert_eq!(
             write_policy_name(Lang::Ko, WritePolicy::Invalidate),
             "무효화"
@@ -1257,5 +1583,160 @@ mod tests {
             strategy_name(Lang::Ko, ShardStrategy::ConsistentHash),
             "일관된 해싱"
         );
+    }
+
+    /// users → lb → api → db; a `Ctx` for node `id` that records what it emits.
+    fn resilient_ctx(id: &str) -> (Ctx, Rc<std::cell::RefCell<Vec<Node>>>) {
+        use scaleboard_sim::diagram::Edge;
+        let mut d = Diagram::default();
+        d.nodes
+            .push(Node::new("u", NodeSpec::Client(ClientParams::default())));
+        d.nodes.push(Node::new(
+            "lb",
+            NodeSpec::LoadBalancer(LoadBalancerParams::default()),
+        ));
+        d.nodes
+            .push(Node::new("api", NodeSpec::Server(ServerParams::default())));
+        d.nodes.push(Node::new(
+            "db",
+            NodeSpec::Database(DatabaseParams::default()),
+        ));
+        for (from, to) in [("u", "lb"), ("lb", "api"), ("api", "db")] {
+            d.edges.push(Edge::new("", from, to));
+        }
+        assert!(d.errors().is_empty(), "{:?}", d.errors());
+        let out = Rc::new(std::cell::RefCell::new(Vec::new()));
+        let sink = out.clone();
+        let cx = Ctx {
+            node: d.node(id).unwrap().clone(),
+            doc: Rc::new(d),
+            lang: Lang::En,
+            on_node: Callback::from(move |n: Node| sink.borrow_mut().push(n)),
+        };
+        (cx, out)
+    }
+
+    #[test]
+    fn the_standby_checkbox_sets_and_clears_the_failover_time() {
+        let mut p = LoadBalancerParams::default();
+        assert_eq!(p.standby_failover_ms, 0.0, "a lone balancer by default");
+        set_standby(&mut p, true);
+        assert_eq!(p.standby_failover_ms, STANDBY_FAILOVER_MS);
+        p.standby_failover_ms = 500.0;
+        set_standby(&mut p, true);
+        assert_eq!(p.standby_failover_ms, 500.0, "a time already set is kept");
+        set_standby(&mut p, false);
+        assert_eq!(p.standby_failover_ms, 0.0);
+        // Through the field: on, then a failover time of 0 is refused (that is "off").
+        let (cx, out) = resilient_ctx("lb");
+        let commit = cx.commit("params.standby", parse_bool, balancer(set_standby));
+        assert_eq!(commit.emit("true".into()), None);
+        let NodeSpec::LoadBalancer(p) = &out.borrow()[0].spec else {
+            panic!("not a balancer")
+        };
+        assert_eq!(p.standby_failover_ms, STANDBY_FAILOVER_MS);
+        let commit = cx.commit(
+            "params.standby_failover_ms",
+            parse_positive,
+            balancer(|p, v| p.standby_failover_ms = v),
+        );
+        assert_eq!(commit.emit("0".into()), Some(FieldError::NotPositive));
+        assert_eq!(out.borrow().len(), 1);
+    }
+
+    #[test]
+    fn zone_fields_normalise_lists_and_refuse_duplicates() {
+        let (cx, out) = resilient_ctx("api");
+        let commit = cx.commit("params.zones", parse_zones, server(|p, v| p.zones = v));
+        assert_eq!(
+            commit.emit("zone-a, zone-b, zone-a".into()),
+            Some(FieldError::DuplicateZone("zone-a".into()))
+        );
+        assert!(out.borrow().is_empty());
+        assert_eq!(commit.emit(" zone-a,zone-b, ".into()), None);
+        let NodeSpec::Server(p) = &out.borrow()[0].spec else {
+            panic!("not a server")
+        };
+        assert_eq!(p.zones, vec!["zone-a".to_owned(), "zone-b".to_owned()]);
+        // The node's own zone.
+        let (cx, out) = resilient_ctx("db");
+        let commit = cx.commit("zone", parse_zone, |n: &mut Node, v: String| n.zone = v);
+        assert_eq!(commit.emit("a, b".into()), Some(FieldError::ZoneComma));
+        assert_eq!(commit.emit(" zone-c ".into()), None);
+        assert_eq!(out.borrow()[0].zone, "zone-c");
+        assert_eq!(out.borrow()[0].id, "db");
+    }
+
+    #[test]
+    fn schedule_rows_are_added_edited_and_removed_through_commits() {
+        let (cx, out) = resilient_ctx("api");
+        let add = cx.commit(
+            "params.autoscale.schedule",
+            parse_text,
+            server(|p, _: String| add_schedule_row(&mut p.autoscale)),
+        );
+        assert_eq!(add.emit(String::new()), None);
+        let with_row = out.borrow()[0].clone();
+        let NodeSpec::Server(p) = &with_row.spec else {
+            panic!("not a server")
+        };
+        assert_eq!(p.autoscale.schedule.len(), 1);
+        // A context on the node with its row: editing it, removing it.
+        let mut d = (*cx.doc).clone();
+        *d.node_mut("api").unwrap() = with_row.clone();
+        let out = Rc::new(std::cell::RefCell::new(Vec::new()));
+        let sink = out.clone();
+        let cx = Ctx {
+            node: with_row,
+            doc: Rc::new(d),
+            lang: Lang::En,
+            on_node: Callback::from(move |n: Node| sink.borrow_mut().push(n)),
+        };
+        let i = 0;
+        let min = cx.commit(
+            format!("params.autoscale.schedule[{i}].min"),
+            |t| parse_whole(t, U32),
+            server(move |p, v| {
+                if let Some(r) = p.autoscale.schedule.get_mut(i) {
+                    r.min = v as u32;
+                }
+            }),
+        );
+        assert_eq!(
+            min.emit("50".into()),
+            Some(FieldError::Engine(
+                "must not exceed the maximum (10) (got 50)".into()
+            ))
+        );
+        assert_eq!(min.emit("4".into()), None);
+        // A row that has gone (removed meanwhile) changes nothing.
+        let gone = cx.commit(
+            "params.autoscale.schedule[7].min",
+            |t| parse_whole(t, U32),
+            server(|p, v| {
+                if let Some(r) = p.autoscale.schedule.get_mut(7) {
+                    r.min = v as u32;
+                }
+            }),
+        );
+        assert_eq!(gone.emit("3".into()), None);
+        let remove = cx.commit(
+            "params.autoscale.schedule",
+            parse_text,
+            server(move |p, _: String| {
+                remove_schedule_row(&mut p.autoscale, i);
+            }),
+        );
+        assert_eq!(remove.emit(String::new()), None);
+        let out = out.borrow();
+        assert_eq!(out.len(), 2);
+        let NodeSpec::Server(p) = &out[0].spec else {
+            panic!("not a server")
+        };
+        assert_eq!(p.autoscale.schedule[0].min, 4);
+        let NodeSpec::Server(p) = &out[1].spec else {
+            panic!("not a server")
+        };
+        assert!(p.autoscale.schedule.is_empty());
     }
 }
