@@ -18,11 +18,11 @@ use crate::runtime::{self, LoopInputs};
 use crate::sim_host::{SimHost, Stats};
 use crate::state::Dialog;
 use crate::state::{Action, LogEntry, LogKind, State, ToastKind};
-use crate::{examples, export, files, persist, storage};
+use crate::{event_text, examples, export, files, persist, storage};
 use scaleboard_sim::diagram::Workload;
-use scaleboard_sim::ComponentKind;
+use scaleboard_sim::{analysis, ComponentKind};
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent};
@@ -341,10 +341,13 @@ pub fn App() -> Html {
     {
         let host = host.clone();
         let inputs = inputs.clone();
-        use_effect_with((state.down.clone(), state.sim_epoch), move |(down, _)| {
-            host.borrow_mut().set_down(down);
-            inputs.borrow_mut().refresh = true;
-        });
+        use_effect_with(
+            (state.injections.clone(), state.sim_epoch),
+            move |(list, _)| {
+                host.borrow_mut().set_injections(list);
+                inputs.borrow_mut().refresh = true;
+            },
+        );
     }
     // The Step button.
     {
@@ -392,6 +395,11 @@ pub fn App() -> Html {
                 for e in sim_events(&prev.borrow(), next, lang, &names) {
                     dispatch.emit(Action::Log(e));
                 }
+            }
+            // What the system did on its own: health checks, failovers, the autoscaler, the
+            // chaos timeline.
+            for e in &next.events {
+                dispatch.emit(Action::Log(event_text::log_entry(lang, &doc, e)));
             }
             *prev.borrow_mut() = next.clone();
         });
@@ -560,6 +568,21 @@ pub fn App() -> Html {
     let d = dispatch.clone();
     let on_delete = Callback::from(move |_| d.emit(Action::DeleteSelection));
     let problems = Rc::new(state.doc.problems());
+    // Whether a node is down is the engine's answer (a kill from the canvas, the chaos timeline
+    // or a zone outage all count).
+    let down = use_memo(stats.clone(), |stats| {
+        Rc::new(
+            stats
+                .nodes
+                .iter()
+                .filter(|(_, s)| !s.up)
+                .map(|(id, _)| id.clone())
+                .collect::<BTreeSet<String>>(),
+        )
+    });
+    let spof = use_memo(state.doc.clone(), |doc| {
+        Rc::new(analysis::spof::analyze(doc))
+    });
 
     html! {
         <div class="app" data-testid="app" data-lang={lang.code()}>
@@ -579,7 +602,7 @@ pub fn App() -> Html {
                 <Palette lang={lang} {on_place} />
                 <div class="stage">
                     <Canvas doc={state.doc.clone()} selection={state.selection.clone()} view={state.view}
-                            stats={(*stats).clone()} down={state.down.clone()} lang={lang}
+                            stats={(*stats).clone()} down={(*down).clone()} spof={(*spof).clone()} lang={lang}
                             dispatch={dispatch.clone()} dots_ref={dots_ref} root_ref={root_ref}
                             inputs={runtime::SharedInputs(inputs.clone())} space_held={space} fit_rev={state.fit_rev}
                             {on_example} />
@@ -588,11 +611,12 @@ pub fn App() -> Html {
                     }
                     <ToastView toast={state.toast.clone()} dispatch={dispatch.clone()} />
                 </div>
-                <Inspector doc={state.doc.clone()} {selected} lang={lang} down={state.down.clone()}
+                <Inspector doc={state.doc.clone()} {selected} lang={lang} down={(*down).clone()}
                            {on_node} {on_edge} {on_workload} {on_seed} {on_name} {on_set_down} {on_delete} {live} />
             </main>
             <BottomPanel open={state.panel_open} tab={state.tab} stats={(*stats).clone()}
-                         log={state.log.clone()} {problems} lang={lang} dispatch={dispatch.clone()} />
+                         log={state.log.clone()} {problems} lang={lang} dispatch={dispatch.clone()}
+                         doc={state.doc.clone()} spof={(*spof).clone()} />
             if state.dialog == Some(Dialog::Share) {
                 <ShareDialog doc={state.doc.clone()} view={state.view} time_s={time_s} lang={lang}
                              on_close={let d = dispatch.clone(); Callback::from(move |_| d.emit(Action::CloseDialog))}
@@ -606,7 +630,8 @@ pub fn App() -> Html {
                             dispatch={dispatch.clone()} on_export={on_export.clone()} />
             }
             if let Some(menu) = state.menu.clone() {
-                <ContextMenuView down={state.down.contains(&menu.node)} {menu} time_s={time_s}
+                <ContextMenuView status={stats.nodes.get(&menu.node).cloned()}
+                                 node={state.doc.node(&menu.node).cloned()} {menu} time_s={time_s}
                                  lang={lang} dispatch={dispatch.clone()} />
             }
         </div>

@@ -51,6 +51,23 @@ pub fn money_per_hour(v: f64) -> String {
     }
 }
 
+/// Dollars spent: "$0.0042", "$1.27", "$312".
+pub fn money(v: f64) -> String {
+    if v < 0.1 {
+        format!("${v:.4}")
+    } else if v < 100.0 {
+        format!("${v:.2}")
+    } else {
+        format!("${v:.0}")
+    }
+}
+
+/// A number with at most two decimals and no trailing zeros: "3", "2.5", "0.33".
+pub fn trim_num(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
 /// Simulated seconds: "12.3 s", "2 min 05 s".
 pub fn clock(secs: f64) -> String {
     if secs < 120.0 {
@@ -105,5 +122,9 @@ mod tests {
         assert_eq!(money_per_hour(0.6), "$0.60/h");
         assert_eq!(clock(12.34), "12.3 s");
         assert_eq!(clock(125.0), "2 min 05 s");
+        assert_eq!(money(0.00421), "$0.0042");
+        assert_eq!(money(1.266), "$1.27");
+        assert_eq!(trim_num(3.0), "3");
+        assert_eq!(trim_num(2.5), "2.5");
     }
 }

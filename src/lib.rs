@@ -8,6 +8,7 @@
 pub mod app;
 pub mod components;
 pub mod editor;
+pub mod event_text;
 pub mod examples;
 pub mod export;
 pub mod files;

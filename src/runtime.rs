@@ -173,6 +173,7 @@ fn frame(
         st.dirty = false;
         st.last_emit = now;
         let mut stats = h.stats();
+        stats.events = h.drain_log();
         stats.fps = st.fps;
         stats.frame_ms = st.frame_ms;
         drop(h);

@@ -3,8 +3,9 @@
 //! the animated dots. Pure Rust (the clock is passed in), so its pacing is tested natively.
 
 use crate::render::particles::Particles;
+use crate::state::{split_target, Injection};
 use scaleboard_sim::diagram::Problem;
-use scaleboard_sim::engine::{NodeStatus, Trace};
+use scaleboard_sim::engine::{LogEvent, NodeStatus, SloReport, Trace};
 use scaleboard_sim::metrics::{EndToEndSample, NodeSample};
 use scaleboard_sim::time::{Time, NS_PER_S};
 use scaleboard_sim::{Diagram, RunConfig, Simulation};
@@ -28,6 +29,12 @@ pub struct Stats {
     pub nodes: BTreeMap<String, NodeStatus>,
     /// Requests per second over each edge in the last simulated second.
     pub edges: BTreeMap<String, f64>,
+    /// Edges a network partition cuts now.
+    pub cut_edges: BTreeSet<String>,
+    /// Every client's rate is multiplied by this now (a chaos traffic spike).
+    pub traffic_factor: f64,
+    /// The run so far against the diagram's SLO.
+    pub slo: Option<SloReport>,
     pub series: Vec<EndToEndSample>,
     pub node_series: BTreeMap<String, Vec<NodeSample>>,
     /// Failed requests since the start, by (cause, node id).
@@ -39,6 +46,9 @@ pub struct Stats {
     pub fps: f64,
     /// Where a frame's time goes, smoothed ms: simulation, dots, snapshot, UI render.
     pub frame_ms: [f64; 4],
+    /// What the system did on its own since the previous snapshot (health checks, failovers,
+    /// the autoscaler, the chaos timeline), for the event log.
+    pub events: Vec<LogEvent>,
 }
 
 /// Pacing of one frame.
@@ -53,7 +63,10 @@ pub struct SimHost {
     sim: Option<Simulation>,
     /// Errors that kept the latest document from running (the sim keeps the last valid one).
     pub problems: Vec<Problem>,
-    down: BTreeSet<String>,
+    /// Kills and revives from the canvas, and how many of them the engine has had.
+    injections: Vec<Injection>,
+    applied: usize,
+    log: Vec<LogEvent>,
     /// Engine speed measured on this machine, events per millisecond.
     events_per_ms: f64,
     /// Recent achieved simulated-time / wall-time ratio.
@@ -70,7 +83,9 @@ impl Default for SimHost {
         SimHost {
             sim: None,
             problems: Vec::new(),
-            down: BTreeSet::new(),
+            injections: Vec::new(),
+            applied: 0,
+            log: Vec::new(),
             events_per_ms: 2_000.0,
             achieved: 0.0,
             behind: false,
@@ -94,7 +109,9 @@ impl SimHost {
     /// Starts over from t = 0 with `d` (if it is valid).
     pub fn reset(&mut self, d: &Diagram) {
         self.sim = None;
-        self.down.clear();
+        self.injections.clear();
+        self.applied = 0;
+        self.log.clear();
         self.particles.clear();
         self.achieved = 0.0;
         self.behind = false;
@@ -107,28 +124,35 @@ impl SimHost {
             Some(sim) => sim.sync(d),
             None => Simulation::with_config(d, SimHost::config()).map(|mut sim| {
                 sim.set_trace_every(1);
-                for id in &self.down {
-                    let _ = sim.set_up(id, false);
+                for i in &self.injections {
+                    inject(&mut sim, i);
                 }
                 self.sim = Some(sim);
             }),
         };
         self.problems = result.err().unwrap_or_default();
-        // Nodes that were removed cannot stay down.
-        self.down.retain(|id| d.node(id).is_some());
     }
 
-    /// Mirrors the set of killed nodes.
-    pub fn set_down(&mut self, down: &BTreeSet<String>) {
+    /// Follows the kills and revives of the canvas: applies the ones the engine has not had.
+    pub fn set_injections(&mut self, list: &[Injection]) {
+        if list.len() < self.applied {
+            self.applied = 0; // a new run: the list started again
+        }
         if let Some(sim) = &mut self.sim {
-            for id in down.difference(&self.down) {
-                let _ = sim.set_up(id, false);
-            }
-            for id in self.down.difference(down) {
-                let _ = sim.set_up(id, true);
+            for i in &list[self.applied..] {
+                inject(sim, i);
             }
         }
-        self.down = down.clone();
+        self.applied = list.len();
+        self.injections = list.to_vec();
+    }
+
+    /// Moves what the engine logged since the last call into the next snapshot.
+    pub fn drain_log(&mut self) -> Vec<LogEvent> {
+        if let Some(sim) = &mut self.sim {
+            sim.drain_log(&mut self.log);
+        }
+        std::mem::take(&mut self.log)
     }
 
     pub fn now(&self) -> Time {
@@ -242,6 +266,9 @@ impl SimHost {
                 .map(|s| (s.id.clone(), s))
                 .collect(),
             edges: report_edges,
+            cut_edges: sim.cut_edges().into_iter().collect(),
+            traffic_factor: sim.traffic_factor(),
+            slo: Some(sim.slo_report()),
             series,
             node_series,
             failures: sim
@@ -253,8 +280,18 @@ impl SimHost {
             completed_total: sim.lifetime_counts().completed,
             fps: 0.0,
             frame_ms: [0.0; 4],
+            events: Vec::new(),
         }
     }
+}
+
+/// Kills or revives what an injection names; a target that no longer exists is ignored.
+fn inject(sim: &mut Simulation, i: &Injection) {
+    let (id, instance) = split_target(sim.diagram(), &i.target);
+    let _ = match instance {
+        Some(k) => sim.set_instance_up(id, k, !i.down),
+        None => sim.set_up(id, !i.down),
+    };
 }
 
 #[cfg(test)]
@@ -315,12 +352,20 @@ mod tests {
         assert!(h.problems.is_empty());
     }
 
+    fn injection(target: &str, down: bool) -> Injection {
+        Injection {
+            target: target.into(),
+            down,
+        }
+    }
+
     #[test]
     fn killing_in_the_ui_kills_in_the_engine() {
         let mut h = SimHost::default();
         h.reset(&basic());
         h.step(3.0);
-        h.set_down(&BTreeSet::from(["api".to_string()]));
+        let mut list = vec![injection("api", true)];
+        h.set_injections(&list);
         h.step(2.0);
         let s = h.stats();
         assert!(!s.nodes["api"].up);
@@ -328,7 +373,34 @@ mod tests {
             .failures
             .keys()
             .any(|(cause, node)| cause == "node_down" && node == "api"));
-        h.set_down(&BTreeSet::new());
+        list.push(injection("api", false));
+        h.set_injections(&list);
         assert!(h.stats().nodes["api"].up);
+        // One instance of a group.
+        list.push(injection("api#1", true));
+        h.set_injections(&list);
+        assert_eq!(h.stats().nodes["api"].instances_down, 1);
+        // A killed node whose document goes invalid and comes back stays killed.
+        let mut broken = basic();
+        broken.edges.clear();
+        h.sync(&broken);
+        h.sync(&basic());
+        assert_eq!(h.stats().nodes["api"].instances_down, 1);
+    }
+
+    #[test]
+    fn what_the_system_does_on_its_own_reaches_the_log() {
+        let d = Diagram::from_json(include_str!("../examples/health-checks.json")).unwrap();
+        let mut h = SimHost::default();
+        h.reset(&d);
+        h.step(20.0);
+        let events = h.drain_log();
+        // The timeline killed api#1 at 15 s; three failed probes later it left the rotation.
+        assert!(events.iter().any(|e| matches!(
+            &e.what,
+            scaleboard_sim::engine::LogWhat::BackendDown { backend } if backend == "api#1"
+        )));
+        assert!(h.drain_log().is_empty(), "each event is delivered once");
+        assert_eq!(h.stats().nodes["lb"].unhealthy, vec!["api#1".to_string()]);
     }
 }

@@ -6,7 +6,9 @@ use crate::editor::geometry::{snap, Point, NODE_H, NODE_W};
 use crate::editor::naming::fresh_id;
 use crate::editor::{Command, History, View};
 use crate::i18n::{fill, tr, Lang};
-use scaleboard_sim::diagram::{Edge, Location, Node, NodeSpec, Severity, Workload};
+use scaleboard_sim::diagram::{
+    ChaosEvent, Edge, Location, Node, NodeSpec, Severity, Slo, Workload,
+};
 use scaleboard_sim::{ComponentKind, Diagram};
 use std::collections::{BTreeSet, VecDeque};
 use std::rc::Rc;
@@ -83,7 +85,10 @@ pub struct Toast {
 pub enum LogKind {
     Edit,
     Chaos,
+    /// Something going wrong in the run (requests failing, a backend dying).
     Sim,
+    /// The system acting on its own to recover or adapt (health checks, failover, autoscaling).
+    System,
     Problem,
 }
 
@@ -101,6 +106,7 @@ pub enum BottomTab {
     Charts,
     Log,
     Problems,
+    Resilience,
 }
 
 /// A modal dialog.
@@ -117,6 +123,15 @@ pub struct ContextMenu {
     /// Screen position (CSS px, page coordinates).
     pub x: f64,
     pub y: f64,
+}
+
+/// A kill or revive from the canvas: `target` is a node id, or "id#k" for one instance of a
+/// server group or one member of a database. Replayed into the engine in order, so killing
+/// what the chaos timeline revived (or the reverse) always does what the learner asked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Injection {
+    pub target: String,
+    pub down: bool,
 }
 
 /// Copied components, with edges among them.
@@ -136,8 +151,9 @@ pub struct State {
     pub speed_index: usize,
     pub theme: Theme,
     pub lang: Lang,
-    /// Nodes killed by failure injection (run-time state, not part of the document).
-    pub down: Rc<BTreeSet<String>>,
+    /// Kills and revives from the canvas since the run began (run-time state, not part of the
+    /// document). Whether a node is down now is the engine's answer, in the stats.
+    pub injections: Rc<Vec<Injection>>,
     pub clipboard: Option<Clip>,
     pub toast: Option<Toast>,
     pub log: VecDeque<LogEntry>,
@@ -175,7 +191,7 @@ impl State {
             speed_index: REAL_TIME,
             theme: Theme::Dark,
             lang: Lang::En,
-            down: Rc::new(BTreeSet::new()),
+            injections: Rc::new(Vec::new()),
             clipboard: None,
             toast: None,
             log: VecDeque::new(),
@@ -231,6 +247,9 @@ pub enum Action {
     },
     SetSeed(u64),
     SetName(String),
+    /// Replace the chaos timeline (one undo step).
+    SetChaos(Vec<ChaosEvent>),
+    SetSlo(Slo),
     DeleteSelection,
     Duplicate,
     Copy,
@@ -248,7 +267,7 @@ pub enum Action {
     SetSpeed(usize),
     Step,
     Reset,
-    /// Kill (`down = true`) or revive a node, at simulated time `at_s`.
+    /// Kill (`down = true`) or revive a node or one instance ("id#k"), at simulated time `at_s`.
     SetDown {
         id: String,
         down: bool,
@@ -355,6 +374,14 @@ impl State {
                     self.sim_epoch += 1;
                 }
             }
+            Action::SetChaos(list) => {
+                let c = Command::set_chaos(&self.doc, list);
+                self.exec(c);
+            }
+            Action::SetSlo(slo) => {
+                let c = Command::set_slo(&self.doc, slo);
+                self.exec(c);
+            }
             Action::SetName(name) => {
                 let mut d = (*self.doc).clone();
                 d.name = name;
@@ -441,30 +468,28 @@ impl State {
             }
             Action::Reset => {
                 self.sim_epoch += 1;
-                self.down = Rc::new(BTreeSet::new());
+                self.injections = Rc::new(Vec::new());
                 self.log.clear();
             }
             Action::SetDown { id, down, at_s } => {
-                let Some(node) = self.doc.node(&id) else {
+                self.menu = None;
+                let (node_id, instance) = split_target(&self.doc, &id);
+                let Some(node) = self.doc.node(node_id) else {
                     return;
                 };
-                let name = node.display_name().to_owned();
-                let mut set = (*self.down).clone();
-                let changed = if down {
-                    set.insert(id)
-                } else {
-                    set.remove(&id)
+                let name = match instance {
+                    Some(k) => format!("{} #{k}", node.display_name()),
+                    None => node.display_name().to_owned(),
                 };
-                if changed {
-                    self.down = Rc::new(set);
-                    let text = if down {
-                        fill(tr(lang, "{} killed"), &[&name])
-                    } else {
-                        fill(tr(lang, "{} revived"), &[&name])
-                    };
-                    self.log(at_s, LogKind::Chaos, text);
-                }
-                self.menu = None;
+                let mut list = (*self.injections).clone();
+                list.push(Injection { target: id, down });
+                self.injections = Rc::new(list);
+                let text = if down {
+                    fill(tr(lang, "{} killed"), &[&name])
+                } else {
+                    fill(tr(lang, "{} revived"), &[&name])
+                };
+                self.log(at_s, LogKind::Chaos, text);
             }
             Action::Load {
                 doc,
@@ -475,7 +500,7 @@ impl State {
                 self.doc = Rc::new(doc);
                 self.history.clear();
                 self.selection = Selection::default();
-                self.down = Rc::new(BTreeSet::new());
+                self.injections = Rc::new(Vec::new());
                 self.log.clear();
                 self.running = false;
                 self.doc_rev += 1;
@@ -540,11 +565,6 @@ impl State {
         self.selection
             .edges
             .retain(|name| d.edges.iter().any(|e| &e.name() == name));
-        let mut down = (*self.down).clone();
-        down.retain(|id| d.node(id).is_some());
-        if down.len() != self.down.len() {
-            self.down = Rc::new(down);
-        }
         self.doc = Rc::new(d);
         self.doc_rev += 1;
         self.menu = None;
@@ -679,6 +699,21 @@ impl State {
                 edges: BTreeSet::new(),
             };
         }
+    }
+}
+
+/// A failure target split into its node and instance: "api#1" → ("api", Some(1)). A node whose
+/// own id contains '#' wins over that reading.
+pub fn split_target<'a>(d: &Diagram, target: &'a str) -> (&'a str, Option<u32>) {
+    if d.node(target).is_some() {
+        return (target, None);
+    }
+    match target.rsplit_once('#') {
+        Some((id, k)) => match k.parse::<u32>() {
+            Ok(k) => (id, Some(k)),
+            Err(_) => (target, None),
+        },
+        None => (target, None),
     }
 }
 
@@ -839,7 +874,13 @@ mod tests {
             down: true,
             at_s: 12.5,
         });
-        assert!(s.down.contains("api"));
+        assert_eq!(
+            *s.injections,
+            vec![Injection {
+                target: "api".into(),
+                down: true
+            }]
+        );
         assert_eq!(
             s.doc_rev, rev,
             "failure injection does not change the document"
@@ -848,20 +889,27 @@ mod tests {
         assert_eq!(s.log.back().unwrap().at_s, 12.5);
         assert!(s.log.back().unwrap().text.contains("API servers killed"));
         s.apply(Action::SetDown {
-            id: "api".into(),
+            id: "api#1".into(),
             down: false,
             at_s: 20.0,
         });
-        assert!(s.down.is_empty());
-        // Deleting a killed node forgets that it was down.
+        assert_eq!(s.injections.len(), 2, "every click counts, in order");
+        assert!(s
+            .log
+            .back()
+            .unwrap()
+            .text
+            .contains("API servers #1 revived"));
+        // A target that is not in the diagram is ignored.
         s.apply(Action::SetDown {
-            id: "api".into(),
+            id: "nope#3".into(),
             down: true,
             at_s: 21.0,
         });
-        s.apply(Action::Select(Selection::node("api")));
-        s.apply(Action::DeleteSelection);
-        assert!(s.down.is_empty());
+        assert_eq!(s.injections.len(), 2);
+        // A reset forgets them (the run starts again from the document).
+        s.apply(Action::Reset);
+        assert!(s.injections.is_empty());
     }
 
     #[test]

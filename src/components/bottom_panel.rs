@@ -1,11 +1,14 @@
 //! Bottom panel: charts over simulated time, the event log, and the diagram's problems.
 
 use super::charts::{ChartLine, TimeChart};
+use super::resilience::Resilience;
 use crate::format;
 use crate::i18n::{fill, tr, Lang};
 use crate::sim_host::Stats;
 use crate::state::{Action, BottomTab, LogEntry, LogKind, Selection};
+use scaleboard_sim::analysis::SpofReport;
 use scaleboard_sim::diagram::{Location, Problem, Severity};
+use scaleboard_sim::Diagram;
 use std::collections::VecDeque;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -19,6 +22,8 @@ pub struct BottomPanelProps {
     pub problems: Rc<Vec<Problem>>,
     pub lang: Lang,
     pub dispatch: Callback<Action>,
+    pub doc: Rc<Diagram>,
+    pub spof: Rc<SpofReport>,
 }
 
 fn line(
@@ -89,6 +94,13 @@ pub fn BottomPanel(props: &BottomPanelProps) -> Html {
                 false,
             )]),
             Rc::new(vec![line(
+                "spent",
+                lang,
+                "var(--chart-5)",
+                pts(&|x| Some(x.cost_total)),
+                false,
+            )]),
+            Rc::new(vec![line(
                 "stale reads",
                 lang,
                 "var(--chart-2)",
@@ -125,8 +137,10 @@ pub fn BottomPanel(props: &BottomPanelProps) -> Html {
                                    lines={charts.2.clone()} decimals={1} empty_text={empty} />
                         <TimeChart title={tr(lang, "Cost")} testid="chart-cost" unit="$/h"
                                    lines={charts.3.clone()} decimals={2} empty_text={empty} />
+                        <TimeChart title={tr(lang, "Money spent")} testid="chart-spent" unit="$"
+                                   lines={charts.4.clone()} decimals={3} empty_text={empty} />
                         <TimeChart title={tr(lang, "Stale reads")} testid="chart-stale" unit="%"
-                                   lines={charts.4.clone()} decimals={1} empty_text={empty} />
+                                   lines={charts.5.clone()} decimals={1} empty_text={empty} />
                     </div>
                 }
             }
@@ -138,12 +152,17 @@ pub fn BottomPanel(props: &BottomPanelProps) -> Html {
                     { for props.log.iter().rev().map(|e| html! {
                         <li class={classes!("log-entry", match e.kind {
                             LogKind::Edit => "log-edit", LogKind::Chaos => "log-chaos",
-                            LogKind::Sim => "log-sim", LogKind::Problem => "log-problem" })}>
+                            LogKind::Sim => "log-sim", LogKind::System => "log-system",
+                            LogKind::Problem => "log-problem" })}>
                             <span class="log-time">{ format!("t = {}", format::clock(e.at_s)) }</span>
                             <span class="log-text">{ &e.text }</span>
                         </li>
                     }) }
                 </ol>
+            },
+            BottomTab::Resilience => html! {
+                <Resilience doc={props.doc.clone()} spof={props.spof.clone()} stats={props.stats.clone()}
+                            lang={lang} dispatch={props.dispatch.clone()} />
             },
             BottomTab::Problems => html! {
                 <ul class="problems" data-testid="problems">
@@ -177,6 +196,7 @@ pub fn BottomPanel(props: &BottomPanelProps) -> Html {
             <div class="tabs">
                 { tab(BottomTab::Charts, tr(lang, "Charts").into(), "tab-charts") }
                 { tab(BottomTab::Log, fill(tr(lang, "Event log ({})"), &[&props.log.len()]), "tab-log") }
+                { tab(BottomTab::Resilience, fill(tr(lang, "Resilience ({})"), &[&props.spof.spofs.len()]), "tab-resilience") }
                 { tab(BottomTab::Problems, fill(tr(lang, "Problems ({})"), &[&errors]), "tab-problems") }
                 <span class="tabs-spacer"></span>
                 <button class="btn btn-icon" data-testid="panel-toggle" onclick={toggle}

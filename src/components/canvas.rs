@@ -12,11 +12,13 @@ use crate::editor::geometry::{
     edge_curve, in_port, node_rect, out_port, snap, svg_path, Point, Rect,
 };
 use crate::editor::View;
+use crate::event_text;
 use crate::examples::EXAMPLES;
 use crate::i18n::{tr, Lang};
 use crate::runtime::SharedInputs;
 use crate::sim_host::Stats;
 use crate::state::{Action, Selection};
+use scaleboard_sim::analysis::SpofReport;
 use scaleboard_sim::diagram::Edge;
 use scaleboard_sim::Diagram;
 use std::cell::Cell;
@@ -70,6 +72,7 @@ pub struct CanvasProps {
     pub view: View,
     pub stats: Rc<Stats>,
     pub down: Rc<BTreeSet<String>>,
+    pub spof: Rc<SpofReport>,
     pub lang: Lang,
     pub dispatch: Callback<Action>,
     /// The `<canvas>` the frame loop draws dots on.
@@ -470,7 +473,8 @@ pub fn Canvas(props: &CanvasProps) -> Html {
         Some(html! {
             <EdgeView key={name.clone()} name={name.clone()} edge={e.clone()}
                       curve={edge_curve(out_port(fx, fy), in_port(tx, ty))}
-                      selected={props.selection.edges.contains(&name)} rate={rate} lang={lang} />
+                      selected={props.selection.edges.contains(&name)} rate={rate}
+                      cut={props.stats.cut_edges.contains(&name)} lang={lang} />
         })
     });
     let nodes = props.doc.nodes.iter().map(|n| {
@@ -484,6 +488,10 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                       status={props.stats.nodes.get(&n.id).cloned()}
                       connect_target={connect_target}
                       dragging={drag_ids.contains(&n.id)}
+                      spof={props.spof.finding(&n.id).map(|f| {
+                          let is_spof = props.spof.is_spof(&n.id);
+                          (is_spof, event_text::finding_text(lang, &props.doc, f, is_spof))
+                      })}
                       lang={lang} />
         }
     });

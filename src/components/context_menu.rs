@@ -1,13 +1,19 @@
-//! Right-click menu of a node: kill/revive, duplicate, delete.
+//! Right-click menu of a node: kill/revive it (or one instance of a group, or the primary of a
+//! database), duplicate, delete.
 
-use crate::i18n::{tr, Lang};
+use crate::i18n::{fill, tr, Lang};
 use crate::state::{Action, ContextMenu};
+use scaleboard_sim::diagram::Node;
+use scaleboard_sim::engine::NodeStatus;
+use scaleboard_sim::ComponentKind;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ContextMenuProps {
     pub menu: ContextMenu,
-    pub down: bool,
+    pub node: Option<Node>,
+    /// The engine's view of the node (None before a run exists).
+    pub status: Option<NodeStatus>,
     pub time_s: f64,
     pub lang: Lang,
     pub dispatch: Callback<Action>,
@@ -25,18 +31,58 @@ pub fn ContextMenuView(props: &ContextMenuProps) -> Html {
             d.emit(Action::CloseMenu);
         })
     };
-    let toggle = Action::SetDown {
-        id: m.node.clone(),
-        down: !props.down,
+    let set_down = |target: String, down: bool| Action::SetDown {
+        id: target,
+        down,
         at_s: props.time_s,
     };
+    let down = props.status.as_ref().is_some_and(|s| !s.up);
+    let toggle = set_down(m.node.clone(), !down);
+    // One unit at a time: the first live instance (or the primary) to kill, each dead one to
+    // revive. A pool that survives losing one is the point of having a pool.
+    let kind = props.node.as_ref().map(Node::kind);
+    let units = props
+        .status
+        .as_ref()
+        .map(|s| s.units.clone())
+        .unwrap_or_default();
+    let mut unit_items = Vec::new();
+    if !down && units.len() > 1 {
+        let victim = if kind == Some(ComponentKind::Database) {
+            units.iter().find(|u| u.up && u.primary)
+        } else {
+            units.iter().find(|u| u.up && !u.booting)
+        };
+        if let Some(u) = victim {
+            let label = if kind == Some(ComponentKind::Database) {
+                fill(tr(lang, "Kill the primary (#{})"), &[&u.index])
+            } else {
+                fill(tr(lang, "Kill one instance (#{})"), &[&u.index])
+            };
+            let target = format!("{}#{}", m.node, u.index);
+            unit_items.push(html! {
+                <button role="menuitem" class="menu-item danger" data-testid="menu-kill-one"
+                        onclick={send(set_down(target, true))}>{ label }</button>
+            });
+        }
+        for u in units.iter().filter(|u| !u.up) {
+            let target = format!("{}#{}", m.node, u.index);
+            unit_items.push(html! {
+                <button role="menuitem" class="menu-item ok" data-testid={format!("menu-revive-{}", u.index)}
+                        onclick={send(set_down(target, false))}>
+                    { fill(tr(lang, "Revive #{}"), &[&u.index]) }
+                </button>
+            });
+        }
+    }
     html! {
         <div class="context-menu" data-testid="context-menu" role="menu"
              style={format!("left:{}px;top:{}px", m.x, m.y)}>
-            <button role="menuitem" class={classes!("menu-item", if props.down { "ok" } else { "danger" })}
+            <button role="menuitem" class={classes!("menu-item", if down { "ok" } else { "danger" })}
                     data-testid="menu-kill" onclick={send(toggle)}>
-                { if props.down { tr(lang, "Revive") } else { tr(lang, "Kill") } }
+                { if down { tr(lang, "Revive") } else { tr(lang, "Kill") } }
             </button>
+            { for unit_items }
             <button role="menuitem" class="menu-item" data-testid="menu-duplicate" onclick={send(Action::Duplicate)}>
                 { tr(lang, "Duplicate") }<span class="kbd">{ "Ctrl+D" }</span>
             </button>

@@ -3,7 +3,7 @@
 
 use crate::editor::geometry::{bezier, svg_path, Point};
 use crate::format;
-use crate::i18n::Lang;
+use crate::i18n::{tr, Lang};
 use scaleboard_sim::diagram::Edge;
 use yew::prelude::*;
 
@@ -15,6 +15,8 @@ pub struct EdgeViewProps {
     pub selected: bool,
     /// Requests per second in the last simulated second.
     pub rate: f64,
+    /// A network partition cuts this edge now.
+    pub cut: bool,
     pub lang: Lang,
 }
 
@@ -43,14 +45,18 @@ pub fn EdgeView(props: &EdgeViewProps) -> Html {
         "url(#arrow)"
     };
     html! {
-        <g class={classes!("edge", props.selected.then_some("is-selected"), (props.rate > 0.0).then_some("is-active"))}
-           data-edge={props.name.clone()} data-testid={format!("edge-{}", props.name)}>
+        <g class={classes!("edge", props.selected.then_some("is-selected"), (props.rate > 0.0).then_some("is-active"),
+                           props.cut.then_some("is-cut"))}
+           data-edge={props.name.clone()} data-testid={format!("edge-{}", props.name)} data-cut={props.cut.to_string()}>
             <path class="edge-hit" d={d.clone()} />
             <path class="edge-line" d={d} style={format!("stroke-width:{width:.2}")} marker-end={marker} />
             if roomy || props.selected {
                 <g class="edge-label" transform={format!("translate({:.1},{:.1})", mid.x, mid.y - 12.0)}>
                     <text text-anchor="middle">
                         { latency }
+                        if props.cut {
+                            <tspan class="edge-cut-label">{ format!("  ✕ {}", tr(props.lang, "partitioned")) }</tspan>
+                        }
                         if props.rate > 0.0 {
                             <tspan class="edge-rate">{ format!("  {}/s", format::rate(props.rate)) }</tspan>
                         }

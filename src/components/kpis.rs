@@ -43,6 +43,7 @@ pub fn Kpis(props: &KpisProps) -> Html {
                       last.filter(|s| s.stale_rate > 0.0).map(|_| "kpi-warn")) }
             }
             { kpi("metric-cost", "Cost", value(last.map(|s| format::money_per_hour(s.cost_per_hour))), None) }
+            { kpi("metric-spent", "Spent", value(last.map(|s| format::money(s.cost_total))), None) }
             <div class="kpi kpi-perf" title={tr(lang, "How fast this browser runs the simulation")}
                  data-frame-ms={format!("{:.2},{:.2},{:.2},{:.2}", props.stats.frame_ms[0], props.stats.frame_ms[1], props.stats.frame_ms[2], props.stats.frame_ms[3])}>
                 <span class="kpi-label">{ tr(lang, "Engine") }</span>

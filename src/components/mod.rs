@@ -11,6 +11,7 @@ pub mod kpis;
 pub mod node_live;
 pub mod node_view;
 pub mod palette;
+pub mod resilience;
 pub mod share_dialog;
 pub mod toast;
 pub mod toolbar;

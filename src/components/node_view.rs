@@ -23,6 +23,8 @@ pub struct NodeViewProps {
     pub connect_target: bool,
     pub dragging: bool,
     pub lang: Lang,
+    /// The SPOF analysis says: Some((is a SPOF — else a risk, explanation)).
+    pub spof: Option<(bool, String)>,
 }
 
 /// What the node is, in a few words: "3 × medium · 8 workers".
@@ -131,10 +133,18 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
     } else {
         "is-ok"
     };
+    let status = props.status.as_ref();
+    // The autoscaler changes the count: the engine's is the truth while running.
     let instances = match &n.spec {
-        NodeSpec::Server(p) => p.instances,
+        NodeSpec::Server(p) => status.map_or(p.instances, |s| s.instances),
         _ => 1,
     };
+    let instances_down = status.map_or(0, |s| s.instances_down);
+    let booting = status.map_or(0, |s| s.booting);
+    let unhealthy = status.map_or(0, |s| s.unhealthy.len());
+    let standby = status.is_some_and(|s| s.standby_active);
+    let slow = status.map_or(1.0, |s| s.slow);
+    let injected = status.map_or(0.0, |s| s.error_rate);
     let stack = match instances {
         0 | 1 => None,
         2 => Some("stack-2"),
@@ -213,12 +223,60 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
                         { fill(tr(lang, "{} queued"), &[&queue]) }
                     </span>
                 }
+                if instances_down > 0 && !down {
+                    <span class="badge badge-bad" data-testid={format!("node-{id}-instances-down")}
+                          title={tr(lang, "Instances or database members that are down")}>
+                        { fill(tr(lang, "{} down"), &[&instances_down]) }
+                    </span>
+                }
+                if booting > 0 {
+                    <span class="badge badge-warn" data-testid={format!("node-{id}-booting")}
+                          title={tr(lang, "Instances the autoscaler started that are still booting")}>
+                        { fill(tr(lang, "{} booting"), &[&booting]) }
+                    </span>
+                }
+                if unhealthy > 0 {
+                    <span class="badge badge-bad" data-testid={format!("node-{id}-unhealthy")}
+                          title={tr(lang, "Backends the health check took out of rotation")}>
+                        { fill(tr(lang, "{} out of rotation"), &[&unhealthy]) }
+                    </span>
+                }
+                if standby {
+                    <span class="badge badge-warn" data-testid={format!("node-{id}-standby")}
+                          title={tr(lang, "The active balancer died; its standby is serving")}>
+                        { tr(lang, "standby active") }
+                    </span>
+                }
+                if slow != 1.0 {
+                    <span class="badge badge-warn" data-testid={format!("node-{id}-slow")}
+                          title={tr(lang, "Chaos: service times are multiplied")}>
+                        { format!("{} ×{}", tr(lang, "slow"), format::trim_num(slow)) }
+                    </span>
+                }
+                if injected > 0.0 {
+                    <span class="badge badge-bad" data-testid={format!("node-{id}-injected")}
+                          title={tr(lang, "Chaos: this share of requests fails on purpose")}>
+                        { format!("{} {}", tr(lang, "chaos"), format::pct(injected)) }
+                    </span>
+                }
             </div>
             <div class="node-util" title={tr(lang, "Utilisation")}>
                 <div class="node-util-bar" style={format!("width:{:.1}%", (util * 100.0).min(100.0))}></div>
             </div>
             if down {
                 <div class="node-down" data-testid={format!("node-{id}-down")}>{ tr(lang, "DOWN") }</div>
+            }
+            if let Some((is_spof, why)) = &props.spof {
+                <div class={classes!("node-spof", (!is_spof).then_some("is-risk"))}
+                     data-testid={format!("node-{id}-spof")} data-spof={is_spof.to_string()}
+                     title={why.clone()} aria-label={why.clone()}>
+                    { if *is_spof { tr(lang, "SPOF") } else { tr(lang, "risk") } }
+                </div>
+            }
+            if !n.zone.is_empty() {
+                <div class="node-zone" data-testid={format!("node-{id}-zone")} title={tr(lang, "Availability zone")}>
+                    { &n.zone }
+                </div>
             }
             if kind != scaleboard_sim::ComponentKind::Client {
                 <div class="port port-in" data-port="in" data-node={id.clone()}></div>

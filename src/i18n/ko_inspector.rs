@@ -258,7 +258,6 @@ table! {
     // Resilience: zones, health checks, standby, autoscaling, reserved instances, failover
     "Must be greater than 0" => "0보다 커야 합니다",
     "A zone name cannot contain a comma" => "가용 영역 이름에는 쉼표를 쓸 수 없습니다",
-    "Zone '{}' is listed twice" => "가용 영역 '{}'이(가) 두 번 들어 있습니다",
     "Zone" => "가용 영역",
     "none" => "없음",
     "Availability zone this component runs in (e.g. zone-a); a whole zone can fail or be cut off at once. Empty = none." => "이 컴포넌트가 속한 가용 영역입니다(예: zone-a). 가용 영역은 통째로 장애가 나거나 네트워크에서 끊길 수 있습니다. 비워 두면 없음.",

@@ -20,6 +20,7 @@ macro_rules! table {
 
 mod ko;
 mod ko_inspector;
+mod ko_resilience;
 
 use serde::{Deserialize, Serialize};
 
@@ -61,6 +62,7 @@ pub fn tr(lang: Lang, en: &'static str) -> &'static str {
         Lang::En => en,
         Lang::Ko => ko::lookup(en)
             .or_else(|| ko_inspector::lookup(en))
+            .or_else(|| ko_resilience::lookup(en))
             .unwrap_or(en),
     }
 }
@@ -69,6 +71,7 @@ pub fn tr(lang: Lang, en: &'static str) -> &'static str {
 pub fn has_korean(en: &str) -> bool {
     ko::lookup(en)
         .or_else(|| ko_inspector::lookup(en))
+        .or_else(|| ko_resilience::lookup(en))
         .is_some()
 }
 
@@ -118,9 +121,7 @@ mod tests {
                     .join("\n");
                 for literal in tr_literals(&code) {
                     checked += 1;
-                    let known =
-                        ko::lookup(&literal).is_some() || ko_inspector::lookup(&literal).is_some();
-                    if !known {
+                    if !has_korean(&literal) {
                         missing.push(format!("{}: {literal:?}", path.display()));
                     }
                 }

@@ -128,7 +128,8 @@ pub fn draw(
             continue;
         };
         let age = ((now_ms - m.born_ms) / MARKER_MS).clamp(0.0, 1.0);
-        let p = view.to_screen(Point::new(x + NODE_W - 12.0, y - 6.0 - 18.0 * age));
+        // Centred above the card: the corners hold the DOWN and SPOF badges.
+        let p = view.to_screen(Point::new(x + NODE_W / 2.0, y - 6.0 - 18.0 * age));
         let (label, fill) = match m.label {
             Label::Dropped(cause) => (format!("✕ {}", cause_label(cause)), pal.marker),
             Label::Stale(ms) => (format!("stale {}", crate::format::ms(ms)), pal.stale),

@@ -24,7 +24,7 @@ after(async () => {
   await browser?.close();
 });
 
-for (const example of ['basic', 'retry-storm', 'sticky-sessions']) {
+for (const example of ['basic', 'retry-storm', 'sticky-sessions', 'health-checks']) {
   test(`${example}: the browser engine reproduces the native run exactly`, async () => {
     const file = path.join(root, 'examples', `${example}.json`);
     const native = execFileSync(

@@ -84,8 +84,7 @@ pub const GONE: &str = "this component no longer exists";
 /// "`other_field`: message". So does a chaos event the change leaves pointing at nothing
 /// (the last node of a zone moved out of it: "`chaos[2]`: no node is in zone 'zone-b'"), as
 /// the timeline cannot be edited here. Problems without a field (topology: "not connected",
-/// cycles) are not this field's business and are ignored. A node's values are also held to
-/// the inspector's own rules ([`inspector_problems`]).
+/// cycles) are not this field's business and are ignored.
 pub fn check_field(doc: &Diagram, candidate: &Candidate, field: &str) -> Result<(), String> {
     let mut next = doc.clone();
     if !candidate.apply_to(&mut next) {
@@ -97,16 +96,11 @@ pub fn check_field(doc: &Diagram, candidate: &Candidate, field: &str) -> Result<
             p.location == Location::Diagram
                 && p.field.as_deref().is_some_and(|f| f.starts_with("chaos["))
         };
-        let mut errors = d
-            .problems()
+        d.problems()
             .into_iter()
             .filter(|p| p.severity == Severity::Error && (p.location == *at || timeline(p)))
             .filter_map(|p| p.field.map(|f| (f, p.message)))
-            .collect::<Vec<(String, String)>>();
-        if let Location::Node(id) = at {
-            errors.extend(d.node(id).map(inspector_problems).unwrap_or_default());
-        }
-        errors
+            .collect::<Vec<(String, String)>>()
     };
     let after = field_errors(&next, &after_at);
     if let Some((_, message)) = after.iter().find(|(f, _)| f == field) {
@@ -137,8 +131,6 @@ pub enum FieldError {
     NotPositive,
     /// A zone name with a comma, which separates zones in lists.
     ZoneComma,
-    /// The same zone twice in a list.
-    DuplicateZone(String),
     /// The engine's validation message (English, as `check_field` returns it).
     Engine(String),
 }
@@ -153,7 +145,6 @@ impl FieldError {
             FieldError::TooLarge(max) => fill(tr(lang, "Must be at most {}"), &[max]),
             FieldError::NotPositive => tr(lang, "Must be greater than 0").to_owned(),
             FieldError::ZoneComma => tr(lang, "A zone name cannot contain a comma").to_owned(),
-            FieldError::DuplicateZone(zone) => fill(tr(lang, "Zone '{}' is listed twice"), &[zone]),
             FieldError::Engine(message) => localize_engine_message(lang, message),
         }
     }
@@ -213,17 +204,15 @@ pub fn parse_zone(text: &str) -> Result<String, FieldError> {
 }
 
 /// Reads a comma-separated list of zones: each name trimmed, empty entries dropped
-/// (`"a, , b,"` is `a, b`), a name given twice refused. Names are case-sensitive, as in the
-/// engine.
+/// (`"a, , b,"` is `a, b`). Instance *k* goes to entry *k mod n*, so a name given twice weighs
+/// the placement (`a, b, b`: two thirds in b). Names are case-sensitive, as in the engine.
 pub fn parse_zones(text: &str) -> Result<Vec<String>, FieldError> {
-    let mut zones: Vec<String> = Vec::new();
-    for zone in text.split(',').map(str::trim).filter(|z| !z.is_empty()) {
-        if zones.iter().any(|z| z == zone) {
-            return Err(FieldError::DuplicateZone(zone.to_owned()));
-        }
-        zones.push(zone.to_owned());
-    }
-    Ok(zones)
+    Ok(text
+        .split(',')
+        .map(str::trim)
+        .filter(|z| !z.is_empty())
+        .map(str::to_owned)
+        .collect())
 }
 
 /// A list of zones as it is typed: `zone-a, zone-b`.
@@ -469,105 +458,10 @@ pub fn keys_moved_text(lang: Lang, shards: usize, virtual_nodes: u32, key_space:
 }
 
 // ---------------------------------------------------------------------------------------------
-// Resilience: the rules the inspector adds, autoscaling helpers
-
-/// The engine's upper bound on a server group (`validate::MAX_INSTANCES`, which the engine
-/// applies to `instances` but does not export): an autoscaler may not grow a group beyond it.
-pub const MAX_INSTANCES: u32 = 1_000;
+// Resilience: autoscaling helpers
 
 /// Why an autoscaler's minimum must be at least 1 (the engine treats 0 as 1).
 const MIN_REASON: &str = "an autoscaled group keeps at least one instance";
-
-/// Problems of `node` that the engine's validator does not report but the inspector refuses,
-/// as `(field, message)` in the validator's words (so they translate alike). They guard the
-/// autoscaler (a minimum above the maximum would stop the engine: its clamp needs
-/// min ≤ max), the schedule and the reserved-instance pricing.
-pub fn inspector_problems(node: &Node) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let NodeSpec::Server(p) = &node.spec else {
-        return out;
-    };
-    let mut err = |field: String, message: String| out.push((field, message));
-    let a = &p.autoscale;
-    if !(a.target.is_finite() && a.target > 0.0) {
-        err(
-            "params.autoscale.target".into(),
-            format!("must be greater than 0 (got {})", a.target),
-        );
-    } else if a.metric == ScaleMetric::Cpu && a.target > 1.0 {
-        err(
-            "params.autoscale.target".into(),
-            format!("must be between 0 and 1 (got {})", a.target),
-        );
-    }
-    bounds(&mut err, "params.autoscale", a.min, a.max);
-    if !(a.interval_s.is_finite() && a.interval_s > 0.0) {
-        err(
-            "params.autoscale.interval_s".into(),
-            format!("must be greater than 0 (got {})", a.interval_s),
-        );
-    }
-    for (field, v) in [
-        ("params.autoscale.stabilization_s", a.stabilization_s),
-        ("params.autoscale.boot_s", a.boot_s),
-    ] {
-        if !(v.is_finite() && v >= 0.0) {
-            err(field.into(), format!("must not be negative (got {v})"));
-        }
-    }
-    for (i, row) in a.schedule.iter().enumerate() {
-        let at = format!("params.autoscale.schedule[{i}]");
-        if !(row.at_s.is_finite() && row.at_s >= 0.0) {
-            err(
-                format!("{at}.at_s"),
-                format!("must not be negative (got {})", row.at_s),
-            );
-        }
-        bounds(&mut err, &at, row.min, row.max);
-    }
-    if p.reserved_instances > MAX_INSTANCES {
-        err(
-            "params.reserved_instances".into(),
-            format!(
-                "must be at most {MAX_INSTANCES} (got {})",
-                p.reserved_instances
-            ),
-        );
-    }
-    if !(0.0..=1.0).contains(&p.reserved_discount) {
-        err(
-            "params.reserved_discount".into(),
-            format!("must be between 0 and 1 (got {})", p.reserved_discount),
-        );
-    }
-    out
-}
-
-/// `min` and `max` of an autoscaler (or of one scheduled change) under `at`.
-fn bounds(err: &mut impl FnMut(String, String), at: &str, min: u32, max: u32) {
-    if min < 1 {
-        err(
-            format!("{at}.min"),
-            format!("must be at least 1: {MIN_REASON} (got {min})"),
-        );
-    }
-    if max > MAX_INSTANCES {
-        err(
-            format!("{at}.max"),
-            format!("must be at most {MAX_INSTANCES} (got {max})"),
-        );
-    }
-    if min > max {
-        err(
-            format!("{at}.min"),
-            format!("must not exceed the maximum ({max}) (got {min})"),
-        );
-        err(
-            format!("{at}.max"),
-            format!("must not be below the minimum ({min}) (got {max})"),
-        );
-    }
-}
 
 pub const SCALE_METRICS: [(ScaleMetric, &str); 2] =
     [(ScaleMetric::Cpu, "cpu"), (ScaleMetric::Rps, "rps")];
@@ -754,7 +648,7 @@ pub const ENGINE_TEMPLATES: &[&str] = &[
     "'{}' has no instance {} (it has {})",
     "there is no node '{}'",
     "there is no edge '{}'",
-    // The inspector's own rules (`inspector_problems`).
+    // Autoscaling bounds.
     "must not exceed the maximum ({}) (got {})",
     "must not be below the minimum ({}) (got {})",
     GONE,
@@ -1458,10 +1352,10 @@ mod tests {
     // -----------------------------------------------------------------------------------------
     // Resilience
 
-    use scaleboard_sim::diagram::{ChaosAction, ChaosEvent, LoadBalancerParams};
+    use scaleboard_sim::diagram::{ChaosAction, ChaosEvent, LoadBalancerParams, MAX_INSTANCES};
 
     #[test]
-    fn zone_lists_are_trimmed_without_empties_or_duplicates() {
+    fn zone_lists_are_trimmed_without_empties() {
         assert_eq!(
             parse_zones(" zone-a ,zone-b"),
             Ok(vec!["zone-a".to_owned(), "zone-b".to_owned()])
@@ -1475,10 +1369,10 @@ mod tests {
         assert_eq!(parse_zones(" , ,"), Ok(vec![]));
         // Spaces inside a name are kept.
         assert_eq!(parse_zones("us east 1"), Ok(vec!["us east 1".to_owned()]));
-        // The same name twice is refused (after trimming), naming it; case matters.
+        // The same name twice weighs the placement; case matters.
         assert_eq!(
-            parse_zones("a, b, a "),
-            Err(FieldError::DuplicateZone("a".into()))
+            parse_zones("a, b, b "),
+            Ok(vec!["a".to_owned(), "b".to_owned(), "b".to_owned()])
         );
         assert_eq!(
             parse_zones("a, A"),
@@ -1493,13 +1387,7 @@ mod tests {
         assert_eq!(parse_zone("  zone-a "), Ok("zone-a".to_owned()));
         assert_eq!(parse_zone("   "), Ok(String::new()));
         assert_eq!(parse_zone("a,b"), Err(FieldError::ZoneComma));
-        // The messages, in both languages.
-        assert_eq!(
-            FieldError::DuplicateZone("a".into()).text(Lang::En),
-            "Zone 'a' is listed twice"
-        );
-        let ko = FieldError::DuplicateZone("zone-a".into()).text(Lang::Ko);
-        assert!(ko.contains("'zone-a'") && !ko.contains("listed"), "{ko}");
+        // The message, in both languages.
         assert_ne!(
             FieldError::ZoneComma.text(Lang::Ko),
             FieldError::ZoneComma.text(Lang::En)

@@ -2,4 +2,4 @@
 
 pub mod spof;
 
-pub use spof::{analyze as spof, Element, Finding, SpofReport};
+pub use spof::{analyze as spof, Element, Finding, Reason, SpofReport};

@@ -27,9 +27,34 @@ pub enum Element {
     Zone(String),
 }
 
+/// Why an element is a single point of failure (the app words it in the learner's language).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// A zone holds everything some path needs.
+    Zone,
+    /// A load balancer without a standby.
+    LoneBalancer,
+    /// A server group of one instance.
+    SingleInstance,
+    /// A server group whose dead instances keep getting traffic (no health-checked balancer).
+    UncheckedPool,
+    /// A database without replicas.
+    NoReplica,
+    /// A database with replicas that are never promoted.
+    NoFailover,
+    /// A database's primary (with failover: the writes in the failover window).
+    Primary,
+    LoneCache,
+    LoneRouter,
+    /// Any other node every path goes through.
+    OnlyPath,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Finding {
     pub element: Element,
+    pub reason: Reason,
     /// Share of each affected client's traffic that would fail.
     pub blast: BTreeMap<String, f64>,
     /// Share of all offered traffic that would fail.
@@ -271,6 +296,24 @@ fn unit_failure(d: &Diagram, id: &str) -> String {
     }
 }
 
+/// The reason behind a finding, from the kind and settings of what fails.
+fn reason(d: &Diagram, element: &Element) -> Reason {
+    let Element::Node(id) = element else {
+        return Reason::Zone;
+    };
+    match d.node(id).map(|n| &n.spec) {
+        Some(NodeSpec::LoadBalancer(_)) => Reason::LoneBalancer,
+        Some(NodeSpec::Server(p)) if p.instances <= 1 => Reason::SingleInstance,
+        Some(NodeSpec::Server(_)) => Reason::UncheckedPool,
+        Some(NodeSpec::Database(p)) if p.replicas == 0 => Reason::NoReplica,
+        Some(NodeSpec::Database(p)) if !p.failover => Reason::NoFailover,
+        Some(NodeSpec::Database(_)) => Reason::Primary,
+        Some(NodeSpec::Cache(_)) => Reason::LoneCache,
+        Some(NodeSpec::ShardRouter(_)) => Reason::LoneRouter,
+        _ => Reason::OnlyPath,
+    }
+}
+
 /// Why an element is a single point of failure, in a sentence.
 fn explain(d: &Diagram, element: &Element, cut_off: &[String]) -> String {
     let clients = cut_off.join(", ");
@@ -279,25 +322,19 @@ fn explain(d: &Diagram, element: &Element, cut_off: &[String]) -> String {
             "zone '{z}' holds everything some request path needs: if it goes down, {clients} lose every request"
         ),
         Element::Node(id) => {
-            let reason = match d.node(id).map(|n| &n.spec) {
-                Some(NodeSpec::LoadBalancer(_)) => {
-                    "a lone load balancer with no standby".to_owned()
+            let reason = match reason(d, element) {
+                Reason::LoneBalancer => "a lone load balancer with no standby",
+                Reason::SingleInstance => "a single server instance",
+                Reason::UncheckedPool => {
+                    "its instances are not behind a health-checked load balancer"
                 }
-                Some(NodeSpec::Server(p)) if p.instances <= 1 => {
-                    "a single server instance".to_owned()
+                Reason::NoReplica => "a database with no replica to fail over to",
+                Reason::NoFailover => {
+                    "a database whose replicas are never promoted (failover is off)"
                 }
-                Some(NodeSpec::Server(_)) => {
-                    "its instances are not behind a health-checked load balancer".to_owned()
-                }
-                Some(NodeSpec::Database(p)) if p.replicas == 0 => {
-                    "a database with no replica to fail over to".to_owned()
-                }
-                Some(NodeSpec::Database(_)) => {
-                    "a database whose replicas are never promoted (failover is off)".to_owned()
-                }
-                Some(NodeSpec::Cache(_)) => "a lone cache every request passes through".to_owned(),
-                Some(NodeSpec::ShardRouter(_)) => "a lone shard router".to_owned(),
-                _ => "every path goes through it".to_owned(),
+                Reason::LoneCache => "a lone cache every request passes through",
+                Reason::LoneRouter => "a lone shard router",
+                Reason::Zone | Reason::Primary | Reason::OnlyPath => "every path goes through it",
             };
             format!("{id} is {reason}: if it fails, {clients} lose every request")
         }
@@ -385,6 +422,7 @@ pub fn analyze(d: &Diagram) -> SpofReport {
                 ),
             };
             report.risks.push(Finding {
+                reason: reason(d, &element),
                 element,
                 blast,
                 traffic_share,
@@ -393,6 +431,7 @@ pub fn analyze(d: &Diagram) -> SpofReport {
         } else {
             let why = explain(d, &element, &cut_off);
             report.spofs.push(Finding {
+                reason: reason(d, &element),
                 element,
                 blast,
                 traffic_share,

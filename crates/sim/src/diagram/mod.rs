@@ -11,7 +11,7 @@ mod validate;
 
 pub use node::{Node, NodeSpec};
 pub use params::*;
-pub use validate::{Location, Problem, Severity};
+pub use validate::{Location, Problem, Severity, MAX_INSTANCES};
 
 use serde::{Deserialize, Serialize};
 

@@ -126,6 +126,108 @@ fn all_problems_are_reported_at_once_with_their_place() {
 }
 
 #[test]
+fn resilience_settings_are_checked_too() {
+    let ps = problems(
+        r#"{
+        "version": 1,
+        "nodes": [
+            { "id": "c", "kind": "client" },
+            { "id": "lb", "kind": "load_balancer",
+              "params": { "health_check": { "enabled": true, "interval_ms": 0, "unhealthy_threshold": 0 } } },
+            { "id": "s", "kind": "server", "params": {
+                "reserved_discount": 1.5, "zones": ["a", " "],
+                "autoscale": { "enabled": true, "min": 5, "max": 2, "target": 3, "boot_s": 1e300,
+                               "schedule": [{ "at_s": -1, "min": 0, "max": 4000 }] } } },
+            { "id": "db", "kind": "database", "params": { "failover_detect_ms": -1 } }
+        ],
+        "edges": [ { "from": "c", "to": "lb" }, { "from": "lb", "to": "s" }, { "from": "s", "to": "db" } ],
+        "chaos": [
+            { "at_s": 5, "action": { "kill": { "node": "ghost" } } },
+            { "at_s": 5, "action": { "kill": { "node": "db", "instance": 3 } } },
+            { "at_s": 5, "action": { "kill_zone": { "zone": "nowhere" } } },
+            { "at_s": 5, "action": { "partition": { "edge": "c→s" } } }
+        ],
+        "slo": { "availability": 1.5, "p99_ms": 0 }
+    }"#,
+    );
+    let lb = node("lb");
+    assert!(has(
+        &ps,
+        lb.clone(),
+        Some("params.health_check.interval_ms"),
+        "greater than 0"
+    ));
+    assert!(has(
+        &ps,
+        lb,
+        Some("params.health_check.unhealthy_threshold"),
+        "at least 1"
+    ));
+    let s = node("s");
+    assert!(has(
+        &ps,
+        s.clone(),
+        Some("params.reserved_discount"),
+        "between 0 and 1"
+    ));
+    assert!(has(&ps, s.clone(), Some("params.zones"), "needs a name"));
+    assert!(has(
+        &ps,
+        s.clone(),
+        Some("params.autoscale.min"),
+        "must not exceed the maximum (2) (got 5)"
+    ));
+    assert!(has(
+        &ps,
+        s.clone(),
+        Some("params.autoscale.target"),
+        "between 0 and 1"
+    ));
+    assert!(has(
+        &ps,
+        s.clone(),
+        Some("params.autoscale.boot_s"),
+        "at most 1000000000"
+    ));
+    assert!(has(
+        &ps,
+        s.clone(),
+        Some("params.autoscale.schedule[0].at_s"),
+        "negative"
+    ));
+    assert!(has(
+        &ps,
+        s.clone(),
+        Some("params.autoscale.schedule[0].min"),
+        "at least 1"
+    ));
+    assert!(has(
+        &ps,
+        s,
+        Some("params.autoscale.schedule[0].max"),
+        "at most 1000"
+    ));
+    assert!(has(
+        &ps,
+        node("db"),
+        Some("params.failover_detect_ms"),
+        "negative"
+    ));
+    let d = Location::Diagram;
+    assert!(has(&ps, d.clone(), Some("chaos[0]"), "no node 'ghost'"));
+    assert!(has(&ps, d.clone(), Some("chaos[1]"), "no instance 3"));
+    assert!(has(
+        &ps,
+        d.clone(),
+        Some("chaos[2]"),
+        "no node is in zone 'nowhere'"
+    ));
+    assert!(has(&ps, d.clone(), Some("chaos[3]"), "no edge 'c→s'"));
+    assert!(has(&ps, d.clone(), Some("slo.availability"), ""));
+    assert!(has(&ps, d, Some("slo.p99_ms"), "greater than 0"));
+}
+
+#[test]
 fn structural_problems() {
     let ps = problems(
         r#"{"version":1,"nodes":[

@@ -3,7 +3,9 @@
 //! The engine only ever runs diagrams without errors, so it never meets a NaN rate, a dangling
 //! edge or a cycle. Warnings (an unreachable node) do not stop a run.
 
-use super::{Diagram, Edge, NodeSpec, Profile, Replication, FORMAT_VERSION};
+use super::{
+    Autoscale, Diagram, Edge, NodeSpec, Profile, Replication, ScaleMetric, FORMAT_VERSION,
+};
 use crate::ComponentKind;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -83,21 +85,33 @@ impl Checker<'_> {
             .push(Problem::error(self.at.clone(), Some(field), msg.into()));
     }
 
-    /// A finite number ≥ 0.
+    /// A finite number ≥ 0 (and at most [`MAX_NUMBER`]).
     fn non_negative(&mut self, field: &str, v: f64) {
         if !v.is_finite() {
             self.err(field, format!("must be a finite number (got {v})"));
         } else if v < 0.0 {
             self.err(field, format!("must not be negative (got {v})"));
+        } else {
+            self.not_huge(field, v);
         }
     }
 
-    /// A finite number > 0.
+    /// A finite number > 0 (and at most [`MAX_NUMBER`]).
     fn positive(&mut self, field: &str, v: f64) {
         if !v.is_finite() {
             self.err(field, format!("must be a finite number (got {v})"));
         } else if v <= 0.0 {
             self.err(field, format!("must be greater than 0 (got {v})"));
+        } else {
+            self.not_huge(field, v);
+        }
+    }
+
+    /// Rates, times and prices beyond a billion mean nothing here and would overflow the
+    /// nanosecond clock (a billion seconds is already 10^18 ns).
+    fn not_huge(&mut self, field: &str, v: f64) {
+        if v > MAX_NUMBER {
+            self.err(field, format!("must be at most 1000000000 (got {v})"));
         }
     }
 
@@ -119,6 +133,9 @@ impl Checker<'_> {
         }
     }
 }
+
+/// Largest rate, time or price accepted.
+pub const MAX_NUMBER: f64 = 1e9;
 
 /// Upper bounds that keep one diagram from exhausting memory in a browser tab.
 pub const MAX_INSTANCES: u32 = 1_000;
@@ -258,6 +275,51 @@ fn check_chaos(d: &Diagram, out: &mut Vec<Problem>) {
     }
 }
 
+/// Autoscaling bounds: min ≤ max within the instance limit, a positive target (a CPU target is a
+/// fraction), positive intervals, and scheduled bounds under the same rules.
+fn check_autoscale(c: &mut Checker, a: &Autoscale) {
+    let bounds = |c: &mut Checker, field: &str, min: u32, max: u32| {
+        c.at_least(
+            &format!("{field}.min"),
+            min as u64,
+            1,
+            "an autoscaled group keeps at least one instance",
+        );
+        c.at_most(&format!("{field}.max"), max as u64, MAX_INSTANCES as u64);
+        if min > max {
+            c.err(
+                &format!("{field}.min"),
+                format!("must not exceed the maximum ({max}) (got {min})"),
+            );
+            c.err(
+                &format!("{field}.max"),
+                format!("must not be below the minimum ({min}) (got {max})"),
+            );
+        }
+    };
+    bounds(c, "params.autoscale", a.min, a.max);
+    c.positive("params.autoscale.target", a.target);
+    if a.metric == ScaleMetric::Cpu && a.target.is_finite() && a.target > 1.0 {
+        // A CPU target is a utilisation.
+        c.fraction("params.autoscale.target", a.target);
+    }
+    c.positive("params.autoscale.interval_s", a.interval_s);
+    c.non_negative("params.autoscale.stabilization_s", a.stabilization_s);
+    c.non_negative("params.autoscale.boot_s", a.boot_s);
+    for (i, p) in a.schedule.iter().enumerate() {
+        let f = format!("params.autoscale.schedule[{i}]");
+        c.non_negative(&format!("{f}.at_s"), p.at_s);
+        bounds(c, &f, p.min, p.max);
+    }
+}
+
+/// Zone names of a group: no empty names (a repeated name weighs the placement).
+fn check_zones(c: &mut Checker, zones: &[String]) {
+    if zones.iter().any(|z| z.trim().is_empty()) {
+        c.err("params.zones", "a zone needs a name");
+    }
+}
+
 fn check_workload(d: &Diagram, out: &mut Vec<Problem>) {
     let w = &d.workload;
     let mut c = Checker {
@@ -353,6 +415,14 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
                 MAX_CACHE_KEYS,
             );
             c.non_negative("params.l1.ttl_ms", p.l1.ttl_ms);
+            c.at_most(
+                "params.reserved_instances",
+                p.reserved_instances as u64,
+                MAX_INSTANCES as u64,
+            );
+            c.fraction("params.reserved_discount", p.reserved_discount);
+            check_autoscale(&mut c, &p.autoscale);
+            check_zones(&mut c, &p.zones);
         }
         NodeSpec::Cache(p) => {
             c.at_least(
@@ -394,6 +464,7 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
             c.non_negative("params.cost_per_hour", p.cost_per_hour);
             c.non_negative("params.failover_detect_ms", p.failover_detect_ms);
             c.non_negative("params.failover_promote_ms", p.failover_promote_ms);
+            check_zones(&mut c, &p.zones);
             if p.replication == Replication::Sync && p.primaries > 1 {
                 c.err(
                     "params.replication",

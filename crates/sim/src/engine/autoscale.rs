@@ -111,7 +111,9 @@ impl Simulation {
             .max_by(|x, y| x.at_s.total_cmp(&y.at_s))
             .map_or((a.min, a.max), |p| (p.min, p.max));
         let current = s.active_instances();
-        let desired = hpa_desired(current, metric, a.target).clamp(min.max(1), max.max(1));
+        // Validation keeps min ≤ max; never panic on a diagram that slipped past it.
+        let hi = max.max(1);
+        let desired = hpa_desired(current, metric, a.target).clamp(min.clamp(1, hi), hi);
         // Scale-down stabilisation: act on the highest recommendation of the window.
         let window = secs_to_ns(a.stabilization_s);
         let sc = &mut s.scaler;

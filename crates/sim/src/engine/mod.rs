@@ -31,6 +31,7 @@ pub use jobs::{Cause, N_CAUSES};
 pub use live::Edit;
 pub use report::{
     Ci95, Dot, DotKind, EdgeReport, EndToEndReport, Latency, NodeReport, NodeStatus, Report,
+    SloReport, Unit,
 };
 pub use router::keys_moved_if_added;
 pub use trace::{Mark, Trace};
@@ -720,6 +721,7 @@ impl Simulation {
             p99_ms: ms(0.99),
             in_flight: self.core.reqs.live() as u64,
             cost_per_hour: cost,
+            cost_total: e2e.cost_total + cost / 3_600.0,
             warmup: !self.core.warm,
             stale_per_s: w.stale_reads as f64,
             stale_rate: if w.reads > 0 {

@@ -227,6 +227,16 @@ pub struct Report {
     pub spof: crate::analysis::SpofReport,
 }
 
+/// One server instance or database member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Unit {
+    pub index: u32,
+    pub up: bool,
+    pub booting: bool,
+    /// Databases: takes writes.
+    pub primary: bool,
+}
+
 /// Live state of a node, for badges and colouring.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct NodeStatus {
@@ -239,6 +249,20 @@ pub struct NodeStatus {
     pub in_service: u64,
     /// Databases: how far behind each member is now, in ms (primaries first).
     pub member_lag_ms: Vec<f64>,
+    /// Server instances or database members that are down now.
+    pub instances_down: u32,
+    /// Server instances started by the autoscaler that are still booting.
+    pub booting: u32,
+    /// Server instances (not scaled in) and database members, each by its engine index: what
+    /// the canvas offers to kill or revive one at a time.
+    pub units: Vec<Unit>,
+    /// Load balancers: backends a health check has taken out of rotation ("api#1").
+    pub unhealthy: Vec<String>,
+    /// Load balancers: the standby has taken over.
+    pub standby_active: bool,
+    /// Chaos now: service-time multiplier and injected error rate.
+    pub slow: f64,
+    pub error_rate: f64,
 }
 
 /// What a request dot on the canvas shows.
@@ -402,24 +426,7 @@ impl Simulation {
                     })
                     .sum(),
                 cost_total: e.cost_total,
-                slo: {
-                    let slo = &self.diagram.slo;
-                    let success = if ended > 0 {
-                        e.total.completed as f64 / ended as f64
-                    } else {
-                        1.0
-                    };
-                    let p99 = e.latency.quantile(0.99).map(|v| v as f64 / 1e6);
-                    let burn = (1.0 - success) / (1.0 - slo.availability).max(1e-12);
-                    SloReport {
-                        availability_target: slo.availability,
-                        success_ratio: success,
-                        error_budget_burn: burn,
-                        p99_target_ms: slo.p99_ms,
-                        p99_ms: p99,
-                        met: success >= slo.availability && p99.is_none_or(|p| p <= slo.p99_ms),
-                    }
-                },
+                slo: self.slo_report(),
             },
             nodes,
             edges: core
@@ -550,6 +557,28 @@ impl Simulation {
         }
     }
 
+    /// The run so far against the diagram's SLO (since warm-up).
+    pub fn slo_report(&self) -> SloReport {
+        let e = &self.core.e2e;
+        let slo = &self.diagram.slo;
+        let ended = e.total.completed + e.total.failed;
+        let success = if ended > 0 {
+            e.total.completed as f64 / ended as f64
+        } else {
+            1.0
+        };
+        let p99 = e.latency.quantile(0.99).map(|v| v as f64 / 1e6);
+        let burn = (1.0 - success) / (1.0 - slo.availability).max(1e-12);
+        SloReport {
+            availability_target: slo.availability,
+            success_ratio: success,
+            error_budget_burn: burn,
+            p99_target_ms: slo.p99_ms,
+            p99_ms: p99,
+            met: success >= slo.availability && p99.is_none_or(|p| p <= slo.p99_ms),
+        }
+    }
+
     /// Live state of every node, in diagram order.
     pub fn statuses(&self) -> Vec<NodeStatus> {
         self.diagram
@@ -572,6 +601,40 @@ impl Simulation {
                             .collect(),
                         _ => Vec::new(),
                     },
+                    instances_down: match &node.model {
+                        Model::Server(s) => {
+                            s.instances.iter().filter(|i| !i.up && !i.retired).count() as u32
+                        }
+                        Model::Database(db) => db.members.iter().filter(|m| !m.up).count() as u32,
+                        _ => 0,
+                    },
+                    booting: self.booting_instances(&d.id),
+                    units: match &node.model {
+                        Model::Server(s) => (0u32..)
+                            .zip(&s.instances)
+                            .filter(|(_, i)| !i.retired)
+                            .map(|(index, i)| Unit {
+                                index,
+                                up: i.up,
+                                booting: i.booting,
+                                primary: false,
+                            })
+                            .collect(),
+                        Model::Database(db) => (0u32..)
+                            .zip(&db.members)
+                            .map(|(index, m)| Unit {
+                                index,
+                                up: m.up,
+                                booting: false,
+                                primary: m.primary,
+                            })
+                            .collect(),
+                        _ => Vec::new(),
+                    },
+                    unhealthy: self.unhealthy_backends(&d.id),
+                    standby_active: matches!(&node.model, Model::Balancer(b) if b.standby_used),
+                    slow: node.slow,
+                    error_rate: node.error_rate,
                 })
             })
             .collect()

@@ -85,6 +85,8 @@ pub struct EndToEndSample {
     pub p99_ms: Option<f64>,
     pub in_flight: u64,
     pub cost_per_hour: f64,
+    /// Money spent since statistics started (dollars): what over-provisioning has cost so far.
+    pub cost_total: f64,
     /// Still inside the warm-up period (excluded from statistics).
     pub warmup: bool,
     /// Reads completed this second that returned out-of-date data, and their share of reads.
