@@ -165,17 +165,20 @@ fn fail(f: &Failure, id: &str, reads: f64, depth: usize) -> f64 {
             .map(|t| 1.0 - fail(f, t, reads, depth + 1))
             .product::<f64>()
     };
+    // Traffic is spread evenly (clients over their edges, routers over their shards).
+    let spread = |targets: &[&str]| {
+        if targets.is_empty() {
+            return 1.0;
+        }
+        targets
+            .iter()
+            .map(|t| fail(f, t, reads, depth + 1))
+            .sum::<f64>()
+            / targets.len() as f64
+    };
     let (dead, units) = f.dead_units(n);
     match &n.spec {
-        NodeSpec::Client(_) => {
-            if out.is_empty() {
-                return 1.0;
-            }
-            out.iter()
-                .map(|t| fail(f, t, reads, depth + 1))
-                .sum::<f64>()
-                / out.len() as f64
-        }
+        NodeSpec::Client(_) => spread(&out),
         NodeSpec::LoadBalancer(p) => {
             // A standby (assumed in another zone, as managed balancers are) takes over.
             if dead > 0 && p.standby_failover_ms <= 0.0 {
@@ -224,15 +227,7 @@ fn fail(f: &Failure, id: &str, reads: f64, depth: usize) -> f64 {
         }
         NodeSpec::Cache(_) | NodeSpec::ShardRouter(_) if dead > 0 => 1.0,
         NodeSpec::Cache(_) => all_of(&out),
-        NodeSpec::ShardRouter(_) => {
-            if out.is_empty() {
-                return 1.0;
-            }
-            out.iter()
-                .map(|t| fail(f, t, reads, depth + 1))
-                .sum::<f64>()
-                / out.len() as f64
-        }
+        NodeSpec::ShardRouter(_) => spread(&out),
         NodeSpec::Database(p) => {
             let below = all_of(&out);
             let zones = &p.zones;

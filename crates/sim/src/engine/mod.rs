@@ -264,39 +264,11 @@ impl Core {
     /// edge the call fails at once: the child comes straight back as a `partitioned` error.
     pub fn call(&mut self, from: u32, parent: JobRef, out: Out, instance: u32, delay: Time) {
         let p = *self.jobs.at(parent);
-        if out.cut {
-            let k = self.jobs.alloc();
-            let c = self.jobs.at(k);
-            c.phase = Phase::Returning;
-            c.req = p.req;
-            c.req_gen = p.req_gen;
-            c.attempt = p.attempt;
-            c.write = p.write;
-            c.key = p.key;
-            c.node = out.target;
-            c.instance = instance;
-            c.from = from;
-            c.parent = parent;
-            c.hop = 0;
-            c.sent_at = self.now;
-            c.failed = Some(Failure {
-                cause: Cause::Partitioned,
-                node: from,
-            });
-            let at = self.now;
-            self.tracer.drop(|| Trace::Drop {
-                at,
-                node: from,
-                cause: Cause::Partitioned,
-            });
-            self.queue.push(self.now, Ev::Answer(k));
-            return;
-        }
-        let hop = self.sample_hop(out);
-        let k = self.jobs.alloc();
+        // No network hop is sampled over a cut edge (the random stream stays as it was).
+        let hop = if out.cut { 0 } else { self.sample_hop(out) };
         let now = self.now;
+        let k = self.jobs.alloc();
         let c = self.jobs.at(k);
-        c.phase = Phase::ToNode;
         c.write = p.write;
         c.attempt = p.attempt;
         c.req = p.req;
@@ -308,6 +280,22 @@ impl Core {
         c.from = from;
         c.parent = parent;
         c.hop = hop;
+        if out.cut {
+            c.phase = Phase::Returning;
+            c.sent_at = now;
+            c.failed = Some(Failure {
+                cause: Cause::Partitioned,
+                node: from,
+            });
+            self.tracer.drop(|| Trace::Drop {
+                at: now,
+                node: from,
+                cause: Cause::Partitioned,
+            });
+            self.queue.push(now, Ev::Answer(k));
+            return;
+        }
+        c.phase = Phase::ToNode;
         c.sent_at = now + delay;
         let kind = Core::dot_kind(c);
         self.queue.push(now + delay + hop, Ev::Arrive(k));
