@@ -566,6 +566,13 @@ pub fn App() -> Html {
         })
     });
     let d = dispatch.clone();
+    let on_inject = Callback::from(move |action| {
+        d.emit(Action::Inject {
+            action,
+            at_s: time_s,
+        })
+    });
+    let d = dispatch.clone();
     let on_delete = Callback::from(move |_| d.emit(Action::DeleteSelection));
     let problems = Rc::new(state.doc.problems());
     // Whether a node is down is the engine's answer (a kill from the canvas, the chaos timeline
@@ -612,6 +619,7 @@ pub fn App() -> Html {
                     <ToastView toast={state.toast.clone()} dispatch={dispatch.clone()} />
                 </div>
                 <Inspector doc={state.doc.clone()} {selected} lang={lang} down={(*down).clone()}
+                           cut={Rc::new(stats.cut_edges.clone())} {on_inject}
                            {on_node} {on_edge} {on_workload} {on_seed} {on_name} {on_set_down} {on_delete} {live} />
             </main>
             <BottomPanel open={state.panel_open} tab={state.tab} stats={(*stats).clone()}

@@ -3,8 +3,7 @@
 //! the animated dots. Pure Rust (the clock is passed in), so its pacing is tested natively.
 
 use crate::render::particles::Particles;
-use crate::state::{split_target, Injection};
-use scaleboard_sim::diagram::Problem;
+use scaleboard_sim::diagram::{ChaosAction, Problem};
 use scaleboard_sim::engine::{LogEvent, NodeStatus, SloReport, Trace};
 use scaleboard_sim::metrics::{EndToEndSample, NodeSample};
 use scaleboard_sim::time::{Time, NS_PER_S};
@@ -63,8 +62,8 @@ pub struct SimHost {
     sim: Option<Simulation>,
     /// Errors that kept the latest document from running (the sim keeps the last valid one).
     pub problems: Vec<Problem>,
-    /// Kills and revives from the canvas, and how many of them the engine has had.
-    injections: Vec<Injection>,
+    /// Failures injected from the canvas, and how many of them the engine has had.
+    injections: Vec<ChaosAction>,
     applied: usize,
     log: Vec<LogEvent>,
     /// Engine speed measured on this machine, events per millisecond.
@@ -124,8 +123,9 @@ impl SimHost {
             Some(sim) => sim.sync(d),
             None => Simulation::with_config(d, SimHost::config()).map(|mut sim| {
                 sim.set_trace_every(1);
-                for i in &self.injections {
-                    inject(&mut sim, i);
+                for a in &self.injections {
+                    // A target that no longer exists is skipped.
+                    let _ = sim.apply_chaos(a);
                 }
                 self.sim = Some(sim);
             }),
@@ -133,14 +133,14 @@ impl SimHost {
         self.problems = result.err().unwrap_or_default();
     }
 
-    /// Follows the kills and revives of the canvas: applies the ones the engine has not had.
-    pub fn set_injections(&mut self, list: &[Injection]) {
+    /// Follows the failures injected on the canvas: applies the ones the engine has not had.
+    pub fn set_injections(&mut self, list: &[ChaosAction]) {
         if list.len() < self.applied {
             self.applied = 0; // a new run: the list started again
         }
         if let Some(sim) = &mut self.sim {
-            for i in &list[self.applied..] {
-                inject(sim, i);
+            for a in &list[self.applied..] {
+                let _ = sim.apply_chaos(a);
             }
         }
         self.applied = list.len();
@@ -285,15 +285,6 @@ impl SimHost {
     }
 }
 
-/// Kills or revives what an injection names; a target that no longer exists is ignored.
-fn inject(sim: &mut Simulation, i: &Injection) {
-    let (id, instance) = split_target(sim.diagram(), &i.target);
-    let _ = match instance {
-        Some(k) => sim.set_instance_up(id, k, !i.down),
-        None => sim.set_up(id, !i.down),
-    };
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -352,10 +343,15 @@ mod tests {
         assert!(h.problems.is_empty());
     }
 
-    fn injection(target: &str, down: bool) -> Injection {
-        Injection {
-            target: target.into(),
-            down,
+    fn injection(target: &str, down: bool) -> ChaosAction {
+        let (node, instance) = match target.split_once('#') {
+            Some((id, k)) => (id.to_owned(), k.parse().ok()),
+            None => (target.to_owned(), None),
+        };
+        if down {
+            ChaosAction::Kill { node, instance }
+        } else {
+            ChaosAction::Revive { node, instance }
         }
     }
 

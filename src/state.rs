@@ -7,7 +7,7 @@ use crate::editor::naming::fresh_id;
 use crate::editor::{Command, History, View};
 use crate::i18n::{fill, tr, Lang};
 use scaleboard_sim::diagram::{
-    ChaosEvent, Edge, Location, Node, NodeSpec, Severity, Slo, Workload,
+    ChaosAction, ChaosEvent, Edge, Location, Node, NodeSpec, Severity, Slo, Workload,
 };
 use scaleboard_sim::{ComponentKind, Diagram};
 use std::collections::{BTreeSet, VecDeque};
@@ -125,15 +125,6 @@ pub struct ContextMenu {
     pub y: f64,
 }
 
-/// A kill or revive from the canvas: `target` is a node id, or "id#k" for one instance of a
-/// server group or one member of a database. Replayed into the engine in order, so killing
-/// what the chaos timeline revived (or the reverse) always does what the learner asked.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Injection {
-    pub target: String,
-    pub down: bool,
-}
-
 /// Copied components, with edges among them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Clip {
@@ -151,9 +142,12 @@ pub struct State {
     pub speed_index: usize,
     pub theme: Theme,
     pub lang: Lang,
-    /// Kills and revives from the canvas since the run began (run-time state, not part of the
-    /// document). Whether a node is down now is the engine's answer, in the stats.
-    pub injections: Rc<Vec<Injection>>,
+    /// Failures injected from the canvas since the run began, in order (run-time state, not
+    /// part of the document): kills and revives — of a node, or "id#k" as one instance or
+    /// member — slow-downs, error rates, partitions, zone outages. Replayed into the engine in
+    /// order, so killing what the chaos timeline revived always does what the learner asked.
+    /// Whether a node is down now is the engine's answer, in the stats.
+    pub injections: Rc<Vec<ChaosAction>>,
     pub clipboard: Option<Clip>,
     pub toast: Option<Toast>,
     pub log: VecDeque<LogEntry>,
@@ -271,6 +265,11 @@ pub enum Action {
     SetDown {
         id: String,
         down: bool,
+        at_s: f64,
+    },
+    /// Any other failure injected from the canvas now (slow down, errors, a partition, a zone).
+    Inject {
+        action: ChaosAction,
         at_s: f64,
     },
     /// Open a whole new document (an example, an import, a link), with the view to show (fit
@@ -481,13 +480,34 @@ impl State {
                     Some(k) => format!("{} #{k}", node.display_name()),
                     None => node.display_name().to_owned(),
                 };
-                let mut list = (*self.injections).clone();
-                list.push(Injection { target: id, down });
-                self.injections = Rc::new(list);
+                let (node_id, instance) = (node_id.to_owned(), instance);
+                let action = if down {
+                    ChaosAction::Kill {
+                        node: node_id,
+                        instance,
+                    }
+                } else {
+                    ChaosAction::Revive {
+                        node: node_id,
+                        instance,
+                    }
+                };
+                Rc::make_mut(&mut self.injections).push(action);
                 let text = if down {
                     fill(tr(lang, "{} killed"), &[&name])
                 } else {
                     fill(tr(lang, "{} revived"), &[&name])
+                };
+                self.log(at_s, LogKind::Chaos, text);
+            }
+            Action::Inject { action, at_s } => {
+                self.menu = None;
+                let text = crate::event_text::action_text(lang, &self.doc, &action);
+                Rc::make_mut(&mut self.injections).push(action);
+                let mut chars = text.chars();
+                let text = match chars.next() {
+                    Some(first) => first.to_uppercase().chain(chars).collect(),
+                    None => text,
                 };
                 self.log(at_s, LogKind::Chaos, text);
             }
@@ -876,9 +896,9 @@ mod tests {
         });
         assert_eq!(
             *s.injections,
-            vec![Injection {
-                target: "api".into(),
-                down: true
+            vec![ChaosAction::Kill {
+                node: "api".into(),
+                instance: None
             }]
         );
         assert_eq!(

@@ -1,9 +1,9 @@
 //! Right-click menu of a node: kill/revive it (or one instance of a group, or the primary of a
-//! database), duplicate, delete.
+//! database), slow it down, make it fail requests, take its zone down; duplicate, delete.
 
 use crate::i18n::{fill, tr, Lang};
 use crate::state::{Action, ContextMenu};
-use scaleboard_sim::diagram::Node;
+use scaleboard_sim::diagram::{ChaosAction, Node};
 use scaleboard_sim::engine::NodeStatus;
 use scaleboard_sim::ComponentKind;
 use yew::prelude::*;
@@ -75,6 +75,60 @@ pub fn ContextMenuView(props: &ContextMenuProps) -> Html {
             });
         }
     }
+    // Gray failures: a slow node and a node failing some requests, each undone the same way.
+    let inject = |action: ChaosAction| Action::Inject {
+        action,
+        at_s: props.time_s,
+    };
+    let node = m.node.clone();
+    let slow = props.status.as_ref().map_or(1.0, |s| s.slow);
+    let failing = props.status.as_ref().map_or(0.0, |s| s.error_rate);
+    let is_client = kind == Some(ComponentKind::Client);
+    let mut gray = Vec::new();
+    if !is_client && !down {
+        let (label, factor, testid) = if slow == 1.0 {
+            (tr(lang, "Slow down ×5"), 5.0, "menu-slow")
+        } else {
+            (tr(lang, "Back to normal speed"), 1.0, "menu-unslow")
+        };
+        gray.push(html! {
+            <button role="menuitem" class="menu-item warn" data-testid={testid}
+                    onclick={send(inject(ChaosAction::Slow { node: node.clone(), factor }))}>{ label }</button>
+        });
+        let (label, rate, testid) = if failing == 0.0 {
+            (tr(lang, "Fail 50 % of requests"), 0.5, "menu-errors")
+        } else {
+            (tr(lang, "Stop failing requests"), 0.0, "menu-unerrors")
+        };
+        gray.push(html! {
+            <button role="menuitem" class="menu-item warn" data-testid={testid}
+                    onclick={send(inject(ChaosAction::Errors { node: node.clone(), rate }))}>{ label }</button>
+        });
+    }
+    let zone = props
+        .node
+        .as_ref()
+        .map(|n| n.zone.clone())
+        .unwrap_or_default();
+    if !zone.is_empty() {
+        let (label, action, testid) = if down {
+            (
+                fill(tr(lang, "Bring zone {} back"), &[&zone]),
+                ChaosAction::ReviveZone { zone: zone.clone() },
+                "menu-zone-up",
+            )
+        } else {
+            (
+                fill(tr(lang, "Take zone {} down"), &[&zone]),
+                ChaosAction::KillZone { zone: zone.clone() },
+                "menu-zone-down",
+            )
+        };
+        gray.push(html! {
+            <button role="menuitem" class="menu-item danger" data-testid={testid}
+                    onclick={send(inject(action))}>{ label }</button>
+        });
+    }
     html! {
         <div class="context-menu" data-testid="context-menu" role="menu"
              style={format!("left:{}px;top:{}px", m.x, m.y)}>
@@ -83,6 +137,7 @@ pub fn ContextMenuView(props: &ContextMenuProps) -> Html {
                 { if down { tr(lang, "Revive") } else { tr(lang, "Kill") } }
             </button>
             { for unit_items }
+            { for gray }
             <button role="menuitem" class="menu-item" data-testid="menu-duplicate" onclick={send(Action::Duplicate)}>
                 { tr(lang, "Duplicate") }<span class="kbd">{ "Ctrl+D" }</span>
             </button>

@@ -188,3 +188,39 @@ test('the autoscaler adds instances under load, and the money spent climbs', asy
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('gray failures and a partition, injected from the canvas and undone', async () => {
+  const { page, errors, context } = await openApp(browser);
+  await open(page, 'health-checks', 4);
+  await clearTimeline(page);
+  await page.getByTestId('play').click();
+  await waitForSimTime(page, 3);
+  const p99 = await waitForKpi(page, 'metric-p99', (v) => v > 0);
+  // Five times slower service: the badge shows it and the tail grows.
+  await rightClick(page, 'node-api');
+  await page.getByTestId('menu-slow').click();
+  await page.getByTestId('node-api-slow').waitFor();
+  await waitForKpi(page, 'metric-p99', (v) => v > p99 * 1.5);
+  await rightClick(page, 'node-api');
+  await page.getByTestId('menu-unslow').click();
+  await page.getByTestId('node-api-slow').waitFor({ state: 'detached' });
+  // Cut the balancer off from the pool: every request fails until the network heals.
+  // A straight edge has no height, which Playwright calls invisible: click its middle.
+  const line = await page.getByTestId('edge-lb→api').locator('.edge-hit').boundingBox();
+  await page.mouse.click(line.x + line.width / 2, line.y + line.height / 2);
+  await page.getByTestId('partition-toggle').click();
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="edge-lb→api"]')?.dataset.cut === 'true',
+    null,
+    { timeout: 10_000 },
+  );
+  await waitForKpi(page, 'metric-error-rate', (v) => v === 100);
+  await page.waitForTimeout(700);
+  await screenshot(page, 'resilience-partition');
+  await page.getByTestId('partition-toggle').click();
+  await waitForKpi(page, 'metric-error-rate', (v) => v === 0);
+  await page.getByTestId('tab-log').click();
+  await page.getByTestId('event-log').filter({ hasText: 'Cut the network on' }).waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});

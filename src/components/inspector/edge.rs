@@ -4,8 +4,31 @@ use super::check::{fmt_num, parse_float, Candidate};
 use super::fields::{section, InputField};
 use super::{committer, delete_button, InspectorProps};
 use crate::i18n::tr;
-use scaleboard_sim::diagram::Edge;
+use scaleboard_sim::diagram::{ChaosAction, Edge};
 use yew::prelude::*;
+
+/// Cuts the network on this connection now (a partition: calls over it fail), or heals it.
+fn partition_button(props: &InspectorProps, name: &str) -> Html {
+    let l = props.lang;
+    let cut = props.cut.contains(name);
+    let onclick = {
+        let (cb, edge) = (props.on_inject.clone(), name.to_owned());
+        Callback::from(move |_: MouseEvent| {
+            cb.emit(if cut {
+                ChaosAction::Heal { edge: edge.clone() }
+            } else {
+                ChaosAction::Partition { edge: edge.clone() }
+            })
+        })
+    };
+    html! {
+        <button class={classes!("insp-btn", if cut { "insp-btn-ok" } else { "insp-btn-danger" })}
+                data-testid="partition-toggle" aria-pressed={cut.to_string()} {onclick}
+                title={tr(l, "A network partition: every call over this connection fails until it heals")}>
+            { if cut { tr(l, "Heal the network") } else { tr(l, "Cut the network") } }
+        </button>
+    }
+}
 
 pub fn view(props: &InspectorProps, edge: &Edge) -> Html {
     let l = props.lang;
@@ -72,7 +95,10 @@ pub fn view(props: &InspectorProps, edge: &Edge) -> Html {
                 <p class="field-help">{ tr(l, "The first calls the second and waits for its answer.") }</p>
             </header>
             { section(tr(l, "Network"), network) }
-            <div class="insp-actions">{ delete_button(props) }</div>
+            <div class="insp-actions">
+                { partition_button(props, &old_name) }
+                { delete_button(props) }
+            </div>
         </>
     }
 }

@@ -48,6 +48,12 @@ pub struct InspectorProps {
     pub on_name: Callback<String>,
     /// (node id, down?) — Kill = true, Revive = false.
     pub on_set_down: Callback<(String, bool)>,
+    /// Names of the edges a partition cuts now.
+    #[prop_or_default]
+    pub cut: Rc<BTreeSet<String>>,
+    /// Any other failure injected now (an edge partition).
+    #[prop_or_default]
+    pub on_inject: Callback<scaleboard_sim::diagram::ChaosAction>,
     /// Delete the current selection.
     pub on_delete: Callback<()>,
     /// Live figures the app renders for the selected node (sparklines etc.), placed under the
