@@ -4,7 +4,7 @@
 
 use crate::format::trim_num as trim;
 use crate::i18n::{fill, tr, Lang};
-use crate::state::{LogEntry, LogKind};
+use crate::state::{split_target, LogEntry, LogKind};
 use scaleboard_sim::analysis::{Element, Finding, Reason};
 use scaleboard_sim::diagram::ChaosAction;
 use scaleboard_sim::engine::{LogEvent, LogWhat};
@@ -12,15 +12,11 @@ use scaleboard_sim::Diagram;
 
 /// The name a learner knows a node by ("API servers"), or a backend "api#1" as "API servers #1".
 pub fn display(d: &Diagram, target: &str) -> String {
-    if let Some(n) = d.node(target) {
-        return n.display_name().to_owned();
-    }
-    match target.rsplit_once('#') {
-        Some((id, k)) => match d.node(id) {
-            Some(n) => format!("{} #{k}", n.display_name()),
-            None => target.to_owned(),
-        },
-        None => target.to_owned(),
+    let (id, instance) = split_target(d, target);
+    match (d.node(id), instance) {
+        (Some(n), Some(k)) => format!("{} #{k}", n.display_name()),
+        (Some(n), None) => n.display_name().to_owned(),
+        (None, _) => target.to_owned(),
     }
 }
 

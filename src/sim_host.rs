@@ -375,13 +375,13 @@ mod tests {
         // One instance of a group.
         list.push(injection("api#1", true));
         h.set_injections(&list);
-        assert_eq!(h.stats().nodes["api"].instances_down, 1);
+        assert_eq!(h.stats().nodes["api"].instances_down(), 1);
         // A killed node whose document goes invalid and comes back stays killed.
         let mut broken = basic();
         broken.edges.clear();
         h.sync(&broken);
         h.sync(&basic());
-        assert_eq!(h.stats().nodes["api"].instances_down, 1);
+        assert_eq!(h.stats().nodes["api"].instances_down(), 1);
     }
 
     #[test]

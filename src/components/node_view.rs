@@ -139,8 +139,8 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
         NodeSpec::Server(p) => status.map_or(p.instances, |s| s.instances),
         _ => 1,
     };
-    let instances_down = status.map_or(0, |s| s.instances_down);
-    let booting = status.map_or(0, |s| s.booting);
+    let instances_down = status.map_or(0, NodeStatus::instances_down);
+    let booting = status.map_or(0, NodeStatus::booting);
     let unhealthy = status.map_or(0, |s| s.unhealthy.len());
     let standby = status.is_some_and(|s| s.standby_active);
     let slow = status.map_or(1.0, |s| s.slow);

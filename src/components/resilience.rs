@@ -9,7 +9,6 @@ use crate::sim_host::Stats;
 use crate::state::{Action, Selection};
 use scaleboard_sim::analysis::{Element, SpofReport};
 use scaleboard_sim::diagram::{ChaosAction, ChaosEvent, Diagram, NodeSpec, Slo};
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -150,20 +149,6 @@ fn value_of(l: Lang, slug: &str) -> Option<(&'static str, &'static str)> {
     }
 }
 
-/// Every zone named in the diagram.
-pub fn zones(d: &Diagram) -> Vec<String> {
-    let mut out = BTreeSet::new();
-    for n in &d.nodes {
-        out.insert(n.zone.clone());
-        match &n.spec {
-            NodeSpec::Server(p) => out.extend(p.zones.iter().cloned()),
-            NodeSpec::Database(p) => out.extend(p.zones.iter().cloned()),
-            _ => {}
-        }
-    }
-    out.into_iter().filter(|z| !z.is_empty()).collect()
-}
-
 /// Instances (or members) of a node that a kill can name one at a time.
 fn units(d: &Diagram, id: &str) -> u32 {
     match d.node(id).map(|n| &n.spec) {
@@ -296,7 +281,11 @@ fn ChaosTimeline(props: &ChaosProps) -> Html {
             .iter()
             .map(|e| (e.name(), crate::event_text::edge_text(d, e)))
             .collect(),
-        Target::Zone => zones(d).into_iter().map(|z| (z.clone(), z)).collect(),
+        Target::Zone => d
+            .zones()
+            .into_iter()
+            .map(|z| (z.to_owned(), z.to_owned()))
+            .collect(),
         Target::Nothing => Vec::new(),
     };
     let target = if options.iter().any(|(v, _)| *v == form.target) {
@@ -642,11 +631,5 @@ mod tests {
         assert_eq!(parse_availability("abc"), None);
         assert_eq!(availability_text(0.999), "99.9");
         assert_eq!(availability_text(0.99995), "99.995");
-    }
-
-    #[test]
-    fn zones_are_collected_from_nodes_instances_and_members() {
-        let d = Diagram::from_json(include_str!("../../examples/zones.json")).unwrap();
-        assert_eq!(zones(&d), vec!["zone-a".to_string(), "zone-b".to_string()]);
     }
 }

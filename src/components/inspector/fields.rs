@@ -40,14 +40,22 @@ fn framed(frame: &Frame, control: Html) -> Html {
              data-field={frame.path.clone()}>
             <label class="field-label" for={id}>{ frame.label.clone() }</label>
             { control }
-            if let Some(error) = &frame.error {
-                <p class="field-error" role="alert"
-                   data-testid={format!("error-{}", frame.path)}>{ error.clone() }</p>
-            }
-            if !frame.help.is_empty() {
-                <p class="field-help">{ frame.help.clone() }</p>
-            }
+            { notes(&frame.path, frame.error.clone(), &frame.help) }
         </div>
+    }
+}
+
+/// Under a field: the refusal message (if any), then the help line (if any).
+fn notes(path: &AttrValue, error: Option<String>, help: &AttrValue) -> Html {
+    html! {
+        <>
+            if let Some(error) = error {
+                <p class="field-error" role="alert" data-testid={format!("error-{path}")}>{ error }</p>
+            }
+            if !help.is_empty() {
+                <p class="field-help">{ help.clone() }</p>
+            }
+        </>
     }
 }
 
@@ -260,13 +268,7 @@ pub fn CheckField(props: &CheckFieldProps) -> Html {
                        checked={props.checked} {onchange} />
                 <span class="field-label">{ props.label.clone() }</span>
             </label>
-            if let Some(error) = error_text {
-                <p class="field-error" role="alert"
-                   data-testid={format!("error-{}", props.path)}>{ error }</p>
-            }
-            if !props.help.is_empty() {
-                <p class="field-help">{ props.help.clone() }</p>
-            }
+            { notes(&props.path, error_text, &props.help) }
         </div>
     }
 }

@@ -12,7 +12,7 @@
 use crate::diagram::{Diagram, Node, NodeSpec, ReadFrom};
 use crate::ComponentKind;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// A client losing at least this share is cut off.
 const OUTAGE: f64 = 0.999;
@@ -354,21 +354,7 @@ pub fn analyze(d: &Diagram) -> SpofReport {
         .filter(|n| n.kind() != ComponentKind::Client)
         .map(|n| Element::Node(n.id.clone()))
         .collect();
-    let zones: BTreeSet<String> = d
-        .nodes
-        .iter()
-        .flat_map(|n| {
-            let mut z = vec![n.zone.clone()];
-            match &n.spec {
-                NodeSpec::Server(p) => z.extend(p.zones.iter().cloned()),
-                NodeSpec::Database(p) => z.extend(p.zones.iter().cloned()),
-                _ => {}
-            }
-            z
-        })
-        .filter(|z| !z.is_empty())
-        .collect();
-    elements.extend(zones.into_iter().map(Element::Zone));
+    elements.extend(d.zones().into_iter().map(|z| Element::Zone(z.to_owned())));
 
     let mut report = SpofReport::default();
     for element in elements {

@@ -130,6 +130,24 @@ impl Diagram {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
+    /// Every availability zone the diagram names: nodes' zones and the zones server groups and
+    /// databases spread their instances and members over.
+    pub fn zones(&self) -> std::collections::BTreeSet<&str> {
+        self.nodes
+            .iter()
+            .flat_map(|n| {
+                let spread: &[String] = match &n.spec {
+                    NodeSpec::Server(p) => &p.zones,
+                    NodeSpec::Database(p) => &p.zones,
+                    _ => &[],
+                };
+                std::iter::once(&n.zone).chain(spread)
+            })
+            .map(String::as_str)
+            .filter(|z| !z.is_empty())
+            .collect()
+    }
+
     /// Every problem with this diagram, errors and warnings.
     pub fn problems(&self) -> Vec<Problem> {
         validate::validate(self)

@@ -629,17 +629,6 @@ impl ChaosAction {
             _ => None,
         }
     }
-
-    /// The zone this action targets, if it targets one.
-    pub fn zone(&self) -> Option<&str> {
-        match self {
-            ChaosAction::PartitionZone { zone }
-            | ChaosAction::HealZone { zone }
-            | ChaosAction::KillZone { zone }
-            | ChaosAction::ReviveZone { zone } => Some(zone),
-            _ => None,
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -372,3 +372,13 @@ fn documented_examples_parse() {
     }
     assert_eq!(checked, 7, "one example per kind, and one edge");
 }
+
+#[test]
+fn zones_are_collected_from_nodes_instances_and_members() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/zones.json");
+    let d = Diagram::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(
+        d.zones().into_iter().collect::<Vec<_>>(),
+        ["zone-a", "zone-b"]
+    );
+}

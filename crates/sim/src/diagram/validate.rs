@@ -210,19 +210,7 @@ pub(super) fn validate_with(d: &Diagram, broken: &BTreeSet<String>) -> Vec<Probl
 /// Chaos events must name things that exist and use sensible values.
 fn check_chaos(d: &Diagram, out: &mut Vec<Problem>) {
     use super::ChaosAction as A;
-    let zones: BTreeSet<&str> = d
-        .nodes
-        .iter()
-        .flat_map(|n| {
-            let inner: Vec<&str> = match &n.spec {
-                NodeSpec::Server(p) => p.zones.iter().map(String::as_str).collect(),
-                NodeSpec::Database(p) => p.zones.iter().map(String::as_str).collect(),
-                _ => Vec::new(),
-            };
-            std::iter::once(n.zone.as_str()).chain(inner)
-        })
-        .filter(|z| !z.is_empty())
-        .collect();
+    let zones = d.zones();
     for (i, e) in d.chaos.iter().enumerate() {
         let mut c = Checker {
             out: &mut *out,

@@ -180,18 +180,6 @@ impl Simulation {
         self.refresh_capacity(n);
         self.rebuild_backends();
     }
-
-    /// Instances of a server group the autoscaler has added and that are still booting.
-    pub fn booting_instances(&self, id: &str) -> u32 {
-        match self.index.get(id).map(|&n| &self.nodes[n as usize].model) {
-            Some(Model::Server(s)) => s
-                .instances
-                .iter()
-                .filter(|i| i.booting && !i.retired)
-                .count() as u32,
-            _ => 0,
-        }
-    }
 }
 
 #[cfg(test)]

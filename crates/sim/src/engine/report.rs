@@ -249,10 +249,6 @@ pub struct NodeStatus {
     pub in_service: u64,
     /// Databases: how far behind each member is now, in ms (primaries first).
     pub member_lag_ms: Vec<f64>,
-    /// Server instances or database members that are down now.
-    pub instances_down: u32,
-    /// Server instances started by the autoscaler that are still booting.
-    pub booting: u32,
     /// Server instances (not scaled in) and database members, each by its engine index: what
     /// the canvas offers to kill or revive one at a time.
     pub units: Vec<Unit>,
@@ -263,6 +259,18 @@ pub struct NodeStatus {
     /// Chaos now: service-time multiplier and injected error rate.
     pub slow: f64,
     pub error_rate: f64,
+}
+
+impl NodeStatus {
+    /// Server instances or database members that are down now.
+    pub fn instances_down(&self) -> u32 {
+        self.units.iter().filter(|u| !u.up).count() as u32
+    }
+
+    /// Server instances started by the autoscaler that are still booting.
+    pub fn booting(&self) -> u32 {
+        self.units.iter().filter(|u| u.booting).count() as u32
+    }
 }
 
 /// What a request dot on the canvas shows.
@@ -601,14 +609,6 @@ impl Simulation {
                             .collect(),
                         _ => Vec::new(),
                     },
-                    instances_down: match &node.model {
-                        Model::Server(s) => {
-                            s.instances.iter().filter(|i| !i.up && !i.retired).count() as u32
-                        }
-                        Model::Database(db) => db.members.iter().filter(|m| !m.up).count() as u32,
-                        _ => 0,
-                    },
-                    booting: self.booting_instances(&d.id),
                     units: match &node.model {
                         Model::Server(s) => (0u32..)
                             .zip(&s.instances)
