@@ -390,16 +390,17 @@ pub fn App() -> Html {
                 .iter()
                 .map(|n| (n.id.clone(), n.display_name().to_owned()))
                 .collect();
+            // What the system did on its own (health checks, failovers, the autoscaler, the
+            // chaos timeline), stamped when it happened: before the lines stamped now, so the
+            // log stays in time order.
+            for e in &next.events {
+                dispatch.emit(Action::Log(event_text::log_entry(lang, &doc, e)));
+            }
             // A restart resets the clock: compare only within one run.
             if next.time_s >= prev.borrow().time_s {
                 for e in sim_events(&prev.borrow(), next, lang, &names) {
                     dispatch.emit(Action::Log(e));
                 }
-            }
-            // What the system did on its own: health checks, failovers, the autoscaler, the
-            // chaos timeline.
-            for e in &next.events {
-                dispatch.emit(Action::Log(event_text::log_entry(lang, &doc, e)));
             }
             *prev.borrow_mut() = next.clone();
         });

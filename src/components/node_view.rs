@@ -190,6 +190,31 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
                 <span class="badge" data-testid={format!("node-{id}-p99")} title={tr(lang, "99th percentile latency at this node")}>
                     { format!("p99 {}", p99.map_or("–".into(), format::ms)) }
                 </span>
+                // What is broken comes before the rest: a card has room for three or four badges.
+                if instances_down > 0 && !down {
+                    <span class="badge badge-bad" data-testid={format!("node-{id}-instances-down")}
+                          title={tr(lang, "Instances or database members that are down")}>
+                        { fill(tr(lang, "{} down"), &[&instances_down]) }
+                    </span>
+                }
+                if booting > 0 {
+                    <span class="badge badge-warn" data-testid={format!("node-{id}-booting")}
+                          title={tr(lang, "Instances the autoscaler started that are still booting")}>
+                        { fill(tr(lang, "{} booting"), &[&booting]) }
+                    </span>
+                }
+                if unhealthy > 0 {
+                    <span class="badge badge-bad" data-testid={format!("node-{id}-unhealthy")}
+                          title={tr(lang, "Backends the health check took out of rotation")}>
+                        { fill(tr(lang, "{} out of rotation"), &[&unhealthy]) }
+                    </span>
+                }
+                if standby {
+                    <span class="badge badge-warn" data-testid={format!("node-{id}-standby")}
+                          title={tr(lang, "The active balancer died; its standby is serving")}>
+                        { tr(lang, "standby active") }
+                    </span>
+                }
                 // With data-tier badges to show, a 0 % error badge gives way.
                 if err_rate > 0.0 || (hit_ratio.is_none() && lag.is_none() && stale == 0.0) {
                     <span class={classes!("badge", (err_rate > 0.0).then_some("badge-bad"))} data-testid={format!("node-{id}-err")}
@@ -221,30 +246,6 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
                 if queue > 0 {
                     <span class="badge badge-warn" data-testid={format!("node-{id}-queue")} title={tr(lang, "Requests waiting now")}>
                         { fill(tr(lang, "{} queued"), &[&queue]) }
-                    </span>
-                }
-                if instances_down > 0 && !down {
-                    <span class="badge badge-bad" data-testid={format!("node-{id}-instances-down")}
-                          title={tr(lang, "Instances or database members that are down")}>
-                        { fill(tr(lang, "{} down"), &[&instances_down]) }
-                    </span>
-                }
-                if booting > 0 {
-                    <span class="badge badge-warn" data-testid={format!("node-{id}-booting")}
-                          title={tr(lang, "Instances the autoscaler started that are still booting")}>
-                        { fill(tr(lang, "{} booting"), &[&booting]) }
-                    </span>
-                }
-                if unhealthy > 0 {
-                    <span class="badge badge-bad" data-testid={format!("node-{id}-unhealthy")}
-                          title={tr(lang, "Backends the health check took out of rotation")}>
-                        { fill(tr(lang, "{} out of rotation"), &[&unhealthy]) }
-                    </span>
-                }
-                if standby {
-                    <span class="badge badge-warn" data-testid={format!("node-{id}-standby")}
-                          title={tr(lang, "The active balancer died; its standby is serving")}>
-                        { tr(lang, "standby active") }
                     </span>
                 }
                 if slow != 1.0 {
