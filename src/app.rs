@@ -18,6 +18,10 @@ use crate::runtime::{self, LoopInputs};
 use crate::sim_host::{SimHost, Stats};
 use crate::state::Dialog;
 use crate::state::{Action, LogEntry, LogKind, State, ToastKind};
+use crate::components::recent_docs::RecentDocs;
+use crate::components::save_status::{SaveFailed, SaveStatus};
+use crate::keeping::{DocCommand, Keep};
+use crate::store::keeper::Snapshot;
 use crate::{event_text, examples, export, files, persist, storage};
 use scaleboard_sim::diagram::Workload;
 use scaleboard_sim::{analysis, ComponentKind};
@@ -28,39 +32,29 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent};
 use yew::prelude::*;
 
-/// The start-up state: preferences, then the document from the link in the address bar, or
-/// else the last autosaved work.
+/// The start-up state: preferences only. The document arrives from the store a moment later
+/// (see [`Keep::start`]).
 fn initial_state() -> State {
     let mut s = State::default();
     s.theme = storage::load_theme().unwrap_or_default();
     s.lang = storage::load_lang().unwrap_or_else(storage::browser_lang);
-    let start = persist::startup(
-        &persist::current_hash(),
-        persist::load_autosave().as_deref(),
-        s.lang,
-    );
-    if let Some(doc) = start.doc {
-        s.apply(Action::Load {
-            title: String::new(),
-            view: persist::view_of(&doc),
-            playhead: doc.playhead_s,
-            doc: doc.diagram,
-        });
-    }
-    if let Some(e) = start.error {
-        s.notify(&e, ToastKind::Error);
-    }
     s
 }
 
-/// Opens whatever link is now in the address bar (the user pasted another one).
-fn open_hash(dispatch: &Callback<Action>, lang: crate::i18n::Lang) {
+/// Opens whatever is now in the address bar (the user pasted another link, or went Back).
+fn open_hash(keep: &Rc<Keep>, dispatch: &Callback<Action>, lang: crate::i18n::Lang) {
     let hash = persist::current_hash();
     if hash.is_empty() {
         return;
     }
+    if let Some(id) = hash.strip_prefix("doc=") {
+        if id != keep.current_id() {
+            keep.run(DocCommand::Open(id.to_owned()));
+        }
+        return;
+    }
     match scaleboard_link::decode(&hash) {
-        Ok(doc) => dispatch.emit(Action::Load {
+        Ok(doc) => keep.run(DocCommand::Incoming {
             title: doc.diagram.name.clone(),
             view: persist::view_of(&doc),
             playhead: doc.playhead_s,
@@ -214,6 +208,54 @@ pub fn App() -> Html {
         Callback::from(move |a: Action| state.dispatch(a))
     };
     let lang = state.lang;
+    let keep: Rc<Keep> = {
+        let dispatch = dispatch.clone();
+        (*use_memo((), move |_| Keep::new(dispatch, lang))).clone()
+    };
+    let on_doc = {
+        let keep = keep.clone();
+        Callback::from(move |c: DocCommand| keep.run(c))
+    };
+    // The document store: start-up, then every change saved; flushed when the page is hidden
+    // or closed.
+    {
+        let keep = keep.clone();
+        use_effect_with((), move |_| {
+            keep.start();
+            let window = web_sys::window().expect("a browser window");
+            let k = keep.clone();
+            let hide = gloo_events::EventListener::new(&window, "pagehide", move |_| k.flush());
+            let k = keep.clone();
+            let doc = window.document().expect("a document");
+            let visibility =
+                gloo_events::EventListener::new(&doc, "visibilitychange", move |_| {
+                    let hidden = web_sys::window()
+                        .and_then(|w| w.document())
+                        .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden);
+                    if hidden {
+                        k.flush();
+                    }
+                });
+            move || drop((hide, visibility))
+        });
+    }
+    {
+        let keep = keep.clone();
+        use_effect_with(lang, move |l| keep.set_lang(*l));
+    }
+    {
+        let keep = keep.clone();
+        let snap = Snapshot {
+            diagram: state.doc.clone(),
+            view: state.view,
+            history: state.history.clone(),
+            edited: state.edited,
+        };
+        use_effect_with(
+            (state.doc_rev, state.view, state.keeping.ready),
+            move |_| keep.changed(snap),
+        );
+    }
 
     // The frame loop: started once, stopped when the app goes away.
     {
@@ -240,6 +282,7 @@ pub fn App() -> Html {
     // `new CustomEvent("scaleboard-load", {detail: jsonText})` on the window.
     {
         let dispatch = dispatch.clone();
+        let keep = keep.clone();
         use_effect_with((), move |_| {
             let window = web_sys::window().expect("a browser window");
             let listener = gloo_events::EventListener::new(&window, "scaleboard-load", move |e| {
@@ -250,7 +293,7 @@ pub fn App() -> Html {
                     return;
                 };
                 match scaleboard_sim::Diagram::from_json(&text) {
-                    Ok(doc) => dispatch.emit(Action::Load {
+                    Ok(doc) => keep.run(DocCommand::Incoming {
                         title: doc.name.clone(),
                         doc,
                         view: None,
@@ -269,21 +312,25 @@ pub fn App() -> Html {
             move || drop(listener)
         });
     }
-    // The address bar and the autosave follow the document (and the view), a moment after each
-    // change so that a drag does not write hundreds of times.
+    // The address bar follows the document, a moment after each change so that a drag does
+    // not write hundreds of times: a share link, or for a huge design the document's id.
     let payload = use_memo((state.doc.clone(), state.view), |(doc, view)| {
         scaleboard_link::encode(&persist::document(doc, *view, None))
     });
     let written = use_mut_ref(String::new);
     {
         let written = written.clone();
-        use_effect_with(payload.clone(), move |payload| {
-            let payload = payload.clone();
+        let keep = keep.clone();
+        let ready = state.keeping.ready;
+        let doc_id = state.keeping.doc_id.clone();
+        use_effect_with((payload.clone(), ready, doc_id), move |(payload, ready, doc_id)| {
+            let address = persist::address_for(payload, doc_id);
+            let ready = *ready;
             let timer = gloo_timers::callback::Timeout::new(300, move || {
-                if *written.borrow() != *payload {
-                    persist::write_hash(&payload);
-                    persist::save_autosave(&payload);
-                    *written.borrow_mut() = (*payload).clone();
+                if ready && *written.borrow() != address {
+                    persist::write_hash(&address);
+                    keep.wrote_hash(&address);
+                    *written.borrow_mut() = address;
                 }
             });
             move || drop(timer)
@@ -292,12 +339,13 @@ pub fn App() -> Html {
     {
         let dispatch = dispatch.clone();
         let written = written.clone();
+        let keep = keep.clone();
         use_effect_with(lang, move |lang| {
             let lang = *lang;
             let window = web_sys::window().expect("a browser window");
             let listener = gloo_events::EventListener::new(&window, "hashchange", move |_| {
                 if persist::current_hash() != *written.borrow() {
-                    open_hash(&dispatch, lang);
+                    open_hash(&keep, &dispatch, lang);
                 }
             });
             move || drop(listener)
@@ -439,17 +487,15 @@ pub fn App() -> Html {
         })
     };
     let on_example = {
-        let dispatch = dispatch.clone();
+        let keep = keep.clone();
         Callback::from(move |slug: &'static str| {
-            if let Some(ex) = examples::find(slug) {
-                if let Some(doc) = ex.diagram() {
-                    dispatch.emit(Action::Load {
-                        title: doc.name.clone(),
-                        doc,
-                        view: None,
-                        playhead: None,
-                    });
-                }
+            if let Some(doc) = examples::find(slug).and_then(|ex| ex.diagram()) {
+                keep.run(DocCommand::Incoming {
+                    title: doc.name.clone(),
+                    doc,
+                    view: None,
+                    playhead: None,
+                });
             }
         })
     };
@@ -593,11 +639,12 @@ pub fn App() -> Html {
     });
 
     html! {
-        <div class="app" data-testid="app" data-lang={lang.code()}>
+        <div class="app" data-testid="app" data-lang={lang.code()} data-ready={state.keeping.ready.to_string()}>
             <header class="app-header">
                 <div class="brand">
                     <span class="brand-mark" aria-hidden="true"></span>
                     <span class="brand-name">{ "Scaleboard" }</span>
+                    <SaveStatus keeping={state.keeping.clone()} lang={lang} />
                 </div>
                 <Toolbar running={state.running} speed_index={state.speed_index}
                          workload={state.doc.workload.clone()} stats={(*stats).clone()}
@@ -606,6 +653,7 @@ pub fn App() -> Html {
                          dispatch={dispatch.clone()} on_example={on_example.clone()} {on_share} {on_file}
                          {on_traffic_live} {on_traffic_commit} />
             </header>
+            <SaveFailed keeping={state.keeping.clone()} lang={lang} on_doc={on_doc.clone()} />
             <main class="workspace">
                 <Palette lang={lang} {on_place} />
                 <div class="stage">
@@ -613,7 +661,14 @@ pub fn App() -> Html {
                             stats={(*stats).clone()} down={(*down).clone()} spof={(*spof).clone()} lang={lang}
                             dispatch={dispatch.clone()} dots_ref={dots_ref} root_ref={root_ref}
                             inputs={runtime::SharedInputs(inputs.clone())} space_held={space} fit_rev={state.fit_rev}
-                            {on_example} />
+                            {on_example}>
+                        if state.doc.nodes.is_empty() && state.keeping.docs.iter().any(|m| m.deleted_ms.is_none() && m.id != state.keeping.doc_id) {
+                            <div class="hint-recent">
+                                <span class="muted">{ tr(lang, "Or continue a recent design:") }</span>
+                                <RecentDocs keeping={state.keeping.clone()} lang={lang} on_doc={on_doc.clone()} full={false} limit={5} />
+                            </div>
+                        }
+                    </Canvas>
                     if !state.doc.nodes.is_empty() {
                         <Kpis stats={(*stats).clone()} lang={lang} />
                     }
@@ -635,8 +690,8 @@ pub fn App() -> Html {
                              on_export_json={let e = on_export.clone(); Callback::from(move |_| e.emit(Export::Json))} />
             }
             if state.dialog == Some(Dialog::File) {
-                <FileDialog doc={state.doc.clone()} payload={(*payload).clone()} lang={lang}
-                            dispatch={dispatch.clone()} on_export={on_export.clone()} />
+                <FileDialog doc={state.doc.clone()} keeping={state.keeping.clone()} lang={lang}
+                            dispatch={dispatch.clone()} on_doc={on_doc.clone()} on_export={on_export.clone()} />
             }
             if let Some(menu) = state.menu.clone() {
                 <ContextMenuView status={stats.nodes.get(&menu.node).cloned()}
@@ -648,7 +703,7 @@ pub fn App() -> Html {
 }
 
 /// A file name from a design name: "Three servers behind…" → "three-servers-behind".
-fn file_stem(name: &str) -> String {
+pub fn file_stem(name: &str) -> String {
     let stem: String = name
         .chars()
         .map(|c| {

@@ -165,7 +165,48 @@ pub struct State {
     /// A simulated time to fast-forward to after the next restart (a link's playhead).
     pub seek_to: Option<f64>,
     pub dialog: Option<Dialog>,
+    /// The user changed the design since it was opened (an untouched example may be replaced).
+    pub edited: bool,
+    /// Where the design is kept and how its saving goes.
+    pub keeping: Keeping,
     next_toast: u64,
+}
+
+/// How saving goes, shown in the header.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SaveState {
+    #[default]
+    Saved,
+    Saving,
+    Failed,
+}
+
+impl SaveState {
+    pub fn name(self) -> &'static str {
+        match self {
+            SaveState::Saved => "saved",
+            SaveState::Saving => "saving",
+            SaveState::Failed => "failed",
+        }
+    }
+}
+
+/// The document store as the views see it (they never touch storage themselves).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Keeping {
+    /// Start-up is done: the document shown is the one the store chose.
+    pub ready: bool,
+    pub save: SaveState,
+    /// Why the last save failed, while it keeps failing.
+    pub failure: Option<String>,
+    /// The id of the open document.
+    pub doc_id: String,
+    /// Every stored document, newest first (binned ones included).
+    pub docs: Rc<Vec<crate::store::DocMeta>>,
+    /// Damaged data kept aside.
+    pub damaged: Rc<Vec<crate::store::Damaged>>,
+    /// A file being read and checked (its name), for the progress indicator.
+    pub importing: Option<String>,
 }
 
 impl Default for State {
@@ -198,6 +239,8 @@ impl State {
             fit_rev: 0,
             seek_to: None,
             dialog: None,
+            edited: false,
+            keeping: Keeping::default(),
             next_toast: 0,
         }
     }
@@ -272,6 +315,32 @@ pub enum Action {
         action: ChaosAction,
         at_s: f64,
     },
+    /// A stored document is now the open one: its design, view, undo history and id.
+    Opened {
+        id: String,
+        doc: Diagram,
+        view: Option<View>,
+        history: History,
+        edited: bool,
+        title: String,
+        playhead: Option<f64>,
+    },
+    /// Another tab saved a newer revision of the open document (which had no unsaved change
+    /// here): take it, keeping this tab's view and run.
+    Remote { doc: Diagram, history: History },
+    /// Start-up is done.
+    Ready,
+    SaveState {
+        save: SaveState,
+        failure: Option<String>,
+    },
+    /// The open document continues under another id (saved as a copy).
+    SetDocId(String),
+    DocList {
+        docs: Vec<crate::store::DocMeta>,
+        damaged: Vec<crate::store::Damaged>,
+    },
+    Importing(Option<String>),
     /// Open a whole new document (an example, an import, a link), with the view to show (fit
     /// when `None`) and a simulated time to fast-forward to.
     Load {
@@ -358,6 +427,7 @@ impl State {
                 d.workload = w;
                 self.doc = Rc::new(d);
                 self.doc_rev += 1;
+                self.edited = true;
             }
             Action::CommitWorkload { before } => {
                 let after = self.doc.workload.clone();
@@ -387,6 +457,7 @@ impl State {
                 // The name is metadata: not worth an undo step.
                 self.doc = Rc::new(d);
                 self.doc_rev += 1;
+                self.edited = true;
             }
             Action::DeleteSelection => {
                 if self.selection.is_empty() {
@@ -416,12 +487,14 @@ impl State {
                 let mut d = (*self.doc).clone();
                 if self.history.undo(&mut d) {
                     self.set_doc(d);
+                    self.edited = true;
                 }
             }
             Action::Redo => {
                 let mut d = (*self.doc).clone();
                 if self.history.redo(&mut d) {
                     self.set_doc(d);
+                    self.edited = true;
                 }
             }
             Action::Select(sel) => {
@@ -523,6 +596,7 @@ impl State {
                 self.injections = Rc::new(Vec::new());
                 self.log.clear();
                 self.running = false;
+                self.edited = false;
                 self.doc_rev += 1;
                 self.sim_epoch += 1;
                 self.seek_to = playhead.filter(|p| *p > 0.0);
@@ -535,6 +609,44 @@ impl State {
                     self.toast(&fill(tr(lang, "Opened “{}”"), &[&title]), ToastKind::Info);
                 }
             }
+            Action::Opened {
+                id,
+                doc,
+                view,
+                history,
+                edited,
+                title,
+                playhead,
+            } => {
+                self.apply(Action::Load {
+                    doc,
+                    title,
+                    view,
+                    playhead,
+                });
+                self.history = history;
+                self.edited = edited;
+                self.keeping.doc_id = id;
+                self.keeping.importing = None;
+            }
+            Action::Remote { doc, history } => {
+                if *self.doc != doc {
+                    self.set_doc(doc);
+                }
+                self.history = history;
+            }
+            Action::Ready => self.keeping.ready = true,
+            Action::SaveState { save, failure } => {
+                self.keeping.save = save;
+                self.keeping.failure = failure;
+            }
+            Action::SetDocId(id) => self.keeping.doc_id = id,
+            Action::DocList { mut docs, damaged } => {
+                docs.sort_by(|a, b| b.updated_ms.total_cmp(&a.updated_ms));
+                self.keeping.docs = Rc::new(docs);
+                self.keeping.damaged = Rc::new(damaged);
+            }
+            Action::Importing(name) => self.keeping.importing = name,
             Action::OpenDialog(d) => {
                 self.dialog = Some(d);
                 self.menu = None;
@@ -573,6 +685,7 @@ impl State {
         let mut d = (*self.doc).clone();
         if self.history.exec(&mut d, c) {
             self.set_doc(d);
+            self.edited = true;
             true
         } else {
             false

@@ -84,6 +84,9 @@ pub struct CanvasProps {
     pub space_held: Rc<Cell<bool>>,
     pub fit_rev: u64,
     pub on_example: Callback<&'static str>,
+    /// Shown on the empty canvas below the examples (the Recent designs).
+    #[prop_or_default]
+    pub children: Html,
 }
 
 /// Position of a pointer event relative to an element.
@@ -586,6 +589,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                             }
                         }) }
                     </div>
+                    { props.children.clone() }
                 </div>
             }
             <div class="zoom-controls no-gesture">

@@ -1,12 +1,16 @@
-//! The File dialog: save under a name, open a saved design, import a JSON file (every problem
-//! listed, nothing half-loaded), export JSON, SVG, PNG or the run's metrics as CSV.
+//! The File dialog: name this design, start a new one, reopen or manage Recent designs, import
+//! a JSON file (every problem listed, nothing half-loaded, progress while a big one is checked),
+//! export JSON, SVG, PNG or the run's metrics as CSV.
 
+use crate::components::recent_docs::RecentDocs;
 use crate::files;
 use crate::i18n::{fill, tr, Lang};
-use crate::persist::{self, Saved};
-use crate::state::{Action, ToastKind};
+use crate::keeping::DocCommand;
+use crate::state::{Action, Keeping, ToastKind};
 use scaleboard_sim::Diagram;
 use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -21,17 +25,30 @@ pub enum Export {
 #[derive(Properties, PartialEq)]
 pub struct FileDialogProps {
     pub doc: Rc<Diagram>,
-    /// The current work as a link payload (what a save stores).
-    pub payload: String,
+    pub keeping: Keeping,
     pub lang: Lang,
     pub dispatch: Callback<Action>,
+    pub on_doc: Callback<DocCommand>,
     pub on_export: Callback<Export>,
+}
+
+/// Calls `f` after the browser has painted twice: a progress indicator shows before heavy work.
+fn after_paint(f: impl FnOnce() + 'static) {
+    let Some(w) = web_sys::window() else {
+        return f();
+    };
+    let inner = Closure::once_into_js(move || {
+        let later = Closure::once_into_js(f);
+        if let Some(w) = web_sys::window() {
+            let _ = w.request_animation_frame(later.unchecked_ref());
+        }
+    });
+    let _ = w.request_animation_frame(inner.unchecked_ref());
 }
 
 #[function_component]
 pub fn FileDialog(props: &FileDialogProps) -> Html {
     let lang = props.lang;
-    let saves = use_state(persist::load_saves);
     let name = use_state(|| {
         if props.doc.name.is_empty() {
             tr(lang, "Untitled design").to_owned()
@@ -51,80 +68,55 @@ pub fn FileDialog(props: &FileDialogProps) -> Html {
             name.set(v.value());
         })
     };
-    let save = {
-        let saves = saves.clone();
+    let rename = {
         let name = name.clone();
-        let payload = props.payload.clone();
         let d = props.dispatch.clone();
         Callback::from(move |_| {
             let n = name.trim().to_owned();
             if n.is_empty() {
                 return;
             }
-            let mut list = (*saves).clone();
-            persist::upsert(
-                &mut list,
-                Saved {
-                    name: n.clone(),
-                    link: payload.clone(),
-                    saved_at: persist::now_ms(),
-                },
-            );
-            persist::store_saves(&list);
-            saves.set(list);
+            d.emit(Action::SetName(n.clone()));
             d.emit(Action::Toast {
-                text: fill(tr(lang, "Saved as “{}”"), &[&n]),
+                text: fill(tr(lang, "This design is now called “{}”"), &[&n]),
                 kind: ToastKind::Info,
             });
         })
     };
-    let open = |s: &Saved| {
-        let d = props.dispatch.clone();
-        let s = s.clone();
-        Callback::from(move |_| match scaleboard_link::decode(&s.link) {
-            Ok(doc) => d.emit(Action::Load {
-                view: persist::view_of(&doc),
-                playhead: None,
-                doc: doc.diagram,
-                title: s.name.clone(),
-            }),
-            Err(e) => d.emit(Action::Toast {
-                text: e.to_string(),
-                kind: ToastKind::Error,
-            }),
-        })
-    };
-    let remove = |s: &Saved| {
-        let saves = saves.clone();
-        let n = s.name.clone();
-        Callback::from(move |_| {
-            let mut list = (*saves).clone();
-            list.retain(|x| x.name != n);
-            persist::store_saves(&list);
-            saves.set(list);
-        })
+    let new_design = {
+        let on = props.on_doc.clone();
+        Callback::from(move |_| on.emit(DocCommand::New))
     };
     let import = {
         let d = props.dispatch.clone();
+        let on = props.on_doc.clone();
         let problems = problems.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             let d = d.clone();
+            let on = on.clone();
             let problems = problems.clone();
+            problems.set(Vec::new());
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                d.emit(Action::Importing(Some(file.name())));
+            }
             files::read_text(&input, move |result| match result {
-                Err(e) => problems.set(vec![e]),
-                Ok((file, text)) => match Diagram::from_json(&text) {
-                    Ok(doc) => {
-                        problems.set(Vec::new());
-                        d.emit(Action::Load {
-                            title: file,
-                            doc,
-                            view: None,
-                            playhead: None,
-                        });
+                Err(e) => {
+                    d.emit(Action::Importing(None));
+                    problems.set(vec![e]);
+                }
+                Ok((file, text)) => after_paint(move || match Diagram::from_json(&text) {
+                    Ok(doc) => on.emit(DocCommand::Incoming {
+                        doc,
+                        view: None,
+                        title: file,
+                        playhead: None,
+                    }),
+                    Err(list) => {
+                        d.emit(Action::Importing(None));
+                        problems.set(list.iter().map(ToString::to_string).collect());
                     }
-                    Err(list) => problems.set(list.iter().map(ToString::to_string).collect()),
-                },
+                }),
             });
             input.set_value("");
         })
@@ -136,35 +128,32 @@ pub fn FileDialog(props: &FileDialogProps) -> Html {
     html! {
         <div class="dialog-backdrop" onclick={close.clone()}>
             <div class="dialog dialog-wide" data-testid="file-dialog" role="dialog" aria-modal="true"
+                 aria-label={tr(lang, "Save, open and export")}
                  onclick={|e: MouseEvent| e.stop_propagation()}>
                 <h2 class="dialog-title">{ tr(lang, "Save, open and export") }</h2>
-                <p class="muted small">{ tr(lang, "Your work is saved in this browser after every change, and the page address always holds it: reloading never loses anything.") }</p>
+                <p class="muted small">{ tr(lang, "Every change is kept in this browser as you work, with its undo history. Each link, example or file you open becomes a design of its own in Recent designs.") }</p>
                 <section class="dialog-section">
-                    <h3>{ tr(lang, "Save in this browser") }</h3>
+                    <h3>{ tr(lang, "This design") }</h3>
                     <div class="row">
-                        <input type="text" data-testid="save-name" value={(*name).clone()} oninput={on_name} />
-                        <button class="btn btn-primary" data-testid="save-button" onclick={save}>{ tr(lang, "Save") }</button>
+                        <input type="text" data-testid="save-name" value={(*name).clone()} oninput={on_name}
+                               aria-label={tr(lang, "Name of this design")} />
+                        <button class="btn btn-primary" data-testid="save-button" onclick={rename}>{ tr(lang, "Rename") }</button>
+                        <button class="btn" data-testid="new-design" onclick={new_design}>{ tr(lang, "New design") }</button>
                     </div>
                 </section>
                 <section class="dialog-section">
-                    <h3>{ tr(lang, "Open") }</h3>
-                    <ul class="saves" data-testid="saves">
-                        if saves.is_empty() {
-                            <li class="muted">{ tr(lang, "No saved designs yet.") }</li>
-                        }
-                        { for saves.iter().map(|s| html! {
-                            <li class="save-row" data-testid={format!("saved-{}", s.name)}>
-                                <span class="save-name">{ &s.name }</span>
-                                <span class="muted small">{ js_sys::Date::new(&s.saved_at.into()).to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED).as_string().unwrap_or_default() }</span>
-                                <button class="btn btn-small" data-testid={format!("open-{}", s.name)} onclick={open(s)}>{ tr(lang, "Open") }</button>
-                                <button class="btn btn-small danger" onclick={remove(s)} title={tr(lang, "Delete")}>{ "✕" }</button>
-                            </li>
-                        }) }
-                    </ul>
+                    <h3>{ tr(lang, "Recent designs") }</h3>
+                    <RecentDocs keeping={props.keeping.clone()} lang={lang} on_doc={props.on_doc.clone()} />
                     <label class="btn import">
                         { tr(lang, "Import a JSON file…") }
                         <input type="file" accept=".json,application/json" data-testid="import-file" onchange={import} />
                     </label>
+                    if let Some(file) = &props.keeping.importing {
+                        <p class="import-progress" data-testid="import-progress" role="status">
+                            <span class="spinner" aria-hidden="true"></span>
+                            { fill(tr(lang, "Reading and checking {}…"), &[file]) }
+                        </p>
+                    }
                     if !problems.is_empty() {
                         <div class="import-problems" data-testid="import-problems">
                             <strong>{ fill(tr(lang, "Not imported: the file has {} problem(s)."), &[&problems.len()]) }</strong>

@@ -3,9 +3,11 @@
 //! exactly — the same bytes, which matters once documents travel in share links.
 
 use scaleboard_sim::diagram::{ChaosEvent, Diagram, Edge, Node, Slo, Workload};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-#[derive(Clone, Debug, PartialEq)]
+/// Serialisable: the undo history is stored with the document and survives a reload.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Command {
     /// Insert nodes at the given indices (ascending).
     InsertNodes(Vec<(usize, Node)>),

@@ -72,6 +72,18 @@ impl History {
         !self.redo.is_empty()
     }
 
+    /// The undo and redo stacks, oldest first (to store them with the document).
+    pub fn stacks(&self) -> (&[Command], &[Command]) {
+        (&self.undo, &self.redo)
+    }
+
+    /// A history read back from storage.
+    pub fn from_stacks(mut undo: Vec<Command>, mut redo: Vec<Command>) -> History {
+        undo.drain(..undo.len().saturating_sub(MAX_UNDO));
+        redo.drain(..redo.len().saturating_sub(MAX_UNDO));
+        History { undo, redo }
+    }
+
     pub fn clear(&mut self) {
         self.undo.clear();
         self.redo.clear();

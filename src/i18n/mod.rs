@@ -20,6 +20,7 @@ macro_rules! table {
 
 mod ko;
 mod ko_inspector;
+mod ko_keeping;
 mod ko_resilience;
 
 use serde::{Deserialize, Serialize};
@@ -63,6 +64,7 @@ pub fn tr(lang: Lang, en: &'static str) -> &'static str {
         Lang::Ko => ko::lookup(en)
             .or_else(|| ko_inspector::lookup(en))
             .or_else(|| ko_resilience::lookup(en))
+            .or_else(|| ko_keeping::lookup(en))
             .unwrap_or(en),
     }
 }
@@ -72,6 +74,7 @@ pub fn has_korean(en: &str) -> bool {
     ko::lookup(en)
         .or_else(|| ko_inspector::lookup(en))
         .or_else(|| ko_resilience::lookup(en))
+        .or_else(|| ko_keeping::lookup(en))
         .is_some()
 }
 

@@ -1,7 +1,9 @@
 // Shared helpers for the browser tests: launch Debian's Chromium, open the app with console
 // errors collected, and save screenshots under target/e2e/.
 import { chromium } from 'playwright-core';
-import { mkdir } from 'node:fs/promises';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,19 +28,191 @@ export async function launch() {
   });
 }
 
-/// Opens the app in a fresh context and waits for the shell. `errors` collects console errors and
-/// uncaught exceptions (a Rust panic arrives as both), so every test can assert there were none.
-export async function openApp(browser, { hash = '', viewport = { width: 1440, height: 900 } } = {}) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  const errors = [];
+/// Waits until the app has started: the store is open and the document chosen. Call it after
+/// every goto and reload.
+export async function ready(page, { timeout = 20_000 } = {}) {
+  await page.waitForSelector('[data-testid="app"][data-ready="true"]', { timeout });
+}
+
+/// Collects console errors and uncaught exceptions of `page` into `errors`.
+export function collectErrors(page, errors = []) {
   page.on('console', (msg) => {
     if (msg.type() === 'error') errors.push(msg.text());
   });
   page.on('pageerror', (err) => errors.push(`${err.name}: ${err.message}`));
+  return errors;
+}
+
+/// Opens the app in a fresh context and waits until it is ready. `errors` collects console errors
+/// and uncaught exceptions (a Rust panic arrives as both), so every test can assert there were
+/// none. With `monitor`, every page of the context records save-status transitions and toasts
+/// (see `watchPage`), which `afterSave` and `toastsSeen` read.
+export async function openApp(browser, { hash = '', viewport = { width: 1440, height: 900 }, monitor = false } = {}) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  if (monitor) await context.addInitScript(watchPage);
+  const page = await context.newPage();
+  const errors = collectErrors(page);
   await page.goto(`${BASE_URL}/${hash}`);
   await page.waitForSelector('[data-testid="app"]', { timeout: 20_000 });
+  await ready(page);
   return { context, page, errors };
+}
+
+/// Another tab in the same context (same storage), opened on `hash` (a link) or on nothing.
+export async function newPage(context, { hash = '', errors = [] } = {}) {
+  const page = await context.newPage();
+  collectErrors(page, errors);
+  await page.goto(`${BASE_URL}/${hash}`);
+  await ready(page);
+  return { page, errors };
+}
+
+/// Runs in the page before the app (an init script): counts save-status transitions back to
+/// `saved` and remembers the text of every toast shown, even one that is gone by the time the
+/// test looks.
+export function watchPage() {
+  if (window.__sb) return;
+  const sb = { saves: 0, failures: 0, states: [], toasts: [] };
+  window.__sb = sb;
+  let last = null;
+  const scan = () => {
+    const state = document.querySelector('[data-testid="save-status"]')?.getAttribute('data-state') ?? null;
+    if (state !== null && state !== last) {
+      if (state === 'saved' && last !== null) sb.saves++;
+      if (state === 'failed') sb.failures++;
+      if (sb.states.length < 1000) sb.states.push(state);
+      last = state;
+    }
+    for (const t of document.querySelectorAll('[data-testid="toast"]')) {
+      const text = (t.textContent ?? '').trim();
+      if (text && !sb.toasts.includes(text)) sb.toasts.push(text);
+    }
+  };
+  new MutationObserver(scan).observe(document, {
+    subtree: true,
+    childList: true,
+    characterData: true,
+    attributes: true,
+    attributeFilter: ['data-state'],
+  });
+}
+
+/// Runs `edit` (which must change the document) and waits until the save-status has gone through
+/// `saving` (or `failed`) back to `saved`. Needs `openApp(browser, { monitor: true })`.
+export async function afterSave(page, edit, { timeout = 15_000 } = {}) {
+  const before = await page.evaluate(() => window.__sb?.saves ?? null);
+  assert.notEqual(before, null, 'afterSave needs openApp(browser, { monitor: true })');
+  const result = await edit();
+  await page.waitForFunction(
+    (n) => window.__sb.saves > n
+      && document.querySelector('[data-testid="save-status"]')?.getAttribute('data-state') === 'saved',
+    before,
+    { timeout },
+  );
+  return result;
+}
+
+/// Every toast text the page has shown since it was loaded (with `monitor`), plus the current one.
+export async function toastsSeen(page) {
+  return page.evaluate(() => {
+    const now = [...document.querySelectorAll('[data-testid="toast"]')].map((t) => (t.textContent ?? '').trim());
+    return [...new Set([...(window.__sb?.toasts ?? []), ...now])].filter(Boolean);
+  });
+}
+
+/// The id of the document the tab has open.
+export async function docId(page) {
+  const id = await page.getByTestId('save-status').getAttribute('data-doc-id');
+  assert.ok(id, 'save-status carries data-doc-id');
+  return id;
+}
+
+/// Node cards on the canvas (badges and ports also have `node-…`/`data-node`, not both).
+export const NODE_CARDS = '[data-testid^="node-"][data-node]';
+
+/// Ids of the nodes on the canvas, sorted.
+export async function nodeIds(page) {
+  return (await page.$$eval(NODE_CARDS, (els) => els.map((e) => e.dataset.node))).sort();
+}
+
+export async function waitNodeCount(page, n, { timeout = 20_000 } = {}) {
+  await page.waitForFunction(
+    ([sel, n]) => document.querySelectorAll(sel).length === n,
+    [NODE_CARDS, n],
+    { timeout },
+  );
+}
+
+/// Presses a keyboard shortcut on the canvas: the app ignores keys typed into a field, and a
+/// `<select>` (the examples picker) keeps the focus after `selectOption`.
+export async function shortcut(page, key) {
+  await page.evaluate(() => {
+    const el = document.activeElement;
+    if (el && el !== document.body && typeof el.blur === 'function') el.blur();
+  });
+  await page.keyboard.press(key);
+}
+
+export async function openFileDialog(page) {
+  if (!(await page.getByTestId('file-dialog').isVisible())) await page.getByTestId('file').click();
+  await page.getByTestId('file-dialog').waitFor();
+}
+
+export async function closeFileDialog(page) {
+  if (await page.getByTestId('file-dialog').isVisible()) await page.getByTestId('file-close').click();
+  await page.getByTestId('file-dialog').waitFor({ state: 'hidden' });
+}
+
+/// The Recent designs list of the File dialog (which must be open), newest first.
+export async function recentDocs(page) {
+  const dialog = page.getByTestId('file-dialog');
+  await dialog.getByTestId('recent-docs').waitFor();
+  return dialog.getByTestId('recent-doc').evaluateAll((els) => els.map((e) => ({
+    id: e.dataset.docId,
+    current: e.dataset.current === 'true',
+    nodes: Number(e.dataset.nodes),
+    text: (e.textContent ?? '').trim(),
+  })));
+}
+
+/// The Recent designs entry of document `id` (File dialog open).
+export function recentEntry(page, id) {
+  return page.getByTestId('file-dialog').locator(`[data-testid="recent-doc"][data-doc-id=${JSON.stringify(id)}]`);
+}
+
+/// Opens document `id` from File → Recent designs, and leaves the dialog closed.
+export async function openRecent(page, id) {
+  await openFileDialog(page);
+  const entry = recentEntry(page, id);
+  if ((await entry.getAttribute('data-current')) !== 'true') await entry.getByTestId('recent-open').click();
+  await page.waitForFunction(
+    (id) => document.querySelector('[data-testid="save-status"]')?.getAttribute('data-doc-id') === id,
+    id,
+  );
+  await closeFileDialog(page);
+}
+
+/// Clicks `locator` and returns the file it downloads.
+export async function download(page, locator) {
+  const [d] = await Promise.all([page.waitForEvent('download'), locator.click()]);
+  const file = await d.path();
+  return { name: d.suggestedFilename(), file, text: (await readFile(file)).toString() };
+}
+
+/// Writes `content` to a new file in a temporary directory and returns its path.
+export async function tempFile(name, content) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'scaleboard-'));
+  const file = path.join(dir, name);
+  await writeFile(file, content);
+  return file;
+}
+
+/// A link to the current design, from the Share dialog.
+export async function shareLink(page) {
+  await page.getByTestId('share').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  await page.keyboard.press('Escape');
+  return link;
 }
 
 export async function screenshot(page, name) {

@@ -95,7 +95,7 @@ test('a damaged link says so and opens the earlier work instead', async () => {
     const toast = await page.getByTestId('toast').innerText();
     assert.match(toast, /This link could not be opened/);
     assert.match(toast, new RegExp(needle));
-    assert.match(toast, /autosaved work is open instead/);
+    assert.match(toast, /earlier work is open instead/);
     await page.getByTestId('node-payments').waitFor(); // the earlier work, intact
   }
   await screenshot(page, 'share-damaged-link');
@@ -121,20 +121,36 @@ test('reloading never loses work, and the address follows the document', async (
   await context.close();
 });
 
-test('named saves, import with every problem listed, and exports', async () => {
+test('naming a design, reopening it from Recent designs, import with every problem listed, and exports', async () => {
   const { page, errors, context } = await openApp(browser);
   await page.getByTestId('examples').selectOption('sticky-sessions');
   await page.getByTestId('node-sticky-lb').waitFor();
+  // An own edit, so that choosing another example below opens it as a new document.
+  await page.getByTestId('node-carts').click();
+  await page.getByTestId('field-params.instances').fill('2');
+  await page.getByTestId('field-params.instances').press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid="node-carts-instances"]')?.textContent === '×2');
+  const sticky = await page.getByTestId('save-status').getAttribute('data-doc-id');
+  assert.ok(sticky, 'save-status names the open document');
+  // The design is always saved; the File dialog only renames it.
   await page.getByTestId('file').click();
   await page.getByTestId('save-name').fill('my sticky demo');
   await page.getByTestId('save-button').click();
-  await page.getByTestId('saved-my sticky demo').waitFor();
+  const entry = page.getByTestId('file-dialog').locator(`[data-testid="recent-doc"][data-doc-id=${JSON.stringify(sticky)}]`);
+  await entry.filter({ hasText: 'my sticky demo' }).waitFor();
+  assert.equal(await entry.getAttribute('data-current'), 'true');
+  assert.equal(await entry.getAttribute('data-nodes'), '6');
   await page.getByTestId('file-close').click();
   await page.getByTestId('examples').selectOption('single-queue');
   await page.getByTestId('node-server').waitFor();
   await page.getByTestId('file').click();
-  await page.getByTestId('open-my sticky demo').click();
+  assert.equal(await entry.getAttribute('data-current'), 'false', 'the example opened as a new document');
+  assert.match(await entry.innerText(), /my sticky demo/);
+  await entry.getByTestId('recent-open').click();
   await page.getByTestId('node-sticky-lb').waitFor();
+  assert.equal(await page.getByTestId('node-carts-instances').innerText(), '×2', 'reopened with the edit');
+  if (await page.getByTestId('file-dialog').isVisible()) await page.getByTestId('file-close').click();
+  await page.getByTestId('file-dialog').waitFor({ state: 'hidden' });
 
   // Import a broken file: every problem is listed and nothing is loaded.
   const dir = await mkdtemp(path.join(tmpdir(), 'scaleboard-'));
@@ -159,7 +175,7 @@ test('named saves, import with every problem listed, and exports', async () => {
     return { name: download.suggestedFilename(), bytes: await readFile(await download.path()) };
   };
   const json = await grab('export-json');
-  assert.match(json.name, /sticky-sessions.*\.json$/);
+  assert.match(json.name, /(sticky-sessions|my-sticky-demo).*\.json$/);
   const doc = JSON.parse(json.bytes.toString());
   assert.equal(doc.nodes.length, 6);
   const svg = await grab('export-svg');

@@ -9,10 +9,11 @@
 //! survives. An element is a SPOF if some client would lose (nearly) all of its traffic; its
 //! blast radius is which clients lose what share.
 
-use crate::diagram::{Diagram, Node, NodeSpec, ReadFrom};
+use crate::diagram::{DatabaseParams, Diagram, Node, NodeSpec, ReadFrom};
 use crate::ComponentKind;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 
 /// A client losing at least this share is cut off.
 const OUTAGE: f64 = 0.999;
@@ -87,44 +88,147 @@ impl SpofReport {
     }
 }
 
-/// How much of a node is dead under a failure.
-struct Failure<'a> {
+/// The diagram's calls, indexed once per analysis. An id resolves to the first node carrying it
+/// (as [`Diagram::node`] does); each node's calls are kept in edge order.
+struct Graph<'a> {
     d: &'a Diagram,
-    element: &'a Element,
+    index: HashMap<&'a str, usize>,
+    /// For each node (by the index its id resolves to): its edges' targets, `None` for a target
+    /// that names no node.
+    out: Vec<Vec<Option<usize>>>,
+    /// For each node: the nodes that call it.
+    callers: Vec<Vec<usize>>,
+    /// No cycle: then a node's failure share does not depend on how deep it was reached.
+    acyclic: bool,
 }
 
-impl Failure<'_> {
-    /// Share (0–1) of the node's units (instances, members, or itself) that are dead.
-    fn dead_units(&self, n: &Node) -> (usize, usize) {
-        let zone_of = |zones: &[String], i: usize| {
-            if zones.is_empty() {
-                n.zone.clone()
-            } else {
-                zones[i % zones.len()].clone()
+impl<'a> Graph<'a> {
+    fn new(d: &'a Diagram) -> Graph<'a> {
+        let mut index = HashMap::with_capacity(d.nodes.len());
+        for (i, n) in d.nodes.iter().enumerate() {
+            index.entry(n.id.as_str()).or_insert(i);
+        }
+        let mut out = vec![Vec::new(); d.nodes.len()];
+        let mut callers = vec![Vec::new(); d.nodes.len()];
+        let mut indegree = vec![0usize; d.nodes.len()];
+        for e in &d.edges {
+            if let Some(&from) = index.get(e.from.as_str()) {
+                let to = index.get(e.to.as_str()).copied();
+                if let Some(to) = to {
+                    indegree[to] += 1;
+                    callers[to].push(from);
+                }
+                out[from].push(to);
             }
-        };
-        let units: Vec<String> = match &n.spec {
-            NodeSpec::Server(p) => (0..p.instances.max(1) as usize)
-                .map(|i| zone_of(&p.zones, i))
-                .collect(),
-            NodeSpec::Database(p) => (0..(p.primaries + p.replicas).max(1) as usize)
-                .map(|i| zone_of(&p.zones, i))
-                .collect(),
-            _ => vec![n.zone.clone()],
+        }
+        // Kahn's algorithm: every node is removed exactly when there is no cycle.
+        let mut ready: Vec<usize> = (0..d.nodes.len()).filter(|&i| indegree[i] == 0).collect();
+        let mut removed = 0;
+        while let Some(i) = ready.pop() {
+            removed += 1;
+            for &t in out[i].iter().flatten() {
+                indegree[t] -= 1;
+                if indegree[t] == 0 {
+                    ready.push(t);
+                }
+            }
+        }
+        Graph {
+            d,
+            index,
+            out,
+            callers,
+            acyclic: removed == d.nodes.len(),
+        }
+    }
+
+    fn resolve(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+}
+
+/// How much of a node is dead under a failure.
+struct Failure<'a> {
+    g: &'a Graph<'a>,
+    element: &'a Element,
+    /// Failure shares already computed under this failure, by node and depth (the depth only
+    /// matters when there is a cycle, where the search is cut off by depth).
+    memo: RefCell<HashMap<(usize, usize), f64>>,
+    /// Without a cycle: which nodes the failure touches (it kills a unit of theirs or of
+    /// something they call), and the shares with nothing failed, which hold for all others.
+    untouched: Option<(Vec<bool>, &'a Failure<'a>)>,
+}
+
+impl<'a> Failure<'a> {
+    fn new(g: &'a Graph<'a>, element: &'a Element) -> Failure<'a> {
+        Failure {
+            g,
+            element,
+            memo: RefCell::new(HashMap::new()),
+            untouched: None,
+        }
+    }
+
+    /// The failure of `element`, reusing `healthy` (the shares with nothing failed) for the
+    /// nodes it cannot reach through their calls. Only without a cycle, where a share does not
+    /// depend on the depth a node is reached at.
+    fn beside(g: &'a Graph<'a>, element: &'a Element, healthy: &'a Failure<'a>) -> Failure<'a> {
+        let mut f = Failure::new(g, element);
+        if g.acyclic {
+            let mut touched = vec![false; g.d.nodes.len()];
+            let mut stack: Vec<usize> = (0..g.d.nodes.len())
+                .filter(|&i| f.dead_units(&g.d.nodes[i]).0 > 0)
+                .collect();
+            while let Some(i) = stack.pop() {
+                if !touched[i] {
+                    touched[i] = true;
+                    stack.extend(&g.callers[i]);
+                }
+            }
+            f.untouched = Some((touched, healthy));
+        }
+        f
+    }
+
+    /// Dead units (instances, members, or the node itself) of the node, and how many it has.
+    fn dead_units(&self, n: &Node) -> (usize, usize) {
+        let (zones, units): (&[String], usize) = match &n.spec {
+            NodeSpec::Server(p) => (&p.zones, p.instances.max(1) as usize),
+            NodeSpec::Database(p) => (&p.zones, members(p)),
+            _ => (&[], 1),
         };
         let dead = match self.element {
             // A node fails at its unit of failure: one instance, the (first) primary, itself.
             Element::Node(id) if *id == n.id => 1,
             Element::Node(_) => 0,
-            Element::Zone(z) => units.iter().filter(|u| !z.is_empty() && *u == z).count(),
+            Element::Zone(z) if z.is_empty() => 0,
+            // Unit i is in zones[i % zones.len()], or in the node's zone when there is no list.
+            Element::Zone(z) if zones.is_empty() => {
+                if n.zone == *z {
+                    units
+                } else {
+                    0
+                }
+            }
+            Element::Zone(z) => zones
+                .iter()
+                .enumerate()
+                .filter(|(_, zone)| *zone == z)
+                .map(|(j, _)| units / zones.len() + usize::from(j < units % zones.len()))
+                .sum(),
         };
-        (dead, units.len())
+        (dead, units)
     }
 
     fn node_dead(&self, n: &Node) -> bool {
         let (dead, total) = self.dead_units(n);
         dead == total
     }
+}
+
+/// Primaries and replicas of a database (at least one).
+fn members(p: &DatabaseParams) -> usize {
+    p.primaries.saturating_add(p.replicas).max(1) as usize
 }
 
 /// Average read share of the diagram's clients (reads survive some database failures).
@@ -143,95 +247,116 @@ fn read_share(d: &Diagram) -> f64 {
     }
 }
 
-/// Share of the traffic arriving at `id` that fails under `f`.
-fn fail(f: &Failure, id: &str, reads: f64, depth: usize) -> f64 {
-    let d = f.d;
-    let Some(n) = d.node(id) else {
+/// Share of the traffic arriving at `node` (`None`: a node that does not exist) that fails
+/// under `f`. Each node is computed once per failure (per depth if the graph has a cycle).
+fn fail(f: &Failure, node: Option<usize>, reads: f64, depth: usize) -> f64 {
+    let Some(i) = node else {
         return 1.0;
     };
+    if let Some((touched, healthy)) = &f.untouched {
+        if !touched[i] {
+            return fail(healthy, node, reads, depth);
+        }
+    }
+    let key = (i, if f.g.acyclic { 0 } else { depth });
+    if let Some(&share) = f.memo.borrow().get(&key) {
+        return share;
+    }
+    let share = fail_uncached(f, i, reads, depth);
+    f.memo.borrow_mut().insert(key, share);
+    share
+}
+
+fn fail_uncached(f: &Failure, i: usize, reads: f64, depth: usize) -> f64 {
+    let d = f.g.d;
+    let n = &d.nodes[i];
     if depth > d.nodes.len() + 2 {
         return 0.0; // a cycle: validation refuses these, never loop on them
     }
-    let out: Vec<&str> = d
-        .edges
-        .iter()
-        .filter(|e| e.from == id)
-        .map(|e| e.to.as_str())
-        .collect();
+    let out: &[Option<usize>] = &f.g.out[i];
     // Every dependency is needed (servers call each in turn).
-    let all_of = |targets: &[&str]| {
+    let all_of = |targets: &[Option<usize>]| {
         1.0 - targets
             .iter()
-            .map(|t| 1.0 - fail(f, t, reads, depth + 1))
+            .map(|&t| 1.0 - fail(f, t, reads, depth + 1))
             .product::<f64>()
     };
     // Traffic is spread evenly (clients over their edges, routers over their shards).
-    let spread = |targets: &[&str]| {
+    let spread = |targets: &[Option<usize>]| {
         if targets.is_empty() {
             return 1.0;
         }
         targets
             .iter()
-            .map(|t| fail(f, t, reads, depth + 1))
+            .map(|&t| fail(f, t, reads, depth + 1))
             .sum::<f64>()
             / targets.len() as f64
     };
     let (dead, units) = f.dead_units(n);
     match &n.spec {
-        NodeSpec::Client(_) => spread(&out),
+        NodeSpec::Client(_) => spread(out),
         NodeSpec::LoadBalancer(p) => {
             // A standby (assumed in another zone, as managed balancers are) takes over.
             if dead > 0 && p.standby_failover_ms <= 0.0 {
                 return 1.0;
             }
-            // Backends: every instance of server targets, or the target node.
-            let mut backends: Vec<(bool, f64)> = Vec::new();
-            for t in &out {
-                let Some(tn) = d.node(t) else { continue };
-                let below = fail_below(f, tn, reads, depth + 1);
+            // Backends: every instance of server targets, or the target node. Each target is a
+            // run of backends: how many, how many of them (the first ones) are dead, and the
+            // share failing below a live one.
+            let mut runs: Vec<(usize, usize, f64)> = Vec::new();
+            for &t in out {
+                let Some(ti) = t else { continue };
+                let tn = &d.nodes[ti];
+                let below = fail_below(f, ti, reads, depth + 1);
                 match &tn.spec {
-                    NodeSpec::Server(sp) => {
-                        let (tdead, tunits) = f.dead_units(tn);
-                        let n_inst = sp.instances.max(1) as usize;
-                        for i in 0..n_inst {
-                            // Dead instances are the first `tdead` of `tunits` (same shares).
-                            let is_dead = i * tunits < tdead * n_inst;
-                            backends.push((is_dead, below));
-                        }
+                    NodeSpec::Server(_) => {
+                        // Dead instances are the first `tdead` (same shares as the units).
+                        let (tdead, instances) = f.dead_units(tn);
+                        runs.push((instances, tdead.min(instances), below));
                     }
-                    _ => backends.push((f.node_dead(tn), fail(f, t, reads, depth + 1))),
+                    _ => runs.push((
+                        1,
+                        usize::from(f.node_dead(tn)),
+                        fail(f, t, reads, depth + 1),
+                    )),
                 }
             }
-            if backends.is_empty() {
+            let backends: usize = runs.iter().map(|r| r.0).sum();
+            if backends == 0 {
                 return 1.0;
             }
-            let alive: Vec<f64> = backends.iter().filter(|b| !b.0).map(|b| b.1).collect();
+            // Shares are added one backend at a time, in order (the same sum as a list).
             if p.health_check.enabled {
-                if alive.is_empty() {
+                let alive: usize = runs.iter().map(|r| r.0 - r.1).sum();
+                if alive == 0 {
                     1.0
                 } else {
-                    alive.iter().sum::<f64>() / alive.len() as f64
+                    runs.iter()
+                        .flat_map(|&(n, dead, below)| std::iter::repeat_n(below, n - dead))
+                        .sum::<f64>()
+                        / alive as f64
                 }
             } else {
-                backends
-                    .iter()
-                    .map(|&(dead, below)| if dead { 1.0 } else { below })
+                runs.iter()
+                    .flat_map(|&(n, dead, below)| {
+                        std::iter::repeat_n(1.0, dead).chain(std::iter::repeat_n(below, n - dead))
+                    })
                     .sum::<f64>()
-                    / backends.len() as f64
+                    / backends as f64
             }
         }
         NodeSpec::Server(_) => {
             // Called directly (round robin over instances): dead instances fail their share.
             let own = dead as f64 / units.max(1) as f64;
-            1.0 - (1.0 - own) * (1.0 - all_of(&out))
+            1.0 - (1.0 - own) * (1.0 - all_of(out))
         }
         NodeSpec::Cache(_) | NodeSpec::ShardRouter(_) if dead > 0 => 1.0,
-        NodeSpec::Cache(_) => all_of(&out),
-        NodeSpec::ShardRouter(_) => spread(&out),
+        NodeSpec::Cache(_) => all_of(out),
+        NodeSpec::ShardRouter(_) => spread(out),
         NodeSpec::Database(p) => {
-            let below = all_of(&out);
+            let below = all_of(out);
             let zones = &p.zones;
-            let total = (p.primaries + p.replicas).max(1) as usize;
+            let total = members(p);
             let member_dead = |i: usize| match f.element {
                 Element::Node(id) if *id == n.id => i == 0, // the first primary fails
                 Element::Node(_) => false,
@@ -259,21 +384,15 @@ fn fail(f: &Failure, id: &str, reads: f64, depth: usize) -> f64 {
 }
 
 /// Failure share of what a server instance behind a balancer depends on (its calls).
-fn fail_below(f: &Failure, n: &Node, reads: f64, depth: usize) -> f64 {
-    match &n.spec {
+fn fail_below(f: &Failure, i: usize, reads: f64, depth: usize) -> f64 {
+    match &f.g.d.nodes[i].spec {
         NodeSpec::Server(_) => {
-            let out: Vec<&str> =
-                f.d.edges
-                    .iter()
-                    .filter(|e| e.from == n.id)
-                    .map(|e| e.to.as_str())
-                    .collect();
-            1.0 - out
+            1.0 - f.g.out[i]
                 .iter()
-                .map(|t| 1.0 - fail(f, t, reads, depth + 1))
+                .map(|&t| 1.0 - fail(f, t, reads, depth + 1))
                 .product::<f64>()
         }
-        _ => fail(f, &n.id, reads, depth),
+        _ => fail(f, Some(i), reads, depth),
     }
 }
 
@@ -284,7 +403,7 @@ fn unit_failure(d: &Diagram, id: &str) -> String {
             let why = "nothing takes it out of rotation: no health-checked balancer in front";
             format!("one instance of {id} fails ({why})")
         }
-        Some(NodeSpec::Database(p)) if p.primaries + p.replicas > 1 => {
+        Some(NodeSpec::Database(p)) if p.primaries.saturating_add(p.replicas) > 1 => {
             format!("the primary of {id} fails")
         }
         _ => format!("{id} fails"),
@@ -356,12 +475,13 @@ pub fn analyze(d: &Diagram) -> SpofReport {
         .collect();
     elements.extend(d.zones().into_iter().map(|z| Element::Zone(z.to_owned())));
 
+    let graph = Graph::new(d);
+    // A zone with no name fails nothing.
+    let nothing = Element::Zone(String::new());
+    let healthy = Failure::new(&graph, &nothing);
     let mut report = SpofReport::default();
     for element in elements {
-        let f = Failure {
-            d,
-            element: &element,
-        };
+        let f = Failure::beside(&graph, &element, &healthy);
         let mut blast = BTreeMap::new();
         let mut lost = 0.0;
         let mut cut_off = Vec::new();
@@ -372,7 +492,7 @@ pub fn analyze(d: &Diagram) -> SpofReport {
                     continue;
                 }
             }
-            let share = fail(&f, &c.id, reads, 0).clamp(0.0, 1.0);
+            let share = fail(&f, graph.resolve(&c.id), reads, 0).clamp(0.0, 1.0);
             if share >= RISK {
                 blast.insert(c.id.clone(), share);
                 lost += share * rate;

@@ -11,6 +11,7 @@ mod validate;
 
 pub use node::{Node, NodeSpec};
 pub use params::*;
+pub use parse::{MAX_EDGES, MAX_NODES};
 pub use validate::{Location, Problem, Severity, MAX_INSTANCES};
 
 use serde::{Deserialize, Serialize};

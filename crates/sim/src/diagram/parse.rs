@@ -2,11 +2,17 @@
 
 use super::validate::{validate_with, Location, Problem, Severity};
 use super::{ChaosEvent, Diagram, Edge, Node, Slo, Workload, FORMAT_VERSION};
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
+use std::fmt;
 
 /// Largest diagram file accepted; a browser tab or CI job should never choke on one input.
 pub const MAX_JSON_BYTES: usize = 8 * 1024 * 1024;
+/// Most components (nodes) a diagram may have: larger ones are refused before they are read.
+pub const MAX_NODES: usize = 1000;
+/// Most connections (edges) a diagram may have: larger ones are refused before they are read.
+pub const MAX_EDGES: usize = 5000;
 
 const TOP_FIELDS: &[&str] = &[
     "version", "name", "seed", "workload", "nodes", "edges", "chaos", "slo",
@@ -23,6 +29,34 @@ pub fn from_json(text: &str) -> Result<Diagram, Vec<Problem>> {
                 text.len()
             ),
         ));
+    }
+    // Count the nodes and edges first, without building them: a huge diagram is refused in
+    // one quick pass. Malformed JSON is left to the full parse below, which explains it.
+    if let Ok(counts) = serde_json::from_str::<Counts>(text) {
+        let mut problems = Vec::new();
+        if counts.nodes > MAX_NODES {
+            problems.push(Problem::error(
+                Location::Diagram,
+                Some("nodes"),
+                format!(
+                    "the diagram has {} components; Scaleboard opens at most {MAX_NODES}",
+                    counts.nodes
+                ),
+            ));
+        }
+        if counts.edges > MAX_EDGES {
+            problems.push(Problem::error(
+                Location::Diagram,
+                Some("edges"),
+                format!(
+                    "the diagram has {} connections; Scaleboard opens at most {MAX_EDGES}",
+                    counts.edges
+                ),
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
     }
     let root: Value = serde_json::from_str(text)
         .map_err(|e| err(None, format!("this is not valid JSON ({e})")))?;
@@ -177,5 +211,83 @@ fn take_array(top: &mut Map<String, Value>, key: &str, problems: &mut Vec<Proble
             ));
             Vec::new()
         }
+    }
+}
+
+/// How many items the top-level `nodes` and `edges` lists hold, read without keeping anything:
+/// every item and every other field is skipped. A list given twice counts at its longest.
+#[derive(Default)]
+struct Counts {
+    nodes: usize,
+    edges: usize,
+}
+
+impl<'de> Deserialize<'de> for Counts {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Counts, D::Error> {
+        struct Top;
+        impl<'de> Visitor<'de> for Top {
+            type Value = Counts;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Counts, A::Error> {
+                let mut counts = Counts::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "nodes" => counts.nodes = counts.nodes.max(map.next_value::<Len>()?.0),
+                        "edges" => counts.edges = counts.edges.max(map.next_value::<Len>()?.0),
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(counts)
+            }
+        }
+        de.deserialize_map(Top)
+    }
+}
+
+/// The number of items of a list; anything else counts as 0 (the full parse reports it).
+struct Len(usize);
+
+impl<'de> Deserialize<'de> for Len {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Len, D::Error> {
+        struct Items;
+        impl<'de> Visitor<'de> for Items {
+            type Value = Len;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Len, A::Error> {
+                let mut n = 0;
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    n += 1;
+                }
+                Ok(Len(n))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Len, A::Error> {
+                IgnoredAny.visit_map(map).map(|_| Len(0))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Len, E> {
+                Ok(Len(0))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Len, E> {
+                Ok(Len(0))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Len, E> {
+                Ok(Len(0))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Len, E> {
+                Ok(Len(0))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Len, E> {
+                Ok(Len(0))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Len, E> {
+                Ok(Len(0))
+            }
+        }
+        de.deserialize_any(Items)
     }
 }

@@ -382,3 +382,189 @@ fn zones_are_collected_from_nodes_instances_and_members() {
         ["zone-a", "zone-b"]
     );
 }
+
+/// A valid diagram of exactly `groups * 10` nodes and `groups * 25` edges, as JSON: per group
+/// two clients, a health-checked balancer, three server groups (three instances over three
+/// zones) and four databases (a replica, failover); clients also call the previous group's
+/// balancer and servers two databases of the next group, so paths cross groups. Every label is
+/// 1000 characters long.
+fn big_diagram_json(groups: usize) -> String {
+    let label = "x".repeat(1000);
+    let mut nodes = Vec::new();
+    let mut edges = Vec::new();
+    let mut edge = |from: String, to: String| {
+        edges.push(format!(r#"{{"from":"{from}","to":"{to}"}}"#));
+    };
+    for g in 0..groups {
+        let prev = (g + groups - 1) % groups;
+        let next = (g + 1) % groups;
+        for c in 0..2 {
+            nodes.push(format!(
+                r#"{{"id":"c{g}_{c}","label":"{label}","kind":"client","params":{{"rate_rps":100}}}}"#
+            ));
+            edge(format!("c{g}_{c}"), format!("lb{g}"));
+            edge(format!("c{g}_{c}"), format!("lb{prev}"));
+        }
+        nodes.push(format!(
+            r#"{{"id":"lb{g}","label":"{label}","kind":"load_balancer","zone":"a","params":{{"health_check":{{"enabled":true}}}}}}"#
+        ));
+        for s in 0..3 {
+            nodes.push(format!(
+                r#"{{"id":"s{g}_{s}","label":"{label}","kind":"server","params":{{"instances":3,"zones":["a","b","c"]}}}}"#
+            ));
+            edge(format!("lb{g}"), format!("s{g}_{s}"));
+            for d in 0..4 {
+                edge(format!("s{g}_{s}"), format!("db{g}_{d}"));
+            }
+            for d in 0..2 {
+                edge(format!("s{g}_{s}"), format!("db{next}_{}", (s + d) % 4));
+            }
+        }
+        for d in 0..4 {
+            nodes.push(format!(
+                r#"{{"id":"db{g}_{d}","label":"{label}","kind":"database","params":{{"replicas":1,"failover":true,"zones":["a","b"]}}}}"#
+            ));
+        }
+    }
+    format!(
+        r#"{{"version":1,"name":"big","nodes":[{}],"edges":[{}]}}"#,
+        nodes.join(","),
+        edges.join(",")
+    )
+}
+
+/// Times parsing, validation and SPOF analysis of a diagram at the node cap. Run by hand:
+/// `cargo test --release -p scaleboard-sim big_diagram_timings -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn big_diagram_timings() {
+    use std::time::Instant;
+    let text = big_diagram_json(100);
+    let t = Instant::now();
+    let d = Diagram::from_json(&text).unwrap_or_else(|p| panic!("{:?}", &p[..p.len().min(5)]));
+    let parse = t.elapsed();
+    let t = Instant::now();
+    let ps = d.problems();
+    let validate = t.elapsed();
+    let t = Instant::now();
+    let report = crate::analysis::spof::analyze(&d);
+    let spof = t.elapsed();
+    println!(
+        "{} nodes, {} edges, {} bytes: from_json {parse:?}, problems() {validate:?} ({} problems), spof::analyze {spof:?} ({} spofs, {} risks)",
+        d.nodes.len(),
+        d.edges.len(),
+        text.len(),
+        ps.len(),
+        report.spofs.len(),
+        report.risks.len()
+    );
+    let huge = counted_json(100_000, 0);
+    let t = Instant::now();
+    let refused = Diagram::from_json(&huge).is_err();
+    println!(
+        "100000 nodes, {} bytes: refused {refused} in {:?}",
+        huge.len(),
+        t.elapsed()
+    );
+}
+
+/// `n` minimal nodes and `m` edges (between the first two nodes), as JSON.
+fn counted_json(n: usize, m: usize) -> String {
+    let nodes: Vec<String> = (1..=n)
+        .map(|i| format!(r#"{{"id":"n{i}","kind":"client"}}"#))
+        .collect();
+    let edges = vec![r#"{"from":"n1","to":"n2"}"#; m];
+    format!(
+        r#"{{"version":1,"nodes":[{}],"edges":[{}]}}"#,
+        nodes.join(","),
+        edges.join(",")
+    )
+}
+
+#[test]
+fn a_diagram_at_the_caps_is_read() {
+    let d = Diagram::from_json(&big_diagram_json(100))
+        .unwrap_or_else(|p| panic!("{:?}", &p[..p.len().min(5)]));
+    assert_eq!(d.nodes.len(), MAX_NODES);
+    assert_eq!(d.edges.len(), 2500);
+    assert!(d.problems().is_empty());
+    // Exactly at the caps nothing is refused for its size (other problems are reported).
+    let ps = problems(&counted_json(MAX_NODES, MAX_EDGES));
+    assert!(
+        !ps.iter().any(|p| p.message.contains("opens at most")),
+        "{:?}",
+        &ps[..3]
+    );
+}
+
+#[test]
+fn more_components_than_the_cap_are_refused_naming_the_figures() {
+    let ps = problems(&counted_json(MAX_NODES + 1, 1));
+    assert_eq!(ps.len(), 1, "{:?}", &ps[..ps.len().min(3)]);
+    assert!(has(
+        &ps,
+        Location::Diagram,
+        Some("nodes"),
+        "the diagram has 1001 components; Scaleboard opens at most 1000"
+    ));
+}
+
+#[test]
+fn more_connections_than_the_cap_are_refused_naming_the_figures() {
+    let ps = problems(&counted_json(2, MAX_EDGES + 1));
+    assert_eq!(ps.len(), 1, "{:?}", &ps[..ps.len().min(3)]);
+    assert!(has(
+        &ps,
+        Location::Diagram,
+        Some("edges"),
+        "the diagram has 5001 connections; Scaleboard opens at most 5000"
+    ));
+    // Both at once, and whatever else the file holds (`nodes` not even a list).
+    let both = counted_json(MAX_NODES + 1, MAX_EDGES + 1);
+    let ps = problems(&both.replacen(r#""version":1"#, r#""version":1,"x":[[{}]]"#, 1));
+    assert_eq!(ps.len(), 2, "{:?}", &ps[..ps.len().min(3)]);
+    let odd = format!(
+        r#"{{"nodes":{{"a":[1,2]}},"edges":[{}]}}"#,
+        vec!["{}"; 9000].join(",")
+    );
+    let ps = problems(&odd);
+    assert_eq!(ps.len(), 1, "{:?}", &ps[..ps.len().min(3)]);
+    assert_eq!(
+        ps[0].to_string(),
+        "diagram, edges: the diagram has 9000 connections; Scaleboard opens at most 5000"
+    );
+}
+
+/// A 100,000-node file (the one that froze a tab) is refused from the count alone: had it been
+/// built and validated, every client would also be reported as connected to nothing.
+#[test]
+fn a_hundred_thousand_components_are_refused_before_being_built() {
+    let text = counted_json(100_000, 0);
+    assert!(text.len() < parse::MAX_JSON_BYTES);
+    let ps = problems(&text);
+    assert_eq!(ps.len(), 1, "{:?}", &ps[..ps.len().min(3)]);
+    assert_eq!(
+        ps[0].to_string(),
+        "diagram, nodes: the diagram has 100000 components; Scaleboard opens at most 1000"
+    );
+}
+
+#[test]
+fn malformed_json_is_still_explained_by_the_full_parse() {
+    let big = counted_json(100_000, 0);
+    for input in [
+        &big[..big.len() - 2],
+        &big[1..],
+        r#"{"version":1,"nodes":[{"id":"c","kind":"client"},]}"#,
+        r#"{"version":1,"nodes":[]} trailing"#,
+        r#"{"version":1,"nodes":["\u12"]}"#,
+    ] {
+        let ps = problems(input);
+        assert_eq!(ps.len(), 1);
+        assert!(
+            ps[0].message.starts_with("this is not valid JSON ("),
+            "{}",
+            ps[0]
+        );
+    }
+}

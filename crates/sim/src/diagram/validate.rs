@@ -4,7 +4,7 @@
 //! edge or a cycle. Warnings (an unreachable node) do not stop a run.
 
 use super::{
-    Autoscale, Diagram, Edge, NodeSpec, Profile, Replication, ScaleMetric, FORMAT_VERSION,
+    Autoscale, Diagram, Edge, Node, NodeSpec, Profile, Replication, ScaleMetric, FORMAT_VERSION,
 };
 use crate::ComponentKind;
 use serde::Serialize;
@@ -210,7 +210,16 @@ pub(super) fn validate_with(d: &Diagram, broken: &BTreeSet<String>) -> Vec<Probl
 /// Chaos events must name things that exist and use sensible values.
 fn check_chaos(d: &Diagram, out: &mut Vec<Problem>) {
     use super::ChaosAction as A;
+    if d.chaos.is_empty() {
+        return;
+    }
     let zones = d.zones();
+    // Looked up once per event: an id names its first node (as `Diagram::node` does).
+    let mut nodes: BTreeMap<&str, &Node> = BTreeMap::new();
+    for n in &d.nodes {
+        nodes.entry(n.id.as_str()).or_insert(n);
+    }
+    let edges: BTreeSet<String> = d.edges.iter().map(Edge::name).collect();
     for (i, e) in d.chaos.iter().enumerate() {
         let mut c = Checker {
             out: &mut *out,
@@ -219,17 +228,17 @@ fn check_chaos(d: &Diagram, out: &mut Vec<Problem>) {
         let f = format!("chaos[{i}]");
         c.non_negative(&format!("{f}.at_s"), e.at_s);
         let node = |c: &mut Checker, id: &str| {
-            if d.node(id).is_none() {
+            if !nodes.contains_key(id) {
                 c.err(&f, format!("there is no node '{id}'"));
             }
         };
         match &e.action {
             A::Kill { node: id, instance } | A::Revive { node: id, instance } => {
                 node(&mut c, id);
-                if let (Some(i), Some(n)) = (instance, d.node(id)) {
+                if let (Some(i), Some(n)) = (instance, nodes.get(id.as_str())) {
                     let count = match &n.spec {
                         NodeSpec::Server(p) => p.instances.max(p.autoscale.max),
-                        NodeSpec::Database(p) => p.primaries + p.replicas,
+                        NodeSpec::Database(p) => p.primaries.saturating_add(p.replicas),
                         _ => 1,
                     };
                     if *i >= count {
@@ -246,7 +255,7 @@ fn check_chaos(d: &Diagram, out: &mut Vec<Problem>) {
                 c.fraction(&format!("{f}.rate"), *rate);
             }
             A::Partition { edge } | A::Heal { edge } => {
-                if !d.edges.iter().any(|e| e.name() == *edge) {
+                if !edges.contains(edge) {
                     c.err(&f, format!("there is no edge '{edge}'"));
                 }
             }
