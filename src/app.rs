@@ -9,18 +9,18 @@ use crate::components::inspector::{Inspector, Selected};
 use crate::components::kpis::Kpis;
 use crate::components::node_live::NodeLive;
 use crate::components::palette::Palette;
+use crate::components::recent_docs::RecentDocs;
+use crate::components::save_status::{SaveFailed, SaveStatus};
 use crate::components::share_dialog::ShareDialog;
 use crate::components::toast::ToastView;
 use crate::components::toolbar::Toolbar;
 use crate::editor::geometry::Point;
 use crate::i18n::{fill, tr};
+use crate::keeping::{DocCommand, Keep};
 use crate::runtime::{self, LoopInputs};
 use crate::sim_host::{SimHost, Stats};
 use crate::state::Dialog;
 use crate::state::{Action, LogEntry, LogKind, State, ToastKind};
-use crate::components::recent_docs::RecentDocs;
-use crate::components::save_status::{SaveFailed, SaveStatus};
-use crate::keeping::{DocCommand, Keep};
 use crate::store::keeper::Snapshot;
 use crate::{event_text, examples, export, files, persist, storage};
 use scaleboard_sim::diagram::Workload;
@@ -227,15 +227,14 @@ pub fn App() -> Html {
             let hide = gloo_events::EventListener::new(&window, "pagehide", move |_| k.flush());
             let k = keep.clone();
             let doc = window.document().expect("a document");
-            let visibility =
-                gloo_events::EventListener::new(&doc, "visibilitychange", move |_| {
-                    let hidden = web_sys::window()
-                        .and_then(|w| w.document())
-                        .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden);
-                    if hidden {
-                        k.flush();
-                    }
-                });
+            let visibility = gloo_events::EventListener::new(&doc, "visibilitychange", move |_| {
+                let hidden = web_sys::window()
+                    .and_then(|w| w.document())
+                    .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden);
+                if hidden {
+                    k.flush();
+                }
+            });
             move || drop((hide, visibility))
         });
     }
@@ -323,18 +322,21 @@ pub fn App() -> Html {
         let keep = keep.clone();
         let ready = state.keeping.ready;
         let doc_id = state.keeping.doc_id.clone();
-        use_effect_with((payload.clone(), ready, doc_id), move |(payload, ready, doc_id)| {
-            let address = persist::address_for(payload, doc_id);
-            let ready = *ready;
-            let timer = gloo_timers::callback::Timeout::new(300, move || {
-                if ready && *written.borrow() != address {
-                    persist::write_hash(&address);
-                    keep.wrote_hash(&address);
-                    *written.borrow_mut() = address;
-                }
-            });
-            move || drop(timer)
-        });
+        use_effect_with(
+            (payload.clone(), ready, doc_id),
+            move |(payload, ready, doc_id)| {
+                let address = persist::address_for(payload, doc_id);
+                let ready = *ready;
+                let timer = gloo_timers::callback::Timeout::new(300, move || {
+                    if ready && *written.borrow() != address {
+                        persist::write_hash(&address);
+                        keep.wrote_hash(&address);
+                        *written.borrow_mut() = address;
+                    }
+                });
+                move || drop(timer)
+            },
+        );
     }
     {
         let dispatch = dispatch.clone();

@@ -35,7 +35,10 @@ pub enum DocCommand {
     Open(String),
     New,
     /// Rename a document that is not open (the open one is renamed through the editor).
-    Rename { id: String, name: String },
+    Rename {
+        id: String,
+        name: String,
+    },
     Duplicate(String),
     /// Move to the bin (`true`) or restore.
     Bin(String, bool),
@@ -173,11 +176,16 @@ impl Keep {
     pub fn start(self: &Rc<Self>) {
         let hash = persist::current_hash();
         let ses = session();
-        let tab_hash = ses.as_ref().and_then(|s| s.get_item(TAB_HASH).ok().flatten());
-        let mut tab_doc = ses.as_ref().and_then(|s| s.get_item(TAB_DOC).ok().flatten());
+        let tab_hash = ses
+            .as_ref()
+            .and_then(|s| s.get_item(TAB_HASH).ok().flatten());
+        let mut tab_doc = ses
+            .as_ref()
+            .and_then(|s| s.get_item(TAB_DOC).ok().flatten());
         let mut link = None;
-        if let Some(id) = hash.strip_prefix("doc=") {
-            tab_doc = Some(id.to_owned());
+        let addressed = hash.strip_prefix("doc=").map(str::to_owned);
+        if let Some(id) = &addressed {
+            tab_doc = Some(id.clone());
         } else if !hash.is_empty() && Some(&hash) != tab_hash.as_ref() {
             link = Some(scaleboard_link::decode(&hash).map_err(|e| e.0));
         }
@@ -216,6 +224,15 @@ impl Keep {
                 let has_doc = started.record.is_some();
                 for n in &started.notices {
                     k.toast(notice_text(n, lang, has_doc), notice_kind(n));
+                }
+                if addressed
+                    .as_ref()
+                    .is_some_and(|id| started.record.as_ref().is_none_or(|r| &r.meta.id != id))
+                {
+                    k.toast(
+                        tr(lang, "This address names a design kept in another browser (or deleted). To pass a design on, use Share: its link carries the whole design.").into(),
+                        ToastKind::Error,
+                    );
                 }
                 match started.record {
                     Some(rec) => k.show(rec, started.from_link, started.playhead),
@@ -324,8 +341,9 @@ impl Keep {
 
     fn save_soon(self: &Rc<Self>, force: bool) {
         let k = self.clone();
-        self.queue
-            .push(Box::new(move || Box::pin(async move { k.save_now(force).await })));
+        self.queue.push(Box::new(move || {
+            Box::pin(async move { k.save_now(force).await })
+        }));
     }
 
     async fn save_now(&self, force: bool) {

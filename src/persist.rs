@@ -76,3 +76,15 @@ pub fn address_for(payload: &str, doc_id: &str) -> String {
         payload.to_owned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_address_is_the_link_unless_the_design_is_too_big_for_one() {
+        assert_eq!(address_for("3.abc", "d1"), "3.abc");
+        let huge = "x".repeat(MAX_HASH_LINK + 1);
+        assert_eq!(address_for(&huge, "d1"), "doc=d1");
+    }
+}

@@ -327,7 +327,10 @@ pub enum Action {
     },
     /// Another tab saved a newer revision of the open document (which had no unsaved change
     /// here): take it, keeping this tab's view and run.
-    Remote { doc: Diagram, history: History },
+    Remote {
+        doc: Diagram,
+        history: History,
+    },
     /// Start-up is done.
     Ready,
     SaveState {

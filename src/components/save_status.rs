@@ -24,7 +24,10 @@ pub fn SaveStatus(props: &SaveStatusProps) -> Html {
         SaveState::Saving => (tr(lang, "Saving…"), tr(lang, "Saving your last change.")),
         SaveState::Failed => (
             tr(lang, "Not saved"),
-            tr(lang, "Your changes are not being stored: see the message below the toolbar."),
+            tr(
+                lang,
+                "Your changes are not being stored: see the message below the toolbar.",
+            ),
         ),
     };
     html! {
@@ -49,7 +52,13 @@ pub fn SaveFailed(props: &SaveFailedProps) -> Html {
     if props.keeping.save != SaveState::Failed {
         return html! {};
     }
-    let reason = props.keeping.failure.clone().unwrap_or_default();
+    let raw = props.keeping.failure.clone().unwrap_or_default();
+    // The browser's words are English; the common case is said in the user's language.
+    let reason = if raw.contains("QuotaExceeded") {
+        tr(lang, "the storage for this site is full").to_owned()
+    } else {
+        raw
+    };
     let download = {
         let c = props.on_doc.clone();
         Callback::from(move |_| c.emit(DocCommand::DownloadCopy))

@@ -42,6 +42,8 @@ table! {
     "Unsaved changes from a closed tab were recovered into “{}”." => "닫힌 탭의 저장되지 않은 변경 사항을 “{}”(으)로 복구했습니다.",
     "{} design(s) saved by an earlier version are now in Recent designs." => "이전 버전에서 저장한 설계 {}개를 최근 설계로 옮겼습니다.",
     "Your current design could not be saved, so it stays open: download a copy first (the button under the toolbar), then try again." => "현재 설계를 저장할 수 없어 그대로 열어 둡니다. 먼저 사본을 내려받은 뒤(도구 모음 아래 버튼) 다시 시도하세요.",
+    "the storage for this site is full" => "이 사이트의 저장 공간이 가득 찼습니다",
+    "This address names a design kept in another browser (or deleted). To pass a design on, use Share: its link carries the whole design." => "이 주소는 다른 브라우저에 보관된(또는 삭제된) 설계를 가리킵니다. 설계를 전달하려면 공유를 사용하세요. 공유 링크에는 설계 전체가 담깁니다.",
     "This design could not be opened: {}" => "이 설계를 열 수 없습니다: {}",
     "The design could not be renamed: {}" => "설계 이름을 바꿀 수 없습니다: {}",
     "The design could not be copied: {}" => "설계를 복제할 수 없습니다: {}",

@@ -39,7 +39,6 @@ impl IdbStore {
             channel: web_sys::BroadcastChannel::new(CHANNEL).ok(),
         }
     }
-
 }
 
 /// Tells the other tabs that `id` now has revision `rev` (0: deleted).
@@ -57,6 +56,9 @@ fn err(what: &str, e: impl std::fmt::Debug) -> StoreError {
 /// The browser's reason a transaction failed ("QuotaExceededError: …").
 fn tx_error(tx: &IdbTransaction) -> StoreError {
     match tx.error() {
+        Some(e) if e.name() == "QuotaExceededError" => {
+            StoreError("QuotaExceededError: the browser's storage for this site is full".into())
+        }
         Some(e) => StoreError(format!("{}: {}", e.name(), e.message())),
         None => StoreError("the browser gave up on the write".into()),
     }
@@ -80,7 +82,10 @@ async fn finished(tx: &IdbTransaction) -> Result<(), StoreError> {
         tx.set_onerror(Some(&reject));
         tx.set_onabort(Some(&reject));
     });
-    JsFuture::from(p).await.map(|_| ()).map_err(|_| tx_error(tx))
+    JsFuture::from(p)
+        .await
+        .map(|_| ())
+        .map_err(|_| tx_error(tx))
 }
 
 /// Opens (creating or upgrading) the database once per tab.
@@ -99,7 +104,10 @@ async fn database(cache: &RefCell<Option<IdbDatabase>>) -> Result<IdbDatabase, S
     let upgrade = Closure::<dyn FnMut(web_sys::Event)>::new({
         let open = open.clone();
         move |_| {
-            let Some(db) = open.result().ok().and_then(|r| r.dyn_into::<IdbDatabase>().ok())
+            let Some(db) = open
+                .result()
+                .ok()
+                .and_then(|r| r.dyn_into::<IdbDatabase>().ok())
             else {
                 return;
             };
@@ -114,9 +122,7 @@ async fn database(cache: &RefCell<Option<IdbDatabase>>) -> Result<IdbDatabase, S
     let result = request(&open).await;
     open.set_onupgradeneeded(None);
     drop(upgrade);
-    let db: IdbDatabase = result?
-        .dyn_into()
-        .map_err(|e| err("not a database", e))?;
+    let db: IdbDatabase = result?.dyn_into().map_err(|e| err("not a database", e))?;
     // Another tab with a newer build wants to upgrade: let it, and reopen on next use.
     let on_version = Closure::<dyn FnMut()>::new({
         let db = db.clone();
@@ -188,9 +194,7 @@ impl DocStore for IdbStore {
             if value.is_undefined() || value.is_null() {
                 return Ok(Opened::Missing);
             }
-            let text = value
-                .as_string()
-                .unwrap_or_else(|| format!("{value:?}"));
+            let text = value.as_string().unwrap_or_else(|| format!("{value:?}"));
             Ok(match DocRecord::from_json(&text) {
                 Ok(rec) => Opened::Doc(Box::new(rec)),
                 Err(reason) => Opened::Damaged(Damaged {
@@ -271,7 +275,11 @@ impl DocStore for IdbStore {
         let cache = self.db.clone();
         Box::pin(async move {
             let db = database(&cache).await?;
-            let tx = transaction(&db, &[META, DOCS, QUARANTINE], IdbTransactionMode::Readwrite)?;
+            let tx = transaction(
+                &db,
+                &[META, DOCS, QUARANTINE],
+                IdbTransactionMode::Readwrite,
+            )?;
             let text = serde_json::to_string(&d).unwrap_or_default();
             store(&tx, QUARANTINE)?
                 .put_with_key(&JsValue::from_str(&text), &JsValue::from_str(&d.key()))
@@ -309,19 +317,17 @@ impl DocStore for IdbStore {
         let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) else {
             return Box::new(());
         };
-        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
-            move |e: web_sys::MessageEvent| {
+        let on_message =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
                 let Some(text) = e.data().as_string() else {
                     return;
                 };
                 let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
                     return;
                 };
-                let (Some(id), Some(rev), Some(tab)) = (
-                    v["id"].as_str(),
-                    v["rev"].as_u64(),
-                    v["tab"].as_str(),
-                ) else {
+                let (Some(id), Some(rev), Some(tab)) =
+                    (v["id"].as_str(), v["rev"].as_u64(), v["tab"].as_str())
+                else {
                     return;
                 };
                 f(Change {
@@ -329,8 +335,7 @@ impl DocStore for IdbStore {
                     rev,
                     tab: tab.into(),
                 });
-            },
-        );
+            });
         channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         Box::new(Subscription {
             channel,

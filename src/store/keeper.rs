@@ -44,11 +44,16 @@ struct Current {
 /// What a save did.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Saved {
-    Written { rev: u64 },
+    Written {
+        rev: u64,
+    },
     /// Nothing changed since the last save.
     Unchanged,
     /// Another tab saved a different design meanwhile: ours became a new document.
-    Forked { id: String, name: String },
+    Forked {
+        id: String,
+        name: String,
+    },
     Failed(StoreError),
 }
 
@@ -230,7 +235,11 @@ impl Keeper {
             None => {}
         }
         if let Some(id) = req.tab_doc {
-            if listing.docs.iter().any(|m| m.id == id && m.deleted_ms.is_none()) {
+            if listing
+                .docs
+                .iter()
+                .any(|m| m.id == id && m.deleted_ms.is_none())
+            {
                 if let Some(rec) = self.open_checked(&id, &mut out.notices).await {
                     out.record = Some(rec);
                     return out;
@@ -606,7 +615,11 @@ impl Keeper {
     }
 
     /// Moves work saved by earlier builds (autosave, named saves) into the store.
-    async fn migrate(&self, legacy: Vec<super::legacy::Legacy>, notices: &mut Vec<Notice>) -> usize {
+    async fn migrate(
+        &self,
+        legacy: Vec<super::legacy::Legacy>,
+        notices: &mut Vec<Notice>,
+    ) -> usize {
         let mut moved = 0;
         let mut seen = std::collections::BTreeSet::new();
         for item in legacy {

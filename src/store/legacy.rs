@@ -43,7 +43,10 @@ pub fn read(autosave: Option<&str>, saves: Option<&str>, now_ms: f64) -> Vec<Leg
                 for (i, v) in list.into_iter().enumerate() {
                     match serde_json::from_value::<Saved>(v.clone()) {
                         Ok(s) => out.push(Legacy {
-                            document: decode(format!("localStorage/{SAVES_KEY}/{}", s.name), &s.link),
+                            document: decode(
+                                format!("localStorage/{SAVES_KEY}/{}", s.name),
+                                &s.link,
+                            ),
                             name: s.name,
                             saved_ms: Some(s.saved_at),
                         }),

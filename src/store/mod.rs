@@ -49,7 +49,9 @@ pub enum Opened {
 pub enum SaveOutcome {
     Saved,
     /// Someone else saved revision `stored_rev` since we read `expected`: nothing was written.
-    Conflict { stored_rev: u64 },
+    Conflict {
+        stored_rev: u64,
+    },
 }
 
 /// A change another tab made (the store's own writes are not echoed back).

@@ -168,7 +168,6 @@ impl DocMeta {
     pub fn from_json(text: &str) -> Result<DocMeta, String> {
         serde_json::from_str(text).map_err(|e| format!("the list entry is not readable ({e})"))
     }
-
 }
 
 /// Something that could not be read, kept aside with the reason so it can be downloaded.

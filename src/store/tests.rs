@@ -82,7 +82,10 @@ fn edits_are_saved_with_their_history_and_reopen_after_a_reload() {
         now(k.save(&snap(&edited, history.clone()), false)),
         Saved::Written { rev: 2 }
     ));
-    assert_eq!(now(k.save(&snap(&edited, history.clone()), false)), Saved::Unchanged);
+    assert_eq!(
+        now(k.save(&snap(&edited, history.clone()), false)),
+        Saved::Unchanged
+    );
     // The reload: a new keeper in the same tab, told which document the tab had.
     let k2 = keeper(&store, "a");
     let started = now(k2.start(StartRequest {
@@ -115,7 +118,11 @@ fn a_link_opens_as_a_new_document_and_the_same_link_reuses_it() {
     assert!(s.from_link);
     let opened = s.record.unwrap();
     assert_ne!(opened.meta.id, earlier, "a document of its own");
-    assert_eq!(open_doc(&store, &earlier).diagram, edited, "earlier work intact");
+    assert_eq!(
+        open_doc(&store, &earlier).diagram,
+        edited,
+        "earlier work intact"
+    );
     let again = keeper(&store, "c");
     let s = now(again.start(StartRequest {
         link: Some(Ok(link)),
@@ -158,7 +165,10 @@ fn concurrent_edits_never_overwrite_each_other() {
     now(b.start(StartRequest::default()));
     // A deletes the balancer; B, not having heard yet, renames the design.
     let (a_doc, a_hist) = delete_lb(&example("basic"));
-    assert!(matches!(now(a.save(&snap(&a_doc, a_hist), false)), Saved::Written { .. }));
+    assert!(matches!(
+        now(a.save(&snap(&a_doc, a_hist), false)),
+        Saved::Written { .. }
+    ));
     let mut b_doc = example("basic");
     b_doc.name = "B's idea".into();
     let outcome = now(b.save(&snap(&b_doc, History::default()), false));
@@ -166,8 +176,16 @@ fn concurrent_edits_never_overwrite_each_other() {
         panic!("{outcome:?}");
     };
     assert_eq!(name, "B's idea (another tab)");
-    assert_eq!(open_doc(&store, &a.current_id()).diagram, a_doc, "A's edit kept");
-    assert_eq!(open_doc(&store, &id).diagram.nodes, b_doc.nodes, "B's kept too");
+    assert_eq!(
+        open_doc(&store, &a.current_id()).diagram,
+        a_doc,
+        "A's edit kept"
+    );
+    assert_eq!(
+        open_doc(&store, &id).diagram.nodes,
+        b_doc.nodes,
+        "B's kept too"
+    );
     assert_eq!(b.current_id(), id, "B goes on in its copy");
     // The same design saved by two tabs is adopted, not forked.
     let c = keeper(&store.tab("c"), "c");
@@ -198,7 +216,10 @@ fn a_full_disk_fails_the_save_out_loud_and_loses_nothing_stored() {
     assert_eq!(open_doc(&store, &k.current_id()).diagram, example("basic"));
     assert!(k.is_dirty(&snap(&edited, h.clone())), "still to be saved");
     store.shelf.borrow_mut().quota = None;
-    assert!(matches!(now(k.save(&snap(&edited, h), false)), Saved::Written { .. }));
+    assert!(matches!(
+        now(k.save(&snap(&edited, h), false)),
+        Saved::Written { .. }
+    ));
 }
 
 #[test]
@@ -220,10 +241,9 @@ fn damaged_records_are_quarantined_with_the_reason_and_start_up_goes_on() {
         ..Default::default()
     }));
     assert_eq!(s.record.unwrap().meta.id, good, "the next design opens");
-    assert!(s
-        .notices
-        .iter()
-        .any(|n| matches!(n, Notice::Quarantined { reason } if reason.contains("not readable JSON"))));
+    assert!(s.notices.iter().any(
+        |n| matches!(n, Notice::Quarantined { reason } if reason.contains("not readable JSON"))
+    ));
     let kept = now(store.quarantined()).unwrap();
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0].raw, "{\"this is not json");
@@ -256,7 +276,10 @@ fn a_closed_tabs_last_edit_is_recovered_from_its_journal() {
         ..Default::default()
     }));
     assert_eq!(s.record.unwrap().diagram, edited);
-    assert!(s.notices.iter().any(|n| matches!(n, Notice::Recovered { .. })));
+    assert!(s
+        .notices
+        .iter()
+        .any(|n| matches!(n, Notice::Recovered { .. })));
     // A journal whose document moved on meanwhile becomes a copy, not an overwrite.
     let mut other = example("basic");
     other.name = "elsewhere".into();
@@ -269,9 +292,10 @@ fn a_closed_tabs_last_edit_is_recovered_from_its_journal() {
         }],
         ..Default::default()
     }));
-    assert!(s.notices.iter().any(
-        |n| matches!(n, Notice::Recovered { name } if name == "elsewhere (recovered)")
-    ));
+    assert!(s
+        .notices
+        .iter()
+        .any(|n| matches!(n, Notice::Recovered { name } if name == "elsewhere (recovered)")));
     assert_eq!(open_doc(&store, &id).diagram, edited, "not overwritten");
 }
 
@@ -291,10 +315,23 @@ fn earlier_autosave_and_named_saves_move_into_the_store() {
         ..Default::default()
     }));
     assert!(s.notices.contains(&Notice::Migrated { count: 2 }));
-    assert_eq!(s.record.unwrap().diagram, example("basic"), "the autosave is newest");
-    let names: Vec<String> = now(store.list()).unwrap().docs.into_iter().map(|m| m.name).collect();
+    assert_eq!(
+        s.record.unwrap().diagram,
+        example("basic"),
+        "the autosave is newest"
+    );
+    let names: Vec<String> = now(store.list())
+        .unwrap()
+        .docs
+        .into_iter()
+        .map(|m| m.name)
+        .collect();
     assert!(names.contains(&"mine".to_string()), "{names:?}");
-    assert_eq!(now(store.quarantined()).unwrap().len(), 2, "the broken save and the junk entry");
+    assert_eq!(
+        now(store.quarantined()).unwrap().len(),
+        2,
+        "the broken save and the junk entry"
+    );
 }
 
 #[test]
