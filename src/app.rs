@@ -7,8 +7,11 @@ use crate::components::context_menu::ContextMenuView;
 use crate::components::file_dialog::{Export, FileDialog};
 use crate::components::inspector::{Inspector, Selected};
 use crate::components::kpis::Kpis;
+use crate::components::lesson_panel::{LessonLive, LessonPanel};
+use crate::components::lessons_dialog::LessonsDialog;
 use crate::components::node_live::NodeLive;
 use crate::components::palette::Palette;
+use crate::components::qr_dialog::QrDialog;
 use crate::components::recent_docs::RecentDocs;
 use crate::components::save_status::{SaveFailed, SaveStatus};
 use crate::components::share_dialog::ShareDialog;
@@ -42,7 +45,12 @@ fn initial_state() -> State {
 }
 
 /// Opens whatever is now in the address bar (the user pasted another link, or went Back).
-fn open_hash(keep: &Rc<Keep>, dispatch: &Callback<Action>, lang: crate::i18n::Lang) {
+fn open_hash(
+    keep: &Rc<Keep>,
+    open_lesson: &Callback<(String, usize)>,
+    dispatch: &Callback<Action>,
+    lang: crate::i18n::Lang,
+) {
     let hash = persist::current_hash();
     if hash.is_empty() {
         return;
@@ -51,6 +59,10 @@ fn open_hash(keep: &Rc<Keep>, dispatch: &Callback<Action>, lang: crate::i18n::La
         if id != keep.current_id() {
             keep.run(DocCommand::Open(id.to_owned()));
         }
+        return;
+    }
+    if let Some(at) = crate::lessons::parse_fragment(&hash) {
+        open_lesson.emit(at);
         return;
     }
     match scaleboard_link::decode(&hash) {
@@ -78,7 +90,11 @@ fn typing(e: &KeyboardEvent) -> bool {
 }
 
 /// Keyboard shortcuts, installed once on the window.
-fn shortcuts(dispatch: Callback<Action>, space: Rc<Cell<bool>>) -> [gloo_events::EventListener; 2] {
+fn shortcuts(
+    dispatch: Callback<Action>,
+    space: Rc<Cell<bool>>,
+    presenting: Rc<Cell<bool>>,
+) -> [gloo_events::EventListener; 2] {
     let window = web_sys::window().expect("a browser window");
     let space_down = space.clone();
     let active = gloo_events::EventListenerOptions::enable_prevent_default();
@@ -101,6 +117,15 @@ fn shortcuts(dispatch: Callback<Action>, space: Rc<Cell<bool>>) -> [gloo_events:
             (false, _, "Delete" | "Backspace") => Some(Action::DeleteSelection),
             (false, _, "Escape") => Some(Action::Escape),
             (false, _, "f" | "F") => Some(Action::Fit),
+            // Presenter mode: the arrows keep their usual job everywhere else.
+            (false, _, "ArrowRight" | "PageDown") if presenting.get() => {
+                Some(Action::PresenterStep(true))
+            }
+            (false, _, "ArrowLeft" | "PageUp") if presenting.get() => {
+                Some(Action::PresenterStep(false))
+            }
+            (false, _, "r" | "R") => Some(Action::Reset),
+            (false, _, "v" | "V") => Some(Action::LessonReveal),
             (false, _, "p" | "P") => Some(Action::TogglePlay),
             (false, _, " ") => {
                 space_down.set(true);
@@ -242,6 +267,135 @@ pub fn App() -> Html {
         let keep = keep.clone();
         use_effect_with(lang, move |l| keep.set_lang(*l));
     }
+    // Lessons: a step's diagram becomes the canvas (a document of its own, so the learner's
+    // attempt is kept), and its goals are judged live from the running simulation.
+    let open_lesson = {
+        let keep = keep.clone();
+        let dispatch = dispatch.clone();
+        Callback::from(move |(id, step): (String, usize)| {
+            let Some(l) = crate::lessons::find(&id) else {
+                dispatch.emit(Action::Toast {
+                    text: fill(
+                        tr(
+                            lang,
+                            "There is no lesson “{}” in this version of Scaleboard.",
+                        ),
+                        &[&id],
+                    ),
+                    kind: ToastKind::Error,
+                });
+                return;
+            };
+            let step = step.min(l.steps.len().saturating_sub(1));
+            let mut doc = l.step_diagram(step);
+            examples::localize(&mut doc, lang);
+            keep.run(DocCommand::Incoming {
+                doc,
+                view: None,
+                title: String::new(),
+                playhead: None,
+            });
+            dispatch.emit(Action::LessonOpened {
+                id: l.id.clone(),
+                step,
+                steps: l.steps.len(),
+                asks: l.steps.get(step).is_some_and(|s| s.prediction.is_some()),
+            });
+        })
+    };
+    {
+        let open_lesson = open_lesson.clone();
+        let id = state.lesson.as_ref().map(|l| l.id.clone());
+        use_effect_with(state.lesson_go, move |go| {
+            if let (Some((step, _)), Some(id)) = (go, id) {
+                open_lesson.emit((id, *step));
+            }
+        });
+    }
+    let lesson = state
+        .lesson
+        .as_ref()
+        .and_then(|l| crate::lessons::find(&l.id));
+    let lesson_live = use_state(|| Rc::new(LessonLive::default()));
+    {
+        let host = host.clone();
+        let lesson_live = lesson_live.clone();
+        let dispatch = dispatch.clone();
+        let step = state
+            .lesson
+            .as_ref()
+            .and_then(|s| lesson.as_ref().and_then(|l| l.steps.get(s.step).cloned()));
+        let waiting_reveal = state
+            .lesson
+            .as_ref()
+            .is_some_and(|l| l.locked && !l.revealed);
+        let second = stats.time_s.floor() as i64;
+        use_effect_with(
+            (
+                second,
+                stats.time_s == 0.0,
+                step.is_some(),
+                state.sim_epoch,
+                state.doc_rev,
+            ),
+            move |_| {
+                let Some(step) = step else {
+                    return;
+                };
+                let h = host.borrow();
+                let Some(sim) = h.simulation() else {
+                    return;
+                };
+                let report = sim.report();
+                let value = scaleboard_sim::lesson::goals::report_value(&report);
+                let time_s = report.time_s;
+                let warm = time_s >= step.run().warmup_s;
+                let results = if warm {
+                    step.goals
+                        .iter()
+                        .map(|g| scaleboard_sim::lesson::goals::evaluate(g, &value))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let outcome = step.prediction.as_ref().map(|p| p.outcome(&value));
+                lesson_live.set(Rc::new(LessonLive {
+                    time_s,
+                    results,
+                    outcome,
+                }));
+                // The run is over: time to see what really happened.
+                if waiting_reveal && time_s >= step.run().duration_s {
+                    dispatch.emit(Action::LessonReveal);
+                }
+            },
+        );
+    }
+    let on_solution = {
+        let keep = keep.clone();
+        let l = lesson.clone();
+        let step = state.lesson.as_ref().map_or(0, |s| s.step);
+        Callback::from(move |()| {
+            if let Some(l) = &l {
+                let mut doc = l.solution_diagram(step);
+                examples::localize(&mut doc, lang);
+                keep.run(DocCommand::Incoming {
+                    doc,
+                    view: None,
+                    title: String::new(),
+                    playhead: None,
+                });
+            }
+        })
+    };
+    // Offline: once the service worker has cached the app, say so.
+    let offline_ready = use_state(|| false);
+    {
+        let offline_ready = offline_ready.clone();
+        use_effect_with((), move |_| {
+            crate::offline::register(move || offline_ready.set(true));
+        });
+    }
     {
         let keep = keep.clone();
         let snap = Snapshot {
@@ -269,11 +423,14 @@ pub fn App() -> Html {
         });
     }
     // Keyboard shortcuts.
+    let presenting: Rc<Cell<bool>> = (*use_memo((), |_| Rc::new(Cell::new(false)))).clone();
+    presenting.set(state.lesson.as_ref().is_some_and(|l| l.presenter));
     {
         let dispatch = dispatch.clone();
         let space = space.clone();
+        let presenting = presenting.clone();
         use_effect_with((), move |_| {
-            let listeners = shortcuts(dispatch, space);
+            let listeners = shortcuts(dispatch, space, presenting);
             move || drop(listeners)
         });
     }
@@ -342,12 +499,13 @@ pub fn App() -> Html {
         let dispatch = dispatch.clone();
         let written = written.clone();
         let keep = keep.clone();
+        let open_lesson = open_lesson.clone();
         use_effect_with(lang, move |lang| {
             let lang = *lang;
             let window = web_sys::window().expect("a browser window");
             let listener = gloo_events::EventListener::new(&window, "hashchange", move |_| {
                 if persist::current_hash() != *written.borrow() {
-                    open_hash(&keep, &dispatch, lang);
+                    open_hash(&keep, &open_lesson, &dispatch, lang);
                 }
             });
             move || drop(listener)
@@ -491,7 +649,7 @@ pub fn App() -> Html {
     let on_example = {
         let keep = keep.clone();
         Callback::from(move |slug: &'static str| {
-            if let Some(doc) = examples::find(slug).and_then(|ex| ex.diagram()) {
+            if let Some(doc) = examples::find(slug).and_then(|ex| ex.diagram_in(lang)) {
                 keep.run(DocCommand::Incoming {
                     title: doc.name.clone(),
                     doc,
@@ -641,12 +799,19 @@ pub fn App() -> Html {
     });
 
     html! {
-        <div class="app" data-testid="app" data-lang={lang.code()} data-ready={state.keeping.ready.to_string()}>
+        <div class="app" data-testid="app" data-lang={lang.code()} data-ready={state.keeping.ready.to_string()}
+             data-presenter={state.lesson.as_ref().is_some_and(|l| l.presenter).to_string()}>
             <header class="app-header">
                 <div class="brand">
                     <span class="brand-mark" aria-hidden="true"></span>
                     <span class="brand-name">{ "Scaleboard" }</span>
                     <SaveStatus keeping={state.keeping.clone()} lang={lang} />
+                    if *offline_ready {
+                        <span class="offline-ready" data-testid="offline-ready"
+                              title={tr(lang, "Scaleboard, its examples and lessons are cached in this browser: it keeps working without a network.")}>
+                            { tr(lang, "Available offline") }
+                        </span>
+                    }
                 </div>
                 <Toolbar running={state.running} speed_index={state.speed_index}
                          workload={state.doc.workload.clone()} stats={(*stats).clone()}
@@ -675,6 +840,15 @@ pub fn App() -> Html {
                         <Kpis stats={(*stats).clone()} lang={lang} />
                     }
                     <ToastView toast={state.toast.clone()} dispatch={dispatch.clone()} />
+                    if let (Some(l), Some(ls)) = (lesson.clone(), state.lesson.clone()) {
+                        <div class={classes!("lesson-dock", ls.presenter.then_some("presenter-overlay"))}
+                             data-testid={if ls.presenter { "presenter-overlay" } else { "lesson-dock" }}>
+                            <LessonPanel lesson={l} state={ls} live={(*lesson_live).clone()} lang={lang}
+                                         running={state.running} dispatch={dispatch.clone()}
+                                         on_go={let d = dispatch.clone(); Callback::from(move |i| d.emit(Action::LessonGo(i)))}
+                                         on_solution={on_solution.clone()} />
+                        </div>
+                    }
                 </div>
                 <Inspector doc={state.doc.clone()} {selected} lang={lang} down={(*down).clone()}
                            cut={Rc::new(stats.cut_edges.clone())} {on_inject}
@@ -694,6 +868,14 @@ pub fn App() -> Html {
             if state.dialog == Some(Dialog::File) {
                 <FileDialog doc={state.doc.clone()} keeping={state.keeping.clone()} lang={lang}
                             dispatch={dispatch.clone()} on_doc={on_doc.clone()} on_export={on_export.clone()} />
+            }
+            if state.dialog == Some(Dialog::Lessons) {
+                <LessonsDialog lang={lang} dispatch={dispatch.clone()}
+                               on_open={let o = open_lesson.clone(); Callback::from(move |id| o.emit((id, 0)))} />
+            }
+            if let (Some(Dialog::Qr), Some(l)) = (state.dialog, state.lesson.as_ref()) {
+                <QrDialog link={format!("{}#{}", persist::page_base(), crate::lessons::fragment(&l.id, l.step))}
+                          lang={lang} dispatch={dispatch.clone()} />
             }
             if let Some(menu) = state.menu.clone() {
                 <ContextMenuView status={stats.nodes.get(&menu.node).cloned()}

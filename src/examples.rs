@@ -1,5 +1,6 @@
 //! Example diagrams bundled with the app (the same files the CLI and tests use).
 
+use crate::i18n::{example_text, Lang};
 use scaleboard_sim::Diagram;
 
 pub struct Example {
@@ -75,10 +76,29 @@ impl Example {
         Diagram::from_json(self.json).ok()
     }
 
-    pub fn title(&self) -> String {
+    /// The example in `lang`: its title and node labels translated (ids stay as they are, so
+    /// links, reports and tests name the same nodes in every language).
+    pub fn diagram_in(&self, lang: Lang) -> Option<Diagram> {
+        let mut d = self.diagram()?;
+        localize(&mut d, lang);
+        Some(d)
+    }
+
+    pub fn title(&self, lang: Lang) -> String {
         self.diagram()
-            .map(|d| d.name)
+            .map(|d| example_text(lang, &d.name))
             .unwrap_or_else(|| self.slug.to_owned())
+    }
+}
+
+/// Translates a bundled diagram's title and node labels (examples, lesson steps) where the
+/// translation table knows them.
+pub fn localize(d: &mut Diagram, lang: Lang) {
+    d.name = example_text(lang, &d.name);
+    for n in &mut d.nodes {
+        if !n.label.is_empty() {
+            n.label = example_text(lang, &n.label);
+        }
     }
 }
 
@@ -97,7 +117,21 @@ mod tests {
                 .diagram()
                 .unwrap_or_else(|| panic!("{} is invalid", e.slug));
             assert!(d.errors().is_empty());
-            assert!(!e.title().is_empty());
+            assert!(!e.title(Lang::En).is_empty());
+            // Every title and label reads in Korean too.
+            let texts = std::iter::once(d.name.clone())
+                .chain(d.nodes.iter().map(|n| n.label.clone()))
+                .filter(|t| !t.is_empty());
+            for t in texts {
+                assert!(
+                    crate::i18n::example_korean(&t).is_some(),
+                    "{}: no Korean for {t:?}",
+                    e.slug
+                );
+            }
+            let ko = e.diagram_in(Lang::Ko).unwrap();
+            assert_ne!(ko.name, d.name);
+            assert_eq!(ko.nodes.len(), d.nodes.len());
         }
         assert!(find("basic").is_some());
     }

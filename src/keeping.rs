@@ -184,9 +184,20 @@ impl Keep {
             .and_then(|s| s.get_item(TAB_DOC).ok().flatten());
         let mut link = None;
         let addressed = hash.strip_prefix("doc=").map(str::to_owned);
+        // A lesson link: the step's diagram, unless this tab is reloading it (then the
+        // learner's own attempt, the tab's document, comes back).
+        let lesson_at = crate::lessons::parse_fragment(&hash)
+            .and_then(|(id, step)| crate::lessons::find(&id).map(|l| (l, step)));
+        let fresh = !hash.is_empty() && Some(&hash) != tab_hash.as_ref();
         if let Some(id) = &addressed {
             tab_doc = Some(id.clone());
-        } else if !hash.is_empty() && Some(&hash) != tab_hash.as_ref() {
+        } else if let Some((l, step)) = &lesson_at {
+            if fresh {
+                let mut d = l.step_diagram(*step);
+                crate::examples::localize(&mut d, self.lang.get());
+                link = Some(Ok(scaleboard_link::Document::new(d)));
+            }
+        } else if fresh {
             link = Some(scaleboard_link::decode(&hash).map_err(|e| e.0));
         }
         let journals = journal_slots();
@@ -242,6 +253,15 @@ impl Keep {
                     }
                 }
                 k.remember_tab();
+                if let Some((l, step)) = lesson_at {
+                    let step = step.min(l.steps.len().saturating_sub(1));
+                    k.dispatch.emit(Action::LessonOpened {
+                        id: l.id.clone(),
+                        step,
+                        steps: l.steps.len(),
+                        asks: l.steps.get(step).is_some_and(|s| s.prediction.is_some()),
+                    });
+                }
                 k.ready.set(true);
                 k.dispatch.emit(Action::Ready);
                 k.refresh().await;

@@ -17,6 +17,8 @@ pub mod hooks;
 pub mod i18n;
 pub mod icons;
 pub mod keeping;
+pub mod lessons;
+pub mod offline;
 pub mod persist;
 pub mod render;
 pub mod runtime;

@@ -114,6 +114,36 @@ pub enum BottomTab {
 pub enum Dialog {
     Share,
     File,
+    Lessons,
+    /// The QR code of the current lesson step's link.
+    Qr,
+}
+
+/// A learner's answer to a step's prediction.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Answer {
+    Choice(usize),
+    Number(f64),
+}
+
+/// The lesson being worked through, if any.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LessonState {
+    pub id: String,
+    /// The step shown (from 0).
+    pub step: usize,
+    pub steps: usize,
+    /// The step asks for a prediction before its run.
+    pub asks: bool,
+    pub answer: Option<Answer>,
+    /// The answer is locked in: the run may start.
+    pub locked: bool,
+    /// The measured value is shown beside the answer.
+    pub revealed: bool,
+    /// Hints shown so far.
+    pub hints: usize,
+    /// Presenter mode: large type, side panels hidden, keyboard control.
+    pub presenter: bool,
 }
 
 /// A right-click menu on a node.
@@ -169,6 +199,10 @@ pub struct State {
     pub edited: bool,
     /// Where the design is kept and how its saving goes.
     pub keeping: Keeping,
+    pub lesson: Option<LessonState>,
+    /// A step of the open lesson to show, asked for by the keyboard or the panel (the app
+    /// loads its diagram), with a counter so that asking twice is seen twice.
+    pub lesson_go: Option<(usize, u64)>,
     next_toast: u64,
 }
 
@@ -241,6 +275,8 @@ impl State {
             dialog: None,
             edited: false,
             keeping: Keeping::default(),
+            lesson: None,
+            lesson_go: None,
             next_toast: 0,
         }
     }
@@ -344,6 +380,26 @@ pub enum Action {
         damaged: Vec<crate::store::Damaged>,
     },
     Importing(Option<String>),
+    /// A lesson step is now shown (its diagram arrives as a document of its own).
+    LessonOpened {
+        id: String,
+        step: usize,
+        steps: usize,
+        asks: bool,
+    },
+    LessonAnswer(Answer),
+    /// Lock the answer in (the run may start).
+    LessonLock,
+    LessonReveal,
+    LessonHint,
+    Presenter(bool),
+    CloseLesson,
+    /// Re-simulate from the start to simulated second `t` and pause there (the scrubber).
+    Seek(f64),
+    /// Show step `i` of the open lesson.
+    LessonGo(usize),
+    /// A presenter's key: next or previous step.
+    PresenterStep(bool),
     /// Open a whole new document (an example, an import, a link), with the view to show (fit
     /// when `None`) and a simulated time to fast-forward to.
     Load {
@@ -397,8 +453,9 @@ impl State {
                     return;
                 };
                 let id = fresh_id(&self.doc, kind, &BTreeSet::new());
-                let node =
+                let mut node =
                     Node::new(id.clone(), spec).at(snap(x - NODE_W / 2.0), snap(y - NODE_H / 2.0));
+                node.label = crate::i18n::default_label(lang, kind, &id);
                 if self.exec(Command::add(&self.doc, vec![node], vec![])) {
                     self.selection = Selection::node(&id);
                 }
@@ -525,6 +582,14 @@ impl State {
             Action::SetView(v) => self.view = v,
             Action::Fit => self.fit_rev += 1,
             Action::TogglePlay => {
+                if !self.running && self.lesson.as_ref().is_some_and(|l| l.asks && !l.locked) {
+                    // Predict, then reveal: the answer comes before the run.
+                    self.toast(
+                        tr(lang, "First predict what will happen: answer the question in the lesson, then press Play."),
+                        ToastKind::Info,
+                    );
+                    return;
+                }
                 if !self.running && !self.errors().is_empty() {
                     self.toast(
                         tr(lang, "Fix the problems listed below before running."),
@@ -542,6 +607,8 @@ impl State {
                 self.step_rev += 1;
             }
             Action::Reset => {
+                // Back to t = 0 (not to a link's or the scrubber's moment).
+                self.seek_to = None;
                 self.sim_epoch += 1;
                 self.injections = Rc::new(Vec::new());
                 self.log.clear();
@@ -650,13 +717,93 @@ impl State {
                 self.keeping.damaged = Rc::new(damaged);
             }
             Action::Importing(name) => self.keeping.importing = name,
+            Action::LessonOpened {
+                id,
+                step,
+                steps,
+                asks,
+            } => {
+                let presenter = self.lesson.as_ref().is_some_and(|l| l.presenter);
+                self.lesson = Some(LessonState {
+                    id,
+                    step,
+                    steps,
+                    asks,
+                    answer: None,
+                    locked: false,
+                    revealed: false,
+                    hints: 0,
+                    presenter,
+                });
+                self.dialog = None;
+            }
+            Action::LessonAnswer(a) => {
+                if let Some(l) = self.lesson.as_mut().filter(|l| !l.locked) {
+                    l.answer = Some(a);
+                }
+            }
+            Action::LessonLock => {
+                if let Some(l) = self.lesson.as_mut().filter(|l| l.answer.is_some()) {
+                    l.locked = true;
+                }
+            }
+            Action::LessonReveal => {
+                if let Some(l) = self.lesson.as_mut().filter(|l| l.locked || !l.asks) {
+                    l.revealed = true;
+                }
+            }
+            Action::LessonHint => {
+                if let Some(l) = self.lesson.as_mut() {
+                    l.hints += 1;
+                }
+            }
+            Action::Presenter(on) => {
+                if let Some(l) = self.lesson.as_mut() {
+                    l.presenter = on;
+                }
+                self.fit_rev += 1;
+            }
+            Action::CloseLesson => self.lesson = None,
+            Action::LessonGo(i) => {
+                if let Some(l) = &self.lesson {
+                    let i = i.min(l.steps.saturating_sub(1));
+                    let n = self.lesson_go.map_or(0, |(_, n)| n + 1);
+                    self.lesson_go = Some((i, n));
+                }
+            }
+            Action::PresenterStep(forward) => {
+                if let Some(l) = self.lesson.as_ref().filter(|l| l.presenter) {
+                    let i = if forward {
+                        l.step + 1
+                    } else {
+                        l.step.saturating_sub(1)
+                    };
+                    if i != l.step && i < l.steps {
+                        self.apply(Action::LessonGo(i));
+                    }
+                }
+            }
+            Action::Seek(t) => {
+                self.running = false;
+                self.seek_to = Some(t.max(0.0));
+                self.sim_epoch += 1;
+                self.injections = Rc::new(Vec::new());
+                self.log.clear();
+            }
             Action::OpenDialog(d) => {
                 self.dialog = Some(d);
                 self.menu = None;
             }
             Action::CloseDialog => self.dialog = None,
             Action::Escape => {
-                if self.dialog.is_some() {
+                if let Some(l) = self
+                    .lesson
+                    .as_mut()
+                    .filter(|l| l.presenter && self.dialog.is_none())
+                {
+                    l.presenter = false;
+                    self.fit_rev += 1;
+                } else if self.dialog.is_some() {
                     self.dialog = None;
                 } else if self.menu.is_some() {
                     self.menu = None;

@@ -585,7 +585,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                             let slug = ex.slug;
                             html! {
                                 <button class="btn btn-small" data-testid={format!("example-{slug}")}
-                                        onclick={move |_| cb.emit(slug)}>{ ex.title() }</button>
+                                        onclick={move |_| cb.emit(slug)}>{ ex.title(lang) }</button>
                             }
                         }) }
                     </div>

@@ -173,8 +173,12 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             <div class="tool-group">
                 <select class="examples" data-testid="examples" onchange={on_example} title={tr(lang, "Open an example")}>
                     <option value="" selected=true>{ tr(lang, "Examples…") }</option>
-                    { for EXAMPLES.iter().map(|e| html! { <option value={e.slug}>{ e.title() }</option> }) }
+                    { for EXAMPLES.iter().map(|e| html! { <option value={e.slug}>{ e.title(props.lang) }</option> }) }
                 </select>
+                <button class="btn" data-testid="lessons" title={tr(lang, "Lessons and design challenges")}
+                        onclick={send(Action::OpenDialog(crate::state::Dialog::Lessons))}>
+                    <span>{ tr(lang, "Lessons") }</span>
+                </button>
                 <button class="btn" data-testid="file" title={tr(lang, "Save, open, import and export")}
                         onclick={let cb = props.on_file.clone(); move |_| cb.emit(())}>
                     { icon(FILE) }<span>{ tr(lang, "File") }</span>

@@ -44,6 +44,8 @@ table! {
     "Your current design could not be saved, so it stays open: download a copy first (the button under the toolbar), then try again." => "현재 설계를 저장할 수 없어 그대로 열어 둡니다. 먼저 사본을 내려받은 뒤(도구 모음 아래 버튼) 다시 시도하세요.",
     "the storage for this site is full" => "이 사이트의 저장 공간이 가득 찼습니다",
     "This address names a design kept in another browser (or deleted). To pass a design on, use Share: its link carries the whole design." => "이 주소는 다른 브라우저에 보관된(또는 삭제된) 설계를 가리킵니다. 설계를 전달하려면 공유를 사용하세요. 공유 링크에는 설계 전체가 담깁니다.",
+    "Available offline" => "오프라인 사용 가능",
+    "Scaleboard, its examples and lessons are cached in this browser: it keeps working without a network." => "Scaleboard와 예제, 레슨이 이 브라우저에 저장되어 네트워크 없이도 동작합니다.",
     "This design could not be opened: {}" => "이 설계를 열 수 없습니다: {}",
     "The design could not be renamed: {}" => "설계 이름을 바꿀 수 없습니다: {}",
     "The design could not be copied: {}" => "설계를 복제할 수 없습니다: {}",

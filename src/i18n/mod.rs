@@ -19,11 +19,15 @@ macro_rules! table {
 }
 
 mod ko;
+mod ko_examples;
 mod ko_inspector;
 mod ko_keeping;
 mod ko_resilience;
+mod ko_workshop;
 
 use serde::{Deserialize, Serialize};
+
+pub use ko_examples::lookup as example_korean;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Lang {
@@ -65,7 +69,35 @@ pub fn tr(lang: Lang, en: &'static str) -> &'static str {
             .or_else(|| ko_inspector::lookup(en))
             .or_else(|| ko_resilience::lookup(en))
             .or_else(|| ko_keeping::lookup(en))
+            .or_else(|| ko_workshop::lookup(en))
             .unwrap_or(en),
+    }
+}
+
+/// The kind's name in `lang`.
+pub fn kind_name(lang: Lang, kind: scaleboard_sim::ComponentKind) -> &'static str {
+    use scaleboard_sim::ComponentKind;
+    match kind {
+        ComponentKind::Client => tr(lang, "Client"),
+        ComponentKind::LoadBalancer => tr(lang, "Load balancer"),
+        ComponentKind::Server => tr(lang, "Server"),
+        ComponentKind::Cache => tr(lang, "Cache"),
+        ComponentKind::Database => tr(lang, "Database"),
+        ComponentKind::ShardRouter => tr(lang, "Shard router"),
+    }
+}
+
+/// The name a new component gets: "Server 2" / "서버 2", numbered like its id.
+pub fn default_label(lang: Lang, kind: scaleboard_sim::ComponentKind, id: &str) -> String {
+    let n = id.rsplit('-').next().unwrap_or_default();
+    format!("{} {n}", kind_name(lang, kind))
+}
+
+/// An example's title or node label in `lang` (the bundled examples are written in English).
+pub fn example_text(lang: Lang, en: &str) -> String {
+    match lang {
+        Lang::En => en.to_owned(),
+        Lang::Ko => ko_examples::lookup(en).unwrap_or(en).to_owned(),
     }
 }
 
@@ -75,6 +107,7 @@ pub fn has_korean(en: &str) -> bool {
         .or_else(|| ko_inspector::lookup(en))
         .or_else(|| ko_resilience::lookup(en))
         .or_else(|| ko_keeping::lookup(en))
+        .or_else(|| ko_workshop::lookup(en))
         .is_some()
 }
 

@@ -21,6 +21,7 @@ pub mod diagram;
 pub mod dist;
 pub mod engine;
 pub mod kind;
+pub mod lesson;
 pub mod metrics;
 pub mod reference;
 pub mod time;

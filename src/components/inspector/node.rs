@@ -18,21 +18,10 @@ use scaleboard_sim::diagram::{
     InstanceSize, LoadBalancerParams, Node, NodeSpec, ReadFrom, Replication, ScaleMetric,
     ServerParams, ShardRouterParams, ShardStrategy, WritePolicy,
 };
-use scaleboard_sim::ComponentKind;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// The kind's name in `lang`.
-pub fn kind_name(lang: Lang, kind: ComponentKind) -> &'static str {
-    match kind {
-        ComponentKind::Client => tr(lang, "Client"),
-        ComponentKind::LoadBalancer => tr(lang, "Load balancer"),
-        ComponentKind::Server => tr(lang, "Server"),
-        ComponentKind::Cache => tr(lang, "Cache"),
-        ComponentKind::Database => tr(lang, "Database"),
-        ComponentKind::ShardRouter => tr(lang, "Shard router"),
-    }
-}
+pub use crate::i18n::kind_name;
 
 /// Everything a field of this node needs to commit.
 struct Ctx {

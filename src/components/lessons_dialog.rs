@@ -1,0 +1,57 @@
+//! The list of lessons and design challenges: open one at its first step.
+
+use crate::i18n::{fill, tr, Lang};
+use crate::state::Action;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct LessonsDialogProps {
+    pub lang: Lang,
+    pub dispatch: Callback<Action>,
+    /// Open lesson `id` at step 0.
+    pub on_open: Callback<String>,
+}
+
+#[function_component]
+pub fn LessonsDialog(props: &LessonsDialogProps) -> Html {
+    let lang = props.lang;
+    let code = lang.code();
+    let close = {
+        let d = props.dispatch.clone();
+        Callback::from(move |_| d.emit(Action::CloseDialog))
+    };
+    let lessons = crate::lessons::all();
+    html! {
+        <div class="dialog-backdrop" onclick={close.clone()}>
+            <div class="dialog dialog-wide" data-testid="lessons-dialog" role="dialog" aria-modal="true"
+                 aria-label={tr(lang, "Lessons")} onclick={|e: MouseEvent| e.stop_propagation()}>
+                <h2 class="dialog-title">{ tr(lang, "Lessons") }</h2>
+                <p class="muted small">{ tr(lang, "Each step gives you a design and goals; the simulation tells you when you have met them. Challenges ask for a whole design.") }</p>
+                <ul class="lesson-list">
+                    { for lessons.iter().map(|l| {
+                        let open = {
+                            let c = props.on_open.clone();
+                            let id = l.id.clone();
+                            Callback::from(move |_| c.emit(id.clone()))
+                        };
+                        html! {
+                            <li>
+                                <button class="lesson-entry" data-testid={format!("lesson-{}", l.id)} onclick={open}>
+                                    <span class="lesson-chapter">{ l.chapter }</span>
+                                    <span class="lesson-entry-text">
+                                        <strong>{ l.title.get(code) }</strong>
+                                        <span class="muted small">{ l.summary.get(code) }</span>
+                                    </span>
+                                    <span class="muted small">{ fill(tr(lang, "{} steps"), &[&l.steps.len()]) }</span>
+                                </button>
+                            </li>
+                        }
+                    }) }
+                </ul>
+                <div class="dialog-actions">
+                    <button class="btn" data-testid="lessons-close" onclick={close}>{ tr(lang, "Close") }</button>
+                </div>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,93 @@
+//! The lessons bundled with the app (every `lessons/*.json`, compiled in by `build.rs`), read
+//! once. Bundling means a lesson opens from a link, offline, without a request.
+
+use scaleboard_sim::lesson::Lesson;
+use std::rc::Rc;
+
+include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
+
+thread_local! {
+    static ALL: Rc<Vec<Rc<Lesson>>> = Rc::new(read_all());
+}
+
+fn read_all() -> Vec<Rc<Lesson>> {
+    let mut v: Vec<Rc<Lesson>> = BUNDLED
+        .iter()
+        .filter_map(|(_, text)| Lesson::from_json(text).ok())
+        .map(Rc::new)
+        .collect();
+    v.sort_by(|a, b| a.chapter.cmp(&b.chapter).then(a.id.cmp(&b.id)));
+    v
+}
+
+/// Every lesson, in chapter order (challenges last).
+pub fn all() -> Rc<Vec<Rc<Lesson>>> {
+    ALL.with(Rc::clone)
+}
+
+pub fn find(id: &str) -> Option<Rc<Lesson>> {
+    all().iter().find(|l| l.id == id).cloned()
+}
+
+/// A lesson link's fragment: `lesson=<id>&step=<n>` (n counts from 1, as people do).
+pub fn fragment(id: &str, step: usize) -> String {
+    format!("lesson={id}&step={}", step + 1)
+}
+
+/// Reads a lesson fragment: the lesson's id and the step index (from 0, clamped to the lesson).
+pub fn parse_fragment(hash: &str) -> Option<(String, usize)> {
+    let rest = hash.trim_start_matches('#').strip_prefix("lesson=")?;
+    let (id, step) = match rest.split_once('&') {
+        Some((id, q)) => {
+            let n = q
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("step="))
+                .and_then(|n| n.parse::<usize>().ok())
+                .unwrap_or(1);
+            (id, n)
+        }
+        None => (rest, 1),
+    };
+    Some((id.to_owned(), step.saturating_sub(1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bundled_lesson_reads() {
+        for (name, text) in BUNDLED {
+            if let Err(problems) = Lesson::from_json(text) {
+                panic!(
+                    "{name}: {}",
+                    problems
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                );
+            }
+        }
+        assert_eq!(all().len(), BUNDLED.len());
+    }
+
+    #[test]
+    fn lesson_links_name_the_lesson_and_a_step_counted_from_one() {
+        assert_eq!(
+            parse_fragment("#lesson=one-server&step=2"),
+            Some(("one-server".into(), 1))
+        );
+        assert_eq!(
+            parse_fragment("lesson=one-server"),
+            Some(("one-server".into(), 0))
+        );
+        assert_eq!(
+            parse_fragment("lesson=x&step=0"),
+            Some(("x".into(), 0)),
+            "step 0 is read as the first"
+        );
+        assert_eq!(parse_fragment("3.abc"), None);
+        assert_eq!(fragment("one-server", 1), "lesson=one-server&step=2");
+    }
+}

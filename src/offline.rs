@@ -1,0 +1,34 @@
+//! Offline use: registers the service worker (static/sw.js) and tells when the app, its wasm
+//! and styles are cached, so the page, its examples and lessons open with the network gone.
+
+use wasm_bindgen_futures::JsFuture;
+
+/// Registers the service worker and calls `ready` once it is active (the app is cached).
+/// Browsers without service workers, or pages not served over http(s), simply skip it.
+pub fn register(ready: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let http = window
+        .location()
+        .protocol()
+        .is_ok_and(|p| p == "http:" || p == "https:");
+    let nav = window.navigator();
+    // `serviceWorker` is missing in some contexts (file://, some private modes).
+    let has_sw = js_sys::Reflect::has(&nav, &"serviceWorker".into()).unwrap_or(false);
+    if !http || !has_sw {
+        return;
+    }
+    let container = nav.service_worker();
+    let registration = container.register("./sw.js");
+    wasm_bindgen_futures::spawn_local(async move {
+        if JsFuture::from(registration).await.is_err() {
+            return;
+        }
+        if let Ok(ready_promise) = container.ready() {
+            if JsFuture::from(ready_promise).await.is_ok() {
+                ready();
+            }
+        }
+    });
+}

@@ -1,0 +1,57 @@
+// Scaleboard's service worker: the app keeps working with the network gone (a workshop's Wi-Fi).
+// The page, its script, wasm and styles are cached when first seen; examples and lessons are
+// compiled into the wasm, so they come along. Navigations go to the network first (a new build
+// shows up at once) and fall back to the cached page; hashed assets are served from the cache.
+// This is the one file of the app that is not Rust: a service worker must be a script.
+const CACHE = 'scaleboard-v1';
+
+async function precache() {
+  const cache = await caches.open(CACHE);
+  const page = await fetch('./', { cache: 'no-cache' });
+  if (!page.ok) return;
+  const html = await page.clone().text();
+  await cache.put('./', page);
+  const assets = new Set();
+  for (const m of html.matchAll(/(?:href|src)="([^"#?]+\.(?:js|wasm|css|svg))"/g)) assets.add(m[1]);
+  await Promise.all([...assets].map(async (url) => {
+    const res = await fetch(url);
+    if (res.ok) await cache.put(url, res);
+  }));
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(precache().then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) if (name !== CACHE) await caches.delete(name);
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  if (req.method !== 'GET' || new URL(req.url).origin !== self.location.origin) return;
+  if (req.mode === 'navigate') {
+    event.respondWith((async () => {
+      const cache = await caches.open(CACHE);
+      try {
+        const res = await fetch(req);
+        if (res.ok) await cache.put('./', res.clone());
+        return res;
+      } catch {
+        return (await cache.match('./')) ?? Response.error();
+      }
+    })());
+    return;
+  }
+  event.respondWith((async () => {
+    const cache = await caches.open(CACHE);
+    const hit = await cache.match(req);
+    if (hit) return hit;
+    const res = await fetch(req);
+    if (res.ok) await cache.put(req, res.clone());
+    return res;
+  })());
+});
