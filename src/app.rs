@@ -39,7 +39,7 @@ use yew::prelude::*;
 /// (see [`Keep::start`]).
 fn initial_state() -> State {
     let mut s = State::default();
-    s.theme = storage::load_theme().unwrap_or_default();
+    s.theme = storage::load_theme().unwrap_or_else(storage::system_theme);
     s.lang = storage::load_lang().unwrap_or_else(storage::browser_lang);
     s
 }
@@ -89,6 +89,15 @@ fn typing(e: &KeyboardEvent) -> bool {
         .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
 }
 
+/// The node menu, opened from the keyboard below the focused card.
+fn menu_at(target: &Option<Element>, node: String) -> Action {
+    let (x, y) = target.as_ref().map_or((200.0, 200.0), |el| {
+        let r = el.get_bounding_client_rect();
+        (r.left() + 12.0, r.bottom())
+    });
+    Action::OpenMenu(crate::state::ContextMenu { node, x, y })
+}
+
 /// Keyboard shortcuts, installed once on the window.
 fn shortcuts(
     dispatch: Callback<Action>,
@@ -107,6 +116,52 @@ fn shortcuts(
         }
         let ctrl = e.ctrl_key() || e.meta_key();
         let key = e.key();
+        let target = e.target().and_then(|t| t.dyn_into::<Element>().ok());
+        // Keyboard editing on a focused node card.
+        let node = target.as_ref().and_then(|el| el.get_attribute("data-node"));
+        if let Some(id) = node {
+            let step = if e.shift_key() { 60.0 } else { 20.0 };
+            let action = match key.as_str() {
+                "ArrowLeft" => Some(Action::Nudge {
+                    id,
+                    dx: -step,
+                    dy: 0.0,
+                }),
+                "ArrowRight" => Some(Action::Nudge {
+                    id,
+                    dx: step,
+                    dy: 0.0,
+                }),
+                "ArrowUp" => Some(Action::Nudge {
+                    id,
+                    dx: 0.0,
+                    dy: -step,
+                }),
+                "ArrowDown" => Some(Action::Nudge {
+                    id,
+                    dx: 0.0,
+                    dy: step,
+                }),
+                "Enter" => Some(Action::Select(crate::state::Selection::node(&id))),
+                "c" | "C" if !ctrl => Some(Action::StartConnect(id)),
+                "ContextMenu" => Some(menu_at(&target, id)),
+                "F10" if e.shift_key() => Some(menu_at(&target, id)),
+                _ => None,
+            };
+            if let Some(a) = action {
+                e.prevent_default();
+                dispatch.emit(a);
+                return;
+            }
+        }
+        // Space and Enter press the focused button; the canvas shortcuts are for elsewhere.
+        let on_button = target.as_ref().is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "BUTTON" | "A" | "SUMMARY")
+                || matches!(el.get_attribute("role").as_deref(), Some("menuitem" | "button"))
+        });
+        if on_button && matches!(key.as_str(), " " | "Enter") {
+            return;
+        }
         let action = match (ctrl, e.shift_key(), key.as_str()) {
             (true, false, "z" | "Z") => Some(Action::Undo),
             (true, true, "z" | "Z") | (true, _, "y" | "Y") => Some(Action::Redo),
@@ -287,14 +342,10 @@ pub fn App() -> Html {
                 return;
             };
             let step = step.min(l.steps.len().saturating_sub(1));
-            let mut doc = l.step_diagram(step);
-            examples::localize(&mut doc, lang);
-            keep.run(DocCommand::Incoming {
-                doc,
-                view: None,
-                title: String::new(),
-                playhead: None,
-            });
+            keep.run(DocCommand::bundled(
+                crate::lessons::step_design(&l, step, false, lang),
+                lang,
+            ));
             dispatch.emit(Action::LessonOpened {
                 id: l.id.clone(),
                 step,
@@ -316,6 +367,25 @@ pub fn App() -> Html {
         .lesson
         .as_ref()
         .and_then(|l| crate::lessons::find(&l.id));
+    // Progress is kept per lesson: a step shown again brings back its locked-in answer.
+    {
+        let dispatch = dispatch.clone();
+        let at = state.lesson.as_ref().map(|l| (l.id.clone(), l.step));
+        use_effect_with(at, move |at| {
+            if let Some((id, step)) = at {
+                if let Some((answer, revealed)) = crate::lesson_progress::load(id).answer(*step) {
+                    dispatch.emit(Action::LessonRestore { answer, revealed });
+                }
+            }
+        });
+    }
+    use_effect_with(state.lesson.clone(), |l| {
+        if let Some(l) = l {
+            let mut p = crate::lesson_progress::load(&l.id);
+            p.record(l);
+            crate::lesson_progress::save(&l.id, &p);
+        }
+    });
     let lesson_live = use_state(|| Rc::new(LessonLive::default()));
     {
         let host = host.clone();
@@ -377,14 +447,10 @@ pub fn App() -> Html {
         let step = state.lesson.as_ref().map_or(0, |s| s.step);
         Callback::from(move |()| {
             if let Some(l) = &l {
-                let mut doc = l.solution_diagram(step);
-                examples::localize(&mut doc, lang);
-                keep.run(DocCommand::Incoming {
-                    doc,
-                    view: None,
-                    title: String::new(),
-                    playhead: None,
-                });
+                keep.run(DocCommand::bundled(
+                    crate::lessons::step_design(l, step, true, lang),
+                    lang,
+                ));
             }
         })
     };
@@ -458,7 +524,11 @@ pub fn App() -> Html {
                     Err(problems) => dispatch.emit(Action::Toast {
                         text: problems
                             .iter()
-                            .map(ToString::to_string)
+                            .map(|p| {
+                                let lang =
+                                    storage::load_lang().unwrap_or_else(storage::browser_lang);
+                                crate::i18n::problems::line(lang, p)
+                            })
                             .collect::<Vec<_>>()
                             .join("; "),
                         kind: ToastKind::Error,
@@ -568,16 +638,22 @@ pub fn App() -> Html {
             }
         });
     }
-    // Theme and language: applied to the page and remembered.
-    use_effect_with(state.theme, |t| {
-        if let Some(el) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-        {
-            let _ = el.set_attribute("data-theme", t.name());
-        }
-        storage::save_theme(*t);
-    });
+    // Theme and language: applied to the page and remembered. The theme is stored only once the
+    // user has picked one: until then the page follows the system's `prefers-color-scheme`.
+    {
+        let first = use_mut_ref(|| true);
+        use_effect_with(state.theme, move |t| {
+            if let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+            {
+                let _ = el.set_attribute("data-theme", t.name());
+            }
+            if !std::mem::replace(&mut *first.borrow_mut(), false) {
+                storage::save_theme(*t);
+            }
+        });
+    }
     use_effect_with(lang, |l| {
         if let Some(el) = web_sys::window()
             .and_then(|w| w.document())
@@ -798,8 +874,51 @@ pub fn App() -> Html {
         Rc::new(analysis::spof::analyze(doc))
     });
 
+    // Small screens: the palette, inspector and bottom panel are sheets over a full-screen
+    // canvas, opened one at a time from a bottom bar (CSS hides the bar on wide screens).
+    let sheet = use_state(|| None::<Sheet>);
+    let toggle_sheet = |which: Sheet| {
+        let sheet = sheet.clone();
+        let dispatch = dispatch.clone();
+        let panel_open = state.panel_open;
+        Callback::from(move |_: MouseEvent| {
+            if *sheet == Some(which) {
+                sheet.set(None);
+            } else {
+                if which == Sheet::Panel && !panel_open {
+                    dispatch.emit(Action::TogglePanel);
+                }
+                sheet.set(Some(which));
+            }
+        })
+    };
+    let close_sheet = {
+        let sheet = sheet.clone();
+        Callback::from(move |_: MouseEvent| sheet.set(None))
+    };
+    // Placing a component from the palette sheet shows the canvas again.
+    let on_place = {
+        let sheet = sheet.clone();
+        Callback::from(move |arg: (ComponentKind, Option<(f64, f64)>)| {
+            if *sheet == Some(Sheet::Palette) {
+                sheet.set(None);
+            }
+            on_place.emit(arg);
+        })
+    };
+    let sheet_button = |which: Sheet, label: &'static str, testid: &'static str| {
+        let open = *sheet == Some(which);
+        html! {
+            <button class={classes!("sheet-btn", open.then_some("is-active"))} data-testid={testid}
+                    aria-pressed={open.to_string()} onclick={toggle_sheet(which)}>
+                { tr(lang, label) }
+            </button>
+        }
+    };
+
     html! {
         <div class="app" data-testid="app" data-lang={lang.code()} data-ready={state.keeping.ready.to_string()}
+             data-sheet={(*sheet).map_or("", Sheet::name)}
              data-presenter={state.lesson.as_ref().is_some_and(|l| l.presenter).to_string()}>
             <header class="app-header">
                 <div class="brand">
@@ -821,8 +940,17 @@ pub fn App() -> Html {
                          {on_traffic_live} {on_traffic_commit} />
             </header>
             <SaveFailed keeping={state.keeping.clone()} lang={lang} on_doc={on_doc.clone()} />
-            <main class="workspace">
+            <main class={classes!("workspace", state.lesson.is_some().then_some("with-lesson"))}>
                 <Palette lang={lang} {on_place} />
+                if let (Some(l), Some(ls)) = (lesson.clone(), state.lesson.clone()) {
+                    <div class={classes!("lesson-dock", ls.presenter.then_some("presenter-overlay"))}
+                         data-testid={if ls.presenter { "presenter-overlay" } else { "lesson-dock" }}>
+                        <LessonPanel lesson={l} state={ls} live={(*lesson_live).clone()} lang={lang}
+                                 running={state.running} dispatch={dispatch.clone()}
+                                 on_go={let d = dispatch.clone(); Callback::from(move |i| d.emit(Action::LessonGo(i)))}
+                                 on_solution={on_solution.clone()} />
+                    </div>
+                }
                 <div class="stage">
                     <Canvas doc={state.doc.clone()} selection={state.selection.clone()} view={state.view}
                             stats={(*stats).clone()} down={(*down).clone()} spof={(*spof).clone()} lang={lang}
@@ -840,15 +968,6 @@ pub fn App() -> Html {
                         <Kpis stats={(*stats).clone()} lang={lang} />
                     }
                     <ToastView toast={state.toast.clone()} dispatch={dispatch.clone()} />
-                    if let (Some(l), Some(ls)) = (lesson.clone(), state.lesson.clone()) {
-                        <div class={classes!("lesson-dock", ls.presenter.then_some("presenter-overlay"))}
-                             data-testid={if ls.presenter { "presenter-overlay" } else { "lesson-dock" }}>
-                            <LessonPanel lesson={l} state={ls} live={(*lesson_live).clone()} lang={lang}
-                                         running={state.running} dispatch={dispatch.clone()}
-                                         on_go={let d = dispatch.clone(); Callback::from(move |i| d.emit(Action::LessonGo(i)))}
-                                         on_solution={on_solution.clone()} />
-                        </div>
-                    }
                 </div>
                 <Inspector doc={state.doc.clone()} {selected} lang={lang} down={(*down).clone()}
                            cut={Rc::new(stats.cut_edges.clone())} {on_inject}
@@ -857,6 +976,14 @@ pub fn App() -> Html {
             <BottomPanel open={state.panel_open} tab={state.tab} stats={(*stats).clone()}
                          log={state.log.clone()} {problems} lang={lang} dispatch={dispatch.clone()}
                          doc={state.doc.clone()} spof={(*spof).clone()} />
+            if sheet.is_some() {
+                <div class="sheet-backdrop" onclick={close_sheet}></div>
+            }
+            <nav class="sheet-bar" data-testid="sheet-bar" aria-label={tr(lang, "Panels")}>
+                { sheet_button(Sheet::Palette, "Components", "sheet-palette") }
+                { sheet_button(Sheet::Inspector, "Inspector", "sheet-inspector") }
+                { sheet_button(Sheet::Panel, "Charts", "sheet-panel") }
+            </nav>
             if state.dialog == Some(Dialog::Share) {
                 <ShareDialog doc={state.doc.clone()} view={state.view} time_s={time_s} lang={lang}
                              on_close={let d = dispatch.clone(); Callback::from(move |_| d.emit(Action::CloseDialog))}
@@ -868,6 +995,13 @@ pub fn App() -> Html {
             if state.dialog == Some(Dialog::File) {
                 <FileDialog doc={state.doc.clone()} keeping={state.keeping.clone()} lang={lang}
                             dispatch={dispatch.clone()} on_doc={on_doc.clone()} on_export={on_export.clone()} />
+            }
+            <div class="sr-only" role="status" aria-live="polite" data-testid="announcer">
+                { state.announcement.1.clone() }
+            </div>
+            if let Some(from) = state.connect_from.clone() {
+                <crate::components::connect_picker::ConnectPicker doc={state.doc.clone()} {from} lang={lang}
+                                                                   dispatch={dispatch.clone()} />
             }
             if state.dialog == Some(Dialog::Lessons) {
                 <LessonsDialog lang={lang} dispatch={dispatch.clone()}
@@ -883,6 +1017,24 @@ pub fn App() -> Html {
                                  lang={lang} dispatch={dispatch.clone()} />
             }
         </div>
+    }
+}
+
+/// Which panel is open as a sheet on a small screen.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Sheet {
+    Palette,
+    Inspector,
+    Panel,
+}
+
+impl Sheet {
+    fn name(self) -> &'static str {
+        match self {
+            Sheet::Palette => "palette",
+            Sheet::Inspector => "inspector",
+            Sheet::Panel => "panel",
+        }
     }
 }
 

@@ -54,6 +54,18 @@ pub enum DocCommand {
 }
 
 impl DocCommand {
+    /// A bundled diagram (a lesson step, its solution) opened as a document of its own, its
+    /// labels in the learner's language.
+    pub fn bundled(mut doc: Diagram, lang: Lang) -> DocCommand {
+        crate::examples::localize(&mut doc, lang);
+        DocCommand::Incoming {
+            doc,
+            view: None,
+            title: String::new(),
+            playhead: None,
+        }
+    }
+
     /// Whether the command replaces the open document `current` in this tab.
     fn leaves_current(&self, current: &str) -> bool {
         match self {
@@ -193,7 +205,7 @@ impl Keep {
             tab_doc = Some(id.clone());
         } else if let Some((l, step)) = &lesson_at {
             if fresh {
-                let mut d = l.step_diagram(*step);
+                let mut d = crate::lessons::step_design(l, *step, false, self.lang.get());
                 crate::examples::localize(&mut d, self.lang.get());
                 link = Some(Ok(scaleboard_link::Document::new(d)));
             }
@@ -529,6 +541,20 @@ impl Keep {
         }));
     }
 
+    /// Carries on with a new, empty design in this tab.
+    fn open_empty(&self) {
+        self.keeper.start_empty();
+        self.dispatch.emit(Action::Opened {
+            id: self.keeper.current_id(),
+            doc: Diagram::default(),
+            view: Some(View::default()),
+            history: History::default(),
+            edited: false,
+            title: String::new(),
+            playhead: None,
+        });
+    }
+
     async fn command(&self, cmd: DocCommand, lang: Lang) -> Result<(), String> {
         // Each message is a literal at its `tr` call, so the translation check sees it.
         let failed = |what: &'static str| move |e: String| fill(what, &[&e]);
@@ -553,18 +579,7 @@ impl Keep {
                     playhead: None,
                 });
             }
-            DocCommand::New => {
-                self.keeper.start_empty();
-                self.dispatch.emit(Action::Opened {
-                    id: self.keeper.current_id(),
-                    doc: Diagram::default(),
-                    view: Some(View::default()),
-                    history: History::default(),
-                    edited: false,
-                    title: String::new(),
-                    playhead: None,
-                });
-            }
+            DocCommand::New => self.open_empty(),
             DocCommand::Rename { id, name } => {
                 if id == self.keeper.current_id() {
                     self.dispatch.emit(Action::SetName(name));
@@ -588,16 +603,7 @@ impl Keep {
                     .map_err(failed(tr(lang, "The design could not be moved: {}")))?;
                 if binned && id == self.keeper.current_id() {
                     // The open design went to the bin: carry on with a new one.
-                    self.keeper.start_empty();
-                    self.dispatch.emit(Action::Opened {
-                        id: self.keeper.current_id(),
-                        doc: Diagram::default(),
-                        view: Some(View::default()),
-                        history: History::default(),
-                        edited: false,
-                        title: String::new(),
-                        playhead: None,
-                    });
+                    self.open_empty();
                 }
             }
             DocCommand::Incoming {

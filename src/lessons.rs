@@ -1,7 +1,9 @@
 //! The lessons bundled with the app (every `lessons/*.json`, compiled in by `build.rs`), read
 //! once. Bundling means a lesson opens from a link, offline, without a request.
 
+use crate::i18n::{fill, tr, Lang};
 use scaleboard_sim::lesson::Lesson;
+use scaleboard_sim::Diagram;
 use std::rc::Rc;
 
 include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
@@ -27,6 +29,28 @@ pub fn all() -> Rc<Vec<Rc<Lesson>>> {
 
 pub fn find(id: &str) -> Option<Rc<Lesson>> {
     all().iter().find(|l| l.id == id).cloned()
+}
+
+/// Step `i`'s starting design (or its reference solution), named after the lesson and step in
+/// the learner's language: that name is what Recent designs and the File dialog show.
+pub fn step_design(l: &Lesson, i: usize, solution: bool, lang: Lang) -> Diagram {
+    let mut d = if solution {
+        l.solution_diagram(i)
+    } else {
+        l.step_diagram(i)
+    };
+    let code = lang.code();
+    let step = l
+        .steps
+        .get(i)
+        .map(|s| s.title.get(code))
+        .unwrap_or_default();
+    d.name = if solution {
+        fill(tr(lang, "{} — {} (solution)"), &[&l.title.get(code), &step])
+    } else {
+        format!("{} — {}", l.title.get(code), step)
+    };
+    d
 }
 
 /// A lesson link's fragment: `lesson=<id>&step=<n>` (n counts from 1, as people do).
@@ -70,6 +94,30 @@ mod tests {
             }
         }
         assert_eq!(all().len(), BUNDLED.len());
+    }
+
+    /// Lesson diagrams show their node labels in Korean too (through the examples' table).
+    #[test]
+    fn every_lesson_label_reads_in_korean() {
+        let mut missing = Vec::new();
+        for l in all().iter() {
+            for i in 0..l.steps.len() {
+                for d in [l.step_diagram(i), l.solution_diagram(i)] {
+                    for n in d.nodes.iter().filter(|n| !n.label.is_empty()) {
+                        if crate::i18n::example_korean(&n.label).is_none() {
+                            missing.push(format!("{}: {:?}", l.id, n.label));
+                        }
+                    }
+                }
+            }
+        }
+        missing.sort();
+        missing.dedup();
+        assert!(
+            missing.is_empty(),
+            "no Korean for labels:\n{}",
+            missing.join("\n")
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod hooks;
 pub mod i18n;
 pub mod icons;
 pub mod keeping;
+pub mod lesson_progress;
 pub mod lessons;
 pub mod offline;
 pub mod persist;

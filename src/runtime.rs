@@ -85,6 +85,8 @@ struct LoopState {
     frame_ms: [f64; 4],
     /// Canvas CSS size and device pixel ratio, refreshed now and then.
     size: (f64, f64, f64),
+    /// The system asks for reduced motion (read once at start).
+    reduced_motion: bool,
 }
 
 pub fn start(
@@ -107,6 +109,7 @@ pub fn start(
         slots: 0,
         frame_ms: [0.0; 4],
         size: (0.0, 0.0, 1.0),
+        reduced_motion: crate::storage::reduced_motion(),
     };
     let again = closure.clone();
     let alive_in = alive.clone();
@@ -151,6 +154,10 @@ fn frame(
     }
     let t_sim = performance_now();
     h.feed_particles(now, inp.speed.max(0.01));
+    if st.reduced_motion {
+        // `prefers-reduced-motion`: no flowing dots; the figures and cards still update.
+        h.particles.clear();
+    }
     if let Some(sim) = h.simulation() {
         let mut slots = 0;
         while sim.node_id(slots as u32).is_some() {

@@ -203,6 +203,11 @@ pub struct State {
     /// A step of the open lesson to show, asked for by the keyboard or the panel (the app
     /// loads its diagram), with a counter so that asking twice is seen twice.
     pub lesson_go: Option<(usize, u64)>,
+    /// A connection started from the keyboard: the target is picked from a list.
+    pub connect_from: Option<String>,
+    /// The last sentence for screen readers, with a counter (the same words twice are two
+    /// announcements).
+    pub announcement: (u64, String),
     next_toast: u64,
 }
 
@@ -277,6 +282,8 @@ impl State {
             keeping: Keeping::default(),
             lesson: None,
             lesson_go: None,
+            connect_from: None,
+            announcement: (0, String::new()),
             next_toast: 0,
         }
     }
@@ -301,6 +308,15 @@ pub enum Action {
     },
     /// Move nodes to new top-left positions (one undo step).
     MoveNodes(Vec<(String, f64, f64)>),
+    /// The keyboard moves node `id` (selecting it if it is not) with the rest of the selection.
+    Nudge {
+        id: String,
+        dx: f64,
+        dy: f64,
+    },
+    /// Start a connection from `id`: the user picks the target from a list.
+    StartConnect(String),
+    CancelConnect,
     /// Draw an edge; refused with an explanation if the result would be invalid.
     Connect {
         from: String,
@@ -398,6 +414,11 @@ pub enum Action {
     Seek(f64),
     /// Show step `i` of the open lesson.
     LessonGo(usize),
+    /// A step's earlier answer, from the learner's saved progress.
+    LessonRestore {
+        answer: Answer,
+        revealed: bool,
+    },
     /// A presenter's key: next or previous step.
     PresenterStep(bool),
     /// Open a whole new document (an example, an import, a link), with the view to show (fit
@@ -424,6 +445,57 @@ pub enum Action {
     CloseMenu,
     TogglePanel,
     SetTab(BottomTab),
+}
+
+/// The nearest spot to (x, y) (top-left) where a new card overlaps none: a component added from
+/// the keyboard, always "in the middle", must not hide the previous one.
+fn free_spot(d: &Diagram, x: f64, y: f64) -> (f64, f64) {
+    let clear = |cx: f64, cy: f64| {
+        d.nodes
+            .iter()
+            .all(|n| (n.x - cx).abs() >= NODE_W + 20.0 || (n.y - cy).abs() >= NODE_H + 20.0)
+    };
+    let (dx, dy) = (NODE_W + 40.0, NODE_H + 40.0);
+    // Requests flow left to right: first along the same row to the right…
+    for i in 0..6 {
+        let cx = x + f64::from(i) * dx;
+        if clear(cx, y) {
+            return (cx, y);
+        }
+    }
+    // …then the nearest free spot around.
+    for ring in 1..12i32 {
+        // Right first, then below, above, and left last.
+        let mut spots: Vec<(i32, i32)> = (-ring..=ring)
+            .flat_map(|j| (-ring..=ring).map(move |i| (i, j)))
+            .filter(|(i, j)| i.abs().max(j.abs()) == ring)
+            .collect();
+        spots.sort_by_key(|&(i, j)| (i < 0, j.abs(), j < 0, -i));
+        for (i, j) in spots {
+            let (cx, cy) = (x + f64::from(i) * dx, y + f64::from(j) * dy);
+            if clear(cx, cy) {
+                return (cx, cy);
+            }
+        }
+    }
+    (x, y)
+}
+
+#[cfg(test)]
+mod free_spot_tests {
+    use super::*;
+
+    #[test]
+    fn components_added_in_the_middle_line_up_to_the_right_without_overlapping() {
+        let mut s = State::default();
+        for kind in [ComponentKind::Client, ComponentKind::LoadBalancer, ComponentKind::Server] {
+            s.apply(Action::AddNode { kind, x: 500.0, y: 300.0 });
+        }
+        let n = &s.doc.nodes;
+        assert_eq!(n.len(), 3);
+        assert!(n[0].x < n[1].x && n[1].x < n[2].x, "left to right");
+        assert_eq!((n[0].y, n[1].y), (n[1].y, n[2].y), "one row");
+    }
 }
 
 impl Reducible for State {
@@ -453,8 +525,8 @@ impl State {
                     return;
                 };
                 let id = fresh_id(&self.doc, kind, &BTreeSet::new());
-                let mut node =
-                    Node::new(id.clone(), spec).at(snap(x - NODE_W / 2.0), snap(y - NODE_H / 2.0));
+                let (x, y) = free_spot(&self.doc, snap(x - NODE_W / 2.0), snap(y - NODE_H / 2.0));
+                let mut node = Node::new(id.clone(), spec).at(x, y);
                 node.label = crate::i18n::default_label(lang, kind, &id);
                 if self.exec(Command::add(&self.doc, vec![node], vec![])) {
                     self.selection = Selection::node(&id);
@@ -464,7 +536,29 @@ impl State {
                 let c = Command::move_nodes(&self.doc, &moves);
                 self.exec(c);
             }
-            Action::Connect { from, to } => self.connect(from, to),
+            Action::Nudge { id, dx, dy } => {
+                if !self.selection.nodes.contains(&id) {
+                    self.selection = Selection::node(&id);
+                }
+                let moves: Vec<(String, f64, f64)> = self
+                    .doc
+                    .nodes
+                    .iter()
+                    .filter(|n| self.selection.nodes.contains(&n.id))
+                    .map(|n| (n.id.clone(), snap(n.x + dx), snap(n.y + dy)))
+                    .collect();
+                let c = Command::move_nodes(&self.doc, &moves);
+                self.exec(c);
+            }
+            Action::StartConnect(id) => {
+                self.connect_from = Some(id);
+                self.menu = None;
+            }
+            Action::CancelConnect => self.connect_from = None,
+            Action::Connect { from, to } => {
+                self.connect_from = None;
+                self.connect(from, to)
+            }
             Action::UpdateNode(node) => {
                 if let Some(c) = Command::set_node(&self.doc, node) {
                     self.exec(c);
@@ -600,6 +694,12 @@ impl State {
                     return;
                 }
                 self.running = !self.running;
+                let said = if self.running {
+                    tr(lang, "Running")
+                } else {
+                    tr(lang, "Paused")
+                };
+                self.announce(said.to_owned());
             }
             Action::SetSpeed(i) => self.speed_index = i.min(SPEEDS.len() - 1),
             Action::Step => {
@@ -764,6 +864,13 @@ impl State {
                 self.fit_rev += 1;
             }
             Action::CloseLesson => self.lesson = None,
+            Action::LessonRestore { answer, revealed } => {
+                if let Some(l) = self.lesson.as_mut() {
+                    l.answer = Some(answer);
+                    l.locked = true;
+                    l.revealed = revealed;
+                }
+            }
             Action::LessonGo(i) => {
                 if let Some(l) = &self.lesson {
                     let i = i.min(l.steps.saturating_sub(1));
@@ -796,6 +903,9 @@ impl State {
             }
             Action::CloseDialog => self.dialog = None,
             Action::Escape => {
+                if self.connect_from.take().is_some() {
+                    return;
+                }
                 if let Some(l) = self
                     .lesson
                     .as_mut()
@@ -875,7 +985,16 @@ impl State {
         if self.log.len() == LOG_LIMIT {
             self.log.pop_front();
         }
+        // What the system does on its own is said aloud (a server died, failover, a spike).
+        if entry.kind != LogKind::Problem {
+            self.announce(entry.text.clone());
+        }
         self.log.push_back(entry);
+    }
+
+    /// A sentence for screen readers (the page's polite live region).
+    pub fn announce(&mut self, text: String) {
+        self.announcement = (self.announcement.0 + 1, text);
     }
 
     /// Draws an edge `from → to` unless that makes the diagram invalid in a new way; then the
@@ -898,13 +1017,13 @@ impl State {
         let introduced = candidate.problems().into_iter().find(|p| {
             p.severity == Severity::Error
                 && !before.contains(&p.message)
-                && (p.location == Location::Edge(name.clone()) || p.message.contains("cycle"))
+                && (p.location == Location::Edge(name.clone()) || p.code == "cycle")
         });
         if let Some(p) = introduced {
             self.toast(
                 &fill(
                     tr(lang, "Can't connect {} → {}: {}"),
-                    &[&from, &to, &p.message],
+                    &[&from, &to, &crate::i18n::problems::message(lang, &p)],
                 ),
                 ToastKind::Error,
             );

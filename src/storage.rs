@@ -34,6 +34,27 @@ pub fn load_theme() -> Option<Theme> {
     }
 }
 
+/// Whether a media query matches (false when the browser cannot tell).
+pub fn media_matches(query: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media(query).ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// The system's colour scheme, for a visitor who has not picked a theme.
+pub fn system_theme() -> Theme {
+    if media_matches("(prefers-color-scheme: light)") {
+        Theme::Light
+    } else {
+        Theme::Dark
+    }
+}
+
+/// Whether the visitor asked the system for less motion: no flowing dots then.
+pub fn reduced_motion() -> bool {
+    media_matches("(prefers-reduced-motion: reduce)")
+}
+
 pub fn save_theme(t: Theme) {
     set(THEME_KEY, t.name());
 }

@@ -3,7 +3,7 @@
 use super::charts::{ChartLine, TimeChart};
 use super::resilience::Resilience;
 use crate::format;
-use crate::i18n::{fill, tr, Lang};
+use crate::i18n::{fill, problems, tr, Lang};
 use crate::sim_host::Stats;
 use crate::state::{Action, BottomTab, LogEntry, LogKind, Selection};
 use scaleboard_sim::analysis::SpofReport;
@@ -28,13 +28,12 @@ pub struct BottomPanelProps {
 
 fn line(
     label: &'static str,
-    lang: Lang,
     color: &'static str,
     points: Vec<(f64, Option<f64>)>,
     dashed: bool,
 ) -> ChartLine {
     ChartLine {
-        label: tr(lang, label).into(),
+        label: label.into(),
         color: color.into(),
         points,
         dashed,
@@ -52,57 +51,50 @@ pub fn BottomPanel(props: &BottomPanelProps) -> Html {
         };
         (
             Rc::new(vec![
-                line("p50", lang, "var(--chart-4)", pts(&|x| x.p50_ms), false),
-                line("p95", lang, "var(--chart-2)", pts(&|x| x.p95_ms), false),
-                line("p99", lang, "var(--chart-3)", pts(&|x| x.p99_ms), false),
+                line(tr(lang, "p50"), "var(--chart-4)", pts(&|x| x.p50_ms), false),
+                line(tr(lang, "p95"), "var(--chart-2)", pts(&|x| x.p95_ms), false),
+                line(tr(lang, "p99"), "var(--chart-3)", pts(&|x| x.p99_ms), false),
             ]),
             Rc::new(vec![
                 line(
-                    "offered",
-                    lang,
+                    tr(lang, "offered"),
                     "var(--chart-5)",
                     pts(&|x| Some(x.generated_per_s)),
                     true,
                 ),
                 line(
-                    "attempts",
-                    lang,
+                    tr(lang, "attempts"),
                     "var(--chart-2)",
                     pts(&|x| Some(x.attempts_per_s)),
                     true,
                 ),
                 line(
-                    "succeeded",
-                    lang,
+                    tr(lang, "succeeded"),
                     "var(--chart-1)",
                     pts(&|x| Some(x.throughput)),
                     false,
                 ),
             ]),
             Rc::new(vec![line(
-                "errors",
-                lang,
+                tr(lang, "errors"),
                 "var(--chart-3)",
                 pts(&|x| Some(x.error_rate * 100.0)),
                 false,
             )]),
             Rc::new(vec![line(
-                "cost",
-                lang,
+                tr(lang, "cost"),
                 "var(--chart-4)",
                 pts(&|x| Some(x.cost_per_hour)),
                 false,
             )]),
             Rc::new(vec![line(
-                "spent",
-                lang,
+                tr(lang, "spent"),
                 "var(--chart-5)",
                 pts(&|x| Some(x.cost_total)),
                 false,
             )]),
             Rc::new(vec![line(
-                "stale reads",
-                lang,
+                tr(lang, "stale reads"),
                 "var(--chart-2)",
                 pts(&|x| Some(x.stale_rate * 100.0)),
                 false,
@@ -179,7 +171,7 @@ pub fn BottomPanel(props: &BottomPanelProps) -> Html {
                         let onclick = target.map(|sel| Callback::from(move |_: MouseEvent| d.emit(Action::Select(sel.clone()))));
                         html! {
                             <li class={classes!("problem", (p.severity == Severity::Warning).then_some("is-warning"))} {onclick}>
-                                { p.to_string() }
+                                { problems::line(lang, p) }
                             </li>
                         }
                     }) }

@@ -23,6 +23,54 @@ pub struct ContextMenuProps {
 pub fn ContextMenuView(props: &ContextMenuProps) -> Html {
     let lang = props.lang;
     let m = &props.menu;
+    // Opened from the keyboard (ContextMenu key, Shift+F10) or not, the first item takes focus;
+    // Up and Down move between items, Escape closes.
+    let menu_ref = use_node_ref();
+    {
+        let menu_ref = menu_ref.clone();
+        use_effect_with(m.node.clone(), move |_| {
+            if let Some(b) = menu_ref
+                .cast::<web_sys::Element>()
+                .and_then(|el| el.query_selector("button").ok().flatten())
+                .and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b).ok())
+            {
+                let _ = b.focus();
+            }
+        });
+    }
+    let onkeydown = Callback::from(|e: KeyboardEvent| {
+        let forward = match e.key().as_str() {
+            "ArrowDown" => true,
+            "ArrowUp" => false,
+            _ => return,
+        };
+        e.prevent_default();
+        let Some(active) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+        else {
+            return;
+        };
+        let mut next = if forward {
+            active.next_element_sibling()
+        } else {
+            active.previous_element_sibling()
+        };
+        // Skip anything that is not an item (separators, headings).
+        while let Some(el) = next.clone() {
+            if el.tag_name() == "BUTTON" {
+                break;
+            }
+            next = if forward {
+                el.next_element_sibling()
+            } else {
+                el.previous_element_sibling()
+            };
+        }
+        if let Some(b) = next.and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(n).ok()) {
+            let _ = b.focus();
+        }
+    });
     let send = |a: Action| {
         let d = props.dispatch.clone();
         Callback::from(move |e: MouseEvent| {
@@ -130,7 +178,8 @@ pub fn ContextMenuView(props: &ContextMenuProps) -> Html {
         });
     }
     html! {
-        <div class="context-menu" data-testid="context-menu" role="menu"
+        <div class="context-menu" data-testid="context-menu" role="menu" ref={menu_ref} {onkeydown}
+             aria-label={props.node.as_ref().map(|n| n.display_name().to_owned()).unwrap_or_default()}
              style={format!("left:{}px;top:{}px", m.x, m.y)}>
             <button role="menuitem" class={classes!("menu-item", if down { "ok" } else { "danger" })}
                     data-testid="menu-kill" onclick={send(toggle)}>

@@ -2,6 +2,7 @@
 //! a JSON file (every problem listed, nothing half-loaded, progress while a big one is checked),
 //! export JSON, SVG, PNG or the run's metrics as CSV.
 
+use crate::components::modal::Modal;
 use crate::components::recent_docs::RecentDocs;
 use crate::files;
 use crate::i18n::{fill, tr, Lang};
@@ -114,7 +115,11 @@ pub fn FileDialog(props: &FileDialogProps) -> Html {
                     }),
                     Err(list) => {
                         d.emit(Action::Importing(None));
-                        problems.set(list.iter().map(ToString::to_string).collect());
+                        problems.set(
+                            list.iter()
+                                .map(|p| crate::i18n::problems::line(lang, p))
+                                .collect(),
+                        );
                     }
                 }),
             });
@@ -126,10 +131,8 @@ pub fn FileDialog(props: &FileDialogProps) -> Html {
         Callback::from(move |_| c.emit(kind))
     };
     html! {
-        <div class="dialog-backdrop" onclick={close.clone()}>
-            <div class="dialog dialog-wide" data-testid="file-dialog" role="dialog" aria-modal="true"
-                 aria-label={tr(lang, "Save, open and export")}
-                 onclick={|e: MouseEvent| e.stop_propagation()}>
+        <Modal testid="file-dialog" class="dialog-wide" label={tr(lang, "Save, open and export")}
+               on_close={let d = props.dispatch.clone(); Callback::from(move |()| d.emit(Action::CloseDialog))}>
                 <h2 class="dialog-title">{ tr(lang, "Save, open and export") }</h2>
                 <p class="muted small">{ tr(lang, "Every change is kept in this browser as you work, with its undo history. Each link, example or file you open becomes a design of its own in Recent designs.") }</p>
                 <section class="dialog-section">
@@ -173,7 +176,6 @@ pub fn FileDialog(props: &FileDialogProps) -> Html {
                 <div class="dialog-actions">
                     <button class="btn" data-testid="file-close" onclick={close}>{ tr(lang, "Close") }</button>
                 </div>
-            </div>
-        </div>
+        </Modal>
     }
 }

@@ -2,7 +2,7 @@
 //! throughput, p99 latency, error rate and cost, over the last simulated second.
 
 use crate::format;
-use crate::i18n::{tr, Lang};
+use crate::i18n::{fill, tr, Lang};
 use crate::sim_host::Stats;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -50,7 +50,7 @@ pub fn Kpis(props: &KpisProps) -> Html {
                 <span class="kpi-value small" data-testid="perf">
                     <span data-testid="perf-rps">{ format!("{} req/s", format::rate(props.stats.requests_per_wall_s)) }</span>
                     { " · " }
-                    <span data-testid="perf-fps">{ format!("{:.0} fps", props.stats.fps) }</span>
+                    <span data-testid="perf-fps">{ fill(tr(lang, "{} fps"), &[&format!("{:.0}", props.stats.fps)]) }</span>
                 </span>
             </div>
         </div>

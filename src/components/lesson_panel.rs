@@ -73,6 +73,16 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
         let d = d.clone();
         Callback::from(move |_: MouseEvent| d.emit(a.clone()))
     };
+    // A new step starts at its top (the panel scrolls; the last one may have been scrolled).
+    let panel = use_node_ref();
+    {
+        let panel = panel.clone();
+        use_effect_with((props.lesson.id.clone(), st.step), move |_| {
+            if let Some(el) = panel.cast::<web_sys::Element>() {
+                el.set_scroll_top(0);
+            }
+        });
+    }
     let run = step.run();
     let warm = props.live.time_s >= run.warmup_s && !props.live.results.is_empty();
     let goals = step.goals.iter().enumerate().map(|(i, g)| {
@@ -238,7 +248,7 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
     };
     let last = st.steps.saturating_sub(1);
     html! {
-        <section class={classes!("lesson-panel", st.presenter.then_some("presenting"))} data-testid="lesson-panel"
+        <section class={classes!("lesson-panel", st.presenter.then_some("presenting"))} data-testid="lesson-panel" ref={panel}
                  data-lesson={props.lesson.id.clone()} data-step={(st.step + 1).to_string()} data-steps={st.steps.to_string()}
                  aria-label={tr(lang, "Lesson")}>
             <header class="lesson-head">

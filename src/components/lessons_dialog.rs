@@ -1,5 +1,6 @@
 //! The list of lessons and design challenges: open one at its first step.
 
+use crate::components::modal::Modal;
 use crate::i18n::{fill, tr, Lang};
 use crate::state::Action;
 use yew::prelude::*;
@@ -22,9 +23,8 @@ pub fn LessonsDialog(props: &LessonsDialogProps) -> Html {
     };
     let lessons = crate::lessons::all();
     html! {
-        <div class="dialog-backdrop" onclick={close.clone()}>
-            <div class="dialog dialog-wide" data-testid="lessons-dialog" role="dialog" aria-modal="true"
-                 aria-label={tr(lang, "Lessons")} onclick={|e: MouseEvent| e.stop_propagation()}>
+        <Modal testid="lessons-dialog" class="dialog-wide" label={tr(lang, "Lessons")}
+               on_close={let d = props.dispatch.clone(); Callback::from(move |()| d.emit(Action::CloseDialog))}>
                 <h2 class="dialog-title">{ tr(lang, "Lessons") }</h2>
                 <p class="muted small">{ tr(lang, "Each step gives you a design and goals; the simulation tells you when you have met them. Challenges ask for a whole design.") }</p>
                 <ul class="lesson-list">
@@ -51,7 +51,6 @@ pub fn LessonsDialog(props: &LessonsDialogProps) -> Html {
                 <div class="dialog-actions">
                     <button class="btn" data-testid="lessons-close" onclick={close}>{ tr(lang, "Close") }</button>
                 </div>
-            </div>
-        </div>
+        </Modal>
     }
 }

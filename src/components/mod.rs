@@ -3,6 +3,7 @@
 pub mod bottom_panel;
 pub mod canvas;
 pub mod charts;
+pub mod connect_picker;
 pub mod context_menu;
 pub mod edge_view;
 pub mod file_dialog;
@@ -11,6 +12,7 @@ pub mod kpis;
 pub mod lesson_panel;
 pub mod lessons_dialog;
 pub mod markup;
+pub mod modal;
 pub mod node_live;
 pub mod node_view;
 pub mod palette;

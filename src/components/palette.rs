@@ -88,11 +88,22 @@ pub fn Palette(props: &PaletteProps) -> Html {
             let drag = drag.clone();
             Callback::from(move |_: PointerEvent| drag.set(None))
         };
+        // Enter or Space adds the component near the middle of the view, selected.
+        let onkeydown = {
+            let place = props.on_place.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if matches!(e.key().as_str(), "Enter" | " ") {
+                    e.prevent_default();
+                    place.emit((kind, None));
+                }
+            })
+        };
         html! {
             <li class={classes!("palette-item", format!("kind-{}", kind.slug()), (!simulated).then_some("is-soon"))}
                 data-testid={format!("palette-{}", kind.slug())}
-                title={tr(lang, blurb(kind))}
-                {onpointerdown} {onpointermove} {onpointerup} onpointercancel={oncancel}>
+                title={tr(lang, blurb(kind))} tabindex="0" role="button"
+                aria-label={format!("{}: {}", tr(lang, label(kind)), tr(lang, blurb(kind)))}
+                {onpointerdown} {onpointermove} {onpointerup} onpointercancel={oncancel} {onkeydown}>
                 <span class="palette-icon"><KindIcon kind={kind} /></span>
                 <span class="palette-text">
                     <span class="palette-name">

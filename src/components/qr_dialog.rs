@@ -1,5 +1,6 @@
 //! The current lesson step's link as a QR code, big enough to scan from the back of a room.
 
+use crate::components::modal::Modal;
 use crate::components::qr::Qr;
 use crate::i18n::{tr, Lang};
 use crate::state::Action;
@@ -20,16 +21,14 @@ pub fn QrDialog(props: &QrDialogProps) -> Html {
         Callback::from(move |_| d.emit(Action::CloseDialog))
     };
     html! {
-        <div class="dialog-backdrop" onclick={close.clone()}>
-            <div class="dialog qr-dialog" data-testid="qr-dialog" role="dialog" aria-modal="true"
-                 aria-label={tr(lang, "Scan to open this step")} onclick={|e: MouseEvent| e.stop_propagation()}>
+        <Modal testid="qr-dialog" class="qr-dialog" label={tr(lang, "Scan to open this step")}
+               on_close={let d = props.dispatch.clone(); Callback::from(move |()| d.emit(Action::CloseDialog))}>
                 <h2 class="dialog-title">{ tr(lang, "Scan to open this step") }</h2>
                 <Qr text={props.link.clone()} size={320} label={tr(lang, "QR code of the link to this step")} />
                 <p class="qr-link" data-testid="qr-link">{ &props.link }</p>
                 <div class="dialog-actions">
                     <button class="btn" data-testid="qr-close" onclick={close}>{ tr(lang, "Close") }</button>
                 </div>
-            </div>
-        </div>
+        </Modal>
     }
 }

@@ -1,5 +1,6 @@
 //! The Share dialog: the whole document as a link, its length, and what to do when it is long.
 
+use crate::components::modal::Modal;
 use crate::editor::View;
 use crate::format;
 use crate::i18n::{fill, tr, Lang};
@@ -53,9 +54,8 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
         Callback::from(move |_| c.emit(()))
     };
     html! {
-        <div class="dialog-backdrop" onclick={close.clone()}>
-            <div class="dialog" data-testid="share-dialog" role="dialog" aria-modal="true"
-                 onclick={|e: MouseEvent| e.stop_propagation()}>
+        <Modal testid="share-dialog" label={tr(lang, "Share this design")}
+               on_close={props.on_close.clone()}>
                 <h2 class="dialog-title">{ tr(lang, "Share this design") }</h2>
                 <p class="muted">{ tr(lang, "The link holds the whole design, its workload and its seed: whoever opens it sees the same diagram and, pressing Play, the same run. Nothing is uploaded.") }</p>
                 <textarea class="share-link" data-testid="share-link" readonly=true rows="4" value={url.clone()} />
@@ -81,7 +81,6 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
                     <button class="btn" onclick={close}>{ tr(lang, "Close") }</button>
                     <button class="btn btn-primary" data-testid="share-copy" onclick={copy}>{ tr(lang, "Copy link") }</button>
                 </div>
-            </div>
-        </div>
+        </Modal>
     }
 }

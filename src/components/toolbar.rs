@@ -49,6 +49,7 @@ const REDO: &str =
 const SUN: &str = "M8 4.5a3.5 3.5 0 1 1 0 7 3.5 3.5 0 0 1 0-7zM7.2 0h1.6v2.5H7.2zm0 13.5h1.6V16H7.2zM0 7.2h2.5v1.6H0zm13.5 0H16v1.6h-2.5zM2.1 3.2l1.1-1.1L5 3.9 3.9 5zm8.9 8.9 1.1-1.1 1.8 1.8-1.1 1.1zM2.1 12.8 3.9 11 5 12.1l-1.8 1.8zM11 3.9l1.8-1.8 1.1 1.1L12.1 5z";
 const MOON: &str = "M9.5 1.2A6.8 6.8 0 1 0 14.8 11 5.6 5.6 0 0 1 9.5 1.2z";
 const FILE: &str = "M3 1.5h6.5L13 5v9.5H3zM9 1.5V5.5h4M5.5 9h5M5.5 11.5h5";
+const MORE: &str = "M3 6.5a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3zm5 0a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3zm5 0a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3z";
 const SHARE: &str = "M12 1a2.5 2.5 0 1 1-2.3 3.4L6.2 6.5a2.5 2.5 0 0 1 0 3l3.5 2.1A2.5 2.5 0 1 1 9.2 13L5.6 10.9a2.5 2.5 0 1 1 0-5.8L9.2 3A2.5 2.5 0 0 1 12 1z";
 
 #[function_component]
@@ -114,6 +115,26 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
         })
     };
 
+    // The overflow menu of the toolbar (only shown as a menu on narrower screens).
+    let more = use_state(|| false);
+    let more_open = *more;
+    let toggle_more = {
+        let more = more.clone();
+        Callback::from(move |_: MouseEvent| more.set(!*more))
+    };
+    let close_more = {
+        let more = more.clone();
+        Callback::from(move |_: MouseEvent| more.set(false))
+    };
+    let on_more_key = {
+        let more = more.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                more.set(false);
+            }
+        })
+    };
+
     let speed_text = if stats.behind && running {
         fill(
             tr(lang, "running at {}× real time"),
@@ -141,7 +162,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 <button class="btn btn-icon" data-testid="reset" title={tr(lang, "Restart the run from t = 0 (same seed)")}
                         onclick={send(Action::Reset)}>{ icon(RESET) }</button>
             </div>
-            <div class="tool-group">
+            <div class="tool-group history-group">
                 <button class="btn btn-icon" data-testid="undo" disabled={!props.can_undo}
                         title={tr(lang, "Undo (Ctrl+Z)")} onclick={send(Action::Undo)}>{ icon(UNDO) }</button>
                 <button class="btn btn-icon" data-testid="redo" disabled={!props.can_redo}
@@ -170,11 +191,24 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 <span class="traffic-value" data-testid="traffic-value">{ format!("{traffic:.1}×") }</span>
             </label>
             <div class="tool-spacer"></div>
-            <div class="tool-group">
+            <div class="tool-group tool-end" onkeydown={on_more_key}>
                 <select class="examples" data-testid="examples" onchange={on_example} title={tr(lang, "Open an example")}>
                     <option value="" selected=true>{ tr(lang, "Examples…") }</option>
                     { for EXAMPLES.iter().map(|e| html! { <option value={e.slug}>{ e.title(props.lang) }</option> }) }
                 </select>
+                <button class={classes!("btn", "btn-icon", "tool-more-btn", more_open.then_some("is-open"))} data-testid="more"
+                        aria-expanded={more_open.to_string()} aria-controls="tool-more" aria-haspopup="true"
+                        aria-label={tr(lang, "More")} title={tr(lang, "More controls")} onclick={toggle_more}>
+                    { icon(MORE) }
+                </button>
+                if more_open {
+                    <div class="tool-more-backdrop" onclick={close_more.clone()}></div>
+                }
+                // Below ~1400 px these controls live in a menu opened by "More"; wider, they sit
+                // in the bar. Choosing one closes the menu.
+                <div id="tool-more" class={classes!("tool-more", more_open.then_some("is-open"))}
+                     role="group" aria-label={tr(lang, "More controls")}
+                     onclick={close_more.clone()}>
                 <button class="btn" data-testid="lessons" title={tr(lang, "Lessons and design challenges")}
                         onclick={send(Action::OpenDialog(crate::state::Dialog::Lessons))}>
                     <span>{ tr(lang, "Lessons") }</span>
@@ -196,6 +230,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                         onclick={send(Action::SetLang(lang.other()))}>
                     { if lang == Lang::En { "한국어" } else { "English" } }
                 </button>
+                </div>
             </div>
         </div>
     }

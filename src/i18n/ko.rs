@@ -166,6 +166,8 @@ table! {
     "Stale answers per second" => "초당 오래된 응답 수",
     "Stale reads" => "오래된 읽기",
     "stale reads" => "오래된 읽기",
+    "spent" => "누적 비용",
+    "{} fps" => "초당 {}프레임",
     "Write conflicts per second" => "초당 쓰기 충돌 수",
     "async" => "비동기",
     "sync" => "동기",

@@ -43,4 +43,5 @@ table! {
     "Next →" => "다음 →",
     "Keys: → next step · ← previous · P play/pause · R replay from the start · V reveal · Esc leave" => "키: → 다음 단계 · ← 이전 · P 재생/일시정지 · R 처음부터 다시 · V 공개 · Esc 끝내기",
     "Answer the question first" => "먼저 질문에 답하세요",
+    "{} — {} (solution)" => "{} — {} (정답)",
 }

@@ -19,11 +19,15 @@ macro_rules! table {
 }
 
 mod ko;
+mod ko_access;
 mod ko_examples;
 mod ko_inspector;
 mod ko_keeping;
+mod ko_layout;
+mod ko_problems;
 mod ko_resilience;
 mod ko_workshop;
+pub mod problems;
 
 use serde::{Deserialize, Serialize};
 
@@ -61,16 +65,27 @@ impl Lang {
     }
 }
 
+/// Every Korean table, looked up in order (one file per area of the app).
+const TABLES: &[fn(&str) -> Option<&'static str>] = &[
+    ko::lookup,
+    ko_inspector::lookup,
+    ko_resilience::lookup,
+    ko_keeping::lookup,
+    ko_workshop::lookup,
+    ko_layout::lookup,
+    ko_access::lookup,
+    ko_problems::lookup,
+];
+
+fn korean(en: &str) -> Option<&'static str> {
+    TABLES.iter().find_map(|t| t(en))
+}
+
 /// `en` in the chosen language.
 pub fn tr(lang: Lang, en: &'static str) -> &'static str {
     match lang {
         Lang::En => en,
-        Lang::Ko => ko::lookup(en)
-            .or_else(|| ko_inspector::lookup(en))
-            .or_else(|| ko_resilience::lookup(en))
-            .or_else(|| ko_keeping::lookup(en))
-            .or_else(|| ko_workshop::lookup(en))
-            .unwrap_or(en),
+        Lang::Ko => korean(en).unwrap_or(en),
     }
 }
 
@@ -84,6 +99,18 @@ pub fn kind_name(lang: Lang, kind: scaleboard_sim::ComponentKind) -> &'static st
         ComponentKind::Cache => tr(lang, "Cache"),
         ComponentKind::Database => tr(lang, "Database"),
         ComponentKind::ShardRouter => tr(lang, "Shard router"),
+    }
+}
+
+/// An instance size's name in `lang` ("large" / "대형").
+pub fn size_name(lang: Lang, size: scaleboard_sim::diagram::InstanceSize) -> &'static str {
+    use scaleboard_sim::diagram::InstanceSize;
+    match size {
+        InstanceSize::Small => tr(lang, "small"),
+        InstanceSize::Medium => tr(lang, "medium"),
+        InstanceSize::Large => tr(lang, "large"),
+        InstanceSize::Xlarge => tr(lang, "xlarge"),
+        InstanceSize::Xxlarge => tr(lang, "xxlarge"),
     }
 }
 
@@ -103,12 +130,7 @@ pub fn example_text(lang: Lang, en: &str) -> String {
 
 /// Whether `en` has a Korean translation (which may be identical, like "p99").
 pub fn has_korean(en: &str) -> bool {
-    ko::lookup(en)
-        .or_else(|| ko_inspector::lookup(en))
-        .or_else(|| ko_resilience::lookup(en))
-        .or_else(|| ko_keeping::lookup(en))
-        .or_else(|| ko_workshop::lookup(en))
-        .is_some()
+    korean(en).is_some()
 }
 
 /// Replaces each `{}` in `template` with the next argument.

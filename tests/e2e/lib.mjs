@@ -48,7 +48,9 @@ export function collectErrors(page, errors = []) {
 /// none. With `monitor`, every page of the context records save-status transitions and toasts
 /// (see `watchPage`), which `afterSave` and `toastsSeen` read.
 export async function openApp(browser, { hash = '', viewport = { width: 1440, height: 900 }, monitor = false } = {}) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  // The app follows prefers-color-scheme until the user picks a theme; Playwright emulates a
+  // light system by default, the tests were written against the dark theme.
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, colorScheme: 'dark' });
   if (monitor) await context.addInitScript(watchPage);
   const page = await context.newPage();
   const errors = collectErrors(page);

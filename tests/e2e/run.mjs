@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
-const dist = path.join(root, 'dist');
+// SCALEBOARD_DIST serves another build (e.g. one made with `trunk build --dist …` while dist/ is busy).
+const dist = path.resolve(process.env.SCALEBOARD_DIST ?? path.join(root, 'dist'));
 
 const types = {
   '.html': 'text/html; charset=utf-8',

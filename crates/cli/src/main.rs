@@ -9,6 +9,8 @@ use scaleboard_sim::{Diagram, RunConfig, Simulation};
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod lesson;
+
 const USAGE: &str = "\
 scaleboard — run Scaleboard system diagrams headless
 
@@ -26,6 +28,9 @@ USAGE:
         Measure engine speed on the reference diagram (client → LB → 4 servers).
     scaleboard kinds
         List the component kinds.
+    scaleboard lesson list [DIR] | scaleboard lesson check [DIR] [--verbose]
+        List the workshop lessons in DIR (default lessons/), or prove every step of each
+        (see docs/cli.md).
     scaleboard --help | --version
 ";
 
@@ -67,6 +72,7 @@ fn dispatch(args: &[String]) -> Result<(), Fail> {
         "validate" => validate(rest),
         "bench" => bench(rest),
         "link" => link(rest),
+        "lesson" => lesson::lesson(rest),
         other => Err(Fail(format!("unknown command '{other}'\n\n{USAGE}"), 2)),
     }
 }

@@ -2,9 +2,9 @@
 //! workload, and asking the engine's validator whether this field is now wrong. No Yew here, so
 //! all of it is unit-tested natively.
 
-use crate::i18n::{fill, tr, Lang};
+use crate::i18n::{fill, problems, tr, Lang};
 use scaleboard_sim::diagram::{
-    Autoscale, Diagram, Edge, InstanceSize, Location, Node, NodeSpec, Profile, ReadFrom,
+    Autoscale, Diagram, Edge, InstanceSize, Location, Node, NodeSpec, Problem, Profile, ReadFrom,
     Replication, ScaleMetric, ScheduledScaling, ServerParams, Severity, ShardStrategy, Workload,
     WritePolicy,
 };
@@ -77,43 +77,104 @@ impl Candidate {
 /// Message when the component being edited has disappeared (deleted meanwhile).
 pub const GONE: &str = "this component no longer exists";
 
+/// Why the engine refuses a change of one field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Refusal {
+    /// The component being edited has disappeared (deleted meanwhile).
+    Gone,
+    /// The engine's problem: on the edited field itself (`other` is `None`), or one the change
+    /// newly causes on `other` field.
+    Problem {
+        other: Option<String>,
+        problem: Problem,
+    },
+}
+
+impl Refusal {
+    /// As the engine says it: "message", or "other_field: message".
+    pub fn english(&self) -> String {
+        match self {
+            Refusal::Gone => GONE.to_owned(),
+            Refusal::Problem {
+                other: None,
+                problem,
+            } => problem.message.clone(),
+            Refusal::Problem {
+                other: Some(f),
+                problem,
+            } => format!("{f}: {}", problem.message),
+        }
+    }
+
+    /// In `lang`, as shown under the field: first letter capitalised, and another field named
+    /// as the reader knows it (English keeps the file's path).
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Refusal::Gone => capitalise(tr(lang, GONE)),
+            Refusal::Problem {
+                other: None,
+                problem,
+            } => capitalise(&problems::message(lang, problem)),
+            Refusal::Problem {
+                other: Some(f),
+                problem,
+            } => format!(
+                "{}: {}",
+                problems::field(lang, f),
+                problems::message(lang, problem)
+            ),
+        }
+    }
+}
+
 /// Validates `candidate` as a change of `field` (a validation path such as `params.rate_rps`,
-/// or `duration_s` for the workload). Returns the engine's message for the first error on that
-/// field. An error the change newly causes on another field of the same node, edge or workload
-/// (a ramp ending before it starts, a warm-up longer than the run) refuses it too, as
-/// "`other_field`: message". So does a chaos event the change leaves pointing at nothing
-/// (the last node of a zone moved out of it: "`chaos[2]`: no node is in zone 'zone-b'"), as
-/// the timeline cannot be edited here. Problems without a field (topology: "not connected",
-/// cycles) are not this field's business and are ignored.
-pub fn check_field(doc: &Diagram, candidate: &Candidate, field: &str) -> Result<(), String> {
+/// or `duration_s` for the workload). Refuses with the engine's problem for the first error on
+/// that field. An error the change newly causes on another field of the same node, edge or
+/// workload (a ramp ending before it starts, a warm-up longer than the run) refuses it too,
+/// naming that field. So does a chaos event the change leaves pointing at nothing (the last node
+/// of a zone moved out of it: "`chaos[2]`: no node is in zone 'zone-b'"), as the timeline cannot
+/// be edited here. Problems without a field (topology: "not connected", cycles) are not this
+/// field's business and are ignored.
+pub fn refusal(doc: &Diagram, candidate: &Candidate, field: &str) -> Result<(), Refusal> {
     let mut next = doc.clone();
     if !candidate.apply_to(&mut next) {
-        return Err(GONE.to_owned());
+        return Err(Refusal::Gone);
     }
     let (before_at, after_at) = candidate.locations();
     let field_errors = |d: &Diagram, at: &Location| {
-        let timeline = |p: &scaleboard_sim::diagram::Problem| {
+        let timeline = |p: &Problem| {
             p.location == Location::Diagram
                 && p.field.as_deref().is_some_and(|f| f.starts_with("chaos["))
         };
         d.problems()
             .into_iter()
             .filter(|p| p.severity == Severity::Error && (p.location == *at || timeline(p)))
-            .filter_map(|p| p.field.map(|f| (f, p.message)))
-            .collect::<Vec<(String, String)>>()
+            .filter_map(|p| Some((p.field.clone()?, p)))
+            .collect::<Vec<(String, Problem)>>()
     };
     let after = field_errors(&next, &after_at);
-    if let Some((_, message)) = after.iter().find(|(f, _)| f == field) {
-        return Err(message.clone());
+    if let Some((_, problem)) = after.iter().find(|(f, _)| f == field) {
+        return Err(Refusal::Problem {
+            other: None,
+            problem: problem.clone(),
+        });
     }
     let before: BTreeSet<String> = field_errors(doc, &before_at)
         .into_iter()
         .map(|(f, _)| f)
         .collect();
     match after.into_iter().find(|(f, _)| !before.contains(f)) {
-        Some((other, message)) => Err(format!("{other}: {message}")),
+        Some((other, problem)) => Err(Refusal::Problem {
+            other: Some(other),
+            problem,
+        }),
         None => Ok(()),
     }
+}
+
+/// [`refusal`] as the engine's English words ("message" or "other_field: message").
+pub fn check_field(doc: &Diagram, candidate: &Candidate, field: &str) -> Result<(), String> {
+    refusal(doc, candidate, field).map_err(|r| r.english())
 }
 
 /// Why a committed value was refused.
@@ -131,8 +192,8 @@ pub enum FieldError {
     NotPositive,
     /// A zone name with a comma, which separates zones in lists.
     ZoneComma,
-    /// The engine's validation message (English, as `check_field` returns it).
-    Engine(String),
+    /// The engine's refusal (see [`refusal`]).
+    Engine(Refusal),
 }
 
 impl FieldError {
@@ -145,7 +206,7 @@ impl FieldError {
             FieldError::TooLarge(max) => fill(tr(lang, "Must be at most {}"), &[max]),
             FieldError::NotPositive => tr(lang, "Must be greater than 0").to_owned(),
             FieldError::ZoneComma => tr(lang, "A zone name cannot contain a comma").to_owned(),
-            FieldError::Engine(message) => localize_engine_message(lang, message),
+            FieldError::Engine(r) => r.text(lang),
         }
     }
 }
@@ -229,7 +290,7 @@ pub fn vet(
     if candidate.is_current(doc) {
         return Ok(None);
     }
-    check_field(doc, &candidate, field).map_err(FieldError::Engine)?;
+    refusal(doc, &candidate, field).map_err(FieldError::Engine)?;
     Ok(Some(candidate))
 }
 
@@ -460,9 +521,6 @@ pub fn keys_moved_text(lang: Lang, shards: usize, virtual_nodes: u32, key_space:
 // ---------------------------------------------------------------------------------------------
 // Resilience: autoscaling helpers
 
-/// Why an autoscaler's minimum must be at least 1 (the engine treats 0 as 1).
-const MIN_REASON: &str = "an autoscaled group keeps at least one instance";
-
 pub const SCALE_METRICS: [(ScaleMetric, &str); 2] =
     [(ScaleMetric::Cpu, "cpu"), (ScaleMetric::Rps, "rps")];
 
@@ -549,7 +607,7 @@ pub fn group_cost_text(lang: Lang, p: &ServerParams) -> String {
             &[
                 &fmt_money(p.cost_per_hour),
                 &fmt_num(p.size.cost_multiplier()),
-                &p.size.slug(),
+                &crate::i18n::size_name(lang, p.size),
                 &p.instances,
             ],
         );
@@ -625,121 +683,7 @@ fn seed_from(a: f64, b: f64, current: u64) -> u64 {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// The engine's messages in Korean
-
-/// The shapes of the validator's field messages, most specific first. Each is looked up in the
-/// Korean table; `{}` are the values, in order.
-pub const ENGINE_TEMPLATES: &[&str] = &[
-    "must be a finite number (got {})",
-    "must not be negative (got {})",
-    "must be greater than 0 (got {})",
-    "must be between 0 and 1 (got {})",
-    "must be at least {}: {} (got {})",
-    "must be at least {} (got {})",
-    "must be at most {} (got {})",
-    "must be after start_s = {} (got {})",
-    "must be shorter than the run (duration_s = {}), or nothing is measured",
-    "another node has the same id",
-    "another edge has the same id",
-    "synchronous replication needs a single primary (multi-primary replicates asynchronously)",
-    // The chaos timeline, when a change leaves an event pointing at nothing.
-    "no node is in zone '{}'",
-    "'{}' has no instance {} (it has {})",
-    "there is no node '{}'",
-    "there is no edge '{}'",
-    // Autoscaling bounds.
-    "must not exceed the maximum ({}) (got {})",
-    "must not be below the minimum ({}) (got {})",
-    GONE,
-];
-
-/// The reasons the validator gives inside "must be at least {}: {reason}".
-pub const ENGINE_REASONS: &[&str] = &[
-    "requests need keys",
-    "requests come from users",
-    "each backend needs a point on the ring",
-    "each shard needs a point on the ring",
-    "a cache must hold something",
-    "something must take writes",
-    "zero capacity",
-    "a backend must fail a probe to be removed",
-    "a backend must pass a probe to come back",
-    MIN_REASON,
-];
-
-/// `msg` in `lang`, first letter capitalised. Known engine messages are translated with their
-/// values kept; an unknown one is shown as it is.
-pub fn localize_engine_message(lang: Lang, msg: &str) -> String {
-    // "other_field: message" from `check_field`.
-    let (prefix, body) = match msg.split_once(": ") {
-        Some((f, rest))
-            if !f.is_empty()
-                && f.chars().all(|c| {
-                    c.is_ascii_lowercase() || c.is_ascii_digit() || "_.[]".contains(c)
-                }) =>
-        {
-            (Some(f), rest)
-        }
-        _ => (None, msg),
-    };
-    let mut text = translate_body(lang, body);
-    if prefix.is_none() {
-        text = capitalise(&text);
-    }
-    match prefix {
-        Some(f) => format!("{f}: {text}"),
-        None => text,
-    }
-}
-
-fn translate_body(lang: Lang, body: &str) -> String {
-    if lang == Lang::En {
-        return body.to_owned();
-    }
-    for template in ENGINE_TEMPLATES {
-        if let Some(values) = match_template(template, body) {
-            let values: Vec<String> = values
-                .into_iter()
-                .map(|v| {
-                    ENGINE_REASONS
-                        .iter()
-                        .find(|r| **r == v)
-                        .map_or(v, |r| tr(lang, r).to_owned())
-                })
-                .collect();
-            let args: Vec<&dyn std::fmt::Display> =
-                values.iter().map(|v| v as &dyn std::fmt::Display).collect();
-            return fill(tr(lang, template), &args);
-        }
-    }
-    body.to_owned()
-}
-
-/// The values at the `{}` of `template` if `text` has its shape.
-fn match_template(template: &str, text: &str) -> Option<Vec<String>> {
-    let parts: Vec<&str> = template.split("{}").collect();
-    let mut rest = text.strip_prefix(parts[0])?;
-    let mut values = Vec::new();
-    for (i, part) in parts.iter().enumerate().skip(1) {
-        let last = i == parts.len() - 1;
-        let at = if last {
-            if !rest.ends_with(part) {
-                return None;
-            }
-            rest.len() - part.len()
-        } else {
-            rest.find(part)?
-        };
-        values.push(rest[..at].to_owned());
-        rest = &rest[at + part.len()..];
-    }
-    if parts.len() == 1 && !rest.is_empty() {
-        return None;
-    }
-    Some(values)
-}
-
+/// `s` with its first letter in upper case.
 fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
@@ -793,10 +737,10 @@ mod tests {
             check_field(&d, &c, "params.rate_rps"),
             Err("must not be negative (got -5)".to_owned())
         );
-        assert_eq!(
-            vet(&d, c, "params.rate_rps"),
-            Err(FieldError::Engine("must not be negative (got -5)".into()))
-        );
+        let refused = vet(&d, c, "params.rate_rps").unwrap_err();
+        assert!(matches!(refused, FieldError::Engine(_)));
+        assert_eq!(refused.text(Lang::En), "Must not be negative (got -5)");
+        assert_eq!(refused.text(Lang::Ko), "음수일 수 없습니다 (입력값 -5)");
     }
 
     #[test]
@@ -999,47 +943,53 @@ mod tests {
         );
     }
 
+    /// The refusal of changing `field` to `candidate`, in Korean.
+    fn korean(doc: &Diagram, candidate: &Candidate, field: &str) -> String {
+        refusal(doc, candidate, field).unwrap_err().text(Lang::Ko)
+    }
+
     #[test]
     fn engine_messages_read_well_in_both_languages() {
-        let m = "must be at least 1: zero capacity (got 0)";
+        let d = doc();
+        let c = server(&d, |p| p.instances = 0);
+        let r = refusal(&d, &c, "params.instances").unwrap_err();
         assert_eq!(
-            localize_engine_message(Lang::En, m),
+            r.text(Lang::En),
             "Must be at least 1: zero capacity (got 0)"
         );
-        let ko = localize_engine_message(Lang::Ko, m);
+        let ko = r.text(Lang::Ko);
         assert!(ko.contains('1') && ko.contains('0'), "{ko}");
-        assert!(ko.contains(tr(Lang::Ko, "zero capacity")), "{ko}");
         assert!(!ko.contains("zero capacity"), "{ko}");
-        let ko = localize_engine_message(Lang::Ko, "must be at most 1000 (got 5000)");
+        let c = server(&d, |p| p.instances = 5000);
+        let ko = korean(&d, &c, "params.instances");
         assert!(
             ko.contains("1000") && ko.contains("5000") && !ko.contains("must"),
             "{ko}"
         );
-        let ko = localize_engine_message(
-            Lang::Ko,
-            "warmup_s: must be shorter than the run (duration_s = 3), or nothing is measured",
-        );
-        assert!(ko.starts_with("warmup_s: ") && ko.contains('3') && !ko.contains("must"));
-        // Unknown messages pass through.
+        let mut w = d.workload.clone();
+        w.duration_s = 3.0;
+        let c = Candidate::Workload(w);
+        let r = refusal(&d, &c, "duration_s").unwrap_err();
         assert_eq!(
-            localize_engine_message(Lang::Ko, "something new"),
-            "Something new"
+            r.english(),
+            "warmup_s: must be shorter than the run (duration_s = 3), or nothing is measured"
         );
         assert_eq!(
-            match_template("a {} b {}", "a 1 b 2"),
-            Some(vec!["1".into(), "2".into()])
+            r.text(Lang::En),
+            "warmup_s: must be shorter than the run (duration_s = 3), or nothing is measured"
         );
-        assert_eq!(match_template("exact", "exact"), Some(vec![]));
-        assert_eq!(match_template("exact", "exactly"), None);
-    }
-
-    #[test]
-    fn every_engine_template_and_reason_has_korean() {
-        for t in ENGINE_TEMPLATES.iter().chain(ENGINE_REASONS) {
-            let ko = tr(Lang::Ko, t);
-            assert_ne!(ko, *t, "no Korean for {t:?}");
-            assert_eq!(ko.matches("{}").count(), t.matches("{}").count(), "{t:?}");
-        }
+        let ko = r.text(Lang::Ko);
+        assert!(
+            ko.starts_with(&format!("{}: ", tr(Lang::Ko, "Warm-up"))) && ko.contains('3'),
+            "{ko}"
+        );
+        assert!(!ko.contains("must") && !ko.contains("warmup_s"), "{ko}");
+        // A component deleted meanwhile.
+        assert_eq!(
+            Refusal::Gone.text(Lang::En),
+            "This component no longer exists"
+        );
+        assert_eq!(Refusal::Gone.text(Lang::Ko), tr(Lang::Ko, GONE));
     }
 
     #[test]
@@ -1187,9 +1137,9 @@ mod tests {
         let c = database(&sync, |p| p.primaries = 2);
         let err = check_field(&sync, &c, "params.primaries").unwrap_err();
         assert_eq!(err, format!("params.replication: {SYNC_MSG}"));
-        // In Korean, with the field name kept.
-        let ko = localize_engine_message(Lang::Ko, &err);
-        assert!(ko.starts_with("params.replication: "), "{ko}");
+        // In Korean, naming the other field as the inspector does.
+        let ko = korean(&sync, &c, "params.primaries");
+        assert!(ko.starts_with("복제: "), "{ko}");
         assert!(!ko.contains("synchronous"), "{ko}");
         // Sync with a single primary and replicas is fine.
         let c = database(&d, |p| {
@@ -1208,10 +1158,8 @@ mod tests {
             Err("must be at least 1: a cache must hold something (got 0)".to_owned())
         );
         assert_eq!(
-            vet(&d, c, "params.capacity_keys"),
-            Err(FieldError::Engine(
-                "must be at least 1: a cache must hold something (got 0)".into()
-            ))
+            vet(&d, c, "params.capacity_keys").map_err(|e| e.text(Lang::En)),
+            Err("Must be at least 1: a cache must hold something (got 0)".to_owned())
         );
         let c = cache(&d, |p| p.capacity_keys = 20_000_000);
         assert_eq!(
@@ -1463,7 +1411,7 @@ mod tests {
             err,
             "must be at least 1: a backend must fail a probe to be removed (got 0)"
         );
-        let ko = localize_engine_message(Lang::Ko, &err);
+        let ko = korean(&d, &c, "params.health_check.unhealthy_threshold");
         assert!(!ko.contains("probe") && ko.contains('1'), "{ko}");
         let c = balancer(&d, |p| p.health_check.healthy_threshold = 0);
         assert!(check_field(&d, &c, "params.health_check.healthy_threshold").is_err());
@@ -1522,7 +1470,7 @@ mod tests {
             err,
             "must be at least 1: an autoscaled group keeps at least one instance (got 0)"
         );
-        assert!(!localize_engine_message(Lang::Ko, &err).contains("autoscaled"));
+        assert!(!korean(&d, &c, "params.autoscale.min").contains("autoscaled"));
         let c = server(&d, |p| p.autoscale.max = MAX_INSTANCES + 1);
         assert_eq!(
             check_field(&d, &c, "params.autoscale.max"),
@@ -1624,9 +1572,9 @@ mod tests {
         let c = server(&two, |p| p.autoscale.schedule[1].max = 0);
         let err = check_field(&two, &c, "params.autoscale.schedule").unwrap_err();
         assert!(err.starts_with("params.autoscale.schedule[1]."), "{err}");
-        let ko = localize_engine_message(Lang::Ko, &err);
-        assert!(ko.starts_with("params.autoscale.schedule[1]."), "{ko}");
-        assert!(!ko.contains("must"), "{ko}");
+        let ko = korean(&two, &c, "params.autoscale.schedule");
+        assert!(ko.starts_with("예약 변경 2 "), "{ko}");
+        assert!(!ko.contains("must") && !ko.contains("schedule"), "{ko}");
         // Removing.
         let mut a = p.autoscale.clone();
         assert!(remove_schedule_row(&mut a, 0));
@@ -1767,12 +1715,12 @@ mod tests {
         // The last one: the timeline would name an empty zone.
         let err = check_field(&moved, &zone(&moved, "db", ""), "zone").unwrap_err();
         assert_eq!(err, "chaos[0]: no node is in zone 'zone-a'");
-        let ko = localize_engine_message(Lang::Ko, &err);
+        let ko = korean(&moved, &zone(&moved, "db", ""), "zone");
         assert!(
-            ko.starts_with("chaos[0]: ") && ko.contains("'zone-a'"),
+            ko.starts_with("타임라인 이벤트 1: ") && ko.contains("'zone-a'"),
             "{ko}"
         );
-        assert!(!ko.contains("no node"), "{ko}");
+        assert!(!ko.contains("no node") && !ko.contains("chaos"), "{ko}");
         // Member zones count too.
         let c = database(&moved, |p| p.zones = vec!["zone-a".into()]);
         let Candidate::Node(mut n) = c else {

@@ -222,10 +222,8 @@ mod tests {
         assert_eq!(commit.emit("abc".into()), Some(FieldError::NotANumber));
         assert_eq!(commit.emit("1.5".into()), Some(FieldError::NotWhole));
         assert_eq!(
-            commit.emit("0".into()),
-            Some(FieldError::Engine(
-                "must be at least 1: zero capacity (got 0)".into()
-            ))
+            commit.emit("0".into()).map(|e| e.text(Lang::En)),
+            Some("Must be at least 1: zero capacity (got 0)".into())
         );
         assert_eq!(commit.emit("1".into()), None, "unchanged");
         assert!(out.borrow().is_empty());

@@ -658,7 +658,7 @@ fn size_text(l: Lang, s: InstanceSize) -> String {
     fill(
         tr(l, "{} — {}× speed, {}× cost"),
         &[
-            &s.slug(),
+            &crate::i18n::size_name(l, s),
             &fmt_num(s.speed()),
             &fmt_num(s.cost_multiplier()),
         ],
@@ -977,7 +977,7 @@ fn cache_params(cx: &Ctx, p: &CacheParams) -> Html {
     let capacity = html! {
         <>
             { cx.num("params.capacity_rps", Text {
-                label: tr(l, "Throughput"), unit: "ops/s",
+                label: tr(l, "Throughput"), unit: tr(l, "ops/s"),
                 help: tr(l, "Lookups and stores per second it can serve (one Redis thread does about 100 000); beyond it, requests queue."),
             }, p.capacity_rps, d.capacity_rps, cache(|p, v| p.capacity_rps = v)) }
             { cx.num("params.latency_ms", Text {
@@ -1156,7 +1156,7 @@ fn database_params(cx: &Ctx, p: &DatabaseParams) -> Html {
                      help={fill(tr(l, "{} × {} ({}) × (primaries {} + replicas {})"), &[
                          &fmt_money(p.cost_per_hour),
                          &fmt_num(p.size.cost_multiplier()),
-                         &p.size.slug(),
+                         &crate::i18n::size_name(l, p.size),
                          &p.primaries,
                          &p.replicas,
                      ])} />
@@ -1503,10 +1503,8 @@ mod tests {
             router(|p, v| p.virtual_nodes = v as u32),
         );
         assert_eq!(
-            commit.emit("0".into()),
-            Some(FieldError::Engine(
-                "must be at least 1: each shard needs a point on the ring (got 0)".into()
-            ))
+            commit.emit("0".into()).map(|e| e.text(Lang::En)),
+            Some("Must be at least 1: each shard needs a point on the ring (got 0)".into())
         );
         assert!(out.borrow().is_empty());
         // The router's shards are its two edges.
@@ -1687,10 +1685,8 @@ mod tests {
             }),
         );
         assert_eq!(
-            min.emit("50".into()),
-            Some(FieldError::Engine(
-                "must not exceed the maximum (10) (got 50)".into()
-            ))
+            min.emit("50".into()).map(|e| e.text(Lang::En)),
+            Some("Must not exceed the maximum (10) (got 50)".into())
         );
         assert_eq!(min.emit("4".into()), None);
         // A row that has gone (removed meanwhile) changes nothing.

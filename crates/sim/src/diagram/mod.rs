@@ -12,7 +12,7 @@ mod validate;
 pub use node::{Node, NodeSpec};
 pub use params::*;
 pub use parse::{MAX_EDGES, MAX_NODES};
-pub use validate::{Location, Problem, Severity, MAX_INSTANCES};
+pub use validate::{problem_template, Location, Problem, Severity, MAX_INSTANCES, PROBLEM_CODES};
 
 use serde::{Deserialize, Serialize};
 

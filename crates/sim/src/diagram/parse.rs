@@ -19,15 +19,14 @@ const TOP_FIELDS: &[&str] = &[
 ];
 
 pub fn from_json(text: &str) -> Result<Diagram, Vec<Problem>> {
-    let err =
-        |field: Option<&str>, msg: String| vec![Problem::error(Location::Diagram, field, msg)];
+    let err = |field: Option<&str>, code: &'static str, params: Vec<String>| {
+        vec![Problem::error(Location::Diagram, field, code, params)]
+    };
     if text.len() > MAX_JSON_BYTES {
         return Err(err(
             None,
-            format!(
-                "the file is {} bytes; diagrams larger than {MAX_JSON_BYTES} bytes are refused",
-                text.len()
-            ),
+            "file_too_large",
+            vec![text.len().to_string(), MAX_JSON_BYTES.to_string()],
         ));
     }
     // Count the nodes and edges first, without building them: a huge diagram is refused in
@@ -38,33 +37,31 @@ pub fn from_json(text: &str) -> Result<Diagram, Vec<Problem>> {
             problems.push(Problem::error(
                 Location::Diagram,
                 Some("nodes"),
-                format!(
-                    "the diagram has {} components; Scaleboard opens at most {MAX_NODES}",
-                    counts.nodes
-                ),
+                "too_many_nodes",
+                vec![counts.nodes.to_string(), MAX_NODES.to_string()],
             ));
         }
         if counts.edges > MAX_EDGES {
             problems.push(Problem::error(
                 Location::Diagram,
                 Some("edges"),
-                format!(
-                    "the diagram has {} connections; Scaleboard opens at most {MAX_EDGES}",
-                    counts.edges
-                ),
+                "too_many_edges",
+                vec![counts.edges.to_string(), MAX_EDGES.to_string()],
             ));
         }
         if !problems.is_empty() {
             return Err(problems);
         }
     }
-    let root: Value = serde_json::from_str(text)
-        .map_err(|e| err(None, format!("this is not valid JSON ({e})")))?;
-    let Value::Object(mut top) = root else {
-        return Err(err(
+    let root: Value = serde_json::from_str(text).map_err(|e| {
+        err(
             None,
-            "expected a JSON object with version, nodes and edges".into(),
-        ));
+            "invalid_json",
+            vec![e.to_string(), e.line().to_string(), e.column().to_string()],
+        )
+    })?;
+    let Value::Object(mut top) = root else {
+        return Err(err(None, "not_an_object", vec![]));
     };
 
     let mut problems = Vec::new();
@@ -73,7 +70,8 @@ pub fn from_json(text: &str) -> Result<Diagram, Vec<Problem>> {
             problems.push(Problem::error(
                 Location::Diagram,
                 Some(key),
-                format!("unknown field (expected one of: {})", TOP_FIELDS.join(", ")),
+                "unknown_top_field",
+                vec![TOP_FIELDS.join(", ")],
             ));
         }
     }
@@ -85,16 +83,20 @@ pub fn from_json(text: &str) -> Result<Diagram, Vec<Problem>> {
     let Some(version) = version else {
         return Err(err(
             Some("version"),
-            format!("missing or not a whole number: this build writes version {FORMAT_VERSION}"),
+            "version_missing",
+            vec![FORMAT_VERSION.to_string()],
         ));
     };
     if version == 0 || version > FORMAT_VERSION {
+        let code = if version > FORMAT_VERSION {
+            "version_too_new"
+        } else {
+            "version_too_old"
+        };
         return Err(err(
             Some("version"),
-            format!(
-                "format version {version} is not supported: this build reads versions 1 to {FORMAT_VERSION}{}",
-                if version > FORMAT_VERSION { " (was it made by a newer Scaleboard?)" } else { "" }
-            ),
+            code,
+            vec![version.to_string(), FORMAT_VERSION.to_string()],
         ));
     }
 
@@ -103,7 +105,7 @@ pub fn from_json(text: &str) -> Result<Diagram, Vec<Problem>> {
     let workload: Workload = match top.remove("workload") {
         None => Workload::default(),
         Some(v) => serde_json::from_value(v).unwrap_or_else(|e| {
-            problems.push(Problem::error(Location::Workload, None, e.to_string()));
+            problems.push(serde_problem(Location::Workload, None, &e));
             Workload::default()
         }),
     };
@@ -119,11 +121,7 @@ pub fn from_json(text: &str) -> Result<Diagram, Vec<Problem>> {
             Ok(node) => nodes.push(node),
             Err(e) => {
                 let id = id.unwrap_or_else(|| format!("#{}", i + 1));
-                problems.push(Problem::error(
-                    Location::Node(id.clone()),
-                    None,
-                    e.to_string(),
-                ));
+                problems.push(serde_problem(Location::Node(id.clone()), None, &e));
                 broken.insert(id);
             }
         }
@@ -141,7 +139,7 @@ pub fn from_json(text: &str) -> Result<Diagram, Vec<Problem>> {
             .unwrap_or_else(|| format!("#{}", i + 1));
         match serde_json::from_value::<Edge>(v) {
             Ok(edge) => edges.push(edge),
-            Err(e) => problems.push(Problem::error(Location::Edge(name), None, e.to_string())),
+            Err(e) => problems.push(serde_problem(Location::Edge(name), None, &e)),
         }
     }
 
@@ -152,21 +150,17 @@ pub fn from_json(text: &str) -> Result<Diagram, Vec<Problem>> {
     {
         match serde_json::from_value::<ChaosEvent>(v) {
             Ok(e) => chaos.push(e),
-            Err(e) => problems.push(Problem::error(
+            Err(e) => problems.push(serde_problem(
                 Location::Diagram,
                 Some(&format!("chaos[{i}]")),
-                e.to_string(),
+                &e,
             )),
         }
     }
     let slo = match top.remove("slo") {
         None => Slo::default(),
         Some(v) => serde_json::from_value(v).unwrap_or_else(|e| {
-            problems.push(Problem::error(
-                Location::Diagram,
-                Some("slo"),
-                e.to_string(),
-            ));
+            problems.push(serde_problem(Location::Diagram, Some("slo"), &e));
             Slo::default()
         }),
     };
@@ -195,7 +189,7 @@ fn take_field<T: serde::de::DeserializeOwned>(
 ) -> Option<T> {
     let v = top.remove(key)?;
     serde_json::from_value(v)
-        .map_err(|e| problems.push(Problem::error(Location::Diagram, Some(key), e.to_string())))
+        .map_err(|e| problems.push(serde_problem(Location::Diagram, Some(key), &e)))
         .ok()
 }
 
@@ -207,11 +201,41 @@ fn take_array(top: &mut Map<String, Value>, key: &str, problems: &mut Vec<Proble
             problems.push(Problem::error(
                 Location::Diagram,
                 Some(key),
-                "must be a list",
+                "not_a_list",
+                vec![],
             ));
             Vec::new()
         }
     }
+}
+
+/// A part of the file serde could not read: its English explanation as the message, and a code
+/// with the name it is about (an unknown or missing field, an unknown kind or value) so that the
+/// app can say it in another language.
+fn serde_problem(location: Location, field: Option<&str>, e: &serde_json::Error) -> Problem {
+    let text = e.to_string();
+    // serde quotes names in backticks; the node reader quotes kinds in single quotes.
+    let quoted = |after: &str, quote: char| {
+        let start = text.find(after)? + after.len();
+        let rest = text[start..].strip_prefix(quote)?;
+        rest.find(quote).map(|end| rest[..end].to_owned())
+    };
+    let (code, name) = if let Some(n) = quoted("unknown field ", '`') {
+        ("unknown_field", Some(n))
+    } else if let Some(n) = quoted("missing field ", '`') {
+        ("missing_field", Some(n))
+    } else if let Some(n) = quoted("unknown kind ", '\'') {
+        ("unknown_kind", Some(n))
+    } else if let Some(n) = quoted("unknown variant ", '`') {
+        ("unknown_variant", Some(n))
+    } else if text.contains("invalid type") || text.contains("invalid value") {
+        ("wrong_type", None)
+    } else {
+        ("unreadable", None)
+    };
+    let mut params = vec![text];
+    params.extend(name);
+    Problem::error(location, field, code, params)
 }
 
 /// How many items the top-level `nodes` and `edges` lists hold, read without keeping anything:

@@ -309,13 +309,21 @@ fn data_tier_kinds_parse_with_defaults() {
 
 #[test]
 fn problems_read_well() {
-    let p = Problem::error(node("api"), Some("params.workers"), "must be at least 1");
+    let p = Problem::error(
+        node("api"),
+        Some("params.workers"),
+        "at_least",
+        vec!["1".into(), "0".into()],
+    );
     assert_eq!(
         p.to_string(),
-        "node 'api', params.workers: must be at least 1"
+        "node 'api', params.workers: must be at least 1 (got 0)"
     );
-    let w = Problem::warning(Location::Edge("a→b".into()), None, "unused");
-    assert_eq!(w.to_string(), "warning: edge 'a→b': unused");
+    let w = Problem::warning(Location::Edge("a→b".into()), None, "unreachable", vec![]);
+    assert_eq!(
+        w.to_string(),
+        "warning: edge 'a→b': no client reaches this node, so it will receive no traffic"
+    );
 }
 
 /// Arbitrary bytes and mangled diagrams never panic the parser or the validator.
@@ -567,4 +575,91 @@ fn malformed_json_is_still_explained_by_the_full_parse() {
             ps[0]
         );
     }
+}
+
+/// Every problem carries a known code, and its English message is the code's template filled
+/// with its params, so the app can say the same thing in another language.
+#[test]
+fn problems_carry_codes_and_the_values_they_name() {
+    let mut codes: Vec<&str> = PROBLEM_CODES.to_vec();
+    codes.sort_unstable();
+    codes.dedup();
+    assert_eq!(codes.len(), PROBLEM_CODES.len(), "codes are unique");
+    let fills = |p: &Problem| {
+        let mut out = String::new();
+        let mut params = p.params.iter();
+        let mut rest = problem_template(p.code).unwrap();
+        while let Some(i) = rest.find("{}") {
+            out.push_str(&rest[..i]);
+            out.push_str(params.next().unwrap());
+            rest = &rest[i + 2..];
+        }
+        out + rest
+    };
+    let inputs = [
+        "",
+        "[1]",
+        r#"{"version":1,"colour":"red","nodes":{}}"#,
+        r#"{"version":7}"#,
+        r#"{"version":0}"#,
+        r#"{"version":"x"}"#,
+        r#"{"version":1,"seed":-1,"slo":{"availability":2}}"#,
+        r#"{"version":1,"nodes":[{"id":"a","kind":"robot"},{"kind":"server"},
+            {"id":"s","kind":"server","params":{"instances":"many"}},
+            {"id":"t","kind":"server","params":{"colour":1}},
+            {"id":"c","kind":"client","params":{"profile":{"wobble":{}}}}]}"#,
+        r#"{"version":1,"workload":{"duration_s":1,"warmup_s":2},
+            "nodes":[{"id":"c","kind":"client"},{"id":"l","kind":"load_balancer"},
+                     {"id":"k","kind":"cache"},{"id":"r","kind":"shard_router"},
+                     {"id":"s","kind":"server","params":{"instances":0,"autoscale":{"min":3,"max":2}}},
+                     {"id":"d","kind":"database","params":{"primaries":2,"replication":"sync"}}],
+            "edges":[{"from":"s","to":"d"},{"from":"d","to":"s"},{"from":"s","to":"c"},
+                     {"from":"s","to":"nowhere"},{"from":"s","to":"s"}],
+            "chaos":[{"at_s":-1,"action":{"kill":{"node":"ghost"}}}]}"#,
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for input in inputs {
+        for p in Diagram::from_json(input).err().unwrap_or_default() {
+            assert!(PROBLEM_CODES.contains(&p.code), "{}: {p}", p.code);
+            assert_eq!(fills(&p), p.message, "{}", p.code);
+            seen.insert(p.code);
+        }
+    }
+    for code in [
+        "invalid_json",
+        "not_an_object",
+        "unknown_top_field",
+        "not_a_list",
+        "version_too_new",
+        "version_too_old",
+        "version_missing",
+        "unknown_kind",
+        "missing_field",
+        "wrong_type",
+        "unknown_field",
+        "unknown_variant",
+        "warmup_too_long",
+        "sync_multi_primary",
+        "cycle",
+        "calls_client",
+        "dangling_edge",
+        "self_call",
+        "no_such_node",
+        "above_maximum",
+        "below_minimum",
+        "at_least_capacity",
+        "balancer_without_backends",
+        "cache_without_backing",
+        "router_without_shards",
+    ] {
+        assert!(seen.contains(code), "no input produced {code}: {seen:?}");
+    }
+    // The names a translation needs come after serde's English text.
+    let ps = problems(r#"{"version":1,"nodes":[{"id":"a","kind":"robot"}]}"#);
+    let p = ps.iter().find(|p| p.code == "unknown_kind").unwrap();
+    assert_eq!(p.params[1], "robot");
+    assert!(p.message.contains("unknown kind 'robot'"), "{}", p.message);
+    let ps = problems(r#"{"version":1,"nodes":[{"kind":"server"}]}"#);
+    let p = ps.iter().find(|p| p.code == "missing_field").unwrap();
+    assert_eq!(p.params[1], "id");
 }

@@ -34,23 +34,148 @@ pub struct Problem {
     pub location: Location,
     /// The parameter concerned, as written in the file (`params.retry.backoff_ms`).
     pub field: Option<String>,
+    /// What is wrong, as a stable code (one of [`PROBLEM_CODES`]): the app shows the message in
+    /// the reader's language from it and `params`.
+    pub code: &'static str,
+    /// The values the message names, in the order its English template (see
+    /// [`problem_template`]) places them: numbers as written in the message, ids, a cycle.
+    pub params: Vec<String>,
+    /// The message in English: the code's template filled with `params`.
     pub message: String,
 }
 
+/// Declares the problem codes with their English templates (`{}` are the params, in order).
+macro_rules! problem_codes {
+    ($($code:literal => $en:literal,)*) => {
+        /// Every code a [`Problem`] can carry.
+        pub const PROBLEM_CODES: &[&str] = &[$($code,)*];
+
+        /// The English template of `code`: `{}` stand for the problem's params, in order.
+        pub fn problem_template(code: &str) -> Option<&'static str> {
+            match code {
+                $($code => Some($en),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+problem_codes! {
+    // A field's value.
+    "not_finite" => "must be a finite number (got {})",
+    "negative" => "must not be negative (got {})",
+    "not_positive" => "must be greater than 0 (got {})",
+    "not_fraction" => "must be between 0 and 1 (got {})",
+    "at_most" => "must be at most {} (got {})",
+    "at_least" => "must be at least {} (got {})",
+    "at_least_capacity" => "must be at least {}: zero capacity (got {})",
+    "at_least_keys" => "must be at least {}: requests need keys (got {})",
+    "at_least_sessions" => "must be at least {}: requests come from users (got {})",
+    "at_least_backend_points" => "must be at least {}: each backend needs a point on the ring (got {})",
+    "at_least_shard_points" => "must be at least {}: each shard needs a point on the ring (got {})",
+    "at_least_cache_keys" => "must be at least {}: a cache must hold something (got {})",
+    "at_least_primaries" => "must be at least {}: something must take writes (got {})",
+    "at_least_unhealthy" => "must be at least {}: a backend must fail a probe to be removed (got {})",
+    "at_least_healthy" => "must be at least {}: a backend must pass a probe to come back (got {})",
+    "at_least_autoscaled" => "must be at least {}: an autoscaled group keeps at least one instance (got {})",
+    "above_maximum" => "must not exceed the maximum ({}) (got {})",
+    "below_minimum" => "must not be below the minimum ({}) (got {})",
+    "ramp_end_before_start" => "must be after start_s = {} (got {})",
+    "warmup_too_long" => "must be shorter than the run (duration_s = {}), or nothing is measured",
+    "availability_range" => "must be between 0 and 1, e.g. 0.999 (got {})",
+    "zone_without_name" => "a zone needs a name",
+    "sync_multi_primary" => "synchronous replication needs a single primary (multi-primary replicates asynchronously)",
+    "empty_id" => "must not be empty",
+    "duplicate_node_id" => "another node has the same id",
+    "unsupported_version" => "format version {} is not supported (this build reads version {})",
+    // The chaos timeline.
+    "no_such_node" => "there is no node '{}'",
+    "no_such_edge" => "there is no edge '{}'",
+    "no_such_instance" => "'{}' has no instance {} (it has {})",
+    "empty_zone" => "no node is in zone '{}'",
+    // Edges.
+    "duplicate_edge_id" => "another edge has the same id",
+    "dangling_edge" => "dangling: there is no node '{}'",
+    "self_call" => "a node cannot call itself",
+    "calls_client" => "clients only send requests; nothing can call a client",
+    "already_connected" => "'{}' is already connected to '{}'",
+    // The graph.
+    "no_client" => "there is no client, so nothing sends requests: add a client and connect it",
+    "empty_diagram" => "the diagram is empty: add a client and something for it to call",
+    "client_unconnected" => "this client is not connected to anything: draw an edge from it to a load balancer or server",
+    "balancer_without_backends" => "this load balancer has no backends: connect it to at least one server",
+    "cache_without_backing" => "this cache has nothing behind it: connect it to the database (or next cache) that misses go to",
+    "router_without_shards" => "this shard router has no shards: connect it to at least one database",
+    "unreachable" => "no client reaches this node, so it will receive no traffic",
+    "cycle" => "calls go round in a cycle ({}), so a request would never finish: remove one of these edges",
+    // Reading the file (parse.rs). Where serde explains, the first param is its English text and
+    // the others the names a translation needs.
+    "file_too_large" => "the file is {} bytes; diagrams larger than {} bytes are refused",
+    "too_many_nodes" => "the diagram has {} components; Scaleboard opens at most {}",
+    "too_many_edges" => "the diagram has {} connections; Scaleboard opens at most {}",
+    "invalid_json" => "this is not valid JSON ({})",
+    "not_an_object" => "expected a JSON object with version, nodes and edges",
+    "unknown_top_field" => "unknown field (expected one of: {})",
+    "version_missing" => "missing or not a whole number: this build writes version {}",
+    "version_too_new" => "format version {} is not supported: this build reads versions 1 to {} (was it made by a newer Scaleboard?)",
+    "version_too_old" => "format version {} is not supported: this build reads versions 1 to {}",
+    "not_a_list" => "must be a list",
+    "unknown_field" => "{}",
+    "missing_field" => "{}",
+    "unknown_kind" => "{}",
+    "unknown_variant" => "{}",
+    "wrong_type" => "{}",
+    "unreadable" => "{}",
+}
+
+/// `template` with each `{}` replaced by the next of `params` (extra params are not shown).
+fn fill(template: &str, params: &[String]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut params = params.iter();
+    let mut rest = template;
+    while let Some(i) = rest.find("{}") {
+        out.push_str(&rest[..i]);
+        out.push_str(params.next().map_or("", String::as_str));
+        rest = &rest[i + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
 impl Problem {
-    pub fn error(location: Location, field: Option<&str>, message: impl Into<String>) -> Problem {
+    /// An error with `code` (one of [`PROBLEM_CODES`]) and its params; the English message is
+    /// the code's template filled with them.
+    pub fn error(
+        location: Location,
+        field: Option<&str>,
+        code: &'static str,
+        params: Vec<String>,
+    ) -> Problem {
+        debug_assert!(
+            problem_template(code).is_some(),
+            "unknown problem code {code}"
+        );
+        let message = fill(problem_template(code).unwrap_or("{}"), &params);
         Problem {
             severity: Severity::Error,
             location,
             field: field.map(str::to_owned),
-            message: message.into(),
+            code,
+            params,
+            message,
         }
     }
 
-    pub fn warning(location: Location, field: Option<&str>, message: impl Into<String>) -> Problem {
+    /// A warning, otherwise as [`Problem::error`].
+    pub fn warning(
+        location: Location,
+        field: Option<&str>,
+        code: &'static str,
+        params: Vec<String>,
+    ) -> Problem {
         Problem {
             severity: Severity::Warning,
-            ..Problem::error(location, field, message)
+            ..Problem::error(location, field, code, params)
         }
     }
 }
@@ -80,17 +205,17 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn err(&mut self, field: &str, msg: impl Into<String>) {
+    fn err(&mut self, field: &str, code: &'static str, params: Vec<String>) {
         self.out
-            .push(Problem::error(self.at.clone(), Some(field), msg.into()));
+            .push(Problem::error(self.at.clone(), Some(field), code, params));
     }
 
     /// A finite number ≥ 0 (and at most [`MAX_NUMBER`]).
     fn non_negative(&mut self, field: &str, v: f64) {
         if !v.is_finite() {
-            self.err(field, format!("must be a finite number (got {v})"));
+            self.err(field, "not_finite", vec![v.to_string()]);
         } else if v < 0.0 {
-            self.err(field, format!("must not be negative (got {v})"));
+            self.err(field, "negative", vec![v.to_string()]);
         } else {
             self.not_huge(field, v);
         }
@@ -99,9 +224,9 @@ impl Checker<'_> {
     /// A finite number > 0 (and at most [`MAX_NUMBER`]).
     fn positive(&mut self, field: &str, v: f64) {
         if !v.is_finite() {
-            self.err(field, format!("must be a finite number (got {v})"));
+            self.err(field, "not_finite", vec![v.to_string()]);
         } else if v <= 0.0 {
-            self.err(field, format!("must be greater than 0 (got {v})"));
+            self.err(field, "not_positive", vec![v.to_string()]);
         } else {
             self.not_huge(field, v);
         }
@@ -111,25 +236,30 @@ impl Checker<'_> {
     /// nanosecond clock (a billion seconds is already 10^18 ns).
     fn not_huge(&mut self, field: &str, v: f64) {
         if v > MAX_NUMBER {
-            self.err(field, format!("must be at most 1000000000 (got {v})"));
+            self.err(
+                field,
+                "at_most",
+                vec![MAX_NUMBER.to_string(), v.to_string()],
+            );
         }
     }
 
     fn fraction(&mut self, field: &str, v: f64) {
         if !(0.0..=1.0).contains(&v) {
-            self.err(field, format!("must be between 0 and 1 (got {v})"));
+            self.err(field, "not_fraction", vec![v.to_string()]);
         }
     }
 
-    fn at_least(&mut self, field: &str, v: u64, min: u64, what: &str) {
+    /// At least `min`; `code` says why (one of the `at_least…` codes).
+    fn at_least(&mut self, field: &str, v: u64, min: u64, code: &'static str) {
         if v < min {
-            self.err(field, format!("must be at least {min}: {what} (got {v})"));
+            self.err(field, code, vec![min.to_string(), v.to_string()]);
         }
     }
 
     fn at_most(&mut self, field: &str, v: u64, max: u64) {
         if v > max {
-            self.err(field, format!("must be at most {max} (got {v})"));
+            self.err(field, "at_most", vec![max.to_string(), v.to_string()]);
         }
     }
 }
@@ -159,10 +289,8 @@ pub(super) fn validate_with(d: &Diagram, broken: &BTreeSet<String>) -> Vec<Probl
         out.push(Problem::error(
             Location::Diagram,
             Some("version"),
-            format!(
-                "format version {} is not supported (this build reads version {FORMAT_VERSION})",
-                d.version
-            ),
+            "unsupported_version",
+            vec![d.version.to_string(), FORMAT_VERSION.to_string()],
         ));
     }
     check_workload(d, &mut out);
@@ -173,7 +301,8 @@ pub(super) fn validate_with(d: &Diagram, broken: &BTreeSet<String>) -> Vec<Probl
             out.push(Problem::error(
                 Location::Node(format!("#{}", i + 1)),
                 Some("id"),
-                "must not be empty",
+                "empty_id",
+                vec![],
             ));
             continue;
         }
@@ -181,7 +310,8 @@ pub(super) fn validate_with(d: &Diagram, broken: &BTreeSet<String>) -> Vec<Probl
             out.push(Problem::error(
                 Location::Node(node.id.clone()),
                 Some("id"),
-                "another node has the same id",
+                "duplicate_node_id",
+                vec![],
             ));
         }
         check_node_params(&node.id, &node.spec, &mut out);
@@ -197,10 +327,8 @@ pub(super) fn validate_with(d: &Diagram, broken: &BTreeSet<String>) -> Vec<Probl
     if !(d.slo.availability > 0.0 && d.slo.availability < 1.0) {
         c.err(
             "slo.availability",
-            format!(
-                "must be between 0 and 1, e.g. 0.999 (got {})",
-                d.slo.availability
-            ),
+            "availability_range",
+            vec![d.slo.availability.to_string()],
         );
     }
     c.positive("slo.p99_ms", d.slo.p99_ms);
@@ -229,7 +357,7 @@ fn check_chaos(d: &Diagram, out: &mut Vec<Problem>) {
         c.non_negative(&format!("{f}.at_s"), e.at_s);
         let node = |c: &mut Checker, id: &str| {
             if !nodes.contains_key(id) {
-                c.err(&f, format!("there is no node '{id}'"));
+                c.err(&f, "no_such_node", vec![id.to_owned()]);
             }
         };
         match &e.action {
@@ -242,7 +370,11 @@ fn check_chaos(d: &Diagram, out: &mut Vec<Problem>) {
                         _ => 1,
                     };
                     if *i >= count {
-                        c.err(&f, format!("'{id}' has no instance {i} (it has {count})"));
+                        c.err(
+                            &f,
+                            "no_such_instance",
+                            vec![id.clone(), i.to_string(), count.to_string()],
+                        );
                     }
                 }
             }
@@ -256,7 +388,7 @@ fn check_chaos(d: &Diagram, out: &mut Vec<Problem>) {
             }
             A::Partition { edge } | A::Heal { edge } => {
                 if !edges.contains(edge) {
-                    c.err(&f, format!("there is no edge '{edge}'"));
+                    c.err(&f, "no_such_edge", vec![edge.clone()]);
                 }
             }
             A::PartitionZone { zone }
@@ -264,7 +396,7 @@ fn check_chaos(d: &Diagram, out: &mut Vec<Problem>) {
             | A::KillZone { zone }
             | A::ReviveZone { zone } => {
                 if !zones.contains(zone.as_str()) {
-                    c.err(&f, format!("no node is in zone '{zone}'"));
+                    c.err(&f, "empty_zone", vec![zone.clone()]);
                 }
             }
             A::Traffic { factor } => c.non_negative(&format!("{f}.factor"), *factor),
@@ -280,17 +412,19 @@ fn check_autoscale(c: &mut Checker, a: &Autoscale) {
             &format!("{field}.min"),
             min as u64,
             1,
-            "an autoscaled group keeps at least one instance",
+            "at_least_autoscaled",
         );
         c.at_most(&format!("{field}.max"), max as u64, MAX_INSTANCES as u64);
         if min > max {
             c.err(
                 &format!("{field}.min"),
-                format!("must not exceed the maximum ({max}) (got {min})"),
+                "above_maximum",
+                vec![max.to_string(), min.to_string()],
             );
             c.err(
                 &format!("{field}.max"),
-                format!("must not be below the minimum ({min}) (got {max})"),
+                "below_minimum",
+                vec![min.to_string(), max.to_string()],
             );
         }
     };
@@ -313,7 +447,7 @@ fn check_autoscale(c: &mut Checker, a: &Autoscale) {
 /// Zone names of a group: no empty names (a repeated name weighs the placement).
 fn check_zones(c: &mut Checker, zones: &[String]) {
     if zones.iter().any(|z| z.trim().is_empty()) {
-        c.err("params.zones", "a zone needs a name");
+        c.err("params.zones", "zone_without_name", vec![]);
     }
 }
 
@@ -328,10 +462,8 @@ fn check_workload(d: &Diagram, out: &mut Vec<Problem>) {
     if w.warmup_s.is_finite() && w.duration_s.is_finite() && w.warmup_s >= w.duration_s {
         c.err(
             "warmup_s",
-            format!(
-                "must be shorter than the run (duration_s = {}), or nothing is measured",
-                w.duration_s
-            ),
+            "warmup_too_long",
+            vec![w.duration_s.to_string()],
         );
     }
     c.non_negative("traffic_scale", w.traffic_scale);
@@ -346,9 +478,9 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
         NodeSpec::Client(p) => {
             c.non_negative("params.rate_rps", p.rate_rps);
             c.fraction("params.read_ratio", p.read_ratio);
-            c.at_least("params.key_space", p.key_space, 1, "requests need keys");
+            c.at_least("params.key_space", p.key_space, 1, "at_least_keys");
             c.non_negative("params.zipf_s", p.zipf_s);
-            c.at_least("params.sessions", p.sessions, 1, "requests come from users");
+            c.at_least("params.sessions", p.sessions, 1, "at_least_sessions");
             c.at_most("params.sessions", p.sessions, MAX_SESSIONS);
             c.non_negative("params.timeout_ms", p.timeout_ms);
             let r = &p.retry;
@@ -362,7 +494,8 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
             if !r.multiplier.is_finite() || r.multiplier < 1.0 {
                 c.err(
                     "params.retry.multiplier",
-                    format!("must be at least 1 (got {})", r.multiplier),
+                    "at_least",
+                    vec!["1".to_owned(), r.multiplier.to_string()],
                 );
             }
             check_profile(&mut c, &p.profile);
@@ -374,7 +507,7 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
                 "params.virtual_nodes",
                 p.virtual_nodes as u64,
                 1,
-                "each backend needs a point on the ring",
+                "at_least_backend_points",
             );
             c.at_most(
                 "params.virtual_nodes",
@@ -388,20 +521,25 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
                 "params.health_check.unhealthy_threshold",
                 h.unhealthy_threshold as u64,
                 1,
-                "a backend must fail a probe to be removed",
+                "at_least_unhealthy",
             );
             c.at_least(
                 "params.health_check.healthy_threshold",
                 h.healthy_threshold as u64,
                 1,
-                "a backend must pass a probe to come back",
+                "at_least_healthy",
             );
             c.non_negative("params.standby_failover_ms", p.standby_failover_ms);
         }
         NodeSpec::Server(p) => {
-            c.at_least("params.instances", p.instances as u64, 1, "zero capacity");
+            c.at_least(
+                "params.instances",
+                p.instances as u64,
+                1,
+                "at_least_capacity",
+            );
             c.at_most("params.instances", p.instances as u64, MAX_INSTANCES as u64);
-            c.at_least("params.workers", p.workers as u64, 1, "zero capacity");
+            c.at_least("params.workers", p.workers as u64, 1, "at_least_capacity");
             c.at_most("params.workers", p.workers as u64, MAX_WORKERS as u64);
             c.positive("params.service.mean_ms", p.service.mean_ms);
             c.non_negative("params.service.cv", p.service.cv);
@@ -426,7 +564,7 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
                 "params.capacity_keys",
                 p.capacity_keys,
                 1,
-                "a cache must hold something",
+                "at_least_cache_keys",
             );
             c.at_most("params.capacity_keys", p.capacity_keys, MAX_CACHE_KEYS);
             c.non_negative("params.ttl_ms", p.ttl_ms);
@@ -439,7 +577,7 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
                 "params.connections",
                 p.connections as u64,
                 1,
-                "zero capacity",
+                "at_least_capacity",
             );
             c.at_most(
                 "params.connections",
@@ -452,7 +590,7 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
                 "params.primaries",
                 p.primaries as u64,
                 1,
-                "something must take writes",
+                "at_least_primaries",
             );
             c.at_most("params.primaries", p.primaries as u64, MAX_PRIMARIES as u64);
             c.at_most("params.replicas", p.replicas as u64, MAX_REPLICAS as u64);
@@ -463,10 +601,7 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
             c.non_negative("params.failover_promote_ms", p.failover_promote_ms);
             check_zones(&mut c, &p.zones);
             if p.replication == Replication::Sync && p.primaries > 1 {
-                c.err(
-                    "params.replication",
-                    "synchronous replication needs a single primary (multi-primary replicates asynchronously)",
-                );
+                c.err("params.replication", "sync_multi_primary", vec![]);
             }
         }
         NodeSpec::ShardRouter(p) => {
@@ -474,7 +609,7 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
                 "params.virtual_nodes",
                 p.virtual_nodes as u64,
                 1,
-                "each shard needs a point on the ring",
+                "at_least_shard_points",
             );
             c.at_most(
                 "params.virtual_nodes",
@@ -512,7 +647,8 @@ fn check_profile(c: &mut Checker<'_>, profile: &Profile) {
             if !(end_s.is_finite() && end_s > start_s) {
                 c.err(
                     "params.profile.ramp.end_s",
-                    format!("must be after start_s = {start_s} (got {end_s})"),
+                    "ramp_end_before_start",
+                    vec![start_s.to_string(), end_s.to_string()],
                 );
             }
         }
@@ -541,7 +677,7 @@ fn check_edges(
             at: Location::Edge(name.clone()),
         };
         if !edge.id.is_empty() && !seen_ids.insert(edge.id.as_str()) {
-            c.err("id", "another edge has the same id");
+            c.err("id", "duplicate_edge_id", vec![]);
         }
         c.non_negative("latency_ms", edge.latency_ms);
         c.non_negative("jitter_ms", edge.jitter_ms);
@@ -549,22 +685,20 @@ fn check_edges(
         let to = kinds.get(edge.to.as_str());
         for (field, end, kind) in [("from", &edge.from, from), ("to", &edge.to, to)] {
             if kind.is_none() && !broken.contains(end) {
-                c.err(field, format!("dangling: there is no node '{end}'"));
+                c.err(field, "dangling_edge", vec![end.clone()]);
             }
         }
         if edge.from == edge.to {
-            c.err("to", "a node cannot call itself");
+            c.err("to", "self_call", vec![]);
         }
         if to == Some(&ComponentKind::Client) {
-            c.err(
-                "to",
-                "clients only send requests; nothing can call a client",
-            );
+            c.err("to", "calls_client", vec![]);
         }
         if !seen_pairs.insert((edge.from.as_str(), edge.to.as_str())) {
             c.err(
                 "to",
-                format!("'{}' is already connected to '{}'", edge.from, edge.to),
+                "already_connected",
+                vec![edge.from.clone(), edge.to.clone()],
             );
         }
     }
@@ -587,14 +721,16 @@ fn check_topology(d: &Diagram, kinds: &BTreeMap<&str, ComponentKind>, out: &mut 
         out.push(Problem::error(
             Location::Diagram,
             Some("nodes"),
-            "there is no client, so nothing sends requests: add a client and connect it",
+            "no_client",
+            vec![],
         ));
     }
     if d.nodes.is_empty() {
         out.push(Problem::error(
             Location::Diagram,
             Some("nodes"),
-            "the diagram is empty: add a client and something for it to call",
+            "empty_diagram",
+            vec![],
         ));
     }
     for &c in &clients {
@@ -602,26 +738,26 @@ fn check_topology(d: &Diagram, kinds: &BTreeMap<&str, ComponentKind>, out: &mut 
             out.push(Problem::error(
                 Location::Node(c.to_owned()),
                 None,
-                "this client is not connected to anything: draw an edge from it to a load balancer or server",
+                "client_unconnected",
+                vec![],
             ));
         }
     }
     for (&id, &kind) in kinds {
         let connected = adj.get(id).is_some_and(|v| !v.is_empty());
-        let message = match kind {
-            ComponentKind::LoadBalancer => {
-                "this load balancer has no backends: connect it to at least one server"
-            }
-            ComponentKind::Cache => {
-                "this cache has nothing behind it: connect it to the database (or next cache) that misses go to"
-            }
-            ComponentKind::ShardRouter => {
-                "this shard router has no shards: connect it to at least one database"
-            }
+        let code = match kind {
+            ComponentKind::LoadBalancer => "balancer_without_backends",
+            ComponentKind::Cache => "cache_without_backing",
+            ComponentKind::ShardRouter => "router_without_shards",
             _ => continue,
         };
         if !connected {
-            out.push(Problem::error(Location::Node(id.to_owned()), None, message));
+            out.push(Problem::error(
+                Location::Node(id.to_owned()),
+                None,
+                code,
+                vec![],
+            ));
         }
     }
 
@@ -638,7 +774,8 @@ fn check_topology(d: &Diagram, kinds: &BTreeMap<&str, ComponentKind>, out: &mut 
             out.push(Problem::warning(
                 Location::Node(id.to_owned()),
                 None,
-                "no client reaches this node, so it will receive no traffic",
+                "unreachable",
+                vec![],
             ));
         }
     }
@@ -648,10 +785,8 @@ fn check_topology(d: &Diagram, kinds: &BTreeMap<&str, ComponentKind>, out: &mut 
         out.push(Problem::error(
             Location::Node(cycle[0].to_owned()),
             None,
-            format!(
-                "calls go round in a cycle ({}), so a request would never finish: remove one of these edges",
-                cycle.join(" → ")
-            ),
+            "cycle",
+            vec![cycle.join(" → ")],
         ));
     }
 }

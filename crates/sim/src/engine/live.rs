@@ -41,10 +41,16 @@ impl Simulation {
     pub fn apply(&mut self, edit: Edit) -> Result<(), Vec<Problem>> {
         let mut d = self.diagram.clone();
         let missing = |what: &str, id: &str| {
+            let code = if what == "node" {
+                "no_such_node"
+            } else {
+                "no_such_edge"
+            };
             vec![Problem::error(
                 crate::diagram::Location::Diagram,
                 None,
-                format!("there is no {what} '{id}'"),
+                code,
+                vec![id.to_owned()],
             )]
         };
         match edit {

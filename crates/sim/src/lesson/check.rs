@@ -5,7 +5,7 @@
 //! An engine change can silently make such a claim false, so CI runs this on every lesson.
 
 use super::goals::{evaluate, report_value, GoalResult, GoalStatus};
-use super::{Lesson, RunOf, Step};
+use super::{Lesson, PredictionOutcome, RunOf, Step};
 use crate::time::secs_to_ns;
 use crate::{Diagram, Report, Simulation};
 
@@ -17,6 +17,8 @@ pub struct StepCheck {
     pub start: Vec<GoalResult>,
     /// Goal results on the solution's run.
     pub solution: Vec<GoalResult>,
+    /// What the run the prediction names showed.
+    pub prediction: Option<PredictionOutcome>,
     /// What is wrong; empty when the step passes.
     pub failures: Vec<String>,
 }
@@ -37,7 +39,8 @@ pub fn simulate(d: &Diagram) -> Result<Report, String> {
     Ok(sim.report())
 }
 
-fn describe(r: &GoalResult) -> String {
+/// A goal's verdict with its figures, for messages.
+pub fn describe(r: &GoalResult) -> String {
     let status = match r.status {
         GoalStatus::Met => "met",
         GoalStatus::NotMet => "not met",
@@ -93,6 +96,7 @@ pub fn check_step(step: &Step, i: usize) -> StepCheck {
             }
         }
     }
+    let mut prediction = None;
     if let Some(p) = &step.prediction {
         let report = match p.on {
             RunOf::Start => &start_report,
@@ -104,12 +108,14 @@ pub fn check_step(step: &Step, i: usize) -> StepCheck {
                     "the prediction's answer is not what the run shows: {e}"
                 ));
             }
+            prediction = Some(p.outcome(report));
         }
     }
     StepCheck {
         step: i,
         start,
         solution,
+        prediction,
         failures,
     }
 }

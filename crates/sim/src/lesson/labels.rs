@@ -176,15 +176,10 @@ fn metric_label(metric: &str, op: Op, value: f64, ko: bool) -> String {
     }
     let amount = amount(value, unit);
     match (scope, ko) {
-        (None, false) => {
-            let mut s = format!("End-to-end {en}");
-            if metric.starts_with("end_to_end") {
-                s = capitalise(&s);
-            } else {
-                s = capitalise(&en);
-            }
-            format!("{s} {} {amount}", op.display())
+        (None, false) if metric.starts_with("end_to_end") => {
+            format!("End-to-end {en} {} {amount}", op.display())
         }
+        (None, false) => format!("{} {} {amount}", capitalise(&en), op.display()),
         (None, true) => {
             let prefix = if metric.starts_with("end_to_end") {
                 "전체 "

@@ -56,9 +56,9 @@ impl Text {
     /// The languages every text must have, as written in files.
     pub const LANGUAGES: [&'static str; 2] = ["en", "ko"];
 
-    /// The text in `lang` (`"ko"`; anything else gets English).
+    /// The text in `lang` (`"ko"` or `"ko-KR"`; anything else gets English).
     pub fn get(&self, lang: &str) -> &str {
-        if lang == "ko" {
+        if lang == "ko" || lang.starts_with("ko-") {
             &self.ko
         } else {
             &self.en

@@ -140,7 +140,8 @@ pub fn from_json(text: &str) -> Result<Lesson, Vec<Problem>> {
 /// What a step's diagram is built from: the previous step's, before its chaos and run length.
 #[derive(Default)]
 struct Chain {
-    /// `None` once a step's diagram could not be built: later changes have nothing to apply to.
+    /// `None` once a step's diagram JSON could not be made: later changes have nothing to
+    /// apply to.
     base: Option<Value>,
     /// The previous step's diagram problems: repeated in later steps built on it, said once.
     said: BTreeSet<String>,
@@ -170,19 +171,22 @@ fn read_step(r: &mut Reader, chain: &mut Chain, v: &Value, i: usize) -> Option<S
         None => Some(None),
         Some(v) => Prediction::read(r, v, &join(&path, "prediction")).map(Some),
     };
-    let goals = r.required(map, &path, "goals").and_then(|v| {
+    // Each goal kept apart, so that the good ones are checked against the solution even when
+    // another goal is malformed.
+    let goals: Option<Vec<Option<Goal>>> = r.required(map, &path, "goals").and_then(|v| {
         let p = join(&path, "goals");
         let items = r.list(v, &p, MAX_GOALS)?;
         if items.is_empty() {
             r.problem(&p, "a step needs at least one goal");
             return None;
         }
-        let goals: Vec<Option<Goal>> = items
-            .iter()
-            .enumerate()
-            .map(|(k, g)| read_goal(r, g, &index(&p, k)))
-            .collect();
-        goals.into_iter().collect::<Option<Vec<Goal>>>()
+        Some(
+            items
+                .iter()
+                .enumerate()
+                .map(|(k, g)| read_goal(r, g, &index(&p, k)))
+                .collect(),
+        )
     });
     let scenario = read_scenario(r, map, &path);
 
@@ -243,7 +247,9 @@ fn read_step(r: &mut Reader, chain: &mut Chain, v: &Value, i: usize) -> Option<S
         }
         _ => None,
     };
-    chain.base = if start.is_some() { base.clone() } else { None };
+    // A diagram with problems still carries the chain: later steps' own changes are checked
+    // against it, and the problems it passes on are not said again.
+    chain.base = base.clone();
 
     // The reference solution.
     let solution = r.required(map, &path, "solution").and_then(|v| {
@@ -286,25 +292,26 @@ fn read_step(r: &mut Reader, chain: &mut Chain, v: &Value, i: usize) -> Option<S
         let (d, _) = build(r, &json, scenario.as_ref()?, &join(&p, source), &said);
         d
     });
-    let (Some(start), Some(solution)) = (start, solution) else {
-        return None;
-    };
-
-    if let Some(goals) = &goals {
-        check_goals(r, goals, &solution, &join(&path, "goals"));
+    // Goals and the prediction are checked against whichever diagrams could be built.
+    if let (Some(goals), Some(solution)) = (&goals, &solution) {
+        check_goals(r, goals, solution, &join(&path, "goals"));
     }
+    let goals = goals.and_then(|g| g.into_iter().collect::<Option<Vec<Goal>>>());
     if let Some(Some(p)) = &prediction {
         let d = match p.on {
             super::RunOf::Start => &start,
             super::RunOf::Solution => &solution,
         };
-        if let Some(skeleton) = skeleton(d) {
+        if let Some(skeleton) = d.as_ref().and_then(skeleton) {
             let mp = join(&join(&path, "prediction"), "reveal.metric");
             if let Err(msg) = check_path(&skeleton, &p.metric) {
                 r.problem(&mp, msg);
             }
         }
     }
+    let (Some(start), Some(solution)) = (start, solution) else {
+        return None;
+    };
     let run = Run {
         duration_s: start.workload.duration_s,
         warmup_s: start.workload.warmup_s,
@@ -471,11 +478,12 @@ fn skeleton(d: &Diagram) -> Option<Value> {
 
 /// Goals must name figures the solution's report has (a node the solution lacks cannot be
 /// measured, so the goal could never be met).
-fn check_goals(r: &mut Reader, goals: &[Goal], solution: &Diagram, path: &str) {
+fn check_goals(r: &mut Reader, goals: &[Option<Goal>], solution: &Diagram, path: &str) {
     let Some(skeleton) = skeleton(solution) else {
         return;
     };
     for (k, g) in goals.iter().enumerate() {
+        let Some(g) = g else { continue };
         let p = index(path, k);
         match &g.kind {
             GoalKind::Metric { metric, .. } => {

@@ -142,7 +142,7 @@ impl Reader {
             let p = join(path, lang);
             match map.get(lang) {
                 None => {
-                    self.problem(&p, format!("missing: every text needs \"en\" and \"ko\""));
+                    self.problem(&p, "missing: every text needs \"en\" and \"ko\"");
                     None
                 }
                 Some(v) => {

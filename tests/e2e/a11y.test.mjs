@@ -1,0 +1,96 @@
+// Accessibility: axe-core finds no serious or critical violations on the main screens, in both
+// themes where it matters (contrast).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { launch, openApp } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/// Runs axe on the page (or on `include`, a CSS selector) and returns the serious and critical
+/// violations, one line each with the offending nodes.
+async function serious(page, include = null) {
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) {
+    await page.addScriptTag({ path: AXE });
+  }
+  const result = await page.evaluate(async (include) => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(include ? { include: [include] } : document, {
+      resultTypes: ['violations'],
+    });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.slice(0, 6).map((n) => `${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1, 2).join(' ')}`),
+      }));
+  }, include);
+  return result;
+}
+
+function report(violations) {
+  return violations.map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.join('\n    ')}`).join('\n');
+}
+
+async function setTheme(page, theme) {
+  const now = await page.evaluate(() => document.documentElement.getAttribute('data-theme'));
+  if (now !== theme) await page.getByTestId('theme-toggle').click();
+  await page.waitForFunction((t) => document.documentElement.getAttribute('data-theme') === t, theme);
+}
+
+for (const theme of ['dark', 'light']) {
+  test(`axe: the empty app, ${theme} theme`, async () => {
+    const { context, page, errors } = await openApp(browser);
+    await setTheme(page, theme);
+    const v = await serious(page);
+    assert.deepEqual(v, [], report(v));
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test(`axe: a running example (basic), ${theme} theme`, async () => {
+    const { context, page, errors } = await openApp(browser);
+    await setTheme(page, theme);
+    await page.getByTestId('example-basic').click();
+    await page.getByTestId('play').click();
+    await page.waitForTimeout(2_500);
+    await page.getByTestId('play').click(); // pause: a still page for axe
+    const v = await serious(page);
+    assert.deepEqual(v, [], report(v));
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+test('axe: the File dialog', async () => {
+  const { context, page, errors } = await openApp(browser);
+  await page.getByTestId('example-basic').click();
+  await page.getByTestId('file').click();
+  await page.getByTestId('file-dialog').waitFor();
+  const v = await serious(page, '[data-testid="file-dialog"]');
+  assert.deepEqual(v, [], report(v));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('axe: the Share dialog', async () => {
+  const { context, page, errors } = await openApp(browser);
+  await page.getByTestId('example-basic').click();
+  await page.getByTestId('share').click();
+  await page.getByTestId('share-dialog').waitFor();
+  const v = await serious(page, '[data-testid="share-dialog"]');
+  assert.deepEqual(v, [], report(v));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -1,0 +1,220 @@
+// Every screen, every hand: at laptop, tablet and phone sizes, in Korean (the longer labels), the
+// controls stay reachable, nothing overflows sideways, and the canvas shows the whole diagram.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, collectErrors, ready, screenshot, BASE_URL, NODE_CARDS } from './lib.mjs';
+
+const SCREENS = [
+  { width: 1280, height: 720, hasTouch: false, isMobile: false },
+  { width: 1366, height: 768, hasTouch: false, isMobile: false },
+  { width: 1024, height: 768, hasTouch: true, isMobile: false },
+  { width: 390, height: 844, hasTouch: true, isMobile: true },
+];
+const CONTROLS = ['play', 'step', 'reset', 'examples', 'file', 'share', 'lessons', 'lang-toggle', 'theme-toggle'];
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/// Whether the element is visible and wholly inside the viewport.
+async function inView(page, id) {
+  const el = page.getByTestId(id);
+  if (!(await el.isVisible())) return false;
+  const box = await el.boundingBox();
+  const vp = page.viewportSize();
+  return box !== null && box.x >= 0 && box.y >= 0 && box.x + box.width <= vp.width + 0.5 && box.y + box.height <= vp.height + 0.5;
+}
+
+/// Every control is on screen, or on screen once the toolbar's "More" menu is open.
+async function assertReachable(page, label) {
+  const hidden = [];
+  for (const id of CONTROLS) if (!(await inView(page, id))) hidden.push(id);
+  if (hidden.length === 0) return;
+  assert.ok(await inView(page, 'more'), `${label}: ${hidden.join(', ')} hidden and no "More" button`);
+  await page.getByTestId('more').click();
+  for (const id of hidden) assert.ok(await inView(page, id), `${label}: ${id} is reachable after opening More`);
+  await page.keyboard.press('Escape');
+  assert.equal(await page.getByTestId('more').getAttribute('aria-expanded'), 'false', `${label}: Escape closes More`);
+}
+
+async function assertNoSidewaysOverflow(page, label) {
+  const { sw, iw } = await page.evaluate(() => ({
+    sw: document.documentElement.scrollWidth,
+    iw: window.innerWidth,
+  }));
+  assert.ok(sw <= iw, `${label}: page is ${sw}px wide in a ${iw}px window`);
+}
+
+async function assertCanvasShowsDiagram(page, label) {
+  const canvas = await page.getByTestId('canvas').boundingBox();
+  assert.ok(canvas.width >= 300 && canvas.height >= 300, `${label}: canvas is ${canvas.width}×${canvas.height}`);
+  const cards = await page.locator(NODE_CARDS).evaluateAll((els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { id: e.getAttribute('data-node'), x: r.x, y: r.y, r: r.right, b: r.bottom };
+    }),
+  );
+  assert.ok(cards.length > 0, `${label}: the diagram has node cards`);
+  const slack = 2;
+  for (const c of cards) {
+    assert.ok(
+      c.x >= canvas.x - slack && c.y >= canvas.y - slack &&
+        c.r <= canvas.x + canvas.width + slack && c.b <= canvas.y + canvas.height + slack,
+      `${label}: node ${c.id} (${Math.round(c.x)},${Math.round(c.y)})–(${Math.round(c.r)},${Math.round(c.b)}) lies inside the canvas ` +
+        `(${Math.round(canvas.x)},${Math.round(canvas.y)} ${Math.round(canvas.width)}×${Math.round(canvas.height)})`,
+    );
+  }
+}
+
+for (const screen of SCREENS) {
+  const { width, height, hasTouch, isMobile } = screen;
+  test(`${width}×${height}${isMobile ? ' (phone)' : hasTouch ? ' (touch)' : ''}, Korean: basic and hot-shard`, async () => {
+    const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1, hasTouch, isMobile });
+    await context.addInitScript(() => {
+      localStorage.setItem('scaleboard.lang', 'ko');
+    });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${BASE_URL}/`);
+    await ready(page);
+    assert.equal(await page.getByTestId('app').getAttribute('data-lang'), 'ko');
+    await assertReachable(page, `${width}×${height} empty`);
+    await assertNoSidewaysOverflow(page, `${width}×${height} empty`);
+
+    for (const slug of ['basic', 'hot-shard']) {
+      const label = `${width}×${height} ${slug}`;
+      await page.getByTestId('examples').selectOption(slug);
+      await page.waitForFunction(
+        (sel) => document.querySelectorAll(sel).length > 0,
+        NODE_CARDS,
+      );
+      await page.getByTestId('fit').click();
+      for (let i = 0; i < 3; i++) await page.getByTestId('step').click();
+      await page.waitForTimeout(400);
+      await assertReachable(page, label);
+      await assertNoSidewaysOverflow(page, label);
+      await assertCanvasShowsDiagram(page, label);
+    }
+    await screenshot(page, `screen-${width}x${height}`);
+    assert.deepEqual(errors, [], 'no console errors or panics');
+    await context.close();
+  });
+}
+
+test('390×844: palette, inspector and charts open as sheets over the canvas', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${BASE_URL}/`);
+  await ready(page);
+  for (const id of ['palette', 'inspector', 'bottom-panel']) {
+    assert.equal(await page.getByTestId(id).isVisible(), false, `${id} starts closed on a phone`);
+  }
+  for (const [button, panel] of [['sheet-palette', 'palette'], ['sheet-inspector', 'inspector'], ['sheet-panel', 'bottom-panel']]) {
+    assert.ok(await inView(page, button), `${button} is on screen`);
+    await page.getByTestId(button).click();
+    assert.ok(await page.getByTestId(panel).isVisible(), `${button} opens ${panel}`);
+    await screenshot(page, `screen-390x844-${panel}`);
+    await page.getByTestId(button).click();
+    assert.equal(await page.getByTestId(panel).isVisible(), false, `${button} closes ${panel} again`);
+  }
+  // Placing a component from the palette sheet shows the canvas with the new card.
+  await page.getByTestId('sheet-palette').click();
+  await page.getByTestId('palette-server').click();
+  await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 1, NODE_CARDS);
+  assert.equal(await page.getByTestId('palette').isVisible(), false, 'the sheet closes after placing');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/// Painted pixels on the dot layer (flowing requests) over a second of running.
+async function paintedDots(page) {
+  let most = 0;
+  for (let i = 0; i < 5; i++) {
+    await page.waitForTimeout(200);
+    const n = await page.locator('canvas.dots').evaluate((c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let painted = 0;
+      for (let k = 3; k < d.length; k += 4) if (d[k] > 0) painted++;
+      return painted;
+    });
+    most = Math.max(most, n);
+  }
+  return most;
+}
+
+for (const reducedMotion of ['no-preference', 'reduce']) {
+  test(`prefers-reduced-motion: ${reducedMotion}`, async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, reducedMotion });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${BASE_URL}/`);
+    await ready(page);
+    await page.getByTestId('example-basic').click();
+    await page.getByTestId('play').click();
+    await page.waitForTimeout(1_500);
+    const dots = await paintedDots(page);
+    if (reducedMotion === 'reduce') {
+      assert.equal(dots, 0, 'no flowing dots under reduced motion');
+    } else {
+      assert.ok(dots > 0, 'dots flow normally');
+    }
+    // The figures still update.
+    const t0 = await page.getByTestId('sim-clock').innerText();
+    await page.waitForTimeout(1_200);
+    assert.notEqual(await page.getByTestId('sim-clock').innerText(), t0, 'the clock runs');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+test('the theme follows prefers-color-scheme until the user picks one', async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, colorScheme: 'light' });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${BASE_URL}/`);
+  await ready(page);
+  const theme = () => page.evaluate(() => document.documentElement.getAttribute('data-theme'));
+  const stored = () => page.evaluate(() => localStorage.getItem('scaleboard.theme'));
+  assert.equal(await theme(), 'light', 'a light system gets the light theme');
+  assert.equal(await stored(), null, 'nothing stored on a first visit');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.reload();
+  await ready(page);
+  assert.equal(await theme(), 'dark', 'still following the system');
+  await page.getByTestId('theme-toggle').click();
+  assert.equal(await theme(), 'light');
+  assert.equal(await stored(), 'light', 'the user’s pick is remembered');
+  await page.reload();
+  await ready(page);
+  assert.equal(await theme(), 'light', 'and wins over the system from then on');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a static shell paints before the wasm and is gone once the app mounts', async () => {
+  const html = await (await fetch(`${BASE_URL}/`)).text();
+  assert.match(html, /id="boot-shell"/);
+  assert.match(html, /Scaleboard/);
+  assert.match(html, /시스템/);
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  // Hold the wasm back: the shell must already be on screen.
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route('**/*.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`${BASE_URL}/`, { waitUntil: 'domcontentloaded' });
+  assert.ok(await page.getByTestId('boot-shell').isVisible(), 'the shell shows while the wasm loads');
+  await screenshot(page, 'screen-boot-shell');
+  release();
+  await ready(page);
+  assert.equal(await page.locator('#boot-shell').count(), 0, 'the app removed the shell');
+  await context.close();
+});
