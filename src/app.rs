@@ -157,7 +157,10 @@ fn shortcuts(
         // Space and Enter press the focused button; the canvas shortcuts are for elsewhere.
         let on_button = target.as_ref().is_some_and(|el| {
             matches!(el.tag_name().as_str(), "BUTTON" | "A" | "SUMMARY")
-                || matches!(el.get_attribute("role").as_deref(), Some("menuitem" | "button"))
+                || matches!(
+                    el.get_attribute("role").as_deref(),
+                    Some("menuitem" | "button")
+                )
         });
         if on_button && matches!(key.as_str(), " " | "Enter") {
             return;
@@ -585,12 +588,13 @@ pub fn App() -> Html {
     {
         let inputs = inputs.clone();
         use_effect_with(
-            (state.running, state.speed(), state.theme),
-            move |(running, speed, theme)| {
+            (state.running, state.speed(), state.theme, state.lang),
+            move |(running, speed, theme, lang)| {
                 let mut i = inputs.borrow_mut();
                 i.running = *running;
                 i.speed = *speed;
                 i.theme = *theme;
+                i.lang = *lang;
             },
         );
     }
@@ -715,10 +719,18 @@ pub fn App() -> Html {
                 None => Point::new(rect.width() / 2.0, rect.height() / 2.0),
             };
             let w = view.to_world(screen);
-            dispatch.emit(Action::AddNode {
-                kind,
-                x: w.x,
-                y: w.y,
+            dispatch.emit(if at.is_some() {
+                Action::AddNode {
+                    kind,
+                    x: w.x,
+                    y: w.y,
+                }
+            } else {
+                Action::AddNodeNear {
+                    kind,
+                    x: w.x,
+                    y: w.y,
+                }
             });
         })
     };

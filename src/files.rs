@@ -1,5 +1,6 @@
 //! Browser file glue: downloads (JSON, SVG, CSV, PNG) and reading a chosen file.
 
+use crate::i18n::{fill, tr, Lang};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlCanvasElement, HtmlImageElement, Url};
@@ -84,21 +85,44 @@ pub fn download_png(svg: &str, filename: &str, scale: f64, on_error: impl Fn(Str
     img.set_src(&src);
 }
 
+/// Why a chosen file could not be read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReadError {
+    /// Larger than any diagram (the file's name).
+    TooLarge(String),
+    /// Not text (the file's name).
+    NotText(String),
+    /// This browser cannot read files.
+    NoReader,
+}
+
+impl ReadError {
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            ReadError::TooLarge(name) => {
+                fill(tr(lang, "{} is larger than 8 MB: not a diagram"), &[name])
+            }
+            ReadError::NotText(name) => fill(tr(lang, "{} is not a text file"), &[name]),
+            ReadError::NoReader => tr(lang, "the browser cannot read files").to_owned(),
+        }
+    }
+}
+
 /// Reads the first file chosen in an `<input type=file>` as text.
 pub fn read_text(
     input: &web_sys::HtmlInputElement,
-    done: impl FnOnce(Result<(String, String), String>) + 'static,
+    done: impl FnOnce(Result<(String, String), ReadError>) + 'static,
 ) {
     let Some(file) = input.files().and_then(|f| f.get(0)) else {
         return;
     };
     let name = file.name();
     if file.size() > 8.0 * 1024.0 * 1024.0 {
-        done(Err(format!("{name} is larger than 8 MB: not a diagram")));
+        done(Err(ReadError::TooLarge(name)));
         return;
     }
     let Ok(reader) = web_sys::FileReader::new() else {
-        done(Err("the browser cannot read files".into()));
+        done(Err(ReadError::NoReader));
         return;
     };
     let r = reader.clone();
@@ -106,7 +130,7 @@ pub fn read_text(
         let text = r.result().ok().and_then(|v| v.as_string());
         done(
             text.map(|t| (name.clone(), t))
-                .ok_or_else(|| format!("{name} is not a text file")),
+                .ok_or_else(|| ReadError::NotText(name.clone())),
         );
     });
     reader.set_onload(Some(onload.unchecked_ref()));

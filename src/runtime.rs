@@ -25,6 +25,8 @@ pub struct LoopInputs {
     pub speed: f64,
     pub view: View,
     pub theme: Theme,
+    /// Language of the refusal markers drawn on the canvas.
+    pub lang: crate::i18n::Lang,
     /// World position (top-left) of every node card, including during a drag.
     pub positions: HashMap<String, (f64, f64)>,
     pub positions_rev: u64,
@@ -223,5 +225,6 @@ fn draw(el: &HtmlCanvasElement, inp: &LoopInputs, h: &SimHost, st: &mut LoopStat
         &h.particles,
         now,
         inp.theme,
+        inp.lang,
     );
 }

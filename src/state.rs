@@ -300,8 +300,15 @@ impl State {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// Place a new component of `kind` with its centre at world point (x, y).
+    /// Place a new component of `kind` with its centre at world point (x, y) (a drop).
     AddNode {
+        kind: ComponentKind,
+        x: f64,
+        y: f64,
+    },
+    /// Place a new component near world point (x, y), on the nearest spot no card covers (a
+    /// click or a key on the palette: "in the middle", however often it is pressed).
+    AddNodeNear {
         kind: ComponentKind,
         x: f64,
         y: f64,
@@ -488,8 +495,16 @@ mod free_spot_tests {
     #[test]
     fn components_added_in_the_middle_line_up_to_the_right_without_overlapping() {
         let mut s = State::default();
-        for kind in [ComponentKind::Client, ComponentKind::LoadBalancer, ComponentKind::Server] {
-            s.apply(Action::AddNode { kind, x: 500.0, y: 300.0 });
+        for kind in [
+            ComponentKind::Client,
+            ComponentKind::LoadBalancer,
+            ComponentKind::Server,
+        ] {
+            s.apply(Action::AddNodeNear {
+                kind,
+                x: 500.0,
+                y: 300.0,
+            });
         }
         let n = &s.doc.nodes;
         assert_eq!(n.len(), 3);
@@ -513,25 +528,8 @@ impl State {
     pub fn apply(&mut self, action: Action) {
         let lang = self.lang;
         match action {
-            Action::AddNode { kind, x, y } => {
-                let Some(spec) = NodeSpec::default_for(kind) else {
-                    self.toast(
-                        tr(
-                            lang,
-                            "Caches, databases and shard routers arrive with the data tier.",
-                        ),
-                        ToastKind::Info,
-                    );
-                    return;
-                };
-                let id = fresh_id(&self.doc, kind, &BTreeSet::new());
-                let (x, y) = free_spot(&self.doc, snap(x - NODE_W / 2.0), snap(y - NODE_H / 2.0));
-                let mut node = Node::new(id.clone(), spec).at(x, y);
-                node.label = crate::i18n::default_label(lang, kind, &id);
-                if self.exec(Command::add(&self.doc, vec![node], vec![])) {
-                    self.selection = Selection::node(&id);
-                }
-            }
+            Action::AddNode { kind, x, y } => self.add_node(kind, x, y, false),
+            Action::AddNodeNear { kind, x, y } => self.add_node(kind, x, y, true),
             Action::MoveNodes(moves) => {
                 let c = Command::move_nodes(&self.doc, &moves);
                 self.exec(c);
@@ -979,6 +977,33 @@ impl State {
 
     fn log(&mut self, at_s: f64, kind: LogKind, text: String) {
         self.push_log(LogEntry { at_s, kind, text });
+    }
+
+    /// Adds a component centred at (x, y); `near`: on the nearest free spot instead.
+    fn add_node(&mut self, kind: ComponentKind, x: f64, y: f64, near: bool) {
+        let lang = self.lang;
+        let Some(spec) = NodeSpec::default_for(kind) else {
+            self.toast(
+                tr(
+                    lang,
+                    "Caches, databases and shard routers arrive with the data tier.",
+                ),
+                ToastKind::Info,
+            );
+            return;
+        };
+        let id = fresh_id(&self.doc, kind, &BTreeSet::new());
+        let (x, y) = (snap(x - NODE_W / 2.0), snap(y - NODE_H / 2.0));
+        let (x, y) = if near {
+            free_spot(&self.doc, x, y)
+        } else {
+            (x, y)
+        };
+        let mut node = Node::new(id.clone(), spec).at(x, y);
+        node.label = crate::i18n::default_label(lang, kind, &id);
+        if self.exec(Command::add(&self.doc, vec![node], vec![])) {
+            self.selection = Selection::node(&id);
+        }
     }
 
     fn push_log(&mut self, entry: LogEntry) {

@@ -495,6 +495,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                           let is_spof = props.spof.is_spof(&n.id);
                           (is_spof, event_text::finding_text(lang, &props.doc, f, is_spof))
                       })}
+                      zoom={view.zoom}
                       lang={lang} />
         }
     });

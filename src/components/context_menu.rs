@@ -67,7 +67,9 @@ pub fn ContextMenuView(props: &ContextMenuProps) -> Html {
                 el.previous_element_sibling()
             };
         }
-        if let Some(b) = next.and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(n).ok()) {
+        if let Some(b) =
+            next.and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(n).ok())
+        {
             let _ = b.focus();
         }
     });

@@ -104,7 +104,7 @@ pub fn FileDialog(props: &FileDialogProps) -> Html {
             files::read_text(&input, move |result| match result {
                 Err(e) => {
                     d.emit(Action::Importing(None));
-                    problems.set(vec![e]);
+                    problems.set(vec![e.text(lang)]);
                 }
                 Ok((file, text)) => after_paint(move || match Diagram::from_json(&text) {
                     Ok(doc) => on.emit(DocCommand::Incoming {

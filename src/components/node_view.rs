@@ -25,6 +25,19 @@ pub struct NodeViewProps {
     pub lang: Lang,
     /// The SPOF analysis says: Some((is a SPOF — else a risk, explanation)).
     pub spof: Option<(bool, String)>,
+    /// The canvas zoom: zoomed out, the card switches to a simpler form with larger type.
+    #[prop_or(1.0)]
+    pub zoom: f64,
+}
+
+/// Below this zoom a card shows only its name and one figure, in type scaled to stay readable
+/// (about 13 px on screen), as maps and diagram tools do.
+pub const COMPACT_BELOW: f64 = 0.55;
+
+/// The title's size in canvas pixels: 14, growing as the view zooms out so that it stays about
+/// 12 px on screen until the card turns compact.
+pub fn title_px(zoom: f64) -> f64 {
+    (12.0 / zoom.max(0.05)).clamp(14.0, 22.0)
 }
 
 /// What the node is, in a few words: "3 × medium · 8 workers".
@@ -195,6 +208,38 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
         }
         parts.join(", ")
     };
+    if props.zoom < COMPACT_BELOW {
+        let font = 13.0 / props.zoom.max(0.05);
+        // The one figure that says most about this kind of node now.
+        let (key, key_id) = if down {
+            (tr(lang, "down").to_owned(), "key")
+        } else if err_rate > 0.0 {
+            (
+                format!("{} {}", format::pct(err_rate), tr(lang, "errors")),
+                "key",
+            )
+        } else if let Some(h) = hit_ratio {
+            (format!("{} {}", tr(lang, "hit"), format::pct(h)), "hit")
+        } else {
+            match p99 {
+                Some(p) => (format!("p99 {}", format::ms(p)), "key"),
+                None => (format!("{}/s", format::rate(rps)), "key"),
+            }
+        };
+        return html! {
+            <div class={classes!("node", "node-compact", format!("kind-{}", kind.slug()), health,
+                                 props.selected.then_some("is-selected"),
+                                 props.connect_target.then_some("is-target"),
+                                 props.dragging.then_some("is-dragging"))}
+                 data-testid={format!("node-{id}")} data-kind={kind.slug()} data-node={id.clone()}
+                 data-health={health} data-compact="true"
+                 tabindex="0" role="group" aria-roledescription={tr(lang, "component")} aria-current={props.selected.then_some("true")} aria-label={spoken}
+                 style={format!("transform:translate({}px,{}px);width:{NODE_W}px;height:{NODE_H}px;--node-font:{font:.1}px", props.x, props.y)}>
+                <span class="node-title">{ n.display_name() }</span>
+                <span class="node-key" data-testid={format!("node-{id}-{key_id}")}>{ key }</span>
+            </div>
+        };
+    }
     html! {
         <div class={classes!("node", format!("kind-{}", kind.slug()), health, stack,
                              props.selected.then_some("is-selected"),
@@ -202,8 +247,8 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
                              props.dragging.then_some("is-dragging"))}
              data-testid={format!("node-{id}")} data-kind={kind.slug()} data-node={id.clone()}
              data-health={health}
-             tabindex="0" role="button" aria-pressed={props.selected.to_string()} aria-label={spoken}
-             style={format!("transform:translate({}px,{}px);width:{NODE_W}px;height:{NODE_H}px", props.x, props.y)}>
+             tabindex="0" role="group" aria-roledescription={tr(lang, "component")} aria-current={props.selected.then_some("true")} aria-label={spoken}
+             style={format!("transform:translate({}px,{}px);width:{NODE_W}px;height:{NODE_H}px;--title-font:{:.1}px", props.x, props.y, title_px(props.zoom))}>
             <div class="node-head">
                 <span class="node-icon"><KindIcon kind={kind} size={20} /></span>
                 <span class="node-title">{ n.display_name() }</span>

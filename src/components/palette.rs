@@ -99,10 +99,9 @@ pub fn Palette(props: &PaletteProps) -> Html {
             })
         };
         html! {
-            <li class={classes!("palette-item", format!("kind-{}", kind.slug()), (!simulated).then_some("is-soon"))}
+            <div class={classes!("palette-item", format!("kind-{}", kind.slug()), (!simulated).then_some("is-soon"))}
                 data-testid={format!("palette-{}", kind.slug())}
                 title={tr(lang, blurb(kind))} tabindex="0" role="button"
-                aria-label={format!("{}: {}", tr(lang, label(kind)), tr(lang, blurb(kind)))}
                 {onpointerdown} {onpointermove} {onpointerup} onpointercancel={oncancel} {onkeydown}>
                 <span class="palette-icon"><KindIcon kind={kind} /></span>
                 <span class="palette-text">
@@ -112,16 +111,16 @@ pub fn Palette(props: &PaletteProps) -> Html {
                     </span>
                     <span class="palette-blurb">{ tr(lang, blurb(kind)) }</span>
                 </span>
-            </li>
+            </div>
         }
     };
 
     html! {
         <aside class="palette" data-testid="palette" aria-label={tr(lang, "Components")}>
             <h2 class="panel-title">{ tr(lang, "Components") }</h2>
-            <ul class="palette-list">
+            <div class="palette-list">
                 { for ComponentKind::ALL.into_iter().map(item) }
-            </ul>
+            </div>
             <p class="palette-help">{ tr(lang, "Drag onto the canvas, then drag from a node's right edge to another node to connect them.") }</p>
             if let Some(d) = drag.as_ref().filter(|d| d.moved) {
                 <div class={classes!("palette-ghost", format!("kind-{}", d.kind.slug()))}

@@ -21,9 +21,14 @@ pub struct RecentDocsProps {
     pub limit: usize,
 }
 
-fn when(ms: f64) -> String {
+/// A moment as the reader's language writes dates and times.
+fn when(ms: f64, lang: Lang) -> String {
+    let locale = match lang {
+        Lang::Ko => "ko-KR",
+        Lang::En => "default",
+    };
     js_sys::Date::new(&ms.into())
-        .to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
+        .to_locale_string(locale, &wasm_bindgen::JsValue::UNDEFINED)
         .as_string()
         .unwrap_or_default()
 }
@@ -86,7 +91,7 @@ pub fn RecentDocs(props: &RecentDocsProps) -> Html {
         };
         let summary = fill(
             tr(lang, "{} components · {}"),
-            &[&m.nodes, &when(m.updated_ms)],
+            &[&m.nodes, &when(m.updated_ms, lang)],
         );
         html! {
             <li class={classes!("recent-row", current.then_some("recent-current"))} data-testid="recent-doc"

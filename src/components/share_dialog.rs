@@ -58,7 +58,8 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
                on_close={props.on_close.clone()}>
                 <h2 class="dialog-title">{ tr(lang, "Share this design") }</h2>
                 <p class="muted">{ tr(lang, "The link holds the whole design, its workload and its seed: whoever opens it sees the same diagram and, pressing Play, the same run. Nothing is uploaded.") }</p>
-                <textarea class="share-link" data-testid="share-link" readonly=true rows="4" value={url.clone()} />
+                <textarea class="share-link" data-testid="share-link" readonly=true rows="4" value={url.clone()}
+                          aria-label={tr(lang, "Link to this design")} />
                 <div class="share-meta">
                     <span data-testid="share-length">{ fill(tr(lang, "{} characters"), &[&len]) }</span>
                     <label class="check">

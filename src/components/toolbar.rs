@@ -8,6 +8,7 @@ use crate::sim_host::Stats;
 use crate::state::{Action, Theme, SPEEDS};
 use scaleboard_sim::diagram::Workload;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -126,14 +127,27 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
         let more = more.clone();
         Callback::from(move |_: MouseEvent| more.set(false))
     };
-    let on_more_key = {
+    // Escape closes the open menu, wherever the focus is.
+    {
         let more = more.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
-                more.set(false);
-            }
-        })
-    };
+        use_effect_with(more_open, move |open| {
+            let listener = open
+                .then(|| web_sys::window().and_then(|w| w.document()))
+                .flatten()
+                .map(|doc| {
+                    gloo_events::EventListener::new(&doc, "keydown", move |e| {
+                        let key = e
+                            .dyn_ref::<KeyboardEvent>()
+                            .map(|k| k.key())
+                            .unwrap_or_default();
+                        if key == "Escape" {
+                            more.set(false);
+                        }
+                    })
+                });
+            move || drop(listener)
+        });
+    }
 
     let speed_text = if stats.behind && running {
         fill(
@@ -191,8 +205,9 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 <span class="traffic-value" data-testid="traffic-value">{ format!("{traffic:.1}×") }</span>
             </label>
             <div class="tool-spacer"></div>
-            <div class="tool-group tool-end" onkeydown={on_more_key}>
-                <select class="examples" data-testid="examples" onchange={on_example} title={tr(lang, "Open an example")}>
+            <div class="tool-group tool-end">
+                <select class="examples" data-testid="examples" onchange={on_example}
+                        title={tr(lang, "Open an example")} aria-label={tr(lang, "Open an example")}>
                     <option value="" selected=true>{ tr(lang, "Examples…") }</option>
                     { for EXAMPLES.iter().map(|e| html! { <option value={e.slug}>{ e.title(props.lang) }</option> }) }
                 </select>
@@ -225,6 +240,9 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                         title={tr(lang, "Switch light/dark theme")}
                         onclick={send(Action::SetTheme(match props.theme { Theme::Dark => Theme::Light, Theme::Light => Theme::Dark }))}>
                     { icon(if props.theme == Theme::Dark { SUN } else { MOON }) }
+                    <span class="tool-more-label">
+                        { if props.theme == Theme::Dark { tr(lang, "Light theme") } else { tr(lang, "Dark theme") } }
+                    </span>
                 </button>
                 <button class="btn btn-lang" data-testid="lang-toggle" title="English / 한국어"
                         onclick={send(Action::SetLang(lang.other()))}>

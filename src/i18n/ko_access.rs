@@ -12,5 +12,7 @@ table! {
     "single point of failure: {}" => "단일 장애 지점: {}",
     "{} instances" => "인스턴스 {}개",
     "Running" => "실행 중",
+    "component" => "구성 요소",
+    "Link to this design" => "이 설계의 링크",
     "Paused" => "일시정지",
 }

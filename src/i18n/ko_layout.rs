@@ -5,5 +5,6 @@ table! {
     "More" => "더 보기",
     "More controls" => "다른 기능",
     "Panels" => "패널",
-    "Canvas" => "캔버스",
+    "Light theme" => "밝은 테마",
+    "Dark theme" => "어두운 테마",
 }

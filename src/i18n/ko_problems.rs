@@ -15,4 +15,8 @@ table! {
     "time" => "시점",
     "factor" => "배율",
     "error share" => "오류 비율",
+    // Reading a chosen file.
+    "{} is larger than 8 MB: not a diagram" => "{}은(는) 8 MB보다 커서 다이어그램이 아닙니다",
+    "{} is not a text file" => "{}은(는) 텍스트 파일이 아닙니다",
+    "the browser cannot read files" => "이 브라우저는 파일을 읽을 수 없습니다",
 }

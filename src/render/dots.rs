@@ -4,6 +4,7 @@
 use super::particles::{Label, Particles, MARKER_MS};
 use crate::editor::geometry::{bezier, edge_curve, in_port, out_port, Point, NODE_W};
 use crate::editor::View;
+use crate::i18n::{fill, tr, Lang};
 use crate::state::Theme;
 use scaleboard_sim::engine::{Cause, DotKind};
 use web_sys::CanvasRenderingContext2d;
@@ -42,15 +43,25 @@ fn palette(theme: Theme) -> Palette {
 }
 
 /// Short label of a refusal, drawn in its marker.
-pub fn cause_label(cause: Cause) -> &'static str {
+pub fn cause_label(lang: Lang, cause: Cause) -> &'static str {
     match cause {
-        Cause::Timeout => "timeout",
-        Cause::QueueFull => "503 queue full",
-        Cause::LbOverloaded => "503 LB overloaded",
-        Cause::NodeDown => "down",
-        Cause::NodeRemoved => "removed",
-        Cause::Partitioned => "partitioned",
-        Cause::Injected => "injected error",
+        Cause::Timeout => tr(lang, "timeout"),
+        Cause::QueueFull => tr(lang, "503 queue full"),
+        Cause::LbOverloaded => tr(lang, "503 LB overloaded"),
+        Cause::NodeDown => tr(lang, "down"),
+        Cause::NodeRemoved => tr(lang, "removed"),
+        Cause::Partitioned => tr(lang, "partitioned"),
+        Cause::Injected => tr(lang, "injected error"),
+    }
+}
+
+/// The text of a marker in `lang`.
+pub fn marker_text(lang: Lang, label: Label) -> String {
+    match label {
+        Label::Dropped(cause) => format!("✕ {}", cause_label(lang, cause)),
+        Label::Stale(ms) => fill(tr(lang, "stale {}"), &[&crate::format::ms(ms)]),
+        Label::Conflict => tr(lang, "conflict").to_owned(),
+        Label::ReadYourWrites => tr(lang, "read-your-writes ✕").to_owned(),
     }
 }
 
@@ -86,6 +97,7 @@ pub fn draw(
     particles: &Particles,
     now_ms: f64,
     theme: Theme,
+    lang: Lang,
 ) {
     let pal = palette(theme);
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
@@ -130,12 +142,12 @@ pub fn draw(
         let age = ((now_ms - m.born_ms) / MARKER_MS).clamp(0.0, 1.0);
         // Centred above the card: the corners hold the DOWN and SPOF badges.
         let p = view.to_screen(Point::new(x + NODE_W / 2.0, y - 6.0 - 18.0 * age));
-        let (label, fill) = match m.label {
-            Label::Dropped(cause) => (format!("✕ {}", cause_label(cause)), pal.marker),
-            Label::Stale(ms) => (format!("stale {}", crate::format::ms(ms)), pal.stale),
-            Label::Conflict => ("conflict".to_owned(), pal.conflict),
-            Label::ReadYourWrites => ("read-your-writes ✕".to_owned(), pal.stale),
+        let fill = match m.label {
+            Label::Dropped(_) => pal.marker,
+            Label::Stale(_) | Label::ReadYourWrites => pal.stale,
+            Label::Conflict => pal.conflict,
         };
+        let label = marker_text(lang, m.label);
         let w = ctx.measure_text(&label).map(|m| m.width()).unwrap_or(60.0) + 14.0;
         ctx.set_global_alpha(1.0 - age * age);
         ctx.set_fill_style_str(fill);
@@ -151,6 +163,37 @@ pub fn draw(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markers_read_in_korean() {
+        let labels = [
+            Label::Dropped(Cause::Timeout),
+            Label::Dropped(Cause::QueueFull),
+            Label::Dropped(Cause::LbOverloaded),
+            Label::Dropped(Cause::NodeDown),
+            Label::Dropped(Cause::NodeRemoved),
+            Label::Dropped(Cause::Partitioned),
+            Label::Dropped(Cause::Injected),
+            Label::Stale(120.0),
+            Label::Conflict,
+            Label::ReadYourWrites,
+        ];
+        for label in labels {
+            let en = marker_text(Lang::En, label);
+            let ko = marker_text(Lang::Ko, label);
+            assert_ne!(en, ko);
+            let english: Vec<&str> = ko
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| w.len() >= 2 && !["LB", "ms"].contains(w))
+                .collect();
+            assert!(english.is_empty(), "{ko}: {english:?}");
+        }
+        assert_eq!(marker_text(Lang::En, Label::Stale(120.0)), "stale 120 ms");
+        assert_eq!(
+            marker_text(Lang::En, Label::Dropped(Cause::QueueFull)),
+            "✕ 503 queue full"
+        );
+    }
 
     #[test]
     fn answers_travel_back_along_the_request_edge() {

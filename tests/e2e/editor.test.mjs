@@ -92,7 +92,8 @@ test('build, wire and run a design; kill a server and watch errors appear', asyn
   }, null, { timeout: 10_000 });
   assert.equal(await page.getByTestId('node-lb-1').getAttribute('data-health'), 'is-failing');
   await page.getByTestId('tab-log').click();
-  assert.match(await page.getByTestId('event-log').innerText(), /server-2 killed/);
+  // New components are named by kind and number in the UI's language ("Server 2").
+  assert.match(await page.getByTestId('event-log').innerText(), /Server 2 killed/);
   assert.match(await page.getByTestId('event-log').innerText(), /down/);
   await screenshot(page, 'editor-server-killed');
 

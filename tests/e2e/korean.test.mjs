@@ -1,8 +1,11 @@
-// Korean everywhere: with the language set to Korean, no English word may show on screen apart
-// from a short written list of technical terms, the ids of the nodes (and zones) of the design on
-// screen, and numbers with their units. Every example is opened, stepped, and read with every
-// bottom tab open and every node selected; then a broken design's problems, a refused field, a
-// refused connection and a refused file are read the same way.
+// Korean everywhere: with the language set to Korean, no English word may show on screen (text,
+// tooltips, labels, placeholders) apart from a short written list of technical terms, keys as
+// printed on the keyboard, the design's own names (its title, node ids, zones) and numbers with
+// their units. Every example is opened, stepped, read with every bottom tab open and every node
+// selected, then run past its scripted failures and read again; then a broken design's problems,
+// a refused field, a refused connection and a refused file; then the node menu and the File and
+// Share dialogs. (Words drawn on the <canvas>, the refusal markers, are checked by a unit test in
+// src/render/dots.rs.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -22,7 +25,9 @@ export const ALLOWED_TERMS = [
   // The product's name, like Redis a proper noun.
   'Scaleboard',
 ];
-const ALLOWED = new Set(ALLOWED_TERMS.flatMap((t) => t.match(/[A-Za-z]{2,}/g) ?? []));
+/// Keys as printed on the keyboard, in shortcut hints ("Ctrl+D", "Del").
+const KEYS = ['Ctrl', 'Shift', 'Alt', 'Del', 'Delete', 'Esc'];
+const ALLOWED = new Set([...ALLOWED_TERMS, ...KEYS].flatMap((t) => t.match(/[A-Za-z]{2,}/g) ?? []));
 
 /// Bottom panel tabs (src/components/bottom_panel.rs).
 const TABS = ['tab-charts', 'tab-log', 'tab-resilience', 'tab-problems'];
@@ -55,7 +60,8 @@ function dataWords(diagram) {
   return new Set(names.flatMap((n) => n.match(/[A-Za-z]{2,}/g) ?? []));
 }
 
-/// Text on screen, without the language toggle (it names the other language: "English").
+/// Text on screen, and the tooltips, labels and placeholders the page carries; without the
+/// language toggle (it names the other language: "English").
 async function screenText(page) {
   return page.evaluate(() => {
     const toggle = document.querySelector('[data-testid="lang-toggle"]');
@@ -63,7 +69,11 @@ async function screenText(page) {
     if (toggle) toggle.textContent = '';
     const text = document.body.innerText;
     if (toggle) toggle.textContent = saved;
-    return text;
+    const attrs = [...document.querySelectorAll('[title], [aria-label], [placeholder]')]
+      .filter((e) => e !== toggle)
+      .flatMap((e) => ['title', 'aria-label', 'placeholder'].map((a) => e.getAttribute(a)))
+      .filter(Boolean);
+    return [text, ...attrs].join('\n');
   });
 }
 
@@ -109,9 +119,9 @@ test('every example reads in Korean: canvas, inspector, charts, log, resilience,
   const slugs = await exampleSlugs(page);
   assert.ok(slugs.length >= 10, `examples offered: ${slugs}`);
   for (const slug of slugs) {
-    await readExample(page, slug, leaks).catch((e) => {
-      e.message = `${slug}: ${e.message}`;
-      throw e;
+    await readExample(page, slug, leaks).catch(async (e) => {
+      const t = await simTime(page).catch(() => NaN);
+      throw new Error(`example ${slug} (simulated time ${t} s): ${e.message}`, { cause: e });
     });
   }
   assert.equal(leaks.size, 0, report(leaks));
@@ -130,11 +140,14 @@ async function readExample(page, slug, leaks) {
       (ids) => ids.every((id) => document.querySelector(`[data-testid="node-${id}"]`)),
       file.nodes.map((n) => n.id),
     );
-    const t0 = await simTime(page);
+    // The new document starts again from t = 0 (the previous example ran on).
+    await page.waitForFunction(
+      () => parseFloat(document.querySelector('[data-testid="kpis"]')?.dataset.simTime ?? '0') < 1,
+    );
     for (let i = 0; i < 3; i++) await page.getByTestId('step').click();
     await page.waitForFunction(
-      (t) => parseFloat(document.querySelector('[data-testid="kpis"]')?.dataset.simTime ?? '0') >= t + 2.9,
-      t0,
+      () => parseFloat(document.querySelector('[data-testid="kpis"]')?.dataset.simTime ?? '0') >= 2.9,
+      null,
       { timeout: 20_000 },
     );
     await scan(page, slug, data, leaks);
@@ -150,8 +163,25 @@ async function readExample(page, slug, leaks) {
       await scan(page, `${slug} inspector ${n.id}`, data, leaks);
     }
     await shortcut(page, 'Escape');
+    // Run on past the scripted failures (and the autoscaler's first moves) at 25×, then read
+    // the canvas and the tabs again: the log now holds health checks, failovers and chaos.
+    const until = Math.max(30, ...(file.chaos ?? []).map((c) => c.at_s + 5));
+    await page.getByTestId('speed-select').selectOption('7');
+    await page.getByTestId('play').click();
+    await page.waitForFunction(
+      (t) => parseFloat(document.querySelector('[data-testid="kpis"]')?.dataset.simTime ?? '0') >= t,
+      until,
+      { timeout: 60_000 },
+    );
+    await page.getByTestId('play').click();
+    await scan(page, `${slug} at ${until} s`, data, leaks);
+    for (const tab of TABS) {
+      await page.getByTestId(tab).click();
+      await page.waitForTimeout(100);
+      await scan(page, `${slug} at ${until} s ${tab}`, data, leaks);
+    }
     if (slug === 'lone-load-balancer' || slug === 'zones') {
-      await page.getByTestId('tab-charts').click();
+      await page.getByTestId('tab-log').click();
       await screenshot(page, `korean-${slug}`);
     }
   }
@@ -239,6 +269,34 @@ test('problems, refused fields, connections and files read in Korean', async () 
   assert.match(await toast.innerText(), /[가-힣]/);
   await scan(page, 'refused file', data, leaks);
 
+  assert.equal(leaks.size, 0, report(leaks));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the node menu and the File and Share dialogs read in Korean', async () => {
+  const { page, errors, context } = await openApp(browser);
+  await toKorean(page);
+  const leaks = new Map();
+  const file = JSON.parse(await readFile(path.join(root, 'examples', 'health-checks.json'), 'utf8'));
+  const data = dataWords(file);
+  await page.getByTestId('examples').selectOption('health-checks');
+  await waitNodeCount(page, file.nodes.length);
+  // The node menu, with its per-instance entries.
+  const box = await page.getByTestId('node-api').boundingBox();
+  await page.mouse.click(box.x + 40, box.y + 30, { button: 'right' });
+  await page.getByTestId('context-menu').waitFor();
+  await scan(page, 'node menu', data, leaks);
+  await page.keyboard.press('Escape');
+  // File, Share and Lessons.
+  await page.getByTestId('file').click();
+  await page.getByTestId('file-dialog').waitFor();
+  await scan(page, 'file dialog', data, leaks);
+  await page.getByTestId('file-close').click();
+  await page.getByTestId('share').click();
+  await page.getByTestId('share-link').waitFor();
+  await scan(page, 'share dialog', data, leaks);
+  await page.keyboard.press('Escape');
   assert.equal(leaks.size, 0, report(leaks));
   assert.deepEqual(errors, []);
   await context.close();

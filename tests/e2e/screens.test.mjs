@@ -30,13 +30,14 @@ async function inView(page, id) {
 }
 
 /// Every control is on screen, or on screen once the toolbar's "More" menu is open.
-async function assertReachable(page, label) {
+async function assertReachable(page, label, shot = null) {
   const hidden = [];
   for (const id of CONTROLS) if (!(await inView(page, id))) hidden.push(id);
   if (hidden.length === 0) return;
   assert.ok(await inView(page, 'more'), `${label}: ${hidden.join(', ')} hidden and no "More" button`);
   await page.getByTestId('more').click();
   for (const id of hidden) assert.ok(await inView(page, id), `${label}: ${id} is reachable after opening More`);
+  if (shot) await screenshot(page, shot);
   await page.keyboard.press('Escape');
   assert.equal(await page.getByTestId('more').getAttribute('aria-expanded'), 'false', `${label}: Escape closes More`);
 }
@@ -82,7 +83,7 @@ for (const screen of SCREENS) {
     await page.goto(`${BASE_URL}/`);
     await ready(page);
     assert.equal(await page.getByTestId('app').getAttribute('data-lang'), 'ko');
-    await assertReachable(page, `${width}×${height} empty`);
+    await assertReachable(page, `${width}×${height} empty`, `screen-${width}x${height}-more`);
     await assertNoSidewaysOverflow(page, `${width}×${height} empty`);
 
     for (const slug of ['basic', 'hot-shard']) {

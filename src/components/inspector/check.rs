@@ -86,7 +86,7 @@ pub enum Refusal {
     /// newly causes on `other` field.
     Problem {
         other: Option<String>,
-        problem: Problem,
+        problem: Box<Problem>,
     },
 }
 
@@ -156,7 +156,7 @@ pub fn refusal(doc: &Diagram, candidate: &Candidate, field: &str) -> Result<(), 
     if let Some((_, problem)) = after.iter().find(|(f, _)| f == field) {
         return Err(Refusal::Problem {
             other: None,
-            problem: problem.clone(),
+            problem: Box::new(problem.clone()),
         });
     }
     let before: BTreeSet<String> = field_errors(doc, &before_at)
@@ -166,7 +166,7 @@ pub fn refusal(doc: &Diagram, candidate: &Candidate, field: &str) -> Result<(), 
     match after.into_iter().find(|(f, _)| !before.contains(f)) {
         Some((other, problem)) => Err(Refusal::Problem {
             other: Some(other),
-            problem,
+            problem: Box::new(problem),
         }),
         None => Ok(()),
     }
