@@ -288,6 +288,11 @@ impl Keep {
         } else {
             String::new()
         };
+        self.opened(rec, title, playhead);
+    }
+
+    /// The page now shows stored document `rec`.
+    fn opened(&self, rec: DocRecord, title: String, playhead: Option<f64>) {
         self.dispatch.emit(Action::Opened {
             id: rec.meta.id.clone(),
             history: rec.history(),
@@ -569,15 +574,7 @@ impl Keep {
                 if title.is_empty() {
                     title = tr(lang, "Untitled design").into();
                 }
-                self.dispatch.emit(Action::Opened {
-                    id: rec.meta.id.clone(),
-                    history: rec.history(),
-                    edited: rec.meta.edited,
-                    view: rec.view,
-                    doc: rec.diagram,
-                    title,
-                    playhead: None,
-                });
+                self.opened(rec, title, None);
             }
             DocCommand::New => self.open_empty(),
             DocCommand::Rename { id, name } => {
@@ -613,15 +610,7 @@ impl Keep {
                 playhead,
             } => {
                 let rec = self.keeper.open_link(doc, view).await;
-                self.dispatch.emit(Action::Opened {
-                    id: rec.meta.id.clone(),
-                    history: rec.history(),
-                    edited: rec.meta.edited,
-                    view: rec.view,
-                    doc: rec.diagram,
-                    title,
-                    playhead,
-                });
+                self.opened(rec, title, playhead);
             }
             DocCommand::DownloadDamaged(_) | DocCommand::DownloadCopy => {}
         }

@@ -1,6 +1,7 @@
 //! Connecting from the keyboard: with a node focused, `C` lists the nodes it can send requests
 //! to; Enter on one draws the edge (refused with the same explanation as a drag would get).
 
+use crate::components::menu_keys;
 use crate::i18n::{fill, tr, Lang};
 use crate::state::Action;
 use scaleboard_sim::Diagram;
@@ -22,15 +23,7 @@ pub fn ConnectPicker(props: &ConnectPickerProps) -> Html {
     {
         // Focus the first target, so arrows and Enter work at once.
         let list = list.clone();
-        use_effect_with(props.from.clone(), move |_| {
-            if let Some(el) = list
-                .cast::<web_sys::Element>()
-                .and_then(|l| l.query_selector("button").ok().flatten())
-                .and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b).ok())
-            {
-                let _ = el.focus();
-            }
-        });
+        use_effect_with(props.from.clone(), move |_| menu_keys::focus_first(&list));
     }
     let from_name = props
         .doc
@@ -42,30 +35,7 @@ pub fn ConnectPicker(props: &ConnectPickerProps) -> Html {
         Callback::from(move |_| d.emit(Action::CancelConnect))
     };
     // Up and Down move between the targets, as in a menu.
-    let onkeydown = Callback::from(|e: KeyboardEvent| {
-        let forward = match e.key().as_str() {
-            "ArrowDown" => true,
-            "ArrowUp" => false,
-            _ => return,
-        };
-        e.prevent_default();
-        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-            return;
-        };
-        let Some(active) = doc.active_element() else {
-            return;
-        };
-        let next = if forward {
-            active.next_element_sibling()
-        } else {
-            active.previous_element_sibling()
-        };
-        if let Some(b) =
-            next.and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(n).ok())
-        {
-            let _ = b.focus();
-        }
-    });
+    let onkeydown = menu_keys::arrows();
     html! {
         <div class="connect-picker" data-testid="connect-picker" role="dialog" aria-modal="false"
              aria-label={fill(tr(lang, "Connect {} to…"), &[&from_name])}>

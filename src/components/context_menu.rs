@@ -1,6 +1,7 @@
 //! Right-click menu of a node: kill/revive it (or one instance of a group, or the primary of a
 //! database), slow it down, make it fail requests, take its zone down; duplicate, delete.
 
+use crate::components::menu_keys;
 use crate::i18n::{fill, tr, Lang};
 use crate::state::{Action, ContextMenu};
 use scaleboard_sim::diagram::{ChaosAction, Node};
@@ -28,51 +29,9 @@ pub fn ContextMenuView(props: &ContextMenuProps) -> Html {
     let menu_ref = use_node_ref();
     {
         let menu_ref = menu_ref.clone();
-        use_effect_with(m.node.clone(), move |_| {
-            if let Some(b) = menu_ref
-                .cast::<web_sys::Element>()
-                .and_then(|el| el.query_selector("button").ok().flatten())
-                .and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b).ok())
-            {
-                let _ = b.focus();
-            }
-        });
+        use_effect_with(m.node.clone(), move |_| menu_keys::focus_first(&menu_ref));
     }
-    let onkeydown = Callback::from(|e: KeyboardEvent| {
-        let forward = match e.key().as_str() {
-            "ArrowDown" => true,
-            "ArrowUp" => false,
-            _ => return,
-        };
-        e.prevent_default();
-        let Some(active) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.active_element())
-        else {
-            return;
-        };
-        let mut next = if forward {
-            active.next_element_sibling()
-        } else {
-            active.previous_element_sibling()
-        };
-        // Skip anything that is not an item (separators, headings).
-        while let Some(el) = next.clone() {
-            if el.tag_name() == "BUTTON" {
-                break;
-            }
-            next = if forward {
-                el.next_element_sibling()
-            } else {
-                el.previous_element_sibling()
-            };
-        }
-        if let Some(b) =
-            next.and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(n).ok())
-        {
-            let _ = b.focus();
-        }
-    });
+    let onkeydown = menu_keys::arrows();
     let send = |a: Action| {
         let d = props.dispatch.clone();
         Callback::from(move |e: MouseEvent| {

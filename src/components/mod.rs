@@ -12,6 +12,7 @@ pub mod kpis;
 pub mod lesson_panel;
 pub mod lessons_dialog;
 pub mod markup;
+pub mod menu_keys;
 pub mod modal;
 pub mod node_live;
 pub mod node_view;
