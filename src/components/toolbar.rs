@@ -104,6 +104,26 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             commit.emit((before, after));
         })
     };
+    // A closed select would load an example on every arrow key or typed letter: the keyboard
+    // opens the list instead (Space, Enter or Alt+Down), and only a choice made there loads.
+    let examples_keys = Callback::from(|e: KeyboardEvent| {
+        let key = e.key();
+        let browsing = matches!(
+            key.as_str(),
+            "ArrowUp"
+                | "ArrowDown"
+                | "ArrowLeft"
+                | "ArrowRight"
+                | "Home"
+                | "End"
+                | "PageUp"
+                | "PageDown"
+        ) && !e.alt_key();
+        let typed = key.chars().count() == 1 && key != " " && !e.ctrl_key() && !e.meta_key();
+        if browsing || typed {
+            e.prevent_default();
+        }
+    });
     let on_example = {
         let cb = props.on_example.clone();
         Callback::from(move |e: Event| {
@@ -206,7 +226,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             </label>
             <div class="tool-spacer"></div>
             <div class="tool-group tool-end">
-                <select class="examples" data-testid="examples" onchange={on_example}
+                <select class="examples" data-testid="examples" onchange={on_example} onkeydown={examples_keys}
                         title={tr(lang, "Open an example")} aria-label={tr(lang, "Open an example")}>
                     <option value="" selected=true>{ tr(lang, "Examples…") }</option>
                     { for EXAMPLES.iter().map(|e| html! { <option value={e.slug}>{ e.title(props.lang) }</option> }) }

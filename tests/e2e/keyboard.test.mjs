@@ -47,6 +47,14 @@ test('build, connect, run, kill a server and share a link with the keyboard alon
   const { context, page, errors } = await openApp(browser, { viewport: { width: 1366, height: 768 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
 
+  // Arrow keys and letters on the closed Examples list do not load an example behind the
+  // user's back (only a choice made in the opened list does).
+  await tabTo(page, 'examples');
+  for (const key of ['ArrowDown', 'ArrowDown', 'p', 'End']) await page.keyboard.press(key);
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator('[data-testid^="node-"][data-node]').count(), 0, 'nothing loaded');
+  assert.equal(await page.getByTestId('examples').inputValue(), '');
+
   // Palette items are buttons: Enter adds the component near the middle, each on a free spot.
   for (const [item, id] of [['palette-client', 'client-1'], ['palette-load_balancer', 'lb-1'],
     ['palette-server', 'server-1'], ['palette-server', 'server-2']]) {
