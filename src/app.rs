@@ -394,25 +394,27 @@ pub fn App() -> Html {
         let host = host.clone();
         let lesson_live = lesson_live.clone();
         let dispatch = dispatch.clone();
-        let step = state
+        // The lesson (shared, not copied on every render) and the step shown.
+        let at = state
             .lesson
             .as_ref()
-            .and_then(|s| lesson.as_ref().and_then(|l| l.steps.get(s.step).cloned()));
+            .and_then(|s| lesson.clone().map(|l| (l, s.step)));
         let waiting_reveal = state
             .lesson
             .as_ref()
             .is_some_and(|l| l.locked && !l.revealed);
         let second = stats.time_s.floor() as i64;
+        let shown = at.as_ref().map(|(l, i)| (l.id.clone(), *i));
         use_effect_with(
             (
                 second,
                 stats.time_s == 0.0,
-                step.is_some(),
+                shown,
                 state.sim_epoch,
                 state.doc_rev,
             ),
             move |_| {
-                let Some(step) = step else {
+                let Some(step) = at.as_ref().and_then(|(l, i)| l.steps.get(*i)) else {
                     return;
                 };
                 let h = host.borrow();

@@ -327,11 +327,13 @@ impl Keep {
             return;
         }
         let dirty = self.keeper.is_dirty(&snap);
+        if dirty {
+            self.journal(&snap, true);
+        }
         *self.latest.borrow_mut() = Some(snap);
         if !dirty {
             return;
         }
-        self.journal();
         self.status(SaveState::Saving, None);
         let k = self.clone();
         *self.timer.borrow_mut() = Some(gloo_timers::callback::Timeout::new(
@@ -340,12 +342,10 @@ impl Keep {
         ));
     }
 
-    /// Writes the unsaved state to this tab's journal slot, synchronously.
-    fn journal(&self) {
-        let Some(snap) = self.latest.borrow().clone() else {
-            return;
-        };
-        if !self.keeper.is_dirty(&snap) {
+    /// Writes the unsaved state to this tab's journal slot, synchronously (`dirty`: what
+    /// `Keeper::is_dirty` said of `snap`, computed once by the caller: it hashes the design).
+    fn journal(&self, snap: &Snapshot, dirty: bool) {
+        if !dirty {
             storage::remove(&journal::key(self.keeper.tab()));
             return;
         }
@@ -371,7 +371,10 @@ impl Keep {
         if !self.ready.get() {
             return;
         }
-        self.journal();
+        let latest = self.latest.borrow().clone();
+        if let Some(snap) = latest {
+            self.journal(&snap, self.keeper.is_dirty(&snap));
+        }
         self.timer.borrow_mut().take();
         self.save_soon(true);
     }
