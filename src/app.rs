@@ -263,6 +263,39 @@ fn sim_events(
             });
         }
     }
+    // The error rate crossing a threshold is news: up through 5 %, and back under 1 % after
+    // having been that high in the last ten simulated seconds.
+    const HIGH: f64 = 0.05;
+    const LOW: f64 = 0.01;
+    let rate = |s: &Stats| s.series.last().map(|x| x.error_rate);
+    if let (Some(before), Some(now)) = (rate(prev), rate(next)) {
+        let was_high = next
+            .series
+            .iter()
+            .rev()
+            .take(10)
+            .any(|x| x.error_rate >= HIGH);
+        let text = if before < HIGH && now >= HIGH {
+            Some(fill(
+                tr(lang, "Errors rose above 5 %: {} of requests fail"),
+                &[&crate::format::pct(now)],
+            ))
+        } else if before >= LOW && now < LOW && was_high {
+            Some(fill(
+                tr(lang, "Errors fell back under 1 % ({})"),
+                &[&crate::format::pct(now)],
+            ))
+        } else {
+            None
+        };
+        if let Some(text) = text {
+            out.push(LogEntry {
+                at_s: next.time_s,
+                kind: LogKind::Sim,
+                text,
+            });
+        }
+    }
     if next.behind && !prev.behind {
         out.push(LogEntry {
             at_s: next.time_s,
@@ -434,7 +467,26 @@ pub fn App() -> Html {
                     Vec::new()
                 };
                 let outcome = step.prediction.as_ref().map(|p| p.outcome(&value));
+                let shown_now = at.as_ref().map(|(l, i)| (l.id.clone(), *i));
+                // Goals that have just been met are said aloud (same step, same run).
+                let before = (*lesson_live).clone();
+                if before.shown == shown_now {
+                    let met = |r: Option<&scaleboard_sim::lesson::goals::GoalResult>| {
+                        r.is_some_and(|r| {
+                            r.status == scaleboard_sim::lesson::goals::GoalStatus::Met
+                        })
+                    };
+                    for (i, g) in step.goals.iter().enumerate() {
+                        if met(results.get(i)) && !met(before.results.get(i)) {
+                            dispatch.emit(Action::Announce(fill(
+                                tr(lang, "Goal met: {}"),
+                                &[&g.label(lang.code())],
+                            )));
+                        }
+                    }
+                }
                 lesson_live.set(Rc::new(LessonLive {
+                    shown: shown_now,
                     time_s,
                     results,
                     outcome,
@@ -766,7 +818,7 @@ pub fn App() -> Html {
             let stem = file_stem(&doc.name);
             let fail = {
                 let dispatch = dispatch.clone();
-                move |e: String| {
+                move |e: &str| {
                     dispatch.emit(Action::Toast {
                         text: fill(tr(lang, "Export failed: {}"), &[&e]),
                         kind: ToastKind::Error,
@@ -778,18 +830,23 @@ pub fn App() -> Html {
                     &format!("{stem}.json"),
                     "application/json",
                     &doc.to_json_pretty(),
-                ),
+                )
+                .map_err(|e| e.text(lang)),
                 Export::Svg => files::download_text(
                     &format!("{stem}.svg"),
                     "image/svg+xml",
                     &export::diagram_svg(&doc, theme, lang),
-                ),
+                )
+                .map_err(|e| e.text(lang)),
                 Export::Png => {
                     files::download_png(
                         &export::diagram_svg(&doc, theme, lang),
                         &format!("{stem}.png"),
                         2.0,
-                        fail.clone(),
+                        {
+                            let fail = fail.clone();
+                            move |e: files::Failed| fail(e.text(lang))
+                        },
                     );
                     Ok(())
                 }
@@ -798,8 +855,9 @@ pub fn App() -> Html {
                         &format!("{stem}-metrics.csv"),
                         "text/csv",
                         &export::metrics_csv(sim),
-                    ),
-                    None => Err(tr(lang, "nothing has run yet: press Play first").to_owned()),
+                    )
+                    .map_err(|e| e.text(lang)),
+                    None => Err(tr(lang, "nothing has run yet: press Play first")),
                 },
             };
             if let Err(e) = result {
@@ -887,6 +945,43 @@ pub fn App() -> Html {
     let spof = use_memo(state.doc.clone(), |doc| {
         Rc::new(analysis::spof::analyze(doc))
     });
+    // An edit that creates a single point of failure is said (and logged): the learner may
+    // not be looking at the badge. Opening another design is not an edit.
+    {
+        let dispatch = dispatch.clone();
+        let prev = use_mut_ref(|| None::<(String, BTreeSet<String>)>);
+        let doc_id = state.keeping.doc_id.clone();
+        let doc = state.doc.clone();
+        use_effect_with(spof.clone(), move |spof| {
+            let now: BTreeSet<String> = spof
+                .spofs
+                .iter()
+                .filter_map(|f| match &f.element {
+                    analysis::spof::Element::Node(id) => Some(id.clone()),
+                    analysis::spof::Element::Zone(_) => None,
+                })
+                .collect();
+            let mut p = prev.borrow_mut();
+            if let Some((id, before)) = p.as_ref() {
+                if *id == doc_id {
+                    for n in now.difference(before) {
+                        let name = doc
+                            .node(n)
+                            .map_or(n.clone(), |n| n.display_name().to_owned());
+                        dispatch.emit(Action::Log(LogEntry {
+                            at_s: time_s,
+                            kind: LogKind::Edit,
+                            text: fill(
+                                tr(lang, "{} is now a single point of failure: if it fails, clients are cut off"),
+                                &[&name],
+                            ),
+                        }));
+                    }
+                }
+            }
+            *p = Some((doc_id, now));
+        });
+    }
 
     // Small screens: the palette, inspector and bottom panel are sheets over a full-screen
     // canvas, opened one at a time from a bottom bar (CSS hides the bar on wide screens).
@@ -978,9 +1073,9 @@ pub fn App() -> Html {
                             </div>
                         }
                     </Canvas>
-                    if !state.doc.nodes.is_empty() {
-                        <Kpis stats={(*stats).clone()} lang={lang} />
-                    }
+                    // Always mounted (hidden while the canvas is empty), so that Fit can measure
+                    // the strip the moment a design opens instead of refitting once it appears.
+                    <Kpis stats={(*stats).clone()} lang={lang} hidden={state.doc.nodes.is_empty()} />
                     <ToastView toast={state.toast.clone()} dispatch={dispatch.clone()} />
                 </div>
                 <Inspector doc={state.doc.clone()} {selected} lang={lang} down={(*down).clone()}

@@ -5,29 +5,53 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlCanvasElement, HtmlImageElement, Url};
 
+/// Why a download could not be offered.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Failed {
+    File,
+    Document,
+    Link,
+    Image,
+    Canvas,
+    Draw,
+    Encode,
+}
+
+impl Failed {
+    pub fn text(self, lang: Lang) -> &'static str {
+        match self {
+            Failed::File => tr(lang, "the browser could not create the file"),
+            Failed::Document => tr(lang, "the page is not ready"),
+            Failed::Link => tr(lang, "the browser could not start the download"),
+            Failed::Image => tr(lang, "the browser cannot create an image"),
+            Failed::Canvas => tr(lang, "the browser cannot create a canvas"),
+            Failed::Draw => tr(lang, "the diagram could not be drawn"),
+            Failed::Encode => tr(lang, "the PNG could not be encoded"),
+        }
+    }
+}
+
 /// Offers `text` as a file download.
-pub fn download_text(filename: &str, mime: &str, text: &str) -> Result<(), String> {
+pub fn download_text(filename: &str, mime: &str, text: &str) -> Result<(), Failed> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let props = BlobPropertyBag::new();
     props.set_type(mime);
-    let blob = Blob::new_with_str_sequence_and_options(&parts, &props)
-        .map_err(|_| "the browser could not create the file".to_string())?;
-    let url = Url::create_object_url_with_blob(&blob)
-        .map_err(|_| "the browser could not create the file".to_string())?;
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &props).map_err(|_| Failed::File)?;
+    let url = Url::create_object_url_with_blob(&blob).map_err(|_| Failed::File)?;
     let result = click_link(&url, filename);
     let _ = Url::revoke_object_url(&url);
     result
 }
 
-fn click_link(href: &str, filename: &str) -> Result<(), String> {
+fn click_link(href: &str, filename: &str) -> Result<(), Failed> {
     let document = web_sys::window()
         .and_then(|w| w.document())
-        .ok_or("no document")?;
+        .ok_or(Failed::Document)?;
     let a: HtmlAnchorElement = document
         .create_element("a")
-        .map_err(|_| "cannot create a link")?
+        .map_err(|_| Failed::Link)?
         .dyn_into()
-        .map_err(|_| "cannot create a link")?;
+        .map_err(|_| Failed::Link)?;
     a.set_href(href);
     a.set_download(filename);
     a.click();
@@ -36,9 +60,9 @@ fn click_link(href: &str, filename: &str) -> Result<(), String> {
 
 /// Renders an SVG document to a PNG at `scale` and downloads it. Runs when the image has
 /// loaded; `on_error` hears about failures.
-pub fn download_png(svg: &str, filename: &str, scale: f64, on_error: impl Fn(String) + 'static) {
+pub fn download_png(svg: &str, filename: &str, scale: f64, on_error: impl Fn(Failed) + 'static) {
     let Ok(img) = HtmlImageElement::new() else {
-        on_error("the browser cannot create an image".into());
+        on_error(Failed::Image);
         return;
     };
     let src = format!(
@@ -48,15 +72,15 @@ pub fn download_png(svg: &str, filename: &str, scale: f64, on_error: impl Fn(Str
     let filename = filename.to_owned();
     let loaded = img.clone();
     let onload = Closure::once_into_js(move || {
-        let result = (|| -> Result<(), String> {
+        let result = (|| -> Result<(), Failed> {
             let document = web_sys::window()
                 .and_then(|w| w.document())
-                .ok_or("no document")?;
+                .ok_or(Failed::Document)?;
             let canvas: HtmlCanvasElement = document
                 .create_element("canvas")
-                .map_err(|_| "cannot create a canvas")?
+                .map_err(|_| Failed::Canvas)?
                 .dyn_into()
-                .map_err(|_| "cannot create a canvas")?;
+                .map_err(|_| Failed::Canvas)?;
             let (w, h) = (
                 loaded.natural_width() as f64,
                 loaded.natural_height() as f64,
@@ -68,13 +92,13 @@ pub fn download_png(svg: &str, filename: &str, scale: f64, on_error: impl Fn(Str
                 .ok()
                 .flatten()
                 .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-                .ok_or("no 2d context")?;
+                .ok_or(Failed::Canvas)?;
             let _ = ctx.scale(scale, scale);
             ctx.draw_image_with_html_image_element(&loaded, 0.0, 0.0)
-                .map_err(|_| "cannot draw the diagram")?;
+                .map_err(|_| Failed::Draw)?;
             let url = canvas
                 .to_data_url_with_type("image/png")
-                .map_err(|_| "cannot encode the PNG")?;
+                .map_err(|_| Failed::Encode)?;
             click_link(&url, &filename)
         })();
         if let Err(e) = result {

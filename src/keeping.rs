@@ -490,7 +490,7 @@ impl Keep {
                 let name = format!("scaleboard-damaged-{}.txt", d.found_ms as u64);
                 let text = format!("{}\n{}\n\n{}", d.origin, d.reason, d.raw);
                 if let Err(e) = files::download_text(&name, "text/plain", &text) {
-                    self.toast(e, ToastKind::Error);
+                    self.toast(e.text(lang).to_owned(), ToastKind::Error);
                 }
                 return;
             }
@@ -502,7 +502,7 @@ impl Keep {
                         "application/json",
                         &s.diagram.to_json_pretty(),
                     ) {
-                        self.toast(e, ToastKind::Error);
+                        self.toast(e.text(lang).to_owned(), ToastKind::Error);
                     }
                 }
                 return;

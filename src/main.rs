@@ -5,17 +5,53 @@
 
 fn main() {
     #[cfg(target_arch = "wasm32")]
-    {
-        // index.html paints a static shell (name, one line, a progress bar) while the wasm loads;
-        // the app takes the page over from here.
-        if let Some(shell) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id("boot-shell"))
-        {
-            shell.remove();
-        }
-        yew::Renderer::<scaleboard_app::app::App>::new().render();
-    }
+    start();
     #[cfg(not(target_arch = "wasm32"))]
     eprintln!("scaleboard-app runs in a browser: use `make serve` and open http://127.0.0.1:8080");
+}
+
+/// Mounts the app once the static shell has reached the screen.
+///
+/// index.html paints a shell (name, what the app does, a progress bar) while the wasm loads. On
+/// a fast load the wasm can be ready before the browser's first frame, and the shell would
+/// never be seen — the page would stay blank until the app's first render. So the app waits
+/// for one frame and mounts in a task after its paint (or after 100 ms, should frames be
+/// paused, as in a background tab), then removes the shell.
+#[cfg(target_arch = "wasm32")]
+fn start() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    let mounted = Rc::new(Cell::new(false));
+    let mount = {
+        let mounted = mounted.clone();
+        move || {
+            if mounted.replace(true) {
+                return;
+            }
+            if let Some(shell) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("boot-shell"))
+            {
+                shell.remove();
+            }
+            yew::Renderer::<scaleboard_app::app::App>::new().render();
+        }
+    };
+    let after_frame = {
+        let mount = mount.clone();
+        Closure::once_into_js(move || gloo_timers::callback::Timeout::new(0, mount).forget())
+    };
+    let Some(window) = web_sys::window() else {
+        return mount();
+    };
+    if window
+        .request_animation_frame(after_frame.unchecked_ref())
+        .is_err()
+    {
+        return mount();
+    }
+    gloo_timers::callback::Timeout::new(100, mount).forget();
 }

@@ -192,6 +192,8 @@ pub struct State {
     pub step_rev: u64,
     /// Bumped to ask the canvas to fit the diagram to the screen.
     pub fit_rev: u64,
+    /// The view the last Fit produced (None once the user pans or zooms away from it).
+    pub fitted_view: Option<View>,
     /// A simulated time to fast-forward to after the next restart (a link's playhead).
     pub seek_to: Option<f64>,
     pub dialog: Option<Dialog>,
@@ -276,6 +278,7 @@ impl State {
             sim_epoch: 0,
             step_rev: 0,
             fit_rev: 0,
+            fitted_view: None,
             seek_to: None,
             dialog: None,
             edited: false,
@@ -358,6 +361,11 @@ pub enum Action {
     ToggleSelect(Selection),
     SelectAll,
     SetView(View),
+    /// The view Fit computed: also remembered, so the view can stay fitted (below).
+    SetFittedView(View),
+    /// Something over or around the canvas changed size (the KPI strip wrapped, the bottom
+    /// panel grew): fit again, unless the user has moved the view since the last Fit.
+    KeepFitted,
     Fit,
     TogglePlay,
     SetSpeed(usize),
@@ -448,6 +456,8 @@ pub enum Action {
     },
     DismissToast(u64),
     Log(LogEntry),
+    /// Say something to screen-reader users (the polite live region), without a log line.
+    Announce(String),
     OpenMenu(ContextMenu),
     CloseMenu,
     TogglePanel,
@@ -652,6 +662,8 @@ impl State {
             Action::Select(sel) => {
                 self.selection = sel;
                 self.menu = None;
+                // The user has started working on the view: it no longer follows Fit.
+                self.fitted_view = None;
             }
             Action::ToggleSelect(sel) => {
                 for n in sel.nodes {
@@ -672,6 +684,15 @@ impl State {
                 };
             }
             Action::SetView(v) => self.view = v,
+            Action::SetFittedView(v) => {
+                self.view = v;
+                self.fitted_view = Some(v);
+            }
+            Action::KeepFitted => {
+                if self.fitted_view == Some(self.view) {
+                    self.fit_rev += 1;
+                }
+            }
             Action::Fit => self.fit_rev += 1,
             Action::TogglePlay => {
                 if !self.running && self.lesson.as_ref().is_some_and(|l| l.asks && !l.locked) {
@@ -928,6 +949,7 @@ impl State {
                 }
             }
             Action::Log(entry) => self.push_log(entry),
+            Action::Announce(text) => self.announce(text),
             Action::OpenMenu(m) => self.menu = Some(m),
             Action::CloseMenu => self.menu = None,
             Action::TogglePanel => self.panel_open = !self.panel_open,
@@ -940,6 +962,8 @@ impl State {
 
     /// Runs a document command through the history. Returns whether it applied.
     fn exec(&mut self, c: Command) -> bool {
+        // An edit moves or adds cards: refitting under the user's hands would be a surprise.
+        self.fitted_view = None;
         let mut d = (*self.doc).clone();
         if self.history.exec(&mut d, c) {
             self.set_doc(d);
@@ -1164,6 +1188,33 @@ mod tests {
         assert!(!empty.running, "nothing to run");
         assert_eq!(empty.toast.as_ref().unwrap().kind, ToastKind::Error);
         assert_eq!(empty.tab, BottomTab::Problems);
+    }
+
+    #[test]
+    fn a_fitted_view_refits_when_its_surroundings_resize_until_the_user_takes_over() {
+        let mut s = basic();
+        let fitted = View {
+            x: 10.0,
+            y: 20.0,
+            zoom: 0.8,
+        };
+        s.apply(Action::SetFittedView(fitted));
+        let rev = s.fit_rev;
+        s.apply(Action::KeepFitted);
+        assert_eq!(s.fit_rev, rev + 1, "still as fitted: fit again");
+        // Panning away ends it.
+        s.apply(Action::SetView(fitted.panned(5.0, 0.0)));
+        s.apply(Action::KeepFitted);
+        assert_eq!(s.fit_rev, rev + 1);
+        // So does selecting or editing, even with the view untouched.
+        s.apply(Action::SetFittedView(fitted));
+        s.apply(Action::Select(Selection::node("api")));
+        s.apply(Action::KeepFitted);
+        assert_eq!(s.fit_rev, rev + 1);
+        s.apply(Action::SetFittedView(fitted));
+        s.apply(Action::MoveNodes(vec![("api".into(), 500.0, 500.0)]));
+        s.apply(Action::KeepFitted);
+        assert_eq!(s.fit_rev, rev + 1);
     }
 
     #[test]

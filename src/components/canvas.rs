@@ -24,6 +24,7 @@ use scaleboard_sim::Diagram;
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
@@ -166,7 +167,41 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                 if let Some(el) = root.cast::<Element>() {
                     let r = el.get_bounding_client_rect();
                     let b = crate::editor::geometry::bounds(doc.nodes.iter().map(|n| (n.x, n.y)));
-                    dispatch.emit(Action::SetView(View::fit(b, r.width(), r.height())));
+                    let insets = overlay_insets(&el, &r);
+                    let v = View::fit_in(b, r.width(), r.height(), insets);
+                    dispatch.emit(Action::SetFittedView(v));
+                }
+            }
+        });
+    }
+
+    // Stay fitted while what surrounds the canvas settles: the KPI strip gains a card or wraps
+    // once figures arrive, the bottom panel's legends fill in. Watched with a ResizeObserver on
+    // the canvas and the KPI strip.
+    {
+        let root = props.root_ref.clone();
+        let dispatch = props.dispatch.clone();
+        use_effect_with((), move |_| {
+            let observer = root.cast::<Element>().and_then(|el| {
+                let cb = Closure::<dyn FnMut()>::new(move || dispatch.emit(Action::KeepFitted));
+                let obs = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()).ok()?;
+                obs.observe(&el);
+                // The strip is a sibling mounted in the same pass: look for it a task later.
+                let later = obs.clone();
+                gloo_timers::callback::Timeout::new(0, move || {
+                    if let Some(k) = el
+                        .parent_element()
+                        .and_then(|p| p.query_selector(".kpis").ok().flatten())
+                    {
+                        later.observe(&k);
+                    }
+                })
+                .forget();
+                Some((obs, cb))
+            });
+            move || {
+                if let Some((obs, _cb)) = observer {
+                    obs.disconnect();
                 }
             }
         });
@@ -601,5 +636,32 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                         onclick={let d = props.dispatch.clone(); move |_| d.emit(Action::Fit)}>{ tr(lang, "Fit") }</button>
             </div>
         </section>
+    }
+}
+
+/// Room Fit leaves for what floats over the canvas: the KPI strip at the top, and at the bottom
+/// the zoom controls or a toast, whichever is taller (toasts come and go, so their room is
+/// always kept).
+fn overlay_insets(canvas: &Element, r: &web_sys::DomRect) -> crate::editor::geometry::Insets {
+    const GAP: f64 = 8.0;
+    /// A one-line toast, its offset from the bottom and a gap.
+    const TOAST_ROOM: f64 = 72.0;
+    // The KPI strip is the canvas's sibling in the stage.
+    let scope = canvas.parent_element().unwrap_or_else(|| canvas.clone());
+    let rect_of = |sel: &str| {
+        scope
+            .query_selector(sel)
+            .ok()
+            .flatten()
+            .map(|e| e.get_bounding_client_rect())
+            .filter(|b| b.height() > 0.0)
+    };
+    let top = rect_of(".kpis").map_or(0.0, |k| (k.bottom() - r.top() + GAP).max(0.0));
+    let zoom = rect_of(".zoom-controls").map_or(0.0, |z| (r.bottom() - z.top() + GAP).max(0.0));
+    crate::editor::geometry::Insets {
+        top: top.max(36.0),
+        right: 24.0,
+        bottom: zoom.max(TOAST_ROOM),
+        left: 24.0,
     }
 }

@@ -11,6 +11,9 @@ use yew::prelude::*;
 pub struct KpisProps {
     pub stats: Rc<Stats>,
     pub lang: Lang,
+    /// Laid out but invisible (an empty canvas has no figures to show).
+    #[prop_or_default]
+    pub hidden: bool,
 }
 
 #[function_component]
@@ -30,7 +33,8 @@ pub fn Kpis(props: &KpisProps) -> Html {
             }
         };
     html! {
-        <div class="kpis no-gesture" data-testid="kpis"
+        <div class={classes!("kpis", "no-gesture", props.hidden.then_some("is-hidden"))} data-testid="kpis"
+             aria-hidden={props.hidden.then_some("true")}
              data-sim-time={props.stats.time_s.to_string()}
              data-completed={props.stats.completed_total.to_string()}>
             { kpi("metric-throughput", "Throughput", value(last.map(|s| format!("{} req/s", format::rate(s.throughput)))), None) }

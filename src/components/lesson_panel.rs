@@ -14,6 +14,8 @@ use yew::prelude::*;
 /// What the running simulation says about the step, refreshed as it runs.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LessonLive {
+    /// The lesson and step these verdicts are for.
+    pub shown: Option<(String, usize)>,
     /// Simulated seconds run.
     pub time_s: f64,
     /// Goal verdicts (empty until the warm-up is over).

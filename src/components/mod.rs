@@ -6,6 +6,7 @@ pub mod charts;
 pub mod connect_picker;
 pub mod context_menu;
 pub mod edge_view;
+pub mod examples_menu;
 pub mod file_dialog;
 pub mod inspector;
 pub mod kpis;

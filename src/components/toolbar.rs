@@ -1,7 +1,7 @@
 //! Top bar: run controls (play/pause, step, reset), speed, simulated clock, traffic slider,
 //! examples, share, theme and language.
 
-use crate::examples::EXAMPLES;
+use super::examples_menu::ExamplesMenu;
 use crate::format;
 use crate::i18n::{fill, tr, Lang};
 use crate::sim_host::Stats;
@@ -104,38 +104,6 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             commit.emit((before, after));
         })
     };
-    // A closed select would load an example on every arrow key or typed letter: the keyboard
-    // opens the list instead (Space, Enter or Alt+Down), and only a choice made there loads.
-    let examples_keys = Callback::from(|e: KeyboardEvent| {
-        let key = e.key();
-        let browsing = matches!(
-            key.as_str(),
-            "ArrowUp"
-                | "ArrowDown"
-                | "ArrowLeft"
-                | "ArrowRight"
-                | "Home"
-                | "End"
-                | "PageUp"
-                | "PageDown"
-        ) && !e.alt_key();
-        let typed = key.chars().count() == 1 && key != " " && !e.ctrl_key() && !e.meta_key();
-        if browsing || typed {
-            e.prevent_default();
-        }
-    });
-    let on_example = {
-        let cb = props.on_example.clone();
-        Callback::from(move |e: Event| {
-            let v: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            let slug = v.value();
-            if let Some(ex) = EXAMPLES.iter().find(|x| x.slug == slug) {
-                cb.emit(ex.slug);
-            }
-            v.set_value("");
-        })
-    };
-
     // The overflow menu of the toolbar (only shown as a menu on narrower screens).
     let more = use_state(|| false);
     let more_open = *more;
@@ -226,11 +194,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             </label>
             <div class="tool-spacer"></div>
             <div class="tool-group tool-end">
-                <select class="examples" data-testid="examples" onchange={on_example} onkeydown={examples_keys}
-                        title={tr(lang, "Open an example")} aria-label={tr(lang, "Open an example")}>
-                    <option value="" selected=true>{ tr(lang, "Examples…") }</option>
-                    { for EXAMPLES.iter().map(|e| html! { <option value={e.slug}>{ e.title(props.lang) }</option> }) }
-                </select>
+                <ExamplesMenu lang={lang} on_example={props.on_example.clone()} />
                 <button class={classes!("btn", "btn-icon", "tool-more-btn", more_open.then_some("is-open"))} data-testid="more"
                         aria-expanded={more_open.to_string()} aria-controls="tool-more" aria-haspopup="true"
                         aria-label={tr(lang, "More")} title={tr(lang, "More controls")} onclick={toggle_more}>

@@ -78,17 +78,60 @@ impl View {
 
     /// The view that shows `bounds` (world) centred in a `w × h` screen area with a margin.
     pub fn fit(bounds: Option<Rect>, w: f64, h: f64) -> View {
+        View::fit_in(bounds, w, h, Insets::uniform(36.0))
+    }
+
+    /// Like [`View::fit`], but keeps the diagram out of `insets`: the strips of the screen area
+    /// that figures float over (the KPI strip at the top, zoom controls and toasts at the
+    /// bottom), so that after Fit no card hides under them. On a small screen the insets give
+    /// way (at most 40 % of each side) rather than shrink the diagram to nothing.
+    pub fn fit_in(bounds: Option<Rect>, w: f64, h: f64, insets: Insets) -> View {
         let Some(b) = bounds else {
             return View::default();
         };
-        let margin = 60.0;
-        let zoom = ((w - 2.0 * margin) / b.w.max(1.0))
-            .min((h - 2.0 * margin) / b.h.max(1.0))
+        let margin = 24.0;
+        let (left, right) = insets.squeezed(insets.left, insets.right, w);
+        let (top, bottom) = insets.squeezed(insets.top, insets.bottom, h);
+        let (aw, ah) = (w - left - right, h - top - bottom);
+        let zoom = ((aw - 2.0 * margin) / b.w.max(1.0))
+            .min((ah - 2.0 * margin) / b.h.max(1.0))
             .clamp(MIN_ZOOM, 1.25);
         View {
-            x: (w - b.w * zoom) / 2.0 - b.x * zoom,
-            y: (h - b.h * zoom) / 2.0 - b.y * zoom,
+            x: left + (aw - b.w * zoom) / 2.0 - b.x * zoom,
+            y: top + (ah - b.h * zoom) / 2.0 - b.y * zoom,
             zoom,
+        }
+    }
+}
+
+/// Screen space (px) to keep free along each side of the canvas.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Insets {
+    pub top: f64,
+    pub right: f64,
+    pub bottom: f64,
+    pub left: f64,
+}
+
+impl Insets {
+    pub fn uniform(px: f64) -> Insets {
+        Insets {
+            top: px,
+            right: px,
+            bottom: px,
+            left: px,
+        }
+    }
+
+    /// Two opposite insets, scaled down together when they would take more than 40 % of `len`.
+    fn squeezed(&self, a: f64, b: f64, len: f64) -> (f64, f64) {
+        let (a, b) = (a.max(0.0), b.max(0.0));
+        let most = 0.4 * len.max(0.0);
+        if a + b <= most || a + b <= 0.0 {
+            (a, b)
+        } else {
+            let k = most / (a + b);
+            (a * k, b * k)
         }
     }
 }
@@ -224,6 +267,28 @@ mod tests {
                 "{s:?}"
             );
         }
+    }
+
+    #[test]
+    fn fit_in_keeps_cards_out_of_the_insets() {
+        let b = bounds([(0.0, 0.0), (1200.0, 500.0), (300.0, -100.0)].into_iter()).unwrap();
+        let insets = Insets {
+            top: 70.0,
+            right: 0.0,
+            bottom: 64.0,
+            left: 0.0,
+        };
+        let (w, h) = (800.0, 370.0);
+        let v = View::fit_in(Some(b), w, h, insets);
+        for corner in [Point::new(b.x, b.y), Point::new(b.x + b.w, b.y + b.h)] {
+            let s = v.to_screen(corner);
+            assert!(s.x >= 0.0 && s.x <= w, "{s:?}");
+            assert!(s.y >= 70.0 && s.y <= h - 64.0, "{s:?} is under an inset");
+        }
+        // On a tiny screen the insets give way instead of leaving no room at all.
+        let (t, b) = insets.squeezed(insets.top, insets.bottom, 120.0);
+        assert!((t + b - 48.0).abs() < 1e-9 && t > b, "{t} {b}");
+        assert_eq!(insets.squeezed(70.0, 64.0, 1000.0), (70.0, 64.0));
     }
 
     #[test]

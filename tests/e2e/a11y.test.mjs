@@ -103,3 +103,13 @@ test('axe: the Share dialog', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('axe: the open Examples menu', async () => {
+  const { context, page, errors } = await openApp(browser);
+  await page.getByTestId('examples').click();
+  await page.getByTestId('examples-menu').waitFor();
+  const v = await seriousOnPage(page);
+  assert.deepEqual(v, [], report(v));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -2,7 +2,7 @@
 // whose lag and stale reads show on the canvas, and building a cache + database by hand.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openApp, screenshot } from './lib.mjs';
+import { launch, openApp, screenshot, openExample } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -15,7 +15,7 @@ after(async () => {
 const percent = (text) => parseFloat(text.replace(/[^\d.]/g, ''));
 
 async function open(page, slug) {
-  await page.getByTestId('examples').selectOption(slug);
+  await openExample(page, slug);
   await page.getByTestId('speed-select').selectOption('6'); // 10× real time
   await page.getByTestId('play').click();
 }

@@ -147,7 +147,7 @@ test('move a node, box-select, duplicate and edit parameters in the inspector', 
   const c = await centre(page.getByTestId('node-api'));
   await drag(page, c, { x: c.x + 60, y: c.y + 90 });
   const after = await page.getByTestId('node-api').boundingBox();
-  assert.ok(after.y - before.y > 50, 'the node moved');
+  assert.ok(after.y - before.y > 50, `the node moved (${JSON.stringify(before)} → ${JSON.stringify(after)})`);
   // The node stays where it was dropped: moving the mouse afterwards does not drag it along.
   await page.mouse.move(c.x - 200, c.y - 200, { steps: 5 });
   assert.deepEqual(await page.getByTestId('node-api').boundingBox(), after);

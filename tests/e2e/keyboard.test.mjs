@@ -47,13 +47,23 @@ test('build, connect, run, kill a server and share a link with the keyboard alon
   const { context, page, errors } = await openApp(browser, { viewport: { width: 1366, height: 768 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
 
-  // Arrow keys and letters on the closed Examples list do not load an example behind the
-  // user's back (only a choice made in the opened list does).
+  // Examples open from a menu: arrows open it and move between items, letters do nothing,
+  // Escape closes it and gives the focus back; nothing loads until an item is chosen.
   await tabTo(page, 'examples');
-  for (const key of ['ArrowDown', 'ArrowDown', 'p', 'End']) await page.keyboard.press(key);
+  await page.keyboard.press('p');
+  assert.equal(await page.getByTestId('examples-menu').count(), 0, 'a letter does not open the menu');
+  await page.keyboard.press('ArrowDown');
+  await page.getByTestId('examples-menu').waitFor();
+  assert.equal(await page.getByTestId('examples').getAttribute('aria-expanded'), 'true');
+  assert.equal(await focused(page), 'examples-item-basic', 'the first example takes the focus');
+  for (const key of ['ArrowDown', 'ArrowDown', 'End']) await page.keyboard.press(key);
+  assert.match(await focused(page), /^examples-item-/);
+  assert.notEqual(await focused(page), 'examples-item-basic', 'arrows move between examples');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('examples-menu').waitFor({ state: 'detached' });
+  assert.equal(await focused(page), 'examples', 'Escape returns the focus to the button');
   await page.waitForTimeout(300);
   assert.equal(await page.locator('[data-testid^="node-"][data-node]').count(), 0, 'nothing loaded');
-  assert.equal(await page.getByTestId('examples').inputValue(), '');
 
   // Palette items are buttons: Enter adds the component near the middle, each on a free spot.
   for (const [item, id] of [['palette-client', 'client-1'], ['palette-load_balancer', 'lb-1'],

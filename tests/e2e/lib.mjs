@@ -47,10 +47,12 @@ export function collectErrors(page, errors = []) {
 /// and uncaught exceptions (a Rust panic arrives as both), so every test can assert there were
 /// none. With `monitor`, every page of the context records save-status transitions and toasts
 /// (see `watchPage`), which `afterSave` and `toastsSeen` read.
-export async function openApp(browser, { hash = '', viewport = { width: 1440, height: 900 }, monitor = false } = {}) {
+export async function openApp(browser, { hash = '', viewport = { width: 1440, height: 900 }, monitor = false, touch = false } = {}) {
   // The app follows prefers-color-scheme until the user picks a theme; Playwright emulates a
   // light system by default, the tests were written against the dark theme.
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, colorScheme: 'dark' });
+  const context = await browser.newContext({
+    viewport, deviceScaleFactor: 1, colorScheme: 'dark', hasTouch: touch, isMobile: touch,
+  });
   if (monitor) await context.addInitScript(watchPage);
   const page = await context.newPage();
   const errors = collectErrors(page);
@@ -222,4 +224,18 @@ export async function screenshot(page, name) {
   const file = path.join(SHOTS, `${name}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+/// Opens an example from the toolbar's Examples menu, by slug.
+export async function openExample(page, slug) {
+  await page.getByTestId('examples').click();
+  await page.getByTestId(`examples-item-${slug}`).click();
+}
+
+/// The slugs the Examples menu offers, in order (the menu is left closed).
+export async function exampleSlugs(page) {
+  await page.getByTestId('examples').click();
+  const slugs = await page.locator('[data-testid^="examples-item-"]').evaluateAll((els) => els.map((e) => e.dataset.slug));
+  await page.keyboard.press('Escape');
+  return slugs;
 }

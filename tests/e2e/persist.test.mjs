@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import {
   launch, openApp, newPage, ready, screenshot, afterSave, toastsSeen, docId, nodeIds,
   waitNodeCount, shortcut, openFileDialog, closeFileDialog, recentDocs, recentEntry, openRecent,
-  download, tempFile, shareLink, collectErrors, watchPage, BASE_URL,
+  download, tempFile, shareLink, collectErrors, watchPage, BASE_URL, openExample,
 } from './lib.mjs';
 
 let browser;
@@ -23,7 +23,7 @@ const open = (opts = {}) => openApp(browser, { monitor: true, ...opts });
 /// Picks an example from the toolbar and waits until it is saved.
 async function example(page, slug, firstNode) {
   await afterSave(page, async () => {
-    await page.getByTestId('examples').selectOption(slug);
+    await openExample(page, slug);
     await page.getByTestId(`node-${firstNode}`).waitFor();
   });
 }
@@ -117,7 +117,7 @@ test('a 400-node design keeps an edit and its undo history across a reload', asy
 test('a link or an example opened over own work leaves that work in Recent designs', async () => {
   // A link to another design, made in another browser.
   const other = await openApp(browser);
-  await other.page.getByTestId('examples').selectOption('retry-storm');
+  await openExample(other.page, 'retry-storm');
   await other.page.getByTestId('node-mobile-app').waitFor();
   const link = await shareLink(other.page);
   assert.match(link, /#\d+\./);
@@ -149,7 +149,7 @@ test('a link or an example opened over own work leaves that work in Recent desig
   await b.close();
 
   // Same for an example chosen over own edits: it opens as a new document.
-  await a.getByTestId('examples').selectOption('single-queue');
+  await openExample(a, 'single-queue');
   await a.getByTestId('node-source').waitFor();
   await a.getByTestId('node-server').waitFor();
   assert.notEqual(await docId(a), work, 'the example did not overwrite the edited document');
@@ -270,7 +270,7 @@ test('when storage is full, the failure shows and the design can still be downlo
     await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 1 });
     await page.goto(`${BASE_URL}/`);
     await ready(page);
-    await page.getByTestId('examples').selectOption('basic');
+    await openExample(page, 'basic');
     await page.getByTestId('node-lb').waitFor();
     // Grow the design: 3 → 48 nodes, every change another refused write.
     for (let i = 0; i < 4; i++) {

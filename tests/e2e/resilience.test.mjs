@@ -4,7 +4,7 @@
 // the autoscaler adding instances while the money spent climbs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openApp, screenshot } from './lib.mjs';
+import { launch, openApp, screenshot, openExample } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -19,7 +19,7 @@ const simTime = (page) =>
   page.evaluate(() => parseFloat(document.querySelector('[data-testid="kpis"]')?.dataset.simTime ?? '0'));
 
 async function open(page, slug, speedIndex) {
-  await page.getByTestId('examples').selectOption(slug);
+  await openExample(page, slug);
   await page.getByTestId('speed-select').selectOption(String(speedIndex));
 }
 

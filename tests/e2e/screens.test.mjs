@@ -2,7 +2,7 @@
 // controls stay reachable, nothing overflows sideways, and the canvas shows the whole diagram.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, collectErrors, ready, screenshot, BASE_URL, NODE_CARDS } from './lib.mjs';
+import { launch, collectErrors, ready, screenshot, BASE_URL, NODE_CARDS, openExample, exampleSlugs } from './lib.mjs';
 
 const SCREENS = [
   { width: 1280, height: 720, hasTouch: false, isMobile: false },
@@ -71,9 +71,37 @@ async function assertCanvasShowsDiagram(page, label) {
   }
 }
 
+/// No node card lies under something floating over the canvas (KPI cards, zoom controls, a
+/// toast), and — where asked — every node title is at least 12 px tall on screen.
+async function assertReadableAndUncovered(page, label, { minTitlePx }) {
+  const { overlays, cards } = await page.evaluate((sel) => {
+    const visible = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+    const overlays = [...document.querySelectorAll('.kpi, .zoom-controls, .toast')]
+      .filter(visible)
+      .map((e) => ({ what: e.dataset.testid || e.className, ...e.getBoundingClientRect().toJSON() }));
+    const cards = [...document.querySelectorAll(sel)].map((e) => {
+      const box = e.getBoundingClientRect().toJSON();
+      const title = e.querySelector('.node-title');
+      const scale = box.width / (e.offsetWidth || 1);
+      return { id: e.dataset.node, box, titlePx: title ? parseFloat(getComputedStyle(title).fontSize) * scale : 0 };
+    });
+    return { overlays, cards };
+  }, NODE_CARDS);
+  for (const c of cards) {
+    for (const o of overlays) {
+      const hit = c.box.left < o.right && o.left < c.box.right && c.box.top < o.bottom && o.top < c.box.bottom;
+      assert.ok(!hit, `${label}: node ${c.id} lies under ${o.what}`);
+    }
+    if (minTitlePx) {
+      assert.ok(c.titlePx >= minTitlePx - 0.05, `${label}: node ${c.id}'s title is ${c.titlePx.toFixed(1)} px on screen`);
+    }
+  }
+}
+
 for (const screen of SCREENS) {
   const { width, height, hasTouch, isMobile } = screen;
-  test(`${width}×${height}${isMobile ? ' (phone)' : hasTouch ? ' (touch)' : ''}, Korean: basic and hot-shard`, async () => {
+  const projector = width >= 1280;
+  test(`${width}×${height}${isMobile ? ' (phone)' : hasTouch ? ' (touch)' : ''}, Korean: every example after Fit and a few seconds`, async () => {
     const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1, hasTouch, isMobile });
     await context.addInitScript(() => {
       localStorage.setItem('scaleboard.lang', 'ko');
@@ -86,21 +114,31 @@ for (const screen of SCREENS) {
     await assertReachable(page, `${width}×${height} empty`, `screen-${width}x${height}-more`);
     await assertNoSidewaysOverflow(page, `${width}×${height} empty`);
 
-    for (const slug of ['basic', 'hot-shard']) {
+    // The Examples menu fits the screen too.
+    await page.getByTestId('examples').click();
+    const menu = await page.getByTestId('examples-menu').boundingBox();
+    assert.ok(menu.x >= 0 && menu.x + menu.width <= width + 0.5 && menu.y + menu.height <= height + 0.5,
+      `${width}×${height}: the Examples menu (${JSON.stringify(menu)}) is on screen`);
+    await screenshot(page, `screen-${width}x${height}-examples`);
+    await page.keyboard.press('Escape');
+
+    const slugs = await exampleSlugs(page);
+    for (const slug of slugs) {
       const label = `${width}×${height} ${slug}`;
-      await page.getByTestId('examples').selectOption(slug);
+      await openExample(page, slug);
       await page.waitForFunction(
         (sel) => document.querySelectorAll(sel).length > 0,
         NODE_CARDS,
       );
       await page.getByTestId('fit').click();
       for (let i = 0; i < 3; i++) await page.getByTestId('step').click();
-      await page.waitForTimeout(400);
+      await page.waitForTimeout(250);
       await assertReachable(page, label);
       await assertNoSidewaysOverflow(page, label);
       await assertCanvasShowsDiagram(page, label);
+      await assertReadableAndUncovered(page, label, { minTitlePx: projector ? 12 : 0 });
+      if (slug === 'hot-shard') await screenshot(page, `screen-${width}x${height}`);
     }
-    await screenshot(page, `screen-${width}x${height}`);
     assert.deepEqual(errors, [], 'no console errors or panics');
     await context.close();
   });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { launch, openApp, screenshot, BASE_URL } from './lib.mjs';
+import { launch, openApp, screenshot, BASE_URL, openExample } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -123,7 +123,7 @@ test('reloading never loses work, and the address follows the document', async (
 
 test('naming a design, reopening it from Recent designs, import with every problem listed, and exports', async () => {
   const { page, errors, context } = await openApp(browser);
-  await page.getByTestId('examples').selectOption('sticky-sessions');
+  await openExample(page, 'sticky-sessions');
   await page.getByTestId('node-sticky-lb').waitFor();
   // An own edit, so that choosing another example below opens it as a new document.
   await page.getByTestId('node-carts').click();
@@ -141,7 +141,7 @@ test('naming a design, reopening it from Recent designs, import with every probl
   assert.equal(await entry.getAttribute('data-current'), 'true');
   assert.equal(await entry.getAttribute('data-nodes'), '6');
   await page.getByTestId('file-close').click();
-  await page.getByTestId('examples').selectOption('single-queue');
+  await openExample(page, 'single-queue');
   await page.getByTestId('node-server').waitFor();
   await page.getByTestId('file').click();
   assert.equal(await entry.getAttribute('data-current'), 'false', 'the example opened as a new document');

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch, openApp, ready, screenshot, shareLink, BASE_URL } from './lib.mjs';
+import { launch, openApp, ready, screenshot, shareLink, BASE_URL, openExample } from './lib.mjs';
 import { serveDist } from './serve.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -574,11 +574,11 @@ test('offline: once cached, the app, a lesson and a shared design open without a
     await page.getByTestId('offline-ready').waitFor({ timeout: 30_000 });
 
     // A design to share (made while online), then other work on top of it.
-    await page.getByTestId('examples').selectOption('retry-storm');
+    await openExample(page, 'retry-storm');
     await page.getByTestId('node-mobile-app').waitFor();
     const link = await shareLink(page);
     assert.match(link, /#\d+\./);
-    await page.getByTestId('examples').selectOption('basic');
+    await openExample(page, 'basic');
     await page.getByTestId('node-lb').waitFor();
     await page.waitForTimeout(700); // autosave
 
@@ -613,4 +613,25 @@ test('offline: once cached, the app, a lesson and a shared design open without a
   const unexpected = errors.filter((e) => !/sw\.js/.test(e.url) && !/sw\.js/.test(e.text)).map((e) => e.text);
   assert.deepEqual(unexpected, []);
   await context.close();
+});
+
+test('a lesson on a phone: the step above the diagram upright, beside it on its side', async () => {
+  for (const [width, height, name] of [[390, 844, 'portrait'], [844, 390, 'landscape']]) {
+    const { context, page, errors } = await openStep(0, { viewport: { width, height }, touch: true });
+    const panel = await page.getByTestId('lesson-panel').boundingBox();
+    const canvas = await page.getByTestId('canvas').boundingBox();
+    assert.ok(panel && panel.width >= 300 && panel.height >= 120, `${name}: the lesson text has room (${JSON.stringify(panel)})`);
+    assert.ok(canvas.width >= 300 && canvas.height >= (name === 'portrait' ? 300 : 200), `${name}: canvas ${canvas.width}×${canvas.height}`);
+    const overlap = panel.x < canvas.x + canvas.width && canvas.x < panel.x + panel.width &&
+      panel.y < canvas.y + canvas.height && canvas.y < panel.y + panel.height;
+    assert.ok(!overlap, `${name}: the lesson and the canvas do not cover each other`);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${name}: no sideways scrolling`);
+    await page.getByTestId('lesson-presenter').click();
+    await page.waitForSelector('[data-testid="app"][data-presenter="true"]');
+    assert.ok(await page.getByTestId('presenter-overlay').isVisible(), `${name}: presenter mode shows the step`);
+    await screenshot(page, `workshop-phone-${name}-presenter`);
+    await page.keyboard.press('Escape');
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
 });
