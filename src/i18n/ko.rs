@@ -51,6 +51,8 @@ table! {
     "503 LB overloaded" => "503 LB 과부하",
     "removed" => "삭제됨",
     "injected error" => "주입된 오류",
+    "404 no route" => "404 경로 없음",
+    "{} found no routing rule for some requests (404)" => "{}에 일부 요청과 맞는 라우팅 규칙이 없습니다 (404)",
     "stale {}" => "오래됨 {}",
     "conflict" => "충돌",
     "read-your-writes ✕" => "내가 쓴 값 못 읽음 ✕",

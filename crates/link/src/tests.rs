@@ -330,6 +330,7 @@ fn random_documents_round_trip() {
                         max_backoff_ms: 5_000.0,
                         jitter: rng.bernoulli(0.5),
                     },
+                    classes: Vec::new(),
                 }),
                 1 => NodeSpec::LoadBalancer(LoadBalancerParams {
                     algorithm: [
@@ -355,6 +356,8 @@ fn random_documents_round_trip() {
                     } else {
                         rng.uniform() * 1e4
                     },
+                    layer: Default::default(),
+                    rules: Vec::new(),
                 }),
                 _ => NodeSpec::Server(ServerParams {
                     l1: L1Cache {

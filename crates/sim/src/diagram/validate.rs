@@ -86,6 +86,16 @@ problem_codes! {
     "zone_without_name" => "a zone needs a name",
     "sync_multi_primary" => "synchronous replication needs a single primary (multi-primary replicates asynchronously)",
     "empty_id" => "must not be empty",
+    // Request classes and L7 routing.
+    "class_without_name" => "a request class needs a name",
+    "duplicate_class_name" => "another class of this client is called '{}'",
+    "path_not_absolute" => "must be a path starting with '/' (got '{}')",
+    "bad_method" => "must be an HTTP method such as GET or POST (got '{}')",
+    "class_shares_zero" => "the class shares add up to 0: give some class a share above 0",
+    "class_shares_normalised" => "the class shares add up to {}, not 1: each is divided by the total",
+    "rules_on_l4" => "routing rules need an L7 load balancer: this L4 one ignores them (set layer to l7)",
+    "rule_without_targets" => "a routing rule needs at least one target",
+    "rule_target_not_backend" => "'{}' is not a backend of this load balancer: draw an edge to it first",
     "duplicate_node_id" => "another node has the same id",
     "unsupported_version" => "format version {} is not supported (this build reads version {})",
     // The chaos timeline.
@@ -276,6 +286,8 @@ pub const MAX_SESSIONS: u64 = 10_000_000;
 pub const MAX_CACHE_KEYS: u64 = 10_000_000;
 pub const MAX_PRIMARIES: u32 = 8;
 pub const MAX_REPLICAS: u32 = 16;
+pub const MAX_CLASSES: usize = 16;
+pub const MAX_RULES: usize = 32;
 
 pub fn validate(d: &Diagram) -> Vec<Problem> {
     validate_with(d, &BTreeSet::new())
@@ -319,6 +331,7 @@ pub(super) fn validate_with(d: &Diagram, broken: &BTreeSet<String>) -> Vec<Probl
 
     check_edges(d, &kinds, broken, &mut out);
     check_topology(d, &kinds, &mut out);
+    check_rule_targets(d, &mut out);
     check_chaos(d, &mut out);
     let mut c = Checker {
         out: &mut out,
@@ -499,6 +512,7 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
                 );
             }
             check_profile(&mut c, &p.profile);
+            check_classes(&mut c, &p.classes);
         }
         NodeSpec::LoadBalancer(p) => {
             c.positive("params.capacity_rps", p.capacity_rps);
@@ -530,6 +544,31 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
                 "at_least_healthy",
             );
             c.non_negative("params.standby_failover_ms", p.standby_failover_ms);
+            c.at_most("params.rules", p.rules.len() as u64, MAX_RULES as u64);
+            for (i, r) in p.rules.iter().enumerate() {
+                if !r.path_prefix.starts_with('/') {
+                    c.err(
+                        &format!("params.rules[{i}].path_prefix"),
+                        "path_not_absolute",
+                        vec![r.path_prefix.clone()],
+                    );
+                }
+                if r.targets.is_empty() {
+                    c.err(
+                        &format!("params.rules[{i}].targets"),
+                        "rule_without_targets",
+                        vec![],
+                    );
+                }
+            }
+            if p.layer == super::Layer::L4 && !p.rules.is_empty() {
+                c.out.push(Problem::warning(
+                    c.at.clone(),
+                    Some("params.rules"),
+                    "rules_on_l4",
+                    vec![],
+                ));
+            }
         }
         NodeSpec::Server(p) => {
             c.at_least(
@@ -617,6 +656,85 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
                 MAX_VIRTUAL_NODES as u64,
             );
             c.non_negative("params.latency_ms", p.latency_ms);
+        }
+    }
+}
+
+/// Request classes: named, unique, with a path, a method, a share and a cost.
+fn check_classes(c: &mut Checker<'_>, classes: &[super::RequestClass]) {
+    if classes.is_empty() {
+        return;
+    }
+    c.at_most("params.classes", classes.len() as u64, MAX_CLASSES as u64);
+    let mut names = BTreeSet::new();
+    let mut total = 0.0;
+    let mut shares_ok = true;
+    for (i, k) in classes.iter().enumerate() {
+        let f = |name: &str| format!("params.classes[{i}].{name}");
+        if k.name.trim().is_empty() {
+            c.err(&f("name"), "class_without_name", vec![]);
+        } else if !names.insert(k.name.as_str()) {
+            c.err(&f("name"), "duplicate_class_name", vec![k.name.clone()]);
+        }
+        if !k.path.starts_with('/') {
+            c.err(&f("path"), "path_not_absolute", vec![k.path.clone()]);
+        }
+        let method_ok = !k.method.is_empty()
+            && k.method.len() <= 16
+            && k.method.chars().all(|ch| ch.is_ascii_alphabetic());
+        if !method_ok {
+            c.err(&f("method"), "bad_method", vec![k.method.clone()]);
+        }
+        let before = c.out.len();
+        c.non_negative(&f("share"), k.share);
+        if c.out.len() > before {
+            shares_ok = false;
+        } else {
+            total += k.share;
+        }
+        c.non_negative(&f("cost"), k.cost);
+    }
+    if !shares_ok {
+        return;
+    }
+    if total <= 0.0 {
+        c.err("params.classes", "class_shares_zero", vec![]);
+    } else if (total - 1.0).abs() > 1e-6 {
+        c.out.push(Problem::warning(
+            c.at.clone(),
+            Some("params.classes"),
+            "class_shares_normalised",
+            vec![format!("{}", (total * 1e6).round() / 1e6)],
+        ));
+    }
+}
+
+/// L7 rules name nodes the balancer has an edge to.
+fn check_rule_targets(d: &Diagram, out: &mut Vec<Problem>) {
+    for node in &d.nodes {
+        let NodeSpec::LoadBalancer(p) = &node.spec else {
+            continue;
+        };
+        for (i, r) in p.rules.iter().enumerate() {
+            for t in &r.targets {
+                let field = format!("params.rules[{i}].targets");
+                let at = Location::Node(node.id.clone());
+                if d.node(t).is_none() {
+                    out.push(Problem::error(
+                        at,
+                        Some(&field),
+                        "no_such_node",
+                        vec![t.clone()],
+                    ));
+                } else if !d.edges.iter().any(|e| e.from == node.id && &e.to == t) {
+                    out.push(Problem::error(
+                        at,
+                        Some(&field),
+                        "rule_target_not_backend",
+                        vec![t.clone()],
+                    ));
+                }
+            }
         }
     }
 }

@@ -516,7 +516,8 @@ fn start(core: &mut Core, db: &mut DatabaseRt, m: &mut NodeMetrics, member: u32,
     let job = core.jobs.at(j);
     job.phase = Phase::InService;
     let s = if job.write { db.write } else { db.read };
-    let t = s.sample(&mut core.rng) * db.slow;
+    let class = job.class;
+    let t = s.sample(&mut core.rng) * db.slow * core.class_cost(class);
     core.queue
         .push(now + (libm::round(t) as Time).max(1), Ev::Done(j));
 }

@@ -167,6 +167,7 @@ impl Simulation {
         self.index.insert(node.id.clone(), slot);
         self.refresh_capacity(slot);
         if let Model::Client(_) = self.nodes[slot as usize].model {
+            self.intern_classes(slot);
             self.schedule_arrivals(slot);
         }
     }
@@ -212,6 +213,9 @@ impl Simulation {
             (Model::Router(r), NodeSpec::ShardRouter(p)) => r.retune(p),
             _ => {}
         }
+        if matches!(spec, NodeSpec::Client(_)) {
+            self.intern_classes(slot);
+        }
         if reschedule {
             self.schedule_arrivals(slot);
         }
@@ -248,7 +252,8 @@ impl Simulation {
             node.metrics.levels.busy += 1;
             node.metrics.levels.cpu += 1;
             core.jobs.at(j).phase = super::jobs::Phase::InService;
-            let service = s.sampler.sample(&mut core.rng) * s.slow;
+            let class = core.jobs.at(j).class;
+            let service = s.sampler.sample(&mut core.rng) * s.slow * core.class_cost(class);
             core.queue
                 .push(now + (libm::round(service) as u64).max(1), Ev::Done(j));
         }
@@ -341,6 +346,7 @@ impl Simulation {
                 if let Model::Balancer(lb) = &mut self.nodes[slot].model {
                     lb.set_backends(backends);
                 }
+                self.rebuild_routes(slot);
             }
         }
     }

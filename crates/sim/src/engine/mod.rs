@@ -9,6 +9,7 @@ mod autoscale;
 mod balancer;
 mod cache;
 mod chaos;
+mod classes;
 mod client;
 mod client_flow;
 mod database;
@@ -16,6 +17,7 @@ mod failover;
 mod hashring;
 mod health;
 mod jobs;
+mod l7;
 mod live;
 mod lru;
 mod node;
@@ -28,10 +30,11 @@ mod trace;
 pub use client::ClientStats;
 pub use database::DatabaseStats;
 pub use jobs::{Cause, N_CAUSES};
+pub use l7::{L7_CPU_FACTOR, L7_EXTRA_LATENCY_MS};
 pub use live::Edit;
 pub use report::{
-    Ci95, Dot, DotKind, EdgeReport, EndToEndReport, Latency, NodeReport, NodeStatus, Report,
-    SloReport, Unit,
+    Ci95, ClassReport, Dot, DotKind, EdgeReport, EndToEndReport, Latency, NodeReport, NodeStatus,
+    Report, SloReport, Unit,
 };
 pub use router::keys_moved_if_added;
 pub use trace::{Mark, Trace};
@@ -235,6 +238,8 @@ pub(crate) struct Core {
     pub chaos_epoch: u32,
     /// What the system did on its own (health checks, failovers, scaling, chaos), for the log.
     pub log: Vec<LogEvent>,
+    /// Request classes of every client, interned (jobs carry an index).
+    pub classes: Vec<classes::ClassRt>,
 }
 
 impl Core {
@@ -270,6 +275,7 @@ impl Core {
         let k = self.jobs.alloc();
         let c = self.jobs.at(k);
         c.write = p.write;
+        c.class = p.class;
         c.attempt = p.attempt;
         c.req = p.req;
         c.req_gen = p.req_gen;
@@ -446,6 +452,7 @@ impl Simulation {
                 cut_zones: Default::default(),
                 chaos_epoch: 0,
                 log: Vec::new(),
+                classes: Vec::new(),
             },
             nodes: Vec::new(),
             index: BTreeMap::new(),
@@ -746,6 +753,7 @@ impl Simulation {
         e2e.read_latency.clear();
         e2e.write_latency.clear();
         e2e.staleness.clear();
+        self.core.reset_class_stats();
         for node in &mut self.nodes {
             node.metrics.reset_totals(now);
             match &mut node.model {
@@ -959,6 +967,8 @@ impl Simulation {
 
 #[cfg(test)]
 mod data_tests;
+#[cfg(test)]
+mod http_tests;
 #[cfg(test)]
 mod resilience_tests;
 #[cfg(test)]

@@ -92,6 +92,26 @@ pub struct EndToEndReport {
     /// Dollars spent since the run began.
     pub cost_total: f64,
     pub slo: SloReport,
+    /// Per request class of every client that has classes (none: omitted).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<ClassReport>,
+}
+
+/// What happened to one request class since warm-up.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClassReport {
+    pub client: String,
+    pub name: String,
+    pub method: String,
+    pub path: String,
+    pub write: bool,
+    pub generated: u64,
+    pub completed: u64,
+    pub failed: u64,
+    pub error_rate: f64,
+    pub latency_ms: Latency,
+    /// Failures by cause slug.
+    pub failures: BTreeMap<String, u64>,
 }
 
 /// How the run did against the diagram's service-level objective.
@@ -297,6 +317,45 @@ pub struct Dot {
 }
 
 impl Simulation {
+    /// Per-class figures, clients in slot order, classes in the client's order.
+    fn class_reports(&self) -> Vec<ClassReport> {
+        let mut out = Vec::new();
+        for node in &self.nodes {
+            let Model::Client(cl) = &node.model else {
+                continue;
+            };
+            for &id in &cl.class_ids {
+                let Some(c) = self.core.classes.get(id as usize) else {
+                    continue;
+                };
+                let s = &c.stats;
+                let ended = s.completed + s.failed;
+                out.push(ClassReport {
+                    client: node.id.clone(),
+                    name: c.name.clone(),
+                    method: c.method.clone(),
+                    path: c.path.clone(),
+                    write: c.write,
+                    generated: s.generated,
+                    completed: s.completed,
+                    failed: s.failed,
+                    error_rate: if ended > 0 {
+                        s.failed as f64 / ended as f64
+                    } else {
+                        0.0
+                    },
+                    latency_ms: Latency::of(&s.latency),
+                    failures: s
+                        .failures
+                        .iter()
+                        .map(|(c, &n)| (c.slug().to_owned(), n))
+                        .collect(),
+                });
+            }
+        }
+        out
+    }
+
     /// The summary since warm-up.
     pub fn report(&self) -> Report {
         let core = &self.core;
@@ -435,6 +494,7 @@ impl Simulation {
                     .sum(),
                 cost_total: e.cost_total,
                 slo: self.slo_report(),
+                classes: self.class_reports(),
             },
             nodes,
             edges: core
