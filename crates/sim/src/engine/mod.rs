@@ -20,6 +20,7 @@ mod live;
 mod lru;
 mod node;
 mod queue;
+mod regions;
 mod report;
 mod router;
 mod server;
@@ -235,6 +236,8 @@ pub(crate) struct Core {
     pub chaos_epoch: u32,
     /// What the system did on its own (health checks, failovers, scaling, chaos), for the log.
     pub log: Vec<LogEvent>,
+    /// The diagram's regions and the round trips between them.
+    pub regions: regions::Regions,
 }
 
 impl Core {
@@ -446,6 +449,7 @@ impl Simulation {
                 cut_zones: Default::default(),
                 chaos_epoch: 0,
                 log: Vec::new(),
+                regions: Default::default(),
             },
             nodes: Vec::new(),
             index: BTreeMap::new(),
@@ -959,6 +963,8 @@ impl Simulation {
 
 #[cfg(test)]
 mod data_tests;
+#[cfg(test)]
+mod geo_tests;
 #[cfg(test)]
 mod resilience_tests;
 #[cfg(test)]
