@@ -87,6 +87,15 @@ problem_templates! {
     "duplicate_node_id" => "another node has the same id", "같은 식별자를 가진 노드가 이미 있습니다";
     "unsupported_version" => "format version {} is not supported (this build reads version {})",
         "형식 버전 {}은(는) 지원하지 않습니다 (이 버전은 형식 버전 {}을(를) 읽습니다)";
+    // Regions.
+    "duplicate_region_id" => "another region has the same id", "같은 id를 가진 리전이 이미 있습니다";
+    "no_such_region" => "there is no region '{}'", "리전 '{}'이(가) 없습니다";
+    "rtt_too_large" => "must be at most {} ms: no round trip on Earth takes that long (got {})",
+        "{} ms 이하여야 합니다: 지구상의 어떤 왕복 시간도 그렇게 길지 않습니다 (입력값 {})";
+    "rtt_same_region" => "names the same region twice: a region is 0 ms from itself",
+        "같은 리전을 두 번 지정했습니다: 리전 자신과의 거리는 0 ms입니다";
+    "duplicate_region_pair" => "'{}' and '{}' already have a round-trip time",
+        "'{}'와(과) '{}' 사이의 왕복 시간이 이미 있습니다";
     // The chaos timeline.
     "no_such_node" => "there is no node '{}'", "노드 '{}'이(가) 없습니다";
     "no_such_edge" => "there is no edge '{}'", "연결 '{}'이(가) 없습니다";

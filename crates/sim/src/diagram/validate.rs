@@ -5,6 +5,7 @@
 
 use super::{
     Autoscale, Diagram, Edge, Node, NodeSpec, Profile, Replication, ScaleMetric, FORMAT_VERSION,
+    MAX_RTT_MS,
 };
 use crate::ComponentKind;
 use serde::Serialize;
@@ -98,6 +99,12 @@ problem_codes! {
     "rule_target_not_backend" => "'{}' is not a backend of this load balancer: draw an edge to it first",
     "duplicate_node_id" => "another node has the same id",
     "unsupported_version" => "format version {} is not supported (this build reads version {})",
+    // Regions.
+    "duplicate_region_id" => "another region has the same id",
+    "no_such_region" => "there is no region '{}'",
+    "rtt_too_large" => "must be at most {} ms: no round trip on Earth takes that long (got {})",
+    "rtt_same_region" => "names the same region twice: a region is 0 ms from itself",
+    "duplicate_region_pair" => "'{}' and '{}' already have a round-trip time",
     // The chaos timeline.
     "no_such_node" => "there is no node '{}'",
     "no_such_edge" => "there is no edge '{}'",
@@ -329,6 +336,7 @@ pub(super) fn validate_with(d: &Diagram, broken: &BTreeSet<String>) -> Vec<Probl
         check_node_params(&node.id, &node.spec, &mut out);
     }
 
+    check_regions(d, &mut out);
     check_edges(d, &kinds, broken, &mut out);
     check_topology(d, &kinds, &mut out);
     check_rule_targets(d, &mut out);
@@ -346,6 +354,82 @@ pub(super) fn validate_with(d: &Diagram, broken: &BTreeSet<String>) -> Vec<Probl
     }
     c.positive("slo.p99_ms", d.slo.p99_ms);
     out
+}
+
+/// Regions: unique non-empty ids, frames with finite coordinates, nodes and latency entries
+/// naming regions that exist, round trips that are possible on Earth.
+fn check_regions(d: &Diagram, out: &mut Vec<Problem>) {
+    let mut ids: BTreeSet<&str> = BTreeSet::new();
+    for (i, r) in d.regions.iter().enumerate() {
+        let mut c = Checker {
+            out: &mut *out,
+            at: Location::Diagram,
+        };
+        let f = format!("regions[{i}]");
+        if r.id.trim().is_empty() {
+            c.err(&format!("{f}.id"), "empty_id", vec![]);
+        } else if !ids.insert(&r.id) {
+            c.err(&format!("{f}.id"), "duplicate_region_id", vec![]);
+        }
+        for (name, v) in [("x", r.x), ("y", r.y)] {
+            if !v.is_finite() {
+                c.err(&format!("{f}.{name}"), "not_finite", vec![v.to_string()]);
+            }
+        }
+        c.non_negative(&format!("{f}.w"), r.w);
+        c.non_negative(&format!("{f}.h"), r.h);
+    }
+    for n in &d.nodes {
+        if !n.region.is_empty() && !ids.contains(n.region.as_str()) {
+            out.push(Problem::error(
+                Location::Node(n.id.clone()),
+                Some("region"),
+                "no_such_region",
+                vec![n.region.clone()],
+            ));
+        }
+    }
+    let mut pairs: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for (i, l) in d.region_latency.iter().enumerate() {
+        let mut c = Checker {
+            out: &mut *out,
+            at: Location::Diagram,
+        };
+        let f = format!("region_latency[{i}]");
+        for (end, id) in [("a", &l.a), ("b", &l.b)] {
+            if !ids.contains(id.as_str()) {
+                c.err(&format!("{f}.{end}"), "no_such_region", vec![id.clone()]);
+            }
+        }
+        if l.a == l.b {
+            c.err(&format!("{f}.b"), "rtt_same_region", vec![]);
+        } else {
+            let pair = if l.a < l.b {
+                (l.a.as_str(), l.b.as_str())
+            } else {
+                (l.b.as_str(), l.a.as_str())
+            };
+            if !pairs.insert(pair) {
+                c.err(
+                    &f,
+                    "duplicate_region_pair",
+                    vec![pair.0.to_owned(), pair.1.to_owned()],
+                );
+            }
+        }
+        let field = format!("{f}.rtt_ms");
+        if !l.rtt_ms.is_finite() {
+            c.err(&field, "not_finite", vec![l.rtt_ms.to_string()]);
+        } else if l.rtt_ms < 0.0 {
+            c.err(&field, "negative", vec![l.rtt_ms.to_string()]);
+        } else if l.rtt_ms > MAX_RTT_MS {
+            c.err(
+                &field,
+                "rtt_too_large",
+                vec![MAX_RTT_MS.to_string(), l.rtt_ms.to_string()],
+            );
+        }
+    }
 }
 
 /// Chaos events must name things that exist and use sensible values.

@@ -117,10 +117,13 @@ impl Simulation {
             self.index.remove(&id);
         }
         let scale = scale * self.core.traffic_factor;
+        self.core.regions = super::regions::Regions::build(d);
         for node in &d.nodes {
             match self.index.get(&node.id) {
                 Some(&slot) => {
-                    self.nodes[slot as usize].zone = node.zone.clone();
+                    let rt = &mut self.nodes[slot as usize];
+                    rt.zone = node.zone.clone();
+                    rt.region = self.core.regions.index(&node.region);
                     self.retune(slot, &node.spec, scale)
                 }
                 None => self.add_node(node, scale),
@@ -153,6 +156,7 @@ impl Simulation {
             out: Vec::new(),
             up: true,
             zone: node.zone.clone(),
+            region: self.core.regions.index(&node.region),
             slow: 1.0,
             error_rate: 0.0,
             metrics: NodeMetrics::new(
@@ -312,6 +316,12 @@ impl Simulation {
                 continue;
             };
             let name = e.name();
+            // Crossing regions costs half the round trip each way, on top of the edge's own
+            // latency: resolved here once, so no event pays for a lookup.
+            let region_delay = self.core.regions.one_way(
+                self.nodes[from as usize].region,
+                self.nodes[to as usize].region,
+            );
             let edge = *edge_slots.entry(name.clone()).or_insert_with(|| {
                 self.core.edges.push(EdgeRt {
                     name,
@@ -321,7 +331,7 @@ impl Simulation {
             });
             self.nodes[from as usize].out.push(Out {
                 target: to,
-                base: ms_to_ns(e.latency_ms),
+                base: ms_to_ns(e.latency_ms).saturating_add(region_delay),
                 jitter: ms_to_ns(e.jitter_ms),
                 edge,
                 cut: false,

@@ -22,6 +22,7 @@ mod live;
 mod lru;
 mod node;
 mod queue;
+mod regions;
 mod report;
 mod router;
 mod server;
@@ -240,6 +241,8 @@ pub(crate) struct Core {
     pub log: Vec<LogEvent>,
     /// Request classes of every client, interned (jobs carry an index).
     pub classes: Vec<classes::ClassRt>,
+    /// The diagram's regions and the round trips between them.
+    pub regions: regions::Regions,
 }
 
 impl Core {
@@ -453,6 +456,7 @@ impl Simulation {
                 chaos_epoch: 0,
                 log: Vec::new(),
                 classes: Vec::new(),
+                regions: Default::default(),
             },
             nodes: Vec::new(),
             index: BTreeMap::new(),
@@ -967,6 +971,8 @@ impl Simulation {
 
 #[cfg(test)]
 mod data_tests;
+#[cfg(test)]
+mod geo_tests;
 #[cfg(test)]
 mod http_tests;
 #[cfg(test)]
