@@ -191,6 +191,39 @@ pub fn log_entry(lang: Lang, d: &Diagram, e: &LogEvent) -> LogEntry {
                 &[&name, instance],
             ),
         ),
+        LogWhat::MinorityRefuses { members } => (
+            LogKind::Problem,
+            fill(
+                tr(
+                    lang,
+                    "Partition: {} members of {} are in the minority and refuse writes until healed",
+                ),
+                &[members, &name],
+            ),
+        ),
+        LogWhat::SplitBrain { member } => (
+            LogKind::Problem,
+            fill(
+                tr(
+                    lang,
+                    "Split brain: {} promoted member #{} to a second primary; both sides take writes",
+                ),
+                &[&name, member],
+            ),
+        ),
+        LogWhat::Healed {
+            conflicts,
+            lost_writes,
+        } => (
+            LogKind::System,
+            fill(
+                tr(
+                    lang,
+                    "Healed: {} resolved {} conflicting keys by last-writer-wins; {} writes lost",
+                ),
+                &[&name, conflicts, lost_writes],
+            ),
+        ),
         LogWhat::Chaos { action } => (
             LogKind::Chaos,
             fill(

@@ -27,6 +27,8 @@ macro_rules! problem_templates {
 }
 
 problem_templates! {
+    "partition_mode_multi_primary" => "partition modes (cp, ap) need a single primary",
+        "분할 모드(cp, ap)는 주 노드가 하나여야 합니다";
     // Request classes and L7 routing.
     "class_without_name" => "a request class needs a name", "요청 종류에는 이름이 필요합니다";
     "duplicate_class_name" => "another class of this client is called '{}'",

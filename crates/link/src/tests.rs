@@ -281,6 +281,8 @@ fn random_documents_round_trip() {
                     failover_detect_ms: rng.uniform() * 1e4,
                     failover_promote_ms: rng.uniform() * 1e4,
                     zones: zones(&mut rng),
+                    partition_mode: Default::default(),
+                    cp_refuse_reads: false,
                 }),
                 5 => NodeSpec::ShardRouter(ShardRouterParams {
                     strategy: [

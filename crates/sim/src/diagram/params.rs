@@ -521,6 +521,34 @@ pub struct DatabaseParams {
     pub failover_promote_ms: f64,
     /// Availability zones of the members, in turn (empty: the node's zone).
     pub zones: Vec<String>,
+    /// What the members do when a network partition splits them (zone partitions).
+    #[serde(skip_serializing_if = "PartitionMode::is_ignore")]
+    pub partition_mode: PartitionMode,
+    /// `cp` only: the minority side refuses reads too (else it serves possibly stale reads).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub cp_refuse_reads: bool,
+}
+
+/// A database's choice when a partition splits its members (the CAP theorem's C or A).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PartitionMode {
+    /// The database is not split by partitions: replication keeps flowing and every request
+    /// reaches the primary (the behaviour of every diagram before partition modes).
+    #[default]
+    Ignore,
+    /// Consistency: only the side with a strict majority of members takes writes (electing a
+    /// primary if needed); the minority refuses them.
+    Cp,
+    /// Availability: every side takes writes (electing its own primary: split brain); writes
+    /// diverge and conflict, resolved last-writer-wins on heal.
+    Ap,
+}
+
+impl PartitionMode {
+    pub fn is_ignore(&self) -> bool {
+        *self == PartitionMode::Ignore
+    }
 }
 
 impl Default for DatabaseParams {
@@ -542,6 +570,8 @@ impl Default for DatabaseParams {
             failover_detect_ms: 3_000.0,
             failover_promote_ms: 2_000.0,
             zones: Vec::new(),
+            partition_mode: PartitionMode::Ignore,
+            cp_refuse_reads: false,
         }
     }
 }

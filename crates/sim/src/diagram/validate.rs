@@ -85,6 +85,7 @@ problem_codes! {
     "warmup_too_long" => "must be shorter than the run (duration_s = {}), or nothing is measured",
     "availability_range" => "must be between 0 and 1, e.g. 0.999 (got {})",
     "zone_without_name" => "a zone needs a name",
+    "partition_mode_multi_primary" => "partition modes (cp, ap) need a single primary",
     "sync_multi_primary" => "synchronous replication needs a single primary (multi-primary replicates asynchronously)",
     "empty_id" => "must not be empty",
     // Request classes and L7 routing.
@@ -723,6 +724,13 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
             c.non_negative("params.failover_detect_ms", p.failover_detect_ms);
             c.non_negative("params.failover_promote_ms", p.failover_promote_ms);
             check_zones(&mut c, &p.zones);
+            if !p.partition_mode.is_ignore() && p.primaries > 1 {
+                c.err(
+                    "params.partition_mode",
+                    "partition_mode_multi_primary",
+                    vec![],
+                );
+            }
             if p.replication == Replication::Sync && p.primaries > 1 {
                 c.err("params.replication", "sync_multi_primary", vec![]);
             }

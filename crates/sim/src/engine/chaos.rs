@@ -112,7 +112,7 @@ impl Simulation {
     }
 
     /// The zone of instance `i` of node `n`: its own placement, else the node's zone.
-    fn instance_zone(&self, n: u32, i: usize) -> &str {
+    pub(super) fn instance_zone(&self, n: u32, i: usize) -> &str {
         let node = &self.nodes[n as usize];
         let zones = match &node.model {
             Model::Server(s) => &s.params.zones,
@@ -193,11 +193,19 @@ impl Simulation {
             self.core.cut_zones.remove(zone);
         }
         self.recompute_cuts();
+        self.partitions_changed();
     }
 
     /// Marks every outgoing edge that crosses a cut.
     pub(super) fn recompute_cuts(&mut self) {
         let zones: Vec<String> = self.nodes.iter().map(|n| n.zone.clone()).collect();
+        // A database in a partition mode is not cut off as a whole: each caller reaches the
+        // members on its own side (see partition.rs).
+        let split_aware: Vec<bool> = self
+            .nodes
+            .iter()
+            .map(|n| matches!(&n.model, Model::Database(d) if !d.params.partition_mode.is_ignore()))
+            .collect();
         for (from, node) in self.nodes.iter_mut().enumerate() {
             for o in &mut node.out {
                 let name = self
@@ -207,6 +215,7 @@ impl Simulation {
                     .map(|e| e.name.as_str());
                 let (a, b) = (&zones[from], &zones[o.target as usize]);
                 let zone_cut = a != b
+                    && !split_aware[o.target as usize]
                     && (self.core.cut_zones.contains(a.as_str())
                         || self.core.cut_zones.contains(b.as_str()));
                 o.cut = zone_cut || name.is_some_and(|n| self.core.cut_edges.contains(n));

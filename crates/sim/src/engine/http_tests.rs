@@ -281,11 +281,12 @@ fn class_shares_that_do_not_sum_to_one_are_normalised_with_a_warning() {
 }
 
 /// The random diagrams of the conservation property, with classes on every client and every
-/// balancer turned L7 with rules over some of its backends (and a class no rule matches).
+/// balancer turned L7 with rules over some of its backends (and a class no rule matches), and
+/// single-primary databases over zones a and b in a random partition mode.
 #[test]
 fn requests_are_conserved_with_classes_and_l7_rules() {
     let mut rng = crate::dist::Rng::seed(1212);
-    let mut routed = 0;
+    let (mut routed, mut split_aware) = (0, 0);
     for case in 0..60 {
         let mut d = random::diagram(&mut rng);
         let edges = d.edges.clone();
@@ -325,10 +326,22 @@ fn requests_are_conserved_with_classes_and_l7_rules() {
                     }
                     routed += 1;
                 }
+                NodeSpec::Database(p) if p.primaries == 1 => {
+                    p.partition_mode =
+                        [PartitionMode::Ignore, PartitionMode::Cp, PartitionMode::Ap]
+                            [rng.below(3) as usize];
+                    p.cp_refuse_reads = rng.bernoulli(0.5);
+                    p.zones = vec!["a".into(), "b".into(), "a".into()];
+                    split_aware += (!p.partition_mode.is_ignore()) as u32;
+                }
                 _ => {}
             }
         }
         conserved_under_live_chaos(&d, &mut rng, case);
     }
     assert!(routed > 20, "{routed} L7 balancers exercised");
+    assert!(
+        split_aware > 10,
+        "{split_aware} databases in cp/ap mode exercised"
+    );
 }

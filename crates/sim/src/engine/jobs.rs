@@ -60,10 +60,12 @@ pub enum Cause {
     Injected,
     /// No L7 routing rule matched the request's path and host: 404.
     NoRoute,
+    /// A `cp` database's side of a partition has no majority of members and refuses.
+    NoQuorum,
 }
 
 impl Cause {
-    pub const ALL: [Cause; 8] = [
+    pub const ALL: [Cause; 9] = [
         Cause::Timeout,
         Cause::QueueFull,
         Cause::LbOverloaded,
@@ -72,6 +74,7 @@ impl Cause {
         Cause::Partitioned,
         Cause::Injected,
         Cause::NoRoute,
+        Cause::NoQuorum,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -84,6 +87,7 @@ impl Cause {
             Cause::Partitioned => "partitioned",
             Cause::Injected => "injected",
             Cause::NoRoute => "no_route",
+            Cause::NoQuorum => "no_quorum",
         }
     }
 
@@ -102,6 +106,9 @@ impl Cause {
             Cause::Partitioned => "the network between two nodes was cut",
             Cause::Injected => "an error was injected on purpose",
             Cause::NoRoute => "no routing rule of the L7 load balancer matched the path (404)",
+            Cause::NoQuorum => {
+                "the database's side of a network partition has no quorum and refuses (CP)"
+            }
         }
     }
 }

@@ -21,6 +21,7 @@ mod l7;
 mod live;
 mod lru;
 mod node;
+mod partition;
 mod queue;
 mod regions;
 mod report;
@@ -33,9 +34,10 @@ pub use database::DatabaseStats;
 pub use jobs::{Cause, N_CAUSES};
 pub use l7::{L7_CPU_FACTOR, L7_EXTRA_LATENCY_MS};
 pub use live::Edit;
+pub use partition::PartitionStats;
 pub use report::{
     Ci95, ClassReport, Dot, DotKind, EdgeReport, EndToEndReport, Latency, NodeReport, NodeStatus,
-    Report, SloReport, Unit,
+    PartitionReport, Report, SloReport, Unit,
 };
 pub use router::keys_moved_if_added;
 pub use trace::{Mark, Trace};
@@ -84,6 +86,8 @@ pub(crate) enum Ev {
     Promote { node: u32, member: u32 },
     /// An autoscaler evaluates its group.
     Autoscale { node: u32 },
+    /// A side of a partitioned database elects a primary (`epoch`: the partition it is for).
+    SidePromote { node: u32, side: u32, epoch: u32 },
     /// A new server instance has booted.
     Boot { node: u32, instance: u32 },
 }
@@ -125,6 +129,21 @@ pub enum LogWhat {
     /// A scripted chaos action ran.
     Chaos {
         action: crate::diagram::ChaosAction,
+    },
+    /// A partition left `members` members of a `cp` database without a quorum: that side
+    /// refuses writes until healed.
+    MinorityRefuses {
+        members: u32,
+    },
+    /// An `ap` database's side without the primary promoted its own: two primaries.
+    SplitBrain {
+        member: u32,
+    },
+    /// A partition healed: keys written on both sides, resolved last-writer-wins, and the
+    /// writes that lost.
+    Healed {
+        conflicts: u64,
+        lost_writes: u64,
     },
 }
 
@@ -551,6 +570,7 @@ impl Simulation {
             Ev::Standby { node } => self.on_standby(node),
             Ev::Promote { node, member } => self.on_promote(node, member),
             Ev::Autoscale { node } => self.on_autoscale(node),
+            Ev::SidePromote { node, side, epoch } => self.on_side_promote(node, side, epoch),
             Ev::Boot { node, instance } => self.on_boot(node, instance),
         }
         true
@@ -975,6 +995,8 @@ mod data_tests;
 mod geo_tests;
 #[cfg(test)]
 mod http_tests;
+#[cfg(test)]
+mod partition_tests;
 #[cfg(test)]
 mod resilience_tests;
 #[cfg(test)]

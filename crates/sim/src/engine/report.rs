@@ -194,6 +194,26 @@ pub struct DatabaseReport {
     pub failovers: u64,
     /// Acknowledged writes lost because they had not reached the promoted replica.
     pub lost_writes: u64,
+    /// Databases in a partition mode (`cp`/`ap`) only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partition: Option<PartitionReport>,
+}
+
+/// What network partitions cost a database in `cp` or `ap` mode since warm-up: availability
+/// (refused requests) or consistency (conflicts, lost writes, stale reads, split brain).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PartitionReport {
+    pub mode: crate::diagram::PartitionMode,
+    /// Partitioned now.
+    pub active: bool,
+    pub refused_writes: u64,
+    pub refused_reads: u64,
+    /// Keys written on both sides, resolved last-writer-wins at heal.
+    pub conflicts: u64,
+    pub lww_lost_writes: u64,
+    pub split_brains: u64,
+    /// Time with two primaries (an ongoing split brain counts up to now).
+    pub split_brain_s: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -544,6 +564,24 @@ impl Simulation {
             conflicts: db.stats.conflicts,
             failovers: db.stats.failovers,
             lost_writes: db.stats.lost_writes,
+            partition: (!db.params.partition_mode.is_ignore()).then(|| {
+                let p = db.stats.partition;
+                let ongoing = db
+                    .part
+                    .as_ref()
+                    .and_then(|x| x.split_since)
+                    .map_or(0, |since| self.core.now.saturating_sub(since));
+                PartitionReport {
+                    mode: db.params.partition_mode,
+                    active: db.part.is_some(),
+                    refused_writes: p.refused_writes,
+                    refused_reads: p.refused_reads,
+                    conflicts: p.conflicts,
+                    lww_lost_writes: p.lww_lost_writes,
+                    split_brains: p.split_brains,
+                    split_brain_s: (p.split_brain_ns + ongoing) as f64 / 1e9,
+                }
+            }),
             members: db
                 .members
                 .iter()
