@@ -64,6 +64,11 @@ pub fn action_text(lang: Lang, d: &Diagram, a: &ChaosAction) -> String {
             fill(tr(lang, "cut zone {} off the network"), &[zone])
         }
         ChaosAction::HealZone { zone } => fill(tr(lang, "reconnect zone {}"), &[zone]),
+        ChaosAction::PartitionRegion { region } => fill(
+            tr(lang, "cut region {} off from the other regions"),
+            &[region],
+        ),
+        ChaosAction::HealRegion { region } => fill(tr(lang, "reconnect region {}"), &[region]),
         ChaosAction::KillZone { zone } => fill(tr(lang, "zone {} goes down"), &[zone]),
         ChaosAction::ReviveZone { zone } => fill(tr(lang, "zone {} comes back"), &[zone]),
         ChaosAction::Traffic { factor } => {

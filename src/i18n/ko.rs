@@ -53,6 +53,8 @@ table! {
     "injected error" => "주입된 오류",
     "404 no route" => "404 경로 없음",
     "no quorum" => "쿼럼 없음",
+    "cut region {} off from the other regions" => "리전 {}을(를) 다른 리전과 분리",
+    "reconnect region {}" => "리전 {} 다시 연결",
     "{} refuses requests: its side of the partition has no quorum" => "{}이(가) 요청을 거부합니다: 분할된 이쪽에 쿼럼이 없습니다",
     "Partition: {} members of {} are in the minority and refuse writes until healed" => "네트워크 분할: {}개 멤버가 {}의 소수 쪽에 남아 복구될 때까지 쓰기를 거부합니다",
     "Split brain: {} promoted member #{} to a second primary; both sides take writes" => "스플릿 브레인: {}이(가) 멤버 #{}을(를) 두 번째 주 노드로 승격했습니다; 양쪽 모두 쓰기를 받습니다",

@@ -521,7 +521,10 @@ pub struct DatabaseParams {
     pub failover_promote_ms: f64,
     /// Availability zones of the members, in turn (empty: the node's zone).
     pub zones: Vec<String>,
-    /// What the members do when a network partition splits them (zone partitions).
+    /// Regions of the members, in turn (empty: the node's region). Only partitions use it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+    /// What the members do when a network partition (of zones or regions) splits them.
     #[serde(skip_serializing_if = "PartitionMode::is_ignore")]
     pub partition_mode: PartitionMode,
     /// `cp` only: the minority side refuses reads too (else it serves possibly stale reads).
@@ -570,6 +573,7 @@ impl Default for DatabaseParams {
             failover_detect_ms: 3_000.0,
             failover_promote_ms: 2_000.0,
             zones: Vec::new(),
+            regions: Vec::new(),
             partition_mode: PartitionMode::Ignore,
             cp_refuse_reads: false,
         }
@@ -735,6 +739,14 @@ pub enum ChaosAction {
     },
     HealZone {
         zone: String,
+    },
+    /// Cut a region off from every other region: every edge and replication link crossing
+    /// its boundary.
+    PartitionRegion {
+        region: String,
+    },
+    HealRegion {
+        region: String,
     },
     /// Take every node and instance in a zone down (an availability-zone outage).
     KillZone {

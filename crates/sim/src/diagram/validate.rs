@@ -497,6 +497,11 @@ fn check_chaos(d: &Diagram, out: &mut Vec<Problem>) {
                     c.err(&f, "empty_zone", vec![zone.clone()]);
                 }
             }
+            A::PartitionRegion { region } | A::HealRegion { region } => {
+                if !d.regions.iter().any(|r| &r.id == region) {
+                    c.err(&f, "no_such_region", vec![region.clone()]);
+                }
+            }
             A::Traffic { factor } => c.non_negative(&format!("{f}.factor"), *factor),
         }
     }
@@ -804,6 +809,18 @@ fn check_classes(c: &mut Checker<'_>, classes: &[super::RequestClass]) {
 /// L7 rules name nodes the balancer has an edge to.
 fn check_rule_targets(d: &Diagram, out: &mut Vec<Problem>) {
     for node in &d.nodes {
+        if let NodeSpec::Database(p) = &node.spec {
+            for r in &p.regions {
+                if !d.regions.iter().any(|x| &x.id == r) {
+                    out.push(Problem::error(
+                        Location::Node(node.id.clone()),
+                        Some("params.regions"),
+                        "no_such_region",
+                        vec![r.clone()],
+                    ));
+                }
+            }
+        }
         let NodeSpec::LoadBalancer(p) = &node.spec else {
             continue;
         };

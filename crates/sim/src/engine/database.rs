@@ -81,7 +81,7 @@ pub(crate) struct DatabaseRt {
     /// Chaos: query times are multiplied by this.
     pub slow: f64,
     /// Split by a partition (`cp`/`ap` modes only).
-    pub part: Option<super::partition::PartRt>,
+    pub part: Option<Box<super::partition::PartRt>>,
     pub part_epoch: u32,
 }
 

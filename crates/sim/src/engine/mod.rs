@@ -254,6 +254,8 @@ pub(crate) struct Core {
     /// Chaos: cut edges (by name) and zones.
     pub cut_edges: std::collections::BTreeSet<String>,
     pub cut_zones: std::collections::BTreeSet<String>,
+    /// Chaos: regions cut off from the others.
+    pub cut_regions: std::collections::BTreeSet<String>,
     /// Bumped when the chaos timeline changes, cancelling events scheduled from the old one.
     pub chaos_epoch: u32,
     /// What the system did on its own (health checks, failovers, scaling, chaos), for the log.
@@ -472,6 +474,7 @@ impl Simulation {
                 traffic_factor: 1.0,
                 cut_edges: Default::default(),
                 cut_zones: Default::default(),
+                cut_regions: Default::default(),
                 chaos_epoch: 0,
                 log: Vec::new(),
                 classes: Vec::new(),

@@ -32,7 +32,7 @@ pub(crate) struct PartRt {
     pub started: Time,
     /// Side of each member.
     pub side: Vec<u32>,
-    /// The zone each side stands for ("" = every zone not cut off).
+    /// The zone and region each side stands for ("|" = the connected rest).
     pub keys: Vec<String>,
     /// The side with a strict majority of members, if any.
     pub quorum: Option<u32>,
@@ -159,17 +159,44 @@ impl Simulation {
         } else {
             self.instance_zone(from, instance as usize)
         };
-        let key = if self.core.cut_zones.contains(zone) {
+        let region = self
+            .nodes
+            .get(from as usize)
+            .map_or("", |n| self.region_name(n.region));
+        let key = self.side_key(zone, region);
+        Some(
+            part.keys
+                .iter()
+                .position(|k| *k == key)
+                .map_or(NONE, |i| i as u32),
+        )
+    }
+
+    /// Which side of the current cuts a place is on: its zone if that zone is cut off, and its
+    /// region if that region is cut off ("|" = the connected rest).
+    fn side_key(&self, zone: &str, region: &str) -> String {
+        let z = if self.core.cut_zones.contains(zone) {
             zone
         } else {
             ""
         };
-        Some(
-            part.keys
-                .iter()
-                .position(|k| k == key)
-                .map_or(NONE, |i| i as u32),
-        )
+        let r = if self.core.cut_regions.contains(region) {
+            region
+        } else {
+            ""
+        };
+        format!("{z}|{r}")
+    }
+
+    /// The region of member `i` of database `n`: its own placement, else the node's region.
+    fn member_region(&self, n: u32, i: usize) -> &str {
+        let node = &self.nodes[n as usize];
+        match &node.model {
+            Model::Database(d) if !d.params.regions.is_empty() => {
+                &d.params.regions[i % d.params.regions.len()]
+            }
+            _ => self.region_name(node.region),
+        }
     }
 
     /// After the zones cut off changed: databases in `cp`/`ap` mode whose members the cut
@@ -186,16 +213,11 @@ impl Simulation {
             let mut keys: Vec<String> = Vec::new();
             let mut side = Vec::with_capacity(db.members.len());
             for i in 0..db.members.len() {
-                let zone = self.instance_zone(n, i);
-                let key = if self.core.cut_zones.contains(zone) {
-                    zone
-                } else {
-                    ""
-                };
-                let s = match keys.iter().position(|k| k == key) {
+                let key = self.side_key(self.instance_zone(n, i), self.member_region(n, i));
+                let s = match keys.iter().position(|k| *k == key) {
                     Some(s) => s,
                     None => {
-                        keys.push(key.to_owned());
+                        keys.push(key);
                         keys.len() - 1
                     }
                 };
@@ -244,7 +266,7 @@ impl Simulation {
         }
         let minority =
             members - quorum.map_or(0, |q| side.iter().filter(|&&x| x == q).count() as u32);
-        db.part = Some(PartRt {
+        db.part = Some(Box::new(PartRt {
             epoch,
             started: now,
             side,
@@ -252,7 +274,7 @@ impl Simulation {
             quorum,
             writes: BTreeMap::new(),
             split_since: None,
-        });
+        }));
         for s in elect {
             self.core.queue.push(
                 now + delay,
@@ -274,7 +296,7 @@ impl Simulation {
         let Model::Database(db) = &mut self.nodes[n as usize].model else {
             return;
         };
-        let Some(part) = &mut db.part else {
+        let Some(part) = db.part.as_deref_mut() else {
             return;
         };
         if part.epoch != epoch {
@@ -315,7 +337,7 @@ impl Simulation {
         let Model::Database(db) = &mut self.nodes[n as usize].model else {
             return;
         };
-        let Some(part) = db.part.take() else {
+        let Some(part) = db.part.take().map(|p| *p) else {
             return;
         };
         db.release_partitioned(part.started, now);

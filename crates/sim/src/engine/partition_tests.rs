@@ -204,3 +204,72 @@ fn without_a_partition_mode_nothing_changes() {
     let doc = d.to_json_pretty();
     assert!(!doc.contains("partition_mode") && !doc.contains("cp_refuse_reads"));
 }
+
+#[test]
+fn a_region_partition_splits_a_cp_database_whose_members_span_regions() {
+    // The zone test's topology moved to regions: clients and servers in eu and us, the
+    // database's members placed eu, eu, us; the us region is cut off from 20 s to 40 s. Round
+    // trips are set to 0 so that requests still reach the database 1 ms after they start.
+    let mut d = split("cp", ["a", "a", "b"], 0.0, (20, 20));
+    d.regions = ["eu", "us"]
+        .iter()
+        .map(|id| Region {
+            id: (*id).into(),
+            label: String::new(),
+            x: 0.0,
+            y: 0.0,
+            w: 100.0,
+            h: 100.0,
+        })
+        .collect();
+    d.region_latency = vec![RegionLatency {
+        a: "eu".into(),
+        b: "us".into(),
+        rtt_ms: 0.0,
+    }];
+    for n in &mut d.nodes {
+        n.region = match n.zone.as_str() {
+            "b" => "us".into(),
+            _ => "eu".into(),
+        };
+        n.zone = String::new();
+        if let NodeSpec::Database(p) = &mut n.spec {
+            p.zones = Vec::new();
+            p.regions = vec!["eu".into(), "eu".into(), "us".into()];
+        }
+    }
+    d.chaos = vec![
+        ChaosEvent {
+            at_s: 20.0,
+            action: ChaosAction::PartitionRegion {
+                region: "us".into(),
+            },
+        },
+        ChaosEvent {
+            at_s: 40.0,
+            action: ChaosAction::HealRegion {
+                region: "us".into(),
+            },
+        },
+    ];
+    assert!(d.errors().is_empty(), "{:?}", d.errors());
+    let mut sim = Simulation::new(&d).unwrap();
+    let ms = NS_PER_S / 1_000;
+    let before = generated_by(&mut sim, "cb", 20 * NS_PER_S - ms);
+    let during = generated_by(&mut sim, "cb", 40 * NS_PER_S - ms) - before;
+    sim.run_until(secs_to_ns(60.0));
+    sim.check_invariants().unwrap();
+    let r = sim.report();
+    let p = partition(&r);
+    assert!(during > 1_500, "{during}");
+    assert_eq!(p.refused_writes, during);
+    assert_eq!(r.end_to_end.failed, during);
+    assert_eq!(p.conflicts, 0);
+    // Undeclared regions are refused.
+    let mut bad = d.clone();
+    bad.chaos[0].action = ChaosAction::PartitionRegion {
+        region: "mars".into(),
+    };
+    let codes: Vec<&str> = bad.errors().iter().map(|p| p.code).collect();
+    assert_eq!(codes, vec!["no_such_region"]);
+}
