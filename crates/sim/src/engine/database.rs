@@ -261,8 +261,9 @@ impl DatabaseRt {
         self.seq += 1;
         let seq = self.seq;
         // Concurrent: another primary's write to this key that `origin` has not yet seen.
-        // (While partitioned, conflicts are counted per key when the partition heals.)
-        let conflict = self.part.is_none()
+        // (A database in a partition mode counts its conflicts per key when a partition heals,
+        // not again here as the diverged writes replicate.)
+        let conflict = self.params.partition_mode.is_ignore()
             && self.pending.get(&key).is_some_and(|list| {
                 list.iter().any(|w| {
                     w.origin != origin

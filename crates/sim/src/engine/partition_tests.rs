@@ -135,6 +135,11 @@ fn ap_takes_every_write_and_counts_keys_written_on_both_sides_as_conflicts() {
     assert_eq!(p.split_brains, 1);
     assert!((p.split_brain_s - 15.0).abs() < 1e-9, "{}", p.split_brain_s);
     assert_eq!(p.conflicts, 3);
+    assert_eq!(
+        r.nodes["db"].database.as_ref().unwrap().conflicts,
+        0,
+        "counted once"
+    );
     assert!(p.lww_lost_writes > 0);
     let mut log = Vec::new();
     sim.drain_log(&mut log);
