@@ -278,3 +278,27 @@ fn a_region_partition_splits_a_cp_database_whose_members_span_regions() {
     let codes: Vec<&str> = bad.errors().iter().map(|p| p.code).collect();
     assert_eq!(codes, vec!["no_such_region"]);
 }
+
+#[test]
+fn partition_modes_need_a_single_primary() {
+    let mut d = split("ap", ["a", "a", "b"], 0.5, (3, 3));
+    if let NodeSpec::Database(p) = &mut d.nodes[4].spec {
+        p.primaries = 2;
+    }
+    let codes: Vec<&str> = d.errors().iter().map(|p| p.code).collect();
+    assert_eq!(codes, vec!["partition_mode_multi_primary"]);
+}
+
+#[test]
+fn the_new_examples_replay_exactly() {
+    for json in [
+        include_str!("../../../../examples/partition-cp-vs-ap.json"),
+        include_str!("../../../../examples/l7-path-routing.json"),
+    ] {
+        let d = Diagram::from_json(json).unwrap();
+        let a = super::tests::run(&d, 2.0, 30.0);
+        let b = super::tests::run(&d, 2.0, 30.0);
+        assert_eq!(a.1, b.1);
+        assert_eq!(a.0.events(), b.0.events());
+    }
+}
