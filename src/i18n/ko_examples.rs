@@ -26,6 +26,7 @@ table! {
     "US East" => "미국 동부",
     "EU West" => "유럽 서부",
     "Accounts DB (3 members, 2 regions)" => "계정 DB (멤버 3개, 리전 2개)",
+    "Accounts DB (3 members, 2 sites)" => "계정 DB (멤버 3개, 사이트 2곳)",
     "Shoppers (L7)" => "쇼핑객 (L7)",
     "Shoppers (L4)" => "쇼핑객 (L4)",
     "L7 load balancer" => "L7 로드밸런서",
