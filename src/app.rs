@@ -232,6 +232,17 @@ fn sim_events(
                     &[&name],
                 ),
                 "node_down" => fill(tr(lang, "Requests are failing at {}: it is down"), &[&name]),
+                "no_quorum" => fill(
+                    tr(
+                        lang,
+                        "{} refuses requests: its side of the partition has no quorum",
+                    ),
+                    &[&name],
+                ),
+                "no_route" => fill(
+                    tr(lang, "{} found no routing rule for some requests (404)"),
+                    &[&name],
+                ),
                 _ => fill(tr(lang, "Requests failed at {}"), &[&name]),
             };
             out.push(LogEntry {

@@ -64,6 +64,11 @@ pub fn action_text(lang: Lang, d: &Diagram, a: &ChaosAction) -> String {
             fill(tr(lang, "cut zone {} off the network"), &[zone])
         }
         ChaosAction::HealZone { zone } => fill(tr(lang, "reconnect zone {}"), &[zone]),
+        ChaosAction::PartitionRegion { region } => fill(
+            tr(lang, "cut region {} off from the other regions"),
+            &[region],
+        ),
+        ChaosAction::HealRegion { region } => fill(tr(lang, "reconnect region {}"), &[region]),
         ChaosAction::KillZone { zone } => fill(tr(lang, "zone {} goes down"), &[zone]),
         ChaosAction::ReviveZone { zone } => fill(tr(lang, "zone {} comes back"), &[zone]),
         ChaosAction::Traffic { factor } => {
@@ -189,6 +194,39 @@ pub fn log_entry(lang: Lang, d: &Diagram, e: &LogEvent) -> LogEntry {
             fill(
                 tr(lang, "{} #{} finished booting and takes traffic"),
                 &[&name, instance],
+            ),
+        ),
+        LogWhat::MinorityRefuses { members } => (
+            LogKind::Problem,
+            fill(
+                tr(
+                    lang,
+                    "Partition: {} members of {} are in the minority and refuse writes until healed",
+                ),
+                &[members, &name],
+            ),
+        ),
+        LogWhat::SplitBrain { member } => (
+            LogKind::Problem,
+            fill(
+                tr(
+                    lang,
+                    "Split brain: {} promoted member #{} to a second primary; both sides take writes",
+                ),
+                &[&name, member],
+            ),
+        ),
+        LogWhat::Healed {
+            conflicts,
+            lost_writes,
+        } => (
+            LogKind::System,
+            fill(
+                tr(
+                    lang,
+                    "Healed: {} resolved {} conflicting keys by last-writer-wins; {} writes lost",
+                ),
+                &[&name, conflicts, lost_writes],
             ),
         ),
         LogWhat::Chaos { action } => (

@@ -27,6 +27,26 @@ macro_rules! problem_templates {
 }
 
 problem_templates! {
+    "partition_mode_multi_primary" => "partition modes (cp, ap) need a single primary",
+        "분할 모드(cp, ap)는 주 노드가 하나여야 합니다";
+    // Request classes and L7 routing.
+    "class_without_name" => "a request class needs a name", "요청 종류에는 이름이 필요합니다";
+    "duplicate_class_name" => "another class of this client is called '{}'",
+        "이 클라이언트에 '{}'(이)라는 요청 종류가 이미 있습니다";
+    "path_not_absolute" => "must be a path starting with '/' (got '{}')",
+        "'/'로 시작하는 경로여야 합니다 (입력값 '{}')";
+    "bad_method" => "must be an HTTP method such as GET or POST (got '{}')",
+        "GET, POST 같은 HTTP 메서드여야 합니다 (입력값 '{}')";
+    "class_shares_zero" => "the class shares add up to 0: give some class a share above 0",
+        "요청 종류 비율의 합이 0입니다: 한 종류 이상에 0보다 큰 비율을 주세요";
+    "class_shares_normalised" => "the class shares add up to {}, not 1: each is divided by the total",
+        "요청 종류 비율의 합이 1이 아니라 {}입니다: 각 비율을 합계로 나눠 씁니다";
+    "rules_on_l4" => "routing rules need an L7 load balancer: this L4 one ignores them (set layer to l7)",
+        "라우팅 규칙은 L7 로드 밸런서에서만 동작합니다: 이 L4 로드 밸런서는 규칙을 무시합니다 (layer를 l7로 바꾸세요)";
+    "rule_without_targets" => "a routing rule needs at least one target",
+        "라우팅 규칙에는 대상이 하나 이상 필요합니다";
+    "rule_target_not_backend" => "'{}' is not a backend of this load balancer: draw an edge to it first",
+        "'{}'은(는) 이 로드 밸런서의 백엔드가 아닙니다: 먼저 연결선을 그리세요";
     // A field's value.
     "not_finite" => "must be a finite number (got {})", "유한한 숫자여야 합니다 (입력값 {})";
     "negative" => "must not be negative (got {})", "음수일 수 없습니다 (입력값 {})";
@@ -69,6 +89,15 @@ problem_templates! {
     "duplicate_node_id" => "another node has the same id", "같은 식별자를 가진 노드가 이미 있습니다";
     "unsupported_version" => "format version {} is not supported (this build reads version {})",
         "형식 버전 {}은(는) 지원하지 않습니다 (이 버전은 형식 버전 {}을(를) 읽습니다)";
+    // Regions.
+    "duplicate_region_id" => "another region has the same id", "같은 id를 가진 리전이 이미 있습니다";
+    "no_such_region" => "there is no region '{}'", "리전 '{}'이(가) 없습니다";
+    "rtt_too_large" => "must be at most {} ms: no round trip on Earth takes that long (got {})",
+        "{} ms 이하여야 합니다: 지구상의 어떤 왕복 시간도 그렇게 길지 않습니다 (입력값 {})";
+    "rtt_same_region" => "names the same region twice: a region is 0 ms from itself",
+        "같은 리전을 두 번 지정했습니다: 리전 자신과의 거리는 0 ms입니다";
+    "duplicate_region_pair" => "'{}' and '{}' already have a round-trip time",
+        "'{}'와(과) '{}' 사이의 왕복 시간이 이미 있습니다";
     // The chaos timeline.
     "no_such_node" => "there is no node '{}'", "노드 '{}'이(가) 없습니다";
     "no_such_edge" => "there is no edge '{}'", "연결 '{}'이(가) 없습니다";

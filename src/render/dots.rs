@@ -52,6 +52,8 @@ pub fn cause_label(lang: Lang, cause: Cause) -> &'static str {
         Cause::NodeRemoved => tr(lang, "removed"),
         Cause::Partitioned => tr(lang, "partitioned"),
         Cause::Injected => tr(lang, "injected error"),
+        Cause::NoRoute => tr(lang, "404 no route"),
+        Cause::NoQuorum => tr(lang, "no quorum"),
     }
 }
 

@@ -295,6 +295,9 @@ pub fn from_bytes(version: u32, bytes: &[u8]) -> Result<Document, LinkError> {
             edges,
             chaos,
             slo,
+            // Link formats up to 3 carry no regions (link format 4 will).
+            regions: Vec::new(),
+            region_latency: Vec::new(),
         },
         view: wire.view.map(|(x, y, z)| View {
             x: x as f64 / 10.0,

@@ -281,6 +281,9 @@ fn random_documents_round_trip() {
                     failover_detect_ms: rng.uniform() * 1e4,
                     failover_promote_ms: rng.uniform() * 1e4,
                     zones: zones(&mut rng),
+                    regions: Vec::new(),
+                    partition_mode: Default::default(),
+                    cp_refuse_reads: false,
                 }),
                 5 => NodeSpec::ShardRouter(ShardRouterParams {
                     strategy: [
@@ -330,6 +333,7 @@ fn random_documents_round_trip() {
                         max_backoff_ms: 5_000.0,
                         jitter: rng.bernoulli(0.5),
                     },
+                    classes: Vec::new(),
                 }),
                 1 => NodeSpec::LoadBalancer(LoadBalancerParams {
                     algorithm: [
@@ -355,6 +359,8 @@ fn random_documents_round_trip() {
                     } else {
                         rng.uniform() * 1e4
                     },
+                    layer: Default::default(),
+                    rules: Vec::new(),
                 }),
                 _ => NodeSpec::Server(ServerParams {
                     l1: L1Cache {

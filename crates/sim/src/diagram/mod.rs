@@ -7,11 +7,13 @@
 mod node;
 pub mod params;
 mod parse;
+mod region;
 mod validate;
 
 pub use node::{Node, NodeSpec};
 pub use params::*;
 pub use parse::{MAX_EDGES, MAX_NODES};
+pub use region::{default_rtt_ms, Region, RegionLatency, FALLBACK_RTT_MS, MAX_RTT_MS};
 pub use validate::{problem_template, Location, Problem, Severity, MAX_INSTANCES, PROBLEM_CODES};
 
 use serde::{Deserialize, Serialize};
@@ -39,6 +41,12 @@ pub struct Diagram {
     pub chaos: Vec<ChaosEvent>,
     #[serde(default)]
     pub slo: Slo,
+    /// Geographic regions, drawn as frames around their nodes (empty: a single-site design).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<Region>,
+    /// Round-trip times between regions that override [`default_rtt_ms`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub region_latency: Vec<RegionLatency>,
 }
 
 impl Default for Diagram {
@@ -52,6 +60,8 @@ impl Default for Diagram {
             edges: Vec::new(),
             chaos: Vec::new(),
             slo: Slo::default(),
+            regions: Vec::new(),
+            region_latency: Vec::new(),
         }
     }
 }
@@ -147,6 +157,19 @@ impl Diagram {
             .map(String::as_str)
             .filter(|z| !z.is_empty())
             .collect()
+    }
+
+    /// The round-trip time between two regions in milliseconds: an explicit `region_latency`
+    /// entry (either order) if there is one, else [`default_rtt_ms`]. The same region, or a
+    /// node without a region, is 0.
+    pub fn rtt_ms(&self, a: &str, b: &str) -> f64 {
+        if a.is_empty() || b.is_empty() || a == b {
+            return 0.0;
+        }
+        self.region_latency
+            .iter()
+            .find(|l| (l.a == a && l.b == b) || (l.a == b && l.b == a))
+            .map_or_else(|| default_rtt_ms(a, b), |l| l.rtt_ms)
     }
 
     /// Every problem with this diagram, errors and warnings.

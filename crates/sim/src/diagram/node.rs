@@ -20,6 +20,9 @@ pub struct Node {
     pub y: f64,
     /// Availability zone (empty: none). A zone can fail or be cut off as a whole.
     pub zone: String,
+    /// Geographic region (empty: none), one of the diagram's `regions`. Calls between regions
+    /// pay the round trip between them.
+    pub region: String,
     pub spec: NodeSpec,
 }
 
@@ -68,6 +71,7 @@ impl Node {
             x: 0.0,
             y: 0.0,
             zone: String::new(),
+            region: String::new(),
             spec,
         }
     }
@@ -92,13 +96,14 @@ impl Node {
     }
 }
 
-const FIELDS: &[&str] = &["id", "label", "x", "y", "zone", "kind", "params"];
+const FIELDS: &[&str] = &["id", "label", "x", "y", "zone", "region", "kind", "params"];
 
 impl Serialize for Node {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        // Files leave out an empty zone (most diagrams have none); binary forms keep every
-        // field in order.
+        // Files leave out an empty zone or region (most diagrams have none); binary forms keep
+        // every field in order.
         let skip_zone = self.zone.is_empty() && s.is_human_readable();
+        let skip_region = self.region.is_empty() && s.is_human_readable();
         let mut st = s.serialize_struct("Node", FIELDS.len())?;
         st.serialize_field("id", &self.id)?;
         st.serialize_field("label", &self.label)?;
@@ -108,6 +113,11 @@ impl Serialize for Node {
             st.skip_field("zone")?;
         } else {
             st.serialize_field("zone", &self.zone)?;
+        }
+        if skip_region {
+            st.skip_field("region")?;
+        } else {
+            st.serialize_field("region", &self.region)?;
         }
         st.serialize_field("kind", &self.kind())?;
         match &self.spec {
@@ -162,13 +172,14 @@ impl<'de> Visitor<'de> for NodeVisitor {
 
     /// Binary formats: the fields in declaration order.
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-        let missing = |i| de::Error::invalid_length(i, &"7 node fields");
+        let missing = |i| de::Error::invalid_length(i, &"8 node fields");
         let id: String = seq.next_element()?.ok_or_else(|| missing(0))?;
         let label: String = seq.next_element()?.ok_or_else(|| missing(1))?;
         let x: f64 = seq.next_element()?.ok_or_else(|| missing(2))?;
         let y: f64 = seq.next_element()?.ok_or_else(|| missing(3))?;
         let zone: String = seq.next_element()?.ok_or_else(|| missing(4))?;
-        let kind: ComponentKind = seq.next_element()?.ok_or_else(|| missing(5))?;
+        let region: String = seq.next_element()?.ok_or_else(|| missing(5))?;
+        let kind: ComponentKind = seq.next_element()?.ok_or_else(|| missing(6))?;
         let spec = match kind {
             ComponentKind::Client => seq.next_element()?.map(NodeSpec::Client),
             ComponentKind::LoadBalancer => seq.next_element()?.map(NodeSpec::LoadBalancer),
@@ -177,13 +188,14 @@ impl<'de> Visitor<'de> for NodeVisitor {
             ComponentKind::Database => seq.next_element()?.map(NodeSpec::Database),
             ComponentKind::ShardRouter => seq.next_element()?.map(NodeSpec::ShardRouter),
         }
-        .ok_or_else(|| missing(6))?;
+        .ok_or_else(|| missing(7))?;
         Ok(Node {
             id,
             label,
             x,
             y,
             zone,
+            region,
             spec,
         })
     }
@@ -195,6 +207,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
         let mut x = None;
         let mut y = None;
         let mut zone = None;
+        let mut region = None;
         let mut kind: Option<String> = None;
         let mut params: Option<serde_json::Value> = None;
         while let Some(key) = map.next_key::<String>()? {
@@ -204,6 +217,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
                 "x" => x = Some(map.next_value()?),
                 "y" => y = Some(map.next_value()?),
                 "zone" => zone = Some(map.next_value()?),
+                "region" => region = Some(map.next_value()?),
                 "kind" => kind = Some(map.next_value()?),
                 "params" => params = Some(map.next_value()?),
                 other => return Err(de::Error::unknown_field(other, FIELDS)),
@@ -226,6 +240,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
             x: x.unwrap_or(0.0),
             y: y.unwrap_or(0.0),
             zone: zone.unwrap_or_default(),
+            region: region.unwrap_or_default(),
             spec,
         })
     }

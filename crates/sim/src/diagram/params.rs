@@ -24,6 +24,69 @@ pub struct ClientParams {
     /// The client gives up on an attempt after this long; 0 = wait forever.
     pub timeout_ms: f64,
     pub retry: RetryPolicy,
+    /// Request classes (method, path, share, cost). Empty: one implicit class whose reads and
+    /// writes follow `read_ratio` — the behaviour of every diagram written before classes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<RequestClass>,
+}
+
+/// A kind of request a client sends: `GET /static/*`, `POST /api/orders`… Each request draws its
+/// class by `share`; the class decides whether it is a write, how expensive it is to serve, and
+/// where an L7 load balancer routes it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RequestClass {
+    pub name: String,
+    /// HTTP method; GET, HEAD and OPTIONS are reads, anything else is a write (unless `write`
+    /// says otherwise).
+    pub method: String,
+    /// Overrides what `method` implies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub write: Option<bool>,
+    /// The request path, e.g. `/api/orders`; L7 rules match its prefix.
+    pub path: String,
+    /// The Host header (empty: any); L7 rules with a host match it exactly.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub host: String,
+    /// Share of the client's requests (shares are normalised to sum to 1).
+    pub share: f64,
+    /// Multiplies the service time at servers and databases (1 = an ordinary request).
+    pub cost: f64,
+    /// Whether caches may answer it (default: reads are cacheable, writes never are).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cacheable: Option<bool>,
+}
+
+impl Default for RequestClass {
+    fn default() -> Self {
+        RequestClass {
+            name: String::new(),
+            method: "GET".to_owned(),
+            write: None,
+            path: "/".to_owned(),
+            host: String::new(),
+            share: 1.0,
+            cost: 1.0,
+            cacheable: None,
+        }
+    }
+}
+
+impl RequestClass {
+    /// Whether requests of this class write.
+    pub fn is_write(&self) -> bool {
+        self.write.unwrap_or_else(|| {
+            !matches!(
+                self.method.to_ascii_uppercase().as_str(),
+                "GET" | "HEAD" | "OPTIONS"
+            )
+        })
+    }
+
+    /// Whether a cache may answer requests of this class (never for writes).
+    pub fn is_cacheable(&self) -> bool {
+        !self.is_write() && self.cacheable.unwrap_or(true)
+    }
 }
 
 impl Default for ClientParams {
@@ -37,6 +100,7 @@ impl Default for ClientParams {
             sessions: 1_000,
             timeout_ms: 1_000.0,
             retry: RetryPolicy::default(),
+            classes: Vec::new(),
         }
     }
 }
@@ -126,6 +190,49 @@ pub struct LoadBalancerParams {
     /// An idle standby takes over this long after the active balancer fails (0 = no standby):
     /// an active/standby pair is not a single point of failure.
     pub standby_failover_ms: f64,
+    /// `l4` forwards connections; `l7` terminates TLS and parses HTTP (slower, fewer requests
+    /// per second, but can route by path and host).
+    #[serde(skip_serializing_if = "Layer::is_l4")]
+    pub layer: Layer,
+    /// L7 only: ordered routing rules; the first that matches a request picks its pool.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<L7Rule>,
+}
+
+/// What a load balancer looks at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Layer {
+    /// Transport (TCP): forwards bytes, cheap, blind to paths.
+    #[default]
+    L4,
+    /// Application (HTTP): terminates TLS, parses requests, routes by path/host.
+    L7,
+}
+
+impl Layer {
+    pub fn is_l4(&self) -> bool {
+        *self == Layer::L4
+    }
+}
+
+/// An L7 routing rule: requests whose path starts with `path_prefix` (and whose host is `host`,
+/// if given) go to the backends among `targets`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct L7Rule {
+    pub path_prefix: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub host: String,
+    /// Node ids the balancer has edges to.
+    pub targets: Vec<String>,
+}
+
+impl L7Rule {
+    /// Whether a request for `path` on `host` matches.
+    pub fn matches(&self, path: &str, host: &str) -> bool {
+        path.starts_with(&self.path_prefix) && (self.host.is_empty() || self.host == host)
+    }
 }
 
 impl Default for LoadBalancerParams {
@@ -139,6 +246,8 @@ impl Default for LoadBalancerParams {
             latency_ms: 0.1,
             health_check: HealthCheck::default(),
             standby_failover_ms: 0.0,
+            layer: Layer::L4,
+            rules: Vec::new(),
         }
     }
 }
@@ -412,6 +521,37 @@ pub struct DatabaseParams {
     pub failover_promote_ms: f64,
     /// Availability zones of the members, in turn (empty: the node's zone).
     pub zones: Vec<String>,
+    /// Regions of the members, in turn (empty: the node's region). Only partitions use it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+    /// What the members do when a network partition (of zones or regions) splits them.
+    #[serde(skip_serializing_if = "PartitionMode::is_ignore")]
+    pub partition_mode: PartitionMode,
+    /// `cp` only: the minority side refuses reads too (else it serves possibly stale reads).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub cp_refuse_reads: bool,
+}
+
+/// A database's choice when a partition splits its members (the CAP theorem's C or A).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PartitionMode {
+    /// The database is not split by partitions: replication keeps flowing and every request
+    /// reaches the primary (the behaviour of every diagram before partition modes).
+    #[default]
+    Ignore,
+    /// Consistency: only the side with a strict majority of members takes writes (electing a
+    /// primary if needed); the minority refuses them.
+    Cp,
+    /// Availability: every side takes writes (electing its own primary: split brain); writes
+    /// diverge and conflict, resolved last-writer-wins on heal.
+    Ap,
+}
+
+impl PartitionMode {
+    pub fn is_ignore(&self) -> bool {
+        *self == PartitionMode::Ignore
+    }
 }
 
 impl Default for DatabaseParams {
@@ -433,6 +573,9 @@ impl Default for DatabaseParams {
             failover_detect_ms: 3_000.0,
             failover_promote_ms: 2_000.0,
             zones: Vec::new(),
+            regions: Vec::new(),
+            partition_mode: PartitionMode::Ignore,
+            cp_refuse_reads: false,
         }
     }
 }
@@ -596,6 +739,14 @@ pub enum ChaosAction {
     },
     HealZone {
         zone: String,
+    },
+    /// Cut a region off from every other region: every edge and replication link crossing
+    /// its boundary.
+    PartitionRegion {
+        region: String,
+    },
+    HealRegion {
+        region: String,
     },
     /// Take every node and instance in a zone down (an availability-zone outage).
     KillZone {

@@ -1,7 +1,9 @@
 //! Reading a diagram from JSON, collecting every problem instead of stopping at the first.
 
 use super::validate::{validate_with, Location, Problem, Severity};
-use super::{ChaosEvent, Diagram, Edge, Node, Slo, Workload, FORMAT_VERSION};
+use super::{
+    ChaosEvent, Diagram, Edge, Node, Region, RegionLatency, Slo, Workload, FORMAT_VERSION,
+};
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
@@ -15,7 +17,16 @@ pub const MAX_NODES: usize = 1000;
 pub const MAX_EDGES: usize = 5000;
 
 const TOP_FIELDS: &[&str] = &[
-    "version", "name", "seed", "workload", "nodes", "edges", "chaos", "slo",
+    "version",
+    "name",
+    "seed",
+    "workload",
+    "nodes",
+    "edges",
+    "chaos",
+    "slo",
+    "regions",
+    "region_latency",
 ];
 
 pub fn from_json(text: &str) -> Result<Diagram, Vec<Problem>> {
@@ -164,6 +175,8 @@ pub fn from_json(text: &str) -> Result<Diagram, Vec<Problem>> {
             Slo::default()
         }),
     };
+    let regions = take_list::<Region>(&mut top, "regions", &mut problems);
+    let region_latency = take_list::<RegionLatency>(&mut top, "region_latency", &mut problems);
     let diagram = Diagram {
         version,
         name,
@@ -173,6 +186,8 @@ pub fn from_json(text: &str) -> Result<Diagram, Vec<Problem>> {
         edges,
         chaos,
         slo,
+        regions,
+        region_latency,
     };
     problems.extend(validate_with(&diagram, &broken));
     if problems.iter().any(|p| p.severity == Severity::Error) {
@@ -191,6 +206,26 @@ fn take_field<T: serde::de::DeserializeOwned>(
     serde_json::from_value(v)
         .map_err(|e| problems.push(serde_problem(Location::Diagram, Some(key), &e)))
         .ok()
+}
+
+/// A top-level list whose items are read one by one, each problem naming `key[i]`.
+fn take_list<T: serde::de::DeserializeOwned>(
+    top: &mut Map<String, Value>,
+    key: &str,
+    problems: &mut Vec<Problem>,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    for (i, v) in take_array(top, key, problems).into_iter().enumerate() {
+        match serde_json::from_value::<T>(v) {
+            Ok(x) => out.push(x),
+            Err(e) => problems.push(serde_problem(
+                Location::Diagram,
+                Some(&format!("{key}[{i}]")),
+                &e,
+            )),
+        }
+    }
+    out
 }
 
 fn take_array(top: &mut Map<String, Value>, key: &str, problems: &mut Vec<Problem>) -> Vec<Value> {

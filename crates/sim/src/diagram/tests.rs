@@ -663,3 +663,89 @@ fn problems_carry_codes_and_the_values_they_name() {
     let p = ps.iter().find(|p| p.code == "missing_field").unwrap();
     assert_eq!(p.params[1], "id");
 }
+
+const TWO_REGIONS: &str = r#"{
+  "version": 1,
+  "regions": [
+    { "id": "us-east", "label": "Virginia", "x": 0, "y": 0, "w": 400, "h": 300 },
+    { "id": "eu-west", "x": 500, "y": 0, "w": 400, "h": 300 }
+  ],
+  "region_latency": [ { "a": "eu-west", "b": "us-east", "rtt_ms": 80 } ],
+  "nodes": [
+    { "id": "users", "kind": "client", "region": "us-east" },
+    { "id": "api", "kind": "server", "region": "eu-west", "zone": "eu-west-a" }
+  ],
+  "edges": [ { "from": "users", "to": "api" } ]
+}"#;
+
+#[test]
+fn regions_read_write_and_stay_out_of_files_that_have_none() {
+    let d = Diagram::from_json(TWO_REGIONS).unwrap();
+    assert_eq!(d.regions.len(), 2);
+    assert_eq!(d.regions[0].label, "Virginia");
+    assert_eq!(d.node("users").unwrap().region, "us-east");
+    // The explicit entry wins over the table (70 ms), in either order; no region costs nothing.
+    assert_eq!(d.rtt_ms("us-east", "eu-west"), 80.0);
+    assert_eq!(d.rtt_ms("eu-west", "us-east"), 80.0);
+    assert_eq!(d.rtt_ms("us-east", ""), 0.0);
+    assert_eq!(d.rtt_ms("us-east", "us-east"), 0.0);
+    let json = d.to_json_pretty();
+    assert!(json.contains("\"region\": \"eu-west\""), "{json}");
+    // An empty label is left out like an empty zone.
+    assert_eq!(json.matches("\"label\"").count(), 3, "{json}");
+    assert_eq!(Diagram::from_json(&json).unwrap(), d);
+
+    // A diagram without regions writes none of the new fields.
+    let plain = Diagram::from_json(
+        r#"{"version":1,"nodes":[{"id":"c","kind":"client"},{"id":"s","kind":"server"}],
+            "edges":[{"from":"c","to":"s"}]}"#,
+    )
+    .unwrap();
+    let json = plain.to_json_pretty();
+    for field in ["region", "regions", "region_latency"] {
+        assert!(!json.contains(&format!("\"{field}\"")), "{field}: {json}");
+    }
+}
+
+#[test]
+fn region_problems_name_the_region_and_the_field() {
+    let bad = TWO_REGIONS
+        .replace(
+            r#""region": "eu-west", "zone""#,
+            r#""region": "mars", "zone""#,
+        )
+        .replace(
+            r#"{ "a": "eu-west", "b": "us-east", "rtt_ms": 80 }"#,
+            r#"{ "a": "eu-west", "b": "us-east", "rtt_ms": 80 },
+               { "a": "us-east", "b": "eu-west", "rtt_ms": -1 },
+               { "a": "us-east", "b": "us-east", "rtt_ms": 1 },
+               { "a": "us-east", "b": "moon", "rtt_ms": 1e7 }"#,
+        )
+        .replace(r#"{ "id": "eu-west", "x""#, r#"{ "id": "us-east", "x""#);
+    let ps = problems(&bad);
+    let codes: Vec<(&str, Option<&str>)> =
+        ps.iter().map(|p| (p.code, p.field.as_deref())).collect();
+    for want in [
+        ("duplicate_region_id", Some("regions[1].id")),
+        ("no_such_region", Some("region")),
+        ("no_such_region", Some("region_latency[0].a")),
+        ("duplicate_region_pair", Some("region_latency[1]")),
+        ("negative", Some("region_latency[1].rtt_ms")),
+        ("rtt_same_region", Some("region_latency[2].b")),
+        ("no_such_region", Some("region_latency[3].b")),
+        ("rtt_too_large", Some("region_latency[3].rtt_ms")),
+    ] {
+        assert!(codes.contains(&want), "{want:?} missing from {codes:?}");
+    }
+    assert!(has(
+        &ps,
+        node("api"),
+        Some("region"),
+        "there is no region 'mars'"
+    ));
+    // A misspelt field of a region is refused like any other.
+    let ps = problems(&TWO_REGIONS.replace(r#""label": "Virginia""#, r#""lable": "V""#));
+    assert!(ps
+        .iter()
+        .any(|p| p.code == "unknown_field" && p.field.as_deref() == Some("regions[0]")));
+}

@@ -5,6 +5,7 @@
 
 use super::{
     Autoscale, Diagram, Edge, Node, NodeSpec, Profile, Replication, ScaleMetric, FORMAT_VERSION,
+    MAX_RTT_MS,
 };
 use crate::ComponentKind;
 use serde::Serialize;
@@ -84,10 +85,27 @@ problem_codes! {
     "warmup_too_long" => "must be shorter than the run (duration_s = {}), or nothing is measured",
     "availability_range" => "must be between 0 and 1, e.g. 0.999 (got {})",
     "zone_without_name" => "a zone needs a name",
+    "partition_mode_multi_primary" => "partition modes (cp, ap) need a single primary",
     "sync_multi_primary" => "synchronous replication needs a single primary (multi-primary replicates asynchronously)",
     "empty_id" => "must not be empty",
+    // Request classes and L7 routing.
+    "class_without_name" => "a request class needs a name",
+    "duplicate_class_name" => "another class of this client is called '{}'",
+    "path_not_absolute" => "must be a path starting with '/' (got '{}')",
+    "bad_method" => "must be an HTTP method such as GET or POST (got '{}')",
+    "class_shares_zero" => "the class shares add up to 0: give some class a share above 0",
+    "class_shares_normalised" => "the class shares add up to {}, not 1: each is divided by the total",
+    "rules_on_l4" => "routing rules need an L7 load balancer: this L4 one ignores them (set layer to l7)",
+    "rule_without_targets" => "a routing rule needs at least one target",
+    "rule_target_not_backend" => "'{}' is not a backend of this load balancer: draw an edge to it first",
     "duplicate_node_id" => "another node has the same id",
     "unsupported_version" => "format version {} is not supported (this build reads version {})",
+    // Regions.
+    "duplicate_region_id" => "another region has the same id",
+    "no_such_region" => "there is no region '{}'",
+    "rtt_too_large" => "must be at most {} ms: no round trip on Earth takes that long (got {})",
+    "rtt_same_region" => "names the same region twice: a region is 0 ms from itself",
+    "duplicate_region_pair" => "'{}' and '{}' already have a round-trip time",
     // The chaos timeline.
     "no_such_node" => "there is no node '{}'",
     "no_such_edge" => "there is no edge '{}'",
@@ -276,6 +294,8 @@ pub const MAX_SESSIONS: u64 = 10_000_000;
 pub const MAX_CACHE_KEYS: u64 = 10_000_000;
 pub const MAX_PRIMARIES: u32 = 8;
 pub const MAX_REPLICAS: u32 = 16;
+pub const MAX_CLASSES: usize = 16;
+pub const MAX_RULES: usize = 32;
 
 pub fn validate(d: &Diagram) -> Vec<Problem> {
     validate_with(d, &BTreeSet::new())
@@ -317,8 +337,10 @@ pub(super) fn validate_with(d: &Diagram, broken: &BTreeSet<String>) -> Vec<Probl
         check_node_params(&node.id, &node.spec, &mut out);
     }
 
+    check_regions(d, &mut out);
     check_edges(d, &kinds, broken, &mut out);
     check_topology(d, &kinds, &mut out);
+    check_rule_targets(d, &mut out);
     check_chaos(d, &mut out);
     let mut c = Checker {
         out: &mut out,
@@ -333,6 +355,82 @@ pub(super) fn validate_with(d: &Diagram, broken: &BTreeSet<String>) -> Vec<Probl
     }
     c.positive("slo.p99_ms", d.slo.p99_ms);
     out
+}
+
+/// Regions: unique non-empty ids, frames with finite coordinates, nodes and latency entries
+/// naming regions that exist, round trips that are possible on Earth.
+fn check_regions(d: &Diagram, out: &mut Vec<Problem>) {
+    let mut ids: BTreeSet<&str> = BTreeSet::new();
+    for (i, r) in d.regions.iter().enumerate() {
+        let mut c = Checker {
+            out: &mut *out,
+            at: Location::Diagram,
+        };
+        let f = format!("regions[{i}]");
+        if r.id.trim().is_empty() {
+            c.err(&format!("{f}.id"), "empty_id", vec![]);
+        } else if !ids.insert(&r.id) {
+            c.err(&format!("{f}.id"), "duplicate_region_id", vec![]);
+        }
+        for (name, v) in [("x", r.x), ("y", r.y)] {
+            if !v.is_finite() {
+                c.err(&format!("{f}.{name}"), "not_finite", vec![v.to_string()]);
+            }
+        }
+        c.non_negative(&format!("{f}.w"), r.w);
+        c.non_negative(&format!("{f}.h"), r.h);
+    }
+    for n in &d.nodes {
+        if !n.region.is_empty() && !ids.contains(n.region.as_str()) {
+            out.push(Problem::error(
+                Location::Node(n.id.clone()),
+                Some("region"),
+                "no_such_region",
+                vec![n.region.clone()],
+            ));
+        }
+    }
+    let mut pairs: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for (i, l) in d.region_latency.iter().enumerate() {
+        let mut c = Checker {
+            out: &mut *out,
+            at: Location::Diagram,
+        };
+        let f = format!("region_latency[{i}]");
+        for (end, id) in [("a", &l.a), ("b", &l.b)] {
+            if !ids.contains(id.as_str()) {
+                c.err(&format!("{f}.{end}"), "no_such_region", vec![id.clone()]);
+            }
+        }
+        if l.a == l.b {
+            c.err(&format!("{f}.b"), "rtt_same_region", vec![]);
+        } else {
+            let pair = if l.a < l.b {
+                (l.a.as_str(), l.b.as_str())
+            } else {
+                (l.b.as_str(), l.a.as_str())
+            };
+            if !pairs.insert(pair) {
+                c.err(
+                    &f,
+                    "duplicate_region_pair",
+                    vec![pair.0.to_owned(), pair.1.to_owned()],
+                );
+            }
+        }
+        let field = format!("{f}.rtt_ms");
+        if !l.rtt_ms.is_finite() {
+            c.err(&field, "not_finite", vec![l.rtt_ms.to_string()]);
+        } else if l.rtt_ms < 0.0 {
+            c.err(&field, "negative", vec![l.rtt_ms.to_string()]);
+        } else if l.rtt_ms > MAX_RTT_MS {
+            c.err(
+                &field,
+                "rtt_too_large",
+                vec![MAX_RTT_MS.to_string(), l.rtt_ms.to_string()],
+            );
+        }
+    }
 }
 
 /// Chaos events must name things that exist and use sensible values.
@@ -397,6 +495,11 @@ fn check_chaos(d: &Diagram, out: &mut Vec<Problem>) {
             | A::ReviveZone { zone } => {
                 if !zones.contains(zone.as_str()) {
                     c.err(&f, "empty_zone", vec![zone.clone()]);
+                }
+            }
+            A::PartitionRegion { region } | A::HealRegion { region } => {
+                if !d.regions.iter().any(|r| &r.id == region) {
+                    c.err(&f, "no_such_region", vec![region.clone()]);
                 }
             }
             A::Traffic { factor } => c.non_negative(&format!("{f}.factor"), *factor),
@@ -499,6 +602,7 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
                 );
             }
             check_profile(&mut c, &p.profile);
+            check_classes(&mut c, &p.classes);
         }
         NodeSpec::LoadBalancer(p) => {
             c.positive("params.capacity_rps", p.capacity_rps);
@@ -530,6 +634,31 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
                 "at_least_healthy",
             );
             c.non_negative("params.standby_failover_ms", p.standby_failover_ms);
+            c.at_most("params.rules", p.rules.len() as u64, MAX_RULES as u64);
+            for (i, r) in p.rules.iter().enumerate() {
+                if !r.path_prefix.starts_with('/') {
+                    c.err(
+                        &format!("params.rules[{i}].path_prefix"),
+                        "path_not_absolute",
+                        vec![r.path_prefix.clone()],
+                    );
+                }
+                if r.targets.is_empty() {
+                    c.err(
+                        &format!("params.rules[{i}].targets"),
+                        "rule_without_targets",
+                        vec![],
+                    );
+                }
+            }
+            if p.layer == super::Layer::L4 && !p.rules.is_empty() {
+                c.out.push(Problem::warning(
+                    c.at.clone(),
+                    Some("params.rules"),
+                    "rules_on_l4",
+                    vec![],
+                ));
+            }
         }
         NodeSpec::Server(p) => {
             c.at_least(
@@ -600,6 +729,13 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
             c.non_negative("params.failover_detect_ms", p.failover_detect_ms);
             c.non_negative("params.failover_promote_ms", p.failover_promote_ms);
             check_zones(&mut c, &p.zones);
+            if !p.partition_mode.is_ignore() && p.primaries > 1 {
+                c.err(
+                    "params.partition_mode",
+                    "partition_mode_multi_primary",
+                    vec![],
+                );
+            }
             if p.replication == Replication::Sync && p.primaries > 1 {
                 c.err("params.replication", "sync_multi_primary", vec![]);
             }
@@ -617,6 +753,97 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
                 MAX_VIRTUAL_NODES as u64,
             );
             c.non_negative("params.latency_ms", p.latency_ms);
+        }
+    }
+}
+
+/// Request classes: named, unique, with a path, a method, a share and a cost.
+fn check_classes(c: &mut Checker<'_>, classes: &[super::RequestClass]) {
+    if classes.is_empty() {
+        return;
+    }
+    c.at_most("params.classes", classes.len() as u64, MAX_CLASSES as u64);
+    let mut names = BTreeSet::new();
+    let mut total = 0.0;
+    let mut shares_ok = true;
+    for (i, k) in classes.iter().enumerate() {
+        let f = |name: &str| format!("params.classes[{i}].{name}");
+        if k.name.trim().is_empty() {
+            c.err(&f("name"), "class_without_name", vec![]);
+        } else if !names.insert(k.name.as_str()) {
+            c.err(&f("name"), "duplicate_class_name", vec![k.name.clone()]);
+        }
+        if !k.path.starts_with('/') {
+            c.err(&f("path"), "path_not_absolute", vec![k.path.clone()]);
+        }
+        let method_ok = !k.method.is_empty()
+            && k.method.len() <= 16
+            && k.method.chars().all(|ch| ch.is_ascii_alphabetic());
+        if !method_ok {
+            c.err(&f("method"), "bad_method", vec![k.method.clone()]);
+        }
+        let before = c.out.len();
+        c.non_negative(&f("share"), k.share);
+        if c.out.len() > before {
+            shares_ok = false;
+        } else {
+            total += k.share;
+        }
+        c.non_negative(&f("cost"), k.cost);
+    }
+    if !shares_ok {
+        return;
+    }
+    if total <= 0.0 {
+        c.err("params.classes", "class_shares_zero", vec![]);
+    } else if (total - 1.0).abs() > 1e-6 {
+        c.out.push(Problem::warning(
+            c.at.clone(),
+            Some("params.classes"),
+            "class_shares_normalised",
+            vec![format!("{}", (total * 1e6).round() / 1e6)],
+        ));
+    }
+}
+
+/// L7 rules name nodes the balancer has an edge to.
+fn check_rule_targets(d: &Diagram, out: &mut Vec<Problem>) {
+    for node in &d.nodes {
+        if let NodeSpec::Database(p) = &node.spec {
+            for r in &p.regions {
+                if !d.regions.iter().any(|x| &x.id == r) {
+                    out.push(Problem::error(
+                        Location::Node(node.id.clone()),
+                        Some("params.regions"),
+                        "no_such_region",
+                        vec![r.clone()],
+                    ));
+                }
+            }
+        }
+        let NodeSpec::LoadBalancer(p) = &node.spec else {
+            continue;
+        };
+        for (i, r) in p.rules.iter().enumerate() {
+            for t in &r.targets {
+                let field = format!("params.rules[{i}].targets");
+                let at = Location::Node(node.id.clone());
+                if d.node(t).is_none() {
+                    out.push(Problem::error(
+                        at,
+                        Some(&field),
+                        "no_such_node",
+                        vec![t.clone()],
+                    ));
+                } else if !d.edges.iter().any(|e| e.from == node.id && &e.to == t) {
+                    out.push(Problem::error(
+                        at,
+                        Some(&field),
+                        "rule_target_not_backend",
+                        vec![t.clone()],
+                    ));
+                }
+            }
         }
     }
 }

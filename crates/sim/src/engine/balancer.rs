@@ -43,11 +43,13 @@ pub(crate) struct BalancerRt {
     pub backends: Vec<Backend>,
     /// Requests sent to each backend and not yet answered.
     pub outstanding: Vec<u32>,
-    by_identity: HashMap<u64, u32>,
+    pub(super) by_identity: HashMap<u64, u32>,
     ring: HashRing,
     /// session → backend identity. Only looked up, never iterated, so `HashMap`'s random order
     /// cannot leak into results.
-    sticky: HashMap<u32, u64>,
+    pub(super) sticky: HashMap<u32, u64>,
+    /// L7 balancers with rules: each rule's pool (see `l7.rs`). `None`: route over all backends.
+    pub routes: Option<super::l7::Routes>,
     rr: u32,
     /// Bumped on every rebuild of `backends`.
     pub epoch: u32,
@@ -83,7 +85,7 @@ impl BalancerRt {
     pub fn new(p: &LoadBalancerParams) -> BalancerRt {
         BalancerRt {
             svc: svc_for(p),
-            latency: ms_to_ns(p.latency_ms),
+            latency: ms_to_ns(super::l7::latency_ms(p)),
             params: p.clone(),
             free_at: 0,
             backends: Vec::new(),
@@ -97,6 +99,7 @@ impl BalancerRt {
             pending_fail: Vec::new(),
             checking: false,
             standby_used: false,
+            routes: None,
         }
     }
 
@@ -115,7 +118,7 @@ impl BalancerRt {
             self.sticky.clear();
         }
         self.svc = svc_for(p);
-        self.latency = ms_to_ns(p.latency_ms);
+        self.latency = ms_to_ns(super::l7::latency_ms(p));
         self.params = p.clone();
         if ring_changed {
             self.rebuild_ring();
@@ -246,11 +249,7 @@ impl BalancerRt {
 }
 
 fn svc_for(p: &LoadBalancerParams) -> Time {
-    if p.capacity_rps > 0.0 && p.capacity_rps.is_finite() {
-        libm::round(1e9 / p.capacity_rps) as Time
-    } else {
-        0
-    }
+    super::l7::forwarding_ns(p)
 }
 
 /// The backends a balancer with edges `out` can reach: every in-service instance of a server
@@ -293,10 +292,10 @@ impl Simulation {
         let now = core.now;
         let m = &mut node.metrics;
         m.arrival();
-        let (key, session) = {
+        let (key, session, class) = {
             let job = core.jobs.at(j);
             job.arrived_at = now;
-            (job.key, job.session)
+            (job.key, job.session, job.class)
         };
         if !node.up {
             core.reject(m, j, Cause::NodeDown, n);
@@ -306,7 +305,20 @@ impl Simulation {
             core.reject(m, j, Cause::LbOverloaded, n);
             return;
         }
-        let Some(b) = lb.choose(&mut core.rng, key, session) else {
+        let chosen = if lb.routes.is_some() {
+            // L7 with rules: the first rule matching the request's path and host.
+            let (path, host) = core.class_route(class);
+            match super::l7::Routes::rule_for(&lb.params, path, host) {
+                Some(r) => lb.choose_in_rule(&mut core.rng, key, session, r),
+                None => {
+                    core.reject(m, j, Cause::NoRoute, n);
+                    return;
+                }
+            }
+        } else {
+            lb.choose(&mut core.rng, key, session)
+        };
+        let Some(b) = chosen else {
             core.reject(m, j, Cause::NodeDown, n);
             return;
         };

@@ -75,10 +75,10 @@ impl Simulation {
         let node = &mut nodes[n as usize];
         let now = core.now;
         node.metrics.arrival();
-        let (key, write) = {
+        let (key, write, class) = {
             let job = core.jobs.at(j);
             job.arrived_at = now;
-            (job.key, job.write)
+            (job.key, job.write, job.class)
         };
         let Model::Cache(c) = &mut node.model else {
             return;
@@ -95,7 +95,8 @@ impl Simulation {
         c.free_at = start + c.svc;
         node.metrics.forwarded(c.svc, start - now);
         let ready = c.free_at + c.latency - now;
-        if !write {
+        // Requests of an uncacheable class pass through like writes (no lookup, no fill).
+        if !write && core.class_cacheable(class) {
             match c.lru.get(key, now) {
                 Lookup::Hit {
                     version,
@@ -139,6 +140,7 @@ impl Simulation {
         let Model::Cache(c) = &mut node.model else {
             return;
         };
+        let cacheable = core.class_cacheable(child.class);
         let job = core.jobs.at(parent);
         job.inherit(&child);
         if child.failed.is_none() {
@@ -151,6 +153,8 @@ impl Simulation {
                     WritePolicy::WriteThrough => c.lru.put(job.key, child.version, now, None),
                     WritePolicy::TtlOnly => false,
                 }
+            } else if !cacheable {
+                false
             } else {
                 // Filled from a lagging replica: the entry is stale from the start.
                 let since = (child.stale_for > 0).then(|| now.saturating_sub(child.stale_for));

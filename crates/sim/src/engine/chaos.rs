@@ -112,7 +112,7 @@ impl Simulation {
     }
 
     /// The zone of instance `i` of node `n`: its own placement, else the node's zone.
-    fn instance_zone(&self, n: u32, i: usize) -> &str {
+    pub(super) fn instance_zone(&self, n: u32, i: usize) -> &str {
         let node = &self.nodes[n as usize];
         let zones = match &node.model {
             Model::Server(s) => &s.params.zones,
@@ -193,11 +193,49 @@ impl Simulation {
             self.core.cut_zones.remove(zone);
         }
         self.recompute_cuts();
+        self.partitions_changed();
+    }
+
+    /// Cuts `region` off from every other region (or heals it): edges crossing its boundary,
+    /// and the replication of databases in a partition mode whose members it splits.
+    pub fn set_region_cut(&mut self, region: &str, cut: bool) {
+        if cut {
+            self.core.cut_regions.insert(region.to_owned());
+        } else {
+            self.core.cut_regions.remove(region);
+        }
+        self.recompute_cuts();
+        self.partitions_changed();
+    }
+
+    /// The name of the region with index `r` ("" for none).
+    pub(super) fn region_name(&self, r: u32) -> &str {
+        self.core
+            .regions
+            .ids
+            .get(r as usize)
+            .map_or("", String::as_str)
     }
 
     /// Marks every outgoing edge that crosses a cut.
     pub(super) fn recompute_cuts(&mut self) {
         let zones: Vec<String> = self.nodes.iter().map(|n| n.zone.clone()).collect();
+        let regions: Vec<u32> = self.nodes.iter().map(|n| n.region).collect();
+        let cut_regions: Vec<bool> = (0..self.core.regions.ids.len() as u32)
+            .map(|r| self.core.cut_regions.contains(self.region_name(r)))
+            .collect();
+        let region_cut = |a: u32, b: u32| {
+            a != b
+                && (cut_regions.get(a as usize) == Some(&true)
+                    || cut_regions.get(b as usize) == Some(&true))
+        };
+        // A database in a partition mode is not cut off as a whole: each caller reaches the
+        // members on its own side (see partition.rs).
+        let split_aware: Vec<bool> = self
+            .nodes
+            .iter()
+            .map(|n| matches!(&n.model, Model::Database(d) if !d.params.partition_mode.is_ignore()))
+            .collect();
         for (from, node) in self.nodes.iter_mut().enumerate() {
             for o in &mut node.out {
                 let name = self
@@ -207,9 +245,13 @@ impl Simulation {
                     .map(|e| e.name.as_str());
                 let (a, b) = (&zones[from], &zones[o.target as usize]);
                 let zone_cut = a != b
+                    && !split_aware[o.target as usize]
                     && (self.core.cut_zones.contains(a.as_str())
                         || self.core.cut_zones.contains(b.as_str()));
-                o.cut = zone_cut || name.is_some_and(|n| self.core.cut_edges.contains(n));
+                let region_cut = !split_aware[o.target as usize]
+                    && region_cut(regions[from], regions[o.target as usize]);
+                o.cut =
+                    zone_cut || region_cut || name.is_some_and(|n| self.core.cut_edges.contains(n));
             }
         }
     }
@@ -280,6 +322,14 @@ impl Simulation {
             }
             ChaosAction::KillZone { zone } => {
                 self.set_zone_up(zone, false);
+                Ok(())
+            }
+            ChaosAction::PartitionRegion { region } => {
+                self.set_region_cut(region, true);
+                Ok(())
+            }
+            ChaosAction::HealRegion { region } => {
+                self.set_region_cut(region, false);
                 Ok(())
             }
             ChaosAction::ReviveZone { zone } => {

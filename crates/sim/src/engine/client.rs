@@ -37,6 +37,10 @@ pub(crate) struct ClientRt {
     /// Each session's last completed write (key, version), for read-your-writes checks.
     /// Only looked up, never iterated: its order cannot leak into results.
     pub last_write: std::collections::HashMap<u32, (u64, u64)>,
+    /// Indices of the client's classes in the simulation's table, and their cumulative
+    /// normalised shares (both empty without classes).
+    pub class_ids: Vec<u16>,
+    pub class_cum: Vec<f64>,
 }
 
 /// Attempt-level counts of one client since warm-up.
@@ -62,6 +66,8 @@ impl ClientRt {
             rr: 0,
             stats: ClientStats::default(),
             last_write: std::collections::HashMap::new(),
+            class_ids: Vec::new(),
+            class_cum: Vec::new(),
         }
     }
 

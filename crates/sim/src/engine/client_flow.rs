@@ -1,6 +1,7 @@
 //! What happens at a client: generating requests, starting attempts, timeouts, retries, and
 //! counting each request once as completed or failed.
 
+use super::classes::NO_CLASS;
 use super::client::Deadline;
 use super::jobs::{Cause, Failure, JobRef, Phase, ReqRef, Request, NONE};
 use super::node::Model;
@@ -19,13 +20,23 @@ impl Simulation {
         let now = core.now;
         if node.up {
             let key = cl.zipf.sample(&mut core.rng);
-            let write = !core.rng.bernoulli(cl.params.read_ratio);
+            // With classes, one draw picks the class (whose method decides the write); without,
+            // the read/write draw of old — the random stream of such clients is unchanged.
+            let (write, class) = if cl.class_ids.is_empty() {
+                (!core.rng.bernoulli(cl.params.read_ratio), NO_CLASS)
+            } else {
+                let i = super::classes::pick(&cl.class_cum, core.rng.uniform());
+                let class = cl.class_ids[i];
+                let write = core.classes.get(class as usize).is_some_and(|c| c.write);
+                (write, class)
+            };
             let session = core.rng.below(cl.params.sessions.max(1)) as u32;
             let r = core.reqs.alloc(Request {
                 gen: 0,
                 live: true,
                 waiting: false,
                 write,
+                class,
                 attempt: 0,
                 client: c,
                 session,
@@ -36,6 +47,7 @@ impl Simulation {
             core.e2e.lifetime.generated += 1;
             core.e2e.total.generated += 1;
             core.e2e.window.generated += 1;
+            core.class_generated(class);
             node.metrics.arrival();
             self.start_attempt(c, r);
         }
@@ -106,6 +118,7 @@ impl Simulation {
         let job = core.jobs.at(k);
         job.phase = Phase::ToNode;
         job.write = q.write;
+        job.class = q.class;
         job.attempt = q.attempt;
         job.req = r.idx;
         job.req_gen = r.gen;
@@ -201,6 +214,10 @@ impl Simulation {
         }
         e2e.latency.record(latency);
         e2e.window_latency.record(latency);
+        if q.class != NO_CLASS {
+            self.core.class_completed(q.class, latency);
+        }
+        let e2e = &mut self.core.e2e;
         e2e.batch.record(latency);
         if q.write {
             e2e.write_latency.record(latency);
@@ -242,8 +259,12 @@ impl Simulation {
 
     /// The request ends in failure.
     pub(super) fn fail(&mut self, c: u32, r: ReqRef, f: Failure) {
-        if self.core.reqs.get(r).is_none() {
+        let Some(q) = self.core.reqs.get(r) else {
             return;
+        };
+        if q.class != NO_CLASS {
+            let class = q.class;
+            self.core.class_failed(class, f.cause);
         }
         let e2e = &mut self.core.e2e;
         e2e.lifetime.failed += 1;

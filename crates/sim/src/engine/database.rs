@@ -53,6 +53,8 @@ pub struct DatabaseStats {
     /// Acknowledged writes lost in a failover (not yet replicated when the primary died).
     pub lost_writes: u64,
     pub failovers: u64,
+    /// Partitions in `cp`/`ap` mode.
+    pub partition: super::partition::PartitionStats,
 }
 
 #[derive(Clone, Debug)]
@@ -78,6 +80,9 @@ pub(crate) struct DatabaseRt {
     pub stats: DatabaseStats,
     /// Chaos: query times are multiplied by this.
     pub slow: f64,
+    /// Split by a partition (`cp`/`ap` modes only).
+    pub part: Option<Box<super::partition::PartRt>>,
+    pub part_epoch: u32,
 }
 
 fn samplers(p: &DatabaseParams) -> (Sampler, Sampler) {
@@ -111,6 +116,8 @@ impl DatabaseRt {
             watchers: Vec::new(),
             stats: DatabaseStats::default(),
             slow: 1.0,
+            part: None,
+            part_epoch: 0,
         };
         db.resize();
         db
@@ -215,6 +222,26 @@ impl DatabaseRt {
         None
     }
 
+    /// The next value of the read round-robin counter.
+    pub(super) fn rr_read_next(&mut self) -> u32 {
+        let v = self.rr_read;
+        self.rr_read = self.rr_read.wrapping_add(1);
+        v
+    }
+
+    /// A partition that started at `started` heals at `now`: writes committed since, held back
+    /// from the other side, reach it after the replication lag.
+    pub(super) fn release_partitioned(&mut self, started: Time, now: Time) {
+        let lag = self.lag;
+        for list in self.pending.values_mut() {
+            for w in list.iter_mut().filter(|w| w.commit >= started) {
+                for t in w.applied_at.iter_mut().filter(|t| **t == Time::MAX) {
+                    *t = now + lag;
+                }
+            }
+        }
+    }
+
     /// The version of `key` a read at member `m` sees at `now`, and how stale it is.
     fn read_version(&self, m: u32, key: u64, now: Time) -> (u64, Option<Time>) {
         if let Some(list) = self.pending.get(&key) {
@@ -234,11 +261,15 @@ impl DatabaseRt {
         self.seq += 1;
         let seq = self.seq;
         // Concurrent: another primary's write to this key that `origin` has not yet seen.
-        let conflict = self.pending.get(&key).is_some_and(|list| {
-            list.iter().any(|w| {
-                w.origin != origin && w.applied_at.get(origin as usize).is_some_and(|&t| t > now)
-            })
-        });
+        // (A database in a partition mode counts its conflicts per key when a partition heals,
+        // not again here as the diverged writes replicate.)
+        let conflict = self.params.partition_mode.is_ignore()
+            && self.pending.get(&key).is_some_and(|list| {
+                list.iter().any(|w| {
+                    w.origin != origin
+                        && w.applied_at.get(origin as usize).is_some_and(|&t| t > now)
+                })
+            });
         let prev = self.latest.get(&key).copied().unwrap_or(0);
         self.latest.insert(key, seq);
         if applied_at.iter().any(|&t| t > now) {
@@ -262,12 +293,17 @@ impl DatabaseRt {
     /// their appliers.
     fn schedule_apply(&mut self, origin: u32, at: Time) -> Vec<Time> {
         let (lag, svc) = (self.lag, self.apply_svc);
+        let part = self.part.as_ref();
+        let own = part.map(|p| p.side_of(origin));
         self.members
             .iter_mut()
             .enumerate()
             .map(|(i, m)| {
                 if i as u32 == origin {
                     at
+                } else if part.is_some_and(|p| Some(p.side_of(i as u32)) != own) {
+                    // Across the partition: held back until it heals.
+                    Time::MAX
                 } else {
                     let done = m.apply_free_at.max(at + lag) + svc;
                     m.apply_free_at = done;
@@ -391,6 +427,7 @@ impl DatabaseRt {
 
 impl Simulation {
     pub(super) fn database_arrive(&mut self, n: u32, j: JobRef) {
+        let side = self.caller_side(n, j);
         let Simulation { core, nodes, .. } = self;
         let node = &mut nodes[n as usize];
         let now = core.now;
@@ -407,9 +444,16 @@ impl Simulation {
             core.reject(&mut node.metrics, j, Cause::NodeDown, n);
             return;
         }
-        let Some(m) = db.pick(write) else {
-            core.reject(&mut node.metrics, j, Cause::NodeDown, n);
-            return;
+        let picked = match side {
+            None => db.pick(write).ok_or(Cause::NodeDown),
+            Some(s) => db.pick_on_side(s, write),
+        };
+        let m = match picked {
+            Ok(m) => m,
+            Err(cause) => {
+                core.reject(&mut node.metrics, j, cause, n);
+                return;
+            }
         };
         core.jobs.at(j).instance = m;
         let member = &mut db.members[m as usize];
@@ -455,7 +499,14 @@ impl Simulation {
         let sync = db.params.replication == Replication::Sync && db.members.len() > 1;
         if sync {
             // Hold the connection until every replica has applied and acknowledged.
-            let acked = applied_at.iter().copied().max().unwrap_or(now) + db.lag;
+            // (Across a partition nobody acknowledges: wait for this side only.)
+            let acked = applied_at
+                .iter()
+                .copied()
+                .filter(|&t| t != Time::MAX)
+                .max()
+                .unwrap_or(now)
+                + db.lag;
             db.clean(now);
             core.jobs.at(j).phase = Phase::Waiting;
             core.sync_waits.insert((j.idx, j.gen), applied_at);
@@ -496,6 +547,9 @@ fn committed(
     let now = core.now;
     let job = *core.jobs.at(j);
     let (version, conflict) = db.commit(job.instance, job.key, now, applied_at);
+    if db.part.is_some() {
+        db.note_partition_write(job.instance, job.key, now);
+    }
     if conflict {
         m.data.conflict();
         core.trace_conflict(n);
@@ -516,7 +570,8 @@ fn start(core: &mut Core, db: &mut DatabaseRt, m: &mut NodeMetrics, member: u32,
     let job = core.jobs.at(j);
     job.phase = Phase::InService;
     let s = if job.write { db.write } else { db.read };
-    let t = s.sample(&mut core.rng) * db.slow;
+    let class = job.class;
+    let t = s.sample(&mut core.rng) * db.slow * core.class_cost(class);
     core.queue
         .push(now + (libm::round(t) as Time).max(1), Ev::Done(j));
 }

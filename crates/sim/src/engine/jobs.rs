@@ -58,10 +58,14 @@ pub enum Cause {
     Partitioned,
     /// A failure injected on purpose (chaos: error rate).
     Injected,
+    /// No L7 routing rule matched the request's path and host: 404.
+    NoRoute,
+    /// A `cp` database's side of a partition has no majority of members and refuses.
+    NoQuorum,
 }
 
 impl Cause {
-    pub const ALL: [Cause; 7] = [
+    pub const ALL: [Cause; 9] = [
         Cause::Timeout,
         Cause::QueueFull,
         Cause::LbOverloaded,
@@ -69,6 +73,8 @@ impl Cause {
         Cause::NodeRemoved,
         Cause::Partitioned,
         Cause::Injected,
+        Cause::NoRoute,
+        Cause::NoQuorum,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -80,6 +86,8 @@ impl Cause {
             Cause::NodeRemoved => "node_removed",
             Cause::Partitioned => "partitioned",
             Cause::Injected => "injected",
+            Cause::NoRoute => "no_route",
+            Cause::NoQuorum => "no_quorum",
         }
     }
 
@@ -97,6 +105,10 @@ impl Cause {
             Cause::NodeRemoved => "the node was removed while the request was there",
             Cause::Partitioned => "the network between two nodes was cut",
             Cause::Injected => "an error was injected on purpose",
+            Cause::NoRoute => "no routing rule of the L7 load balancer matched the path (404)",
+            Cause::NoQuorum => {
+                "the database's side of a network partition has no quorum and refuses (CP)"
+            }
         }
     }
 }
@@ -116,6 +128,8 @@ pub(crate) struct Job {
     pub live: bool,
     pub phase: Phase,
     pub write: bool,
+    /// The request's class (index into the simulation's class table; `NO_CLASS`: none).
+    pub class: u16,
     pub attempt: u16,
     /// Servers: index of the next downstream call. Load balancers: chosen backend.
     pub step: u32,
@@ -154,6 +168,7 @@ impl Job {
             live: false,
             phase: Phase::ToNode,
             write: false,
+            class: super::classes::NO_CLASS,
             attempt: 0,
             step: 0,
             req: NONE,
@@ -278,6 +293,7 @@ pub(crate) struct Request {
     /// An attempt is out (false while waiting to retry).
     pub waiting: bool,
     pub write: bool,
+    pub class: u16,
     pub attempt: u16,
     pub client: u32,
     pub session: u32,

@@ -117,10 +117,13 @@ impl Simulation {
             self.index.remove(&id);
         }
         let scale = scale * self.core.traffic_factor;
+        self.core.regions = super::regions::Regions::build(d);
         for node in &d.nodes {
             match self.index.get(&node.id) {
                 Some(&slot) => {
-                    self.nodes[slot as usize].zone = node.zone.clone();
+                    let rt = &mut self.nodes[slot as usize];
+                    rt.zone = node.zone.clone();
+                    rt.region = self.core.regions.index(&node.region);
                     self.retune(slot, &node.spec, scale)
                 }
                 None => self.add_node(node, scale),
@@ -153,6 +156,7 @@ impl Simulation {
             out: Vec::new(),
             up: true,
             zone: node.zone.clone(),
+            region: self.core.regions.index(&node.region),
             slow: 1.0,
             error_rate: 0.0,
             metrics: NodeMetrics::new(
@@ -167,6 +171,7 @@ impl Simulation {
         self.index.insert(node.id.clone(), slot);
         self.refresh_capacity(slot);
         if let Model::Client(_) = self.nodes[slot as usize].model {
+            self.intern_classes(slot);
             self.schedule_arrivals(slot);
         }
     }
@@ -212,6 +217,9 @@ impl Simulation {
             (Model::Router(r), NodeSpec::ShardRouter(p)) => r.retune(p),
             _ => {}
         }
+        if matches!(spec, NodeSpec::Client(_)) {
+            self.intern_classes(slot);
+        }
         if reschedule {
             self.schedule_arrivals(slot);
         }
@@ -248,7 +256,8 @@ impl Simulation {
             node.metrics.levels.busy += 1;
             node.metrics.levels.cpu += 1;
             core.jobs.at(j).phase = super::jobs::Phase::InService;
-            let service = s.sampler.sample(&mut core.rng) * s.slow;
+            let class = core.jobs.at(j).class;
+            let service = s.sampler.sample(&mut core.rng) * s.slow * core.class_cost(class);
             core.queue
                 .push(now + (libm::round(service) as u64).max(1), Ev::Done(j));
         }
@@ -307,6 +316,12 @@ impl Simulation {
                 continue;
             };
             let name = e.name();
+            // Crossing regions costs half the round trip each way, on top of the edge's own
+            // latency: resolved here once, so no event pays for a lookup.
+            let region_delay = self.core.regions.one_way(
+                self.nodes[from as usize].region,
+                self.nodes[to as usize].region,
+            );
             let edge = *edge_slots.entry(name.clone()).or_insert_with(|| {
                 self.core.edges.push(EdgeRt {
                     name,
@@ -316,7 +331,7 @@ impl Simulation {
             });
             self.nodes[from as usize].out.push(Out {
                 target: to,
-                base: ms_to_ns(e.latency_ms),
+                base: ms_to_ns(e.latency_ms).saturating_add(region_delay),
                 jitter: ms_to_ns(e.jitter_ms),
                 edge,
                 cut: false,
@@ -341,6 +356,7 @@ impl Simulation {
                 if let Model::Balancer(lb) = &mut self.nodes[slot].model {
                     lb.set_backends(backends);
                 }
+                self.rebuild_routes(slot);
             }
         }
     }

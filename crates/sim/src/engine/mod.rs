@@ -9,6 +9,7 @@ mod autoscale;
 mod balancer;
 mod cache;
 mod chaos;
+mod classes;
 mod client;
 mod client_flow;
 mod database;
@@ -16,10 +17,13 @@ mod failover;
 mod hashring;
 mod health;
 mod jobs;
+mod l7;
 mod live;
 mod lru;
 mod node;
+mod partition;
 mod queue;
+mod regions;
 mod report;
 mod router;
 mod server;
@@ -28,10 +32,12 @@ mod trace;
 pub use client::ClientStats;
 pub use database::DatabaseStats;
 pub use jobs::{Cause, N_CAUSES};
+pub use l7::{L7_CPU_FACTOR, L7_EXTRA_LATENCY_MS};
 pub use live::Edit;
+pub use partition::PartitionStats;
 pub use report::{
-    Ci95, Dot, DotKind, EdgeReport, EndToEndReport, Latency, NodeReport, NodeStatus, Report,
-    SloReport, Unit,
+    Ci95, ClassReport, Dot, DotKind, EdgeReport, EndToEndReport, Latency, NodeReport, NodeStatus,
+    PartitionReport, Report, SloReport, Unit,
 };
 pub use router::keys_moved_if_added;
 pub use trace::{Mark, Trace};
@@ -80,6 +86,8 @@ pub(crate) enum Ev {
     Promote { node: u32, member: u32 },
     /// An autoscaler evaluates its group.
     Autoscale { node: u32 },
+    /// A side of a partitioned database elects a primary (`epoch`: the partition it is for).
+    SidePromote { node: u32, side: u32, epoch: u32 },
     /// A new server instance has booted.
     Boot { node: u32, instance: u32 },
 }
@@ -121,6 +129,21 @@ pub enum LogWhat {
     /// A scripted chaos action ran.
     Chaos {
         action: crate::diagram::ChaosAction,
+    },
+    /// A partition left `members` members of a `cp` database without a quorum: that side
+    /// refuses writes until healed.
+    MinorityRefuses {
+        members: u32,
+    },
+    /// An `ap` database's side without the primary promoted its own: two primaries.
+    SplitBrain {
+        member: u32,
+    },
+    /// A partition healed: keys written on both sides, resolved last-writer-wins, and the
+    /// writes that lost.
+    Healed {
+        conflicts: u64,
+        lost_writes: u64,
     },
 }
 
@@ -231,10 +254,16 @@ pub(crate) struct Core {
     /// Chaos: cut edges (by name) and zones.
     pub cut_edges: std::collections::BTreeSet<String>,
     pub cut_zones: std::collections::BTreeSet<String>,
+    /// Chaos: regions cut off from the others.
+    pub cut_regions: std::collections::BTreeSet<String>,
     /// Bumped when the chaos timeline changes, cancelling events scheduled from the old one.
     pub chaos_epoch: u32,
     /// What the system did on its own (health checks, failovers, scaling, chaos), for the log.
     pub log: Vec<LogEvent>,
+    /// Request classes of every client, interned (jobs carry an index).
+    pub classes: Vec<classes::ClassRt>,
+    /// The diagram's regions and the round trips between them.
+    pub regions: regions::Regions,
 }
 
 impl Core {
@@ -270,6 +299,7 @@ impl Core {
         let k = self.jobs.alloc();
         let c = self.jobs.at(k);
         c.write = p.write;
+        c.class = p.class;
         c.attempt = p.attempt;
         c.req = p.req;
         c.req_gen = p.req_gen;
@@ -444,8 +474,11 @@ impl Simulation {
                 traffic_factor: 1.0,
                 cut_edges: Default::default(),
                 cut_zones: Default::default(),
+                cut_regions: Default::default(),
                 chaos_epoch: 0,
                 log: Vec::new(),
+                classes: Vec::new(),
+                regions: Default::default(),
             },
             nodes: Vec::new(),
             index: BTreeMap::new(),
@@ -540,6 +573,7 @@ impl Simulation {
             Ev::Standby { node } => self.on_standby(node),
             Ev::Promote { node, member } => self.on_promote(node, member),
             Ev::Autoscale { node } => self.on_autoscale(node),
+            Ev::SidePromote { node, side, epoch } => self.on_side_promote(node, side, epoch),
             Ev::Boot { node, instance } => self.on_boot(node, instance),
         }
         true
@@ -746,6 +780,7 @@ impl Simulation {
         e2e.read_latency.clear();
         e2e.write_latency.clear();
         e2e.staleness.clear();
+        self.core.reset_class_stats();
         for node in &mut self.nodes {
             node.metrics.reset_totals(now);
             match &mut node.model {
@@ -959,6 +994,12 @@ impl Simulation {
 
 #[cfg(test)]
 mod data_tests;
+#[cfg(test)]
+mod geo_tests;
+#[cfg(test)]
+mod http_tests;
+#[cfg(test)]
+mod partition_tests;
 #[cfg(test)]
 mod resilience_tests;
 #[cfg(test)]

@@ -47,6 +47,8 @@ pub(crate) struct NodeRt {
     pub metrics: NodeMetrics,
     /// Availability zone (empty: none).
     pub zone: String,
+    /// Region, as an index into `Core::regions` (NONE: none).
+    pub region: u32,
     /// Chaos: service times are multiplied by this.
     pub slow: f64,
     /// Chaos: this fraction of arriving requests fails.

@@ -92,6 +92,26 @@ pub struct EndToEndReport {
     /// Dollars spent since the run began.
     pub cost_total: f64,
     pub slo: SloReport,
+    /// Per request class of every client that has classes (none: omitted).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<ClassReport>,
+}
+
+/// What happened to one request class since warm-up.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClassReport {
+    pub client: String,
+    pub name: String,
+    pub method: String,
+    pub path: String,
+    pub write: bool,
+    pub generated: u64,
+    pub completed: u64,
+    pub failed: u64,
+    pub error_rate: f64,
+    pub latency_ms: Latency,
+    /// Failures by cause slug.
+    pub failures: BTreeMap<String, u64>,
 }
 
 /// How the run did against the diagram's service-level objective.
@@ -174,6 +194,26 @@ pub struct DatabaseReport {
     pub failovers: u64,
     /// Acknowledged writes lost because they had not reached the promoted replica.
     pub lost_writes: u64,
+    /// Databases in a partition mode (`cp`/`ap`) only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partition: Option<PartitionReport>,
+}
+
+/// What network partitions cost a database in `cp` or `ap` mode since warm-up: availability
+/// (refused requests) or consistency (conflicts, lost writes, stale reads, split brain).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PartitionReport {
+    pub mode: crate::diagram::PartitionMode,
+    /// Partitioned now.
+    pub active: bool,
+    pub refused_writes: u64,
+    pub refused_reads: u64,
+    /// Keys written on both sides, resolved last-writer-wins at heal.
+    pub conflicts: u64,
+    pub lww_lost_writes: u64,
+    pub split_brains: u64,
+    /// Time with two primaries (an ongoing split brain counts up to now).
+    pub split_brain_s: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -297,6 +337,45 @@ pub struct Dot {
 }
 
 impl Simulation {
+    /// Per-class figures, clients in slot order, classes in the client's order.
+    fn class_reports(&self) -> Vec<ClassReport> {
+        let mut out = Vec::new();
+        for node in &self.nodes {
+            let Model::Client(cl) = &node.model else {
+                continue;
+            };
+            for &id in &cl.class_ids {
+                let Some(c) = self.core.classes.get(id as usize) else {
+                    continue;
+                };
+                let s = &c.stats;
+                let ended = s.completed + s.failed;
+                out.push(ClassReport {
+                    client: node.id.clone(),
+                    name: c.name.clone(),
+                    method: c.method.clone(),
+                    path: c.path.clone(),
+                    write: c.write,
+                    generated: s.generated,
+                    completed: s.completed,
+                    failed: s.failed,
+                    error_rate: if ended > 0 {
+                        s.failed as f64 / ended as f64
+                    } else {
+                        0.0
+                    },
+                    latency_ms: Latency::of(&s.latency),
+                    failures: s
+                        .failures
+                        .iter()
+                        .map(|(c, &n)| (c.slug().to_owned(), n))
+                        .collect(),
+                });
+            }
+        }
+        out
+    }
+
     /// The summary since warm-up.
     pub fn report(&self) -> Report {
         let core = &self.core;
@@ -435,6 +514,7 @@ impl Simulation {
                     .sum(),
                 cost_total: e.cost_total,
                 slo: self.slo_report(),
+                classes: self.class_reports(),
             },
             nodes,
             edges: core
@@ -484,6 +564,24 @@ impl Simulation {
             conflicts: db.stats.conflicts,
             failovers: db.stats.failovers,
             lost_writes: db.stats.lost_writes,
+            partition: (!db.params.partition_mode.is_ignore()).then(|| {
+                let p = db.stats.partition;
+                let ongoing = db
+                    .part
+                    .as_ref()
+                    .and_then(|x| x.split_since)
+                    .map_or(0, |since| self.core.now.saturating_sub(since));
+                PartitionReport {
+                    mode: db.params.partition_mode,
+                    active: db.part.is_some(),
+                    refused_writes: p.refused_writes,
+                    refused_reads: p.refused_reads,
+                    conflicts: p.conflicts,
+                    lww_lost_writes: p.lww_lost_writes,
+                    split_brains: p.split_brains,
+                    split_brain_s: (p.split_brain_ns + ongoing) as f64 / 1e9,
+                }
+            }),
             members: db
                 .members
                 .iter()

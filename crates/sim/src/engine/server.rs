@@ -246,7 +246,9 @@ impl Simulation {
         node.metrics.levels.cpu -= 1;
         if let super::node::Model::Server(s) = &mut node.model {
             if let Some(l1) = s.l1.get_mut(job.instance as usize) {
-                if job.write {
+                if !job.write && !self.core.class_cacheable(job.class) {
+                    // An uncacheable class: no lookup.
+                } else if job.write {
                     // The write goes on; this instance's copy is dropped. Other instances keep
                     // theirs — stale once the write commits.
                     l1.remove(job.key);
@@ -324,7 +326,8 @@ fn start_service(core: &mut Core, s: &mut ServerRt, m: &mut NodeMetrics, i: usiz
     s.instances[i].busy += 1;
     let job = core.jobs.at(j);
     job.phase = Phase::InService;
-    let service = s.sampler.sample(&mut core.rng) * s.slow;
+    let class = job.class;
+    let service = s.sampler.sample(&mut core.rng) * s.slow * core.class_cost(class);
     let at = core.now + (libm::round(service) as Time).max(1);
     core.queue.push(at, Ev::Done(j));
 }
@@ -333,7 +336,7 @@ fn start_service(core: &mut Core, s: &mut ServerRt, m: &mut NodeMetrics, i: usiz
 fn finish(core: &mut Core, s: &mut ServerRt, m: &mut NodeMetrics, j: JobRef, _n: u32) {
     let job = *core.jobs.at(j);
     let i = job.instance as usize;
-    if !job.write && !job.hit && job.failed.is_none() {
+    if !job.write && !job.hit && job.failed.is_none() && core.class_cacheable(job.class) {
         if let Some(l1) = s.l1.get_mut(i) {
             let since = (job.stale_for > 0).then(|| core.now.saturating_sub(job.stale_for));
             if l1.put(job.key, job.version, core.now, since) {

@@ -719,9 +719,22 @@ fn requests_are_conserved_on_random_diagrams_with_live_chaos() {
     for case in 0..120 {
         let d = random::diagram(&mut rng);
         kinds_seen.extend(d.nodes.iter().map(|n| n.kind()));
+        conserved_under_live_chaos(&d, &mut rng, case);
+    }
+    assert_eq!(
+        kinds_seen.len(),
+        ComponentKind::ALL.len(),
+        "every kind was exercised"
+    );
+}
+
+/// Runs `d` under a random script of live failures and edits, checking conservation at every
+/// step, then stops the traffic and checks that everything drains.
+pub(super) fn conserved_under_live_chaos(d: &Diagram, rng: &mut crate::dist::Rng, case: usize) {
+    {
         assert!(d.errors().is_empty(), "case {case}: {:?}", d.errors());
         let mut sim =
-            Simulation::with_config(&d, RunConfig::for_run(4 * NS_PER_S, NS_PER_S)).unwrap();
+            Simulation::with_config(d, RunConfig::for_run(4 * NS_PER_S, NS_PER_S)).unwrap();
         let servers: Vec<String> = d
             .nodes
             .iter()
@@ -811,11 +824,6 @@ fn requests_are_conserved_on_random_diagrams_with_live_chaos() {
         let c = sim.lifetime_counts();
         assert_eq!(c.generated, c.completed + c.failed, "case {case}");
     }
-    assert_eq!(
-        kinds_seen.len(),
-        ComponentKind::ALL.len(),
-        "every kind was exercised"
-    );
 }
 
 #[test]
