@@ -46,6 +46,13 @@ fn paths(kind: ComponentKind) -> &'static [&'static str] {
             "M13 10h7v4h-7z",
             "M13 17h7v4h-7z",
         ],
+        // A globe: routing between regions.
+        ComponentKind::TrafficManager => &[
+            "M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18z",
+            "M3 12h18",
+            "M12 3c3 3.5 3 14.5 0 18",
+            "M12 3c-3 3.5-3 14.5 0 18",
+        ],
     }
 }
 
@@ -77,6 +84,7 @@ pub fn label(kind: ComponentKind) -> &'static str {
         ComponentKind::Cache => "Cache",
         ComponentKind::Database => "Database",
         ComponentKind::ShardRouter => "Shard router",
+        ComponentKind::TrafficManager => "Traffic manager",
     }
 }
 
@@ -89,6 +97,7 @@ pub fn short_label(kind: ComponentKind) -> &'static str {
         ComponentKind::Cache => "Cache",
         ComponentKind::Database => "DB",
         ComponentKind::ShardRouter => "Router",
+        ComponentKind::TrafficManager => "GTM",
     }
 }
 
@@ -101,6 +110,7 @@ pub fn blurb(kind: ComponentKind) -> &'static str {
         ComponentKind::Cache => "LRU + TTL in front of slower storage",
         ComponentKind::Database => "Primary with replicas; sync or async",
         ComponentKind::ShardRouter => "Splits keys across shards",
+        ComponentKind::TrafficManager => "Routes users to the nearest healthy region",
     }
 }
 

@@ -78,6 +78,10 @@ problem_templates! {
         "같은 리전을 두 번 지정했습니다: 리전 자신과의 거리는 0 ms입니다";
     "duplicate_region_pair" => "'{}' and '{}' already have a round-trip time",
         "'{}'와(과) '{}' 사이의 왕복 시간이 이미 있습니다";
+    "global_in_region" => "a traffic manager is global (DNS or anycast): leave its region empty",
+        "트래픽 매니저는 전역(DNS 또는 애니캐스트)입니다: 리전을 비워 두세요";
+    "traffic_manager_without_targets" => "this traffic manager has no targets: connect it to the entry point of each region (a load balancer or server)",
+        "이 트래픽 매니저에는 대상이 없습니다: 각 리전의 진입점(로드 밸런서 또는 서버)에 연결하세요";
     // The chaos timeline.
     "no_such_node" => "there is no node '{}'", "노드 '{}'이(가) 없습니다";
     "no_such_edge" => "there is no edge '{}'", "연결 '{}'이(가) 없습니다";

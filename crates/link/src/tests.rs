@@ -330,6 +330,7 @@ fn random_documents_round_trip() {
                         max_backoff_ms: 5_000.0,
                         jitter: rng.bernoulli(0.5),
                     },
+                    regions: Vec::new(),
                 }),
                 1 => NodeSpec::LoadBalancer(LoadBalancerParams {
                     algorithm: [

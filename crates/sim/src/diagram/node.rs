@@ -5,6 +5,7 @@
 
 use super::params::{
     CacheParams, ClientParams, DatabaseParams, LoadBalancerParams, ServerParams, ShardRouterParams,
+    TrafficManagerParams,
 };
 use crate::ComponentKind;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
@@ -35,6 +36,7 @@ pub enum NodeSpec {
     Cache(CacheParams),
     Database(DatabaseParams),
     ShardRouter(ShardRouterParams),
+    TrafficManager(TrafficManagerParams),
 }
 
 impl NodeSpec {
@@ -46,6 +48,7 @@ impl NodeSpec {
             NodeSpec::Cache(_) => ComponentKind::Cache,
             NodeSpec::Database(_) => ComponentKind::Database,
             NodeSpec::ShardRouter(_) => ComponentKind::ShardRouter,
+            NodeSpec::TrafficManager(_) => ComponentKind::TrafficManager,
         }
     }
 
@@ -59,6 +62,7 @@ impl NodeSpec {
             ComponentKind::Cache => NodeSpec::Cache(Default::default()),
             ComponentKind::Database => NodeSpec::Database(Default::default()),
             ComponentKind::ShardRouter => NodeSpec::ShardRouter(Default::default()),
+            ComponentKind::TrafficManager => NodeSpec::TrafficManager(Default::default()),
         })
     }
 }
@@ -127,6 +131,7 @@ impl Serialize for Node {
             NodeSpec::Cache(p) => st.serialize_field("params", p)?,
             NodeSpec::Database(p) => st.serialize_field("params", p)?,
             NodeSpec::ShardRouter(p) => st.serialize_field("params", p)?,
+            NodeSpec::TrafficManager(p) => st.serialize_field("params", p)?,
         }
         st.end()
     }
@@ -152,6 +157,7 @@ pub(super) fn spec_from_value(
         ComponentKind::Cache => parse(params).map(NodeSpec::Cache),
         ComponentKind::Database => parse(params).map(NodeSpec::Database),
         ComponentKind::ShardRouter => parse(params).map(NodeSpec::ShardRouter),
+        ComponentKind::TrafficManager => parse(params).map(NodeSpec::TrafficManager),
     }
 }
 
@@ -187,6 +193,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
             ComponentKind::Cache => seq.next_element()?.map(NodeSpec::Cache),
             ComponentKind::Database => seq.next_element()?.map(NodeSpec::Database),
             ComponentKind::ShardRouter => seq.next_element()?.map(NodeSpec::ShardRouter),
+            ComponentKind::TrafficManager => seq.next_element()?.map(NodeSpec::TrafficManager),
         }
         .ok_or_else(|| missing(7))?;
         Ok(Node {

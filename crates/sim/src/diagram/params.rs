@@ -24,6 +24,24 @@ pub struct ClientParams {
     /// The client gives up on an attempt after this long; 0 = wait forever.
     pub timeout_ms: f64,
     pub retry: RetryPolicy,
+    /// Where the users are: each request comes from one of these regions, drawn by share
+    /// (empty: the node's own region). Left out of files when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<RegionShare>,
+}
+
+/// A share of a client's users living in a region.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionShare {
+    pub region: String,
+    /// Relative weight (the shares need not add up to 1).
+    #[serde(default = "one")]
+    pub share: f64,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 impl Default for ClientParams {
@@ -37,6 +55,7 @@ impl Default for ClientParams {
             sessions: 1_000,
             timeout_ms: 1_000.0,
             retry: RetryPolicy::default(),
+            regions: Vec::new(),
         }
     }
 }
@@ -475,6 +494,52 @@ impl DatabaseParams {
     /// Cost of all members per hour.
     pub fn cost_per_hour_total(&self) -> f64 {
         self.cost_per_hour * self.size.cost_multiplier() * (self.primaries + self.replicas) as f64
+    }
+}
+
+/// How a traffic manager picks a region for a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum RoutingPolicy {
+    /// Latency-based routing: the healthy target with the shortest round trip from the user's
+    /// region.
+    #[default]
+    Latency,
+    /// Geolocation routing: the target in the user's own region if it is healthy, else the
+    /// default record — the first healthy target in edge order, however far away.
+    Geo,
+}
+
+/// A global traffic manager (geo-DNS / latency-based routing / anycast): sends each request
+/// to one of its targets (outgoing edges, usually one stack per region), probing their health.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TrafficManagerParams {
+    pub policy: RoutingPolicy,
+    /// Anycast: one address announced from every region; routing changes as soon as a region
+    /// is withdrawn (no DNS answer is cached). Off: DNS, whose answers are cached for
+    /// `dns_ttl_s`.
+    pub anycast: bool,
+    /// Time between health probes of each target.
+    pub probe_interval_ms: f64,
+    /// Failed probes in a row before a target is declared down.
+    pub unhealthy_threshold: u32,
+    /// Good probes in a row before it is declared up again.
+    pub healthy_threshold: u32,
+    /// How long users' resolvers cache a DNS answer.
+    pub dns_ttl_s: f64,
+}
+
+impl Default for TrafficManagerParams {
+    fn default() -> Self {
+        TrafficManagerParams {
+            policy: RoutingPolicy::Latency,
+            anycast: false,
+            probe_interval_ms: 10_000.0,
+            unhealthy_threshold: 3,
+            healthy_threshold: 3,
+            dns_ttl_s: 60.0,
+        }
     }
 }
 

@@ -95,6 +95,7 @@ problem_codes! {
     "rtt_too_large" => "must be at most {} ms: no round trip on Earth takes that long (got {})",
     "rtt_same_region" => "names the same region twice: a region is 0 ms from itself",
     "duplicate_region_pair" => "'{}' and '{}' already have a round-trip time",
+    "global_in_region" => "a traffic manager is global (DNS or anycast): leave its region empty",
     // The chaos timeline.
     "no_such_node" => "there is no node '{}'",
     "no_such_edge" => "there is no edge '{}'",
@@ -113,6 +114,7 @@ problem_codes! {
     "balancer_without_backends" => "this load balancer has no backends: connect it to at least one server",
     "cache_without_backing" => "this cache has nothing behind it: connect it to the database (or next cache) that misses go to",
     "router_without_shards" => "this shard router has no shards: connect it to at least one database",
+    "traffic_manager_without_targets" => "this traffic manager has no targets: connect it to the entry point of each region (a load balancer or server)",
     "unreachable" => "no client reaches this node, so it will receive no traffic",
     "cycle" => "calls go round in a cycle ({}), so a request would never finish: remove one of these edges",
     // Reading the file (parse.rs). Where serde explains, the first param is its English text and
@@ -375,6 +377,29 @@ fn check_regions(d: &Diagram, out: &mut Vec<Problem>) {
                 vec![n.region.clone()],
             ));
         }
+        match &n.spec {
+            NodeSpec::Client(p) => {
+                for (i, r) in p.regions.iter().enumerate() {
+                    if !ids.contains(r.region.as_str()) {
+                        out.push(Problem::error(
+                            Location::Node(n.id.clone()),
+                            Some(&format!("params.regions[{i}].region")),
+                            "no_such_region",
+                            vec![r.region.clone()],
+                        ));
+                    }
+                }
+            }
+            NodeSpec::TrafficManager(_) if !n.region.is_empty() => {
+                out.push(Problem::error(
+                    Location::Node(n.id.clone()),
+                    Some("region"),
+                    "global_in_region",
+                    vec![],
+                ));
+            }
+            _ => {}
+        }
     }
     let mut pairs: BTreeSet<(&str, &str)> = BTreeSet::new();
     for (i, l) in d.region_latency.iter().enumerate() {
@@ -583,6 +608,9 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
                 );
             }
             check_profile(&mut c, &p.profile);
+            for (i, r) in p.regions.iter().enumerate() {
+                c.positive(&format!("params.regions[{i}].share"), r.share);
+            }
         }
         NodeSpec::LoadBalancer(p) => {
             c.positive("params.capacity_rps", p.capacity_rps);
@@ -687,6 +715,22 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
             if p.replication == Replication::Sync && p.primaries > 1 {
                 c.err("params.replication", "sync_multi_primary", vec![]);
             }
+        }
+        NodeSpec::TrafficManager(p) => {
+            c.positive("params.probe_interval_ms", p.probe_interval_ms);
+            c.at_least(
+                "params.unhealthy_threshold",
+                p.unhealthy_threshold as u64,
+                1,
+                "at_least_unhealthy",
+            );
+            c.at_least(
+                "params.healthy_threshold",
+                p.healthy_threshold as u64,
+                1,
+                "at_least_healthy",
+            );
+            c.non_negative("params.dns_ttl_s", p.dns_ttl_s);
         }
         NodeSpec::ShardRouter(p) => {
             c.at_least(
@@ -833,6 +877,7 @@ fn check_topology(d: &Diagram, kinds: &BTreeMap<&str, ComponentKind>, out: &mut 
             ComponentKind::LoadBalancer => "balancer_without_backends",
             ComponentKind::Cache => "cache_without_backing",
             ComponentKind::ShardRouter => "router_without_shards",
+            ComponentKind::TrafficManager => "traffic_manager_without_targets",
             _ => continue,
         };
         if !connected {

@@ -37,6 +37,9 @@ pub(crate) struct ClientRt {
     /// Each session's last completed write (key, version), for read-your-writes checks.
     /// Only looked up, never iterated: its order cannot leak into results.
     pub last_write: std::collections::HashMap<u32, (u64, u64)>,
+    /// Where users are, when spread over regions: (region index, cumulative share), resolved
+    /// whenever the diagram changes. Empty: every request comes from the node's own region.
+    pub origins: Vec<(u32, f64)>,
 }
 
 /// Attempt-level counts of one client since warm-up.
@@ -62,6 +65,7 @@ impl ClientRt {
             rr: 0,
             stats: ClientStats::default(),
             last_write: std::collections::HashMap::new(),
+            origins: Vec::new(),
         }
     }
 
@@ -237,6 +241,24 @@ impl ClientRt {
             }
         }
         None
+    }
+
+    /// The region a new request comes from: `home` (the node's region) unless users are
+    /// spread over regions, then one drawn by share (a random number only when there is a
+    /// choice, so a client without a spread draws exactly what it always did).
+    pub fn draw_origin(&self, rng: &mut Rng, home: u32) -> u32 {
+        match self.origins.as_slice() {
+            [] => home,
+            [(only, _)] => *only,
+            all => {
+                let total = all.last().map_or(0.0, |x| x.1);
+                let u = rng.uniform() * total;
+                all.iter()
+                    .find(|(_, cum)| u < *cum)
+                    .or(all.last())
+                    .map_or(home, |x| x.0)
+            }
+        }
     }
 
     /// Backoff before retry number `retry` (1 = the first retry).

@@ -13,6 +13,7 @@ use super::jobs::{Cause, Failure};
 use super::node::{Model, NodeRt, Out};
 use super::router::RouterRt;
 use super::server::{sampler_for, ServerRt};
+use super::traffic_manager::TrafficManagerRt;
 use super::{EdgeRt, Ev, Simulation};
 use crate::diagram::{Diagram, Edge, Node, NodeSpec, Problem, Workload};
 use crate::dist::hash_str;
@@ -117,7 +118,7 @@ impl Simulation {
             self.index.remove(&id);
         }
         let scale = scale * self.core.traffic_factor;
-        self.core.regions = super::regions::Regions::build(d);
+        self.rebuild_regions(d);
         for node in &d.nodes {
             match self.index.get(&node.id) {
                 Some(&slot) => {
@@ -147,6 +148,7 @@ impl Simulation {
             NodeSpec::Cache(p) => Model::Cache(CacheRt::new(p)),
             NodeSpec::Database(p) => Model::Database(DatabaseRt::new(p)),
             NodeSpec::ShardRouter(p) => Model::Router(RouterRt::new(p)),
+            NodeSpec::TrafficManager(p) => Model::TrafficManager(TrafficManagerRt::new(p)),
         };
         self.nodes.push(NodeRt {
             id: node.id.clone(),
@@ -214,6 +216,7 @@ impl Simulation {
                 }
             }
             (Model::Router(r), NodeSpec::ShardRouter(p)) => r.retune(p),
+            (Model::TrafficManager(t), NodeSpec::TrafficManager(p)) => t.retune(p),
             _ => {}
         }
         if reschedule {
@@ -330,14 +333,17 @@ impl Simulation {
                 jitter: ms_to_ns(e.jitter_ms),
                 edge,
                 cut: false,
+                region_delay,
             });
         }
         self.recompute_cuts();
         self.rebuild_backends();
         self.rebuild_watchers();
+        self.resolve_client_regions(d);
         for slot in 0..self.nodes.len() as u32 {
             self.ensure_health_checks(slot);
             self.ensure_autoscaler(slot);
+            self.ensure_probes(slot);
         }
     }
 }

@@ -6,6 +6,7 @@ use super::client::ClientRt;
 use super::database::DatabaseRt;
 use super::router::RouterRt;
 use super::server::ServerRt;
+use super::traffic_manager::TrafficManagerRt;
 use crate::metrics::NodeMetrics;
 use crate::time::Time;
 use crate::ComponentKind;
@@ -20,6 +21,9 @@ pub(crate) struct Out {
     pub edge: u32,
     /// The edge is partitioned: requests over it fail at once.
     pub cut: bool,
+    /// The part of `base` that is the round trip between the ends' regions (half of it): a
+    /// client whose users are spread over regions replaces it with its user's.
+    pub region_delay: Time,
 }
 
 #[derive(Debug)]
@@ -30,6 +34,7 @@ pub(crate) enum Model {
     Cache(CacheRt),
     Database(DatabaseRt),
     Router(RouterRt),
+    TrafficManager(TrafficManagerRt),
     /// Removed from the diagram; the slot stays so that indices held by jobs remain valid.
     Removed,
 }

@@ -92,6 +92,22 @@ pub struct EndToEndReport {
     /// Dollars spent since the run began.
     pub cost_total: f64,
     pub slo: SloReport,
+    /// By the region the users are in (diagrams with regions only).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub regions: BTreeMap<String, RegionReport>,
+}
+
+/// End-to-end figures of the requests whose users are in one region (since warm-up).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RegionReport {
+    pub generated: u64,
+    pub completed: u64,
+    pub failed: u64,
+    /// Completed requests per simulated second.
+    pub throughput: f64,
+    /// failed ÷ (completed + failed).
+    pub error_rate: f64,
+    pub latency_ms: Latency,
 }
 
 /// How the run did against the diagram's service-level objective.
@@ -435,6 +451,30 @@ impl Simulation {
                     .sum(),
                 cost_total: e.cost_total,
                 slo: self.slo_report(),
+                regions: e
+                    .regions
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| t.generated > 0 || t.completed > 0 || t.failed > 0)
+                    .map(|(i, t)| {
+                        let ended = t.completed + t.failed;
+                        (
+                            core.regions.name(i as u32).to_owned(),
+                            RegionReport {
+                                generated: t.generated,
+                                completed: t.completed,
+                                failed: t.failed,
+                                throughput: rate(t.completed),
+                                error_rate: if ended > 0 {
+                                    t.failed as f64 / ended as f64
+                                } else {
+                                    0.0
+                                },
+                                latency_ms: Latency::of(&t.latency),
+                            },
+                        )
+                    })
+                    .collect(),
             },
             nodes,
             edges: core
@@ -631,7 +671,10 @@ impl Simulation {
                             .collect(),
                         _ => Vec::new(),
                     },
-                    unhealthy: self.unhealthy_backends(&d.id),
+                    unhealthy: match &node.model {
+                        Model::TrafficManager(_) => self.unhealthy_targets(&d.id),
+                        _ => self.unhealthy_backends(&d.id),
+                    },
                     standby_active: matches!(&node.model, Model::Balancer(b) if b.standby_used),
                     slow: node.slow,
                     error_rate: node.error_rate,
