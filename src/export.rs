@@ -68,6 +68,13 @@ fn kind_colour(kind: ComponentKind, theme: Theme) -> &'static str {
                 "#4d7c0f"
             }
         }
+        ComponentKind::Cdn => {
+            if dark {
+                "#f0abfc"
+            } else {
+                "#a21caf"
+            }
+        }
     }
 }
 

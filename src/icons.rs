@@ -53,6 +53,8 @@ fn paths(kind: ComponentKind) -> &'static [&'static str] {
             "M12 3c3 3.5 3 14.5 0 18",
             "M12 3c-3 3.5-3 14.5 0 18",
         ],
+        // A cloud: copies at the edge of the network.
+        ComponentKind::Cdn => &["M7 18h10a4 4 0 0 0 0-8a6 6 0 0 0-11.5 1.5A3.5 3.5 0 0 0 7 18z"],
     }
 }
 
@@ -85,6 +87,7 @@ pub fn label(kind: ComponentKind) -> &'static str {
         ComponentKind::Database => "Database",
         ComponentKind::ShardRouter => "Shard router",
         ComponentKind::TrafficManager => "Traffic manager",
+        ComponentKind::Cdn => "CDN",
     }
 }
 
@@ -98,6 +101,7 @@ pub fn short_label(kind: ComponentKind) -> &'static str {
         ComponentKind::Database => "DB",
         ComponentKind::ShardRouter => "Router",
         ComponentKind::TrafficManager => "GTM",
+        ComponentKind::Cdn => "CDN",
     }
 }
 
@@ -111,6 +115,7 @@ pub fn blurb(kind: ComponentKind) -> &'static str {
         ComponentKind::Database => "Primary with replicas; sync or async",
         ComponentKind::ShardRouter => "Splits keys across shards",
         ComponentKind::TrafficManager => "Routes users to the nearest healthy region",
+        ComponentKind::Cdn => "Edge caches near users, in front of an origin",
     }
 }
 

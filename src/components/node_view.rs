@@ -125,6 +125,21 @@ pub fn subtitle(node: &Node, lang: Lang) -> String {
             ShardStrategy::ConsistentHash => tr(lang, "consistent hash").to_owned(),
             ShardStrategy::Range => tr(lang, "key ranges").to_owned(),
         },
+        NodeSpec::Cdn(p) => {
+            let keys = fill(
+                tr(lang, "{} keys{} · {}"),
+                &[
+                    &format::rate(p.capacity_keys as f64),
+                    &if p.ttl_ms > 0.0 {
+                        format!(" · TTL {}", format::ms(p.ttl_ms))
+                    } else {
+                        String::new()
+                    },
+                    &if p.shield { tr(lang, "shield") } else { "" },
+                ],
+            );
+            keys.trim_end_matches(" · ").to_owned()
+        }
         NodeSpec::TrafficManager(p) => {
             let policy = match p.policy {
                 RoutingPolicy::Latency => tr(lang, "latency routing"),

@@ -62,7 +62,7 @@ fn defaults(version: u32, kind: ComponentKind) -> Value {
         (_, ComponentKind::ShardRouter) => V2_SHARD_ROUTER,
         // Not in any link format yet (link format 4 adds it, with regions): unreachable from
         // `KINDS`, kept only so that the match stays exhaustive.
-        (_, ComponentKind::TrafficManager) => EMPTY,
+        (_, ComponentKind::TrafficManager | ComponentKind::Cdn) => EMPTY,
     };
     serde_json::from_str(text).unwrap_or(Value::Null)
 }

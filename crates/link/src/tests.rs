@@ -281,6 +281,7 @@ fn random_documents_round_trip() {
                     failover_detect_ms: rng.uniform() * 1e4,
                     failover_promote_ms: rng.uniform() * 1e4,
                     zones: zones(&mut rng),
+                    regions: Vec::new(),
                 }),
                 5 => NodeSpec::ShardRouter(ShardRouterParams {
                     strategy: [

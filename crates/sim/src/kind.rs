@@ -13,11 +13,12 @@ pub enum ComponentKind {
     Database,
     ShardRouter,
     TrafficManager,
+    Cdn,
 }
 
 impl ComponentKind {
     /// Every kind, in palette order (traffic flows left to right through this list).
-    pub const ALL: [ComponentKind; 7] = [
+    pub const ALL: [ComponentKind; 8] = [
         ComponentKind::Client,
         ComponentKind::LoadBalancer,
         ComponentKind::Server,
@@ -25,6 +26,7 @@ impl ComponentKind {
         ComponentKind::Database,
         ComponentKind::ShardRouter,
         ComponentKind::TrafficManager,
+        ComponentKind::Cdn,
     ];
 
     /// The identifier used in diagram files and test hooks (`palette-<slug>`).
@@ -37,6 +39,7 @@ impl ComponentKind {
             ComponentKind::Database => "database",
             ComponentKind::ShardRouter => "shard_router",
             ComponentKind::TrafficManager => "traffic_manager",
+            ComponentKind::Cdn => "cdn",
         }
     }
 

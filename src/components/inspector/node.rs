@@ -245,7 +245,7 @@ pub fn view(props: &InspectorProps, node: &Node) -> Html {
         NodeSpec::Database(p) => database_params(&cx, p),
         NodeSpec::ShardRouter(p) => router_params(&cx, p),
         // Its parameters are edited in the file for now (the app's inspector comes later).
-        NodeSpec::TrafficManager(_) => html! {},
+        NodeSpec::TrafficManager(_) | NodeSpec::Cdn(_) => html! {},
     };
     let toggle = {
         let (cb, id) = (props.on_set_down.clone(), node.id.clone());

@@ -350,7 +350,8 @@ fn fail_uncached(f: &Failure, i: usize, reads: f64, depth: usize) -> f64 {
             let own = dead as f64 / units.max(1) as f64;
             1.0 - (1.0 - own) * (1.0 - all_of(out))
         }
-        NodeSpec::Cache(_) | NodeSpec::ShardRouter(_) if dead > 0 => 1.0,
+        NodeSpec::Cache(_) | NodeSpec::ShardRouter(_) | NodeSpec::Cdn(_) if dead > 0 => 1.0,
+        NodeSpec::Cdn(_) => all_of(out),
         NodeSpec::Cache(_) => all_of(out),
         NodeSpec::ShardRouter(_) => spread(out),
         // A traffic manager's probes take a dead target out of its answers: traffic spreads

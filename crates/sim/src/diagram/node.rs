@@ -4,8 +4,8 @@
 //! person expects to read and write. Binary formats (share links) get the same fields in order.
 
 use super::params::{
-    CacheParams, ClientParams, DatabaseParams, LoadBalancerParams, ServerParams, ShardRouterParams,
-    TrafficManagerParams,
+    CacheParams, CdnParams, ClientParams, DatabaseParams, LoadBalancerParams, ServerParams,
+    ShardRouterParams, TrafficManagerParams,
 };
 use crate::ComponentKind;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
@@ -37,6 +37,7 @@ pub enum NodeSpec {
     Database(DatabaseParams),
     ShardRouter(ShardRouterParams),
     TrafficManager(TrafficManagerParams),
+    Cdn(CdnParams),
 }
 
 impl NodeSpec {
@@ -49,6 +50,7 @@ impl NodeSpec {
             NodeSpec::Database(_) => ComponentKind::Database,
             NodeSpec::ShardRouter(_) => ComponentKind::ShardRouter,
             NodeSpec::TrafficManager(_) => ComponentKind::TrafficManager,
+            NodeSpec::Cdn(_) => ComponentKind::Cdn,
         }
     }
 
@@ -63,6 +65,7 @@ impl NodeSpec {
             ComponentKind::Database => NodeSpec::Database(Default::default()),
             ComponentKind::ShardRouter => NodeSpec::ShardRouter(Default::default()),
             ComponentKind::TrafficManager => NodeSpec::TrafficManager(Default::default()),
+            ComponentKind::Cdn => NodeSpec::Cdn(Default::default()),
         })
     }
 }
@@ -132,6 +135,7 @@ impl Serialize for Node {
             NodeSpec::Database(p) => st.serialize_field("params", p)?,
             NodeSpec::ShardRouter(p) => st.serialize_field("params", p)?,
             NodeSpec::TrafficManager(p) => st.serialize_field("params", p)?,
+            NodeSpec::Cdn(p) => st.serialize_field("params", p)?,
         }
         st.end()
     }
@@ -158,6 +162,7 @@ pub(super) fn spec_from_value(
         ComponentKind::Database => parse(params).map(NodeSpec::Database),
         ComponentKind::ShardRouter => parse(params).map(NodeSpec::ShardRouter),
         ComponentKind::TrafficManager => parse(params).map(NodeSpec::TrafficManager),
+        ComponentKind::Cdn => parse(params).map(NodeSpec::Cdn),
     }
 }
 
@@ -194,6 +199,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
             ComponentKind::Database => seq.next_element()?.map(NodeSpec::Database),
             ComponentKind::ShardRouter => seq.next_element()?.map(NodeSpec::ShardRouter),
             ComponentKind::TrafficManager => seq.next_element()?.map(NodeSpec::TrafficManager),
+            ComponentKind::Cdn => seq.next_element()?.map(NodeSpec::Cdn),
         }
         .ok_or_else(|| missing(7))?;
         Ok(Node {

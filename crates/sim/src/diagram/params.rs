@@ -431,6 +431,11 @@ pub struct DatabaseParams {
     pub failover_promote_ms: f64,
     /// Availability zones of the members, in turn (empty: the node's zone).
     pub zones: Vec<String>,
+    /// Regions of the members, in turn (empty: all in the node's region). A member in another
+    /// region than the writer receives its writes half a round trip later. Left out of files
+    /// when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
 }
 
 impl Default for DatabaseParams {
@@ -452,6 +457,7 @@ impl Default for DatabaseParams {
             failover_detect_ms: 3_000.0,
             failover_promote_ms: 2_000.0,
             zones: Vec::new(),
+            regions: Vec::new(),
         }
     }
 }
@@ -539,6 +545,32 @@ impl Default for TrafficManagerParams {
             unhealthy_threshold: 3,
             healthy_threshold: 3,
             dns_ttl_s: 60.0,
+        }
+    }
+}
+
+/// A content delivery network: an edge cache in every region of the users, in front of one
+/// origin (its single outgoing edge).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CdnParams {
+    /// Keys each region's edge cache holds (LRU).
+    pub capacity_keys: u64,
+    /// Entries expire this long after being stored; 0 = never.
+    pub ttl_ms: f64,
+    /// Time for an edge location to answer a hit (or to pass a miss on).
+    pub edge_latency_ms: f64,
+    /// One shared mid-tier cache next to the origin: edge misses try it before the origin.
+    pub shield: bool,
+}
+
+impl Default for CdnParams {
+    fn default() -> Self {
+        CdnParams {
+            capacity_keys: 10_000,
+            ttl_ms: 60_000.0,
+            edge_latency_ms: 2.0,
+            shield: false,
         }
     }
 }

@@ -378,7 +378,7 @@ fn documented_examples_parse() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 8, "one example per kind, and one edge");
+    assert_eq!(checked, 9, "one example per kind, and one edge");
 }
 
 #[test]

@@ -298,6 +298,14 @@ pub(super) fn go_global(d: &mut Diagram, rng: &mut crate::dist::Rng) {
         |rng: &mut crate::dist::Rng| ["", names[0], names[1], names[2]][rng.below(4) as usize];
     for n in &mut d.nodes {
         n.region = pick(rng).into();
+        if let NodeSpec::Database(p) = &mut n.spec {
+            if rng.bernoulli(0.5) {
+                p.regions = vec![pick(rng).to_owned(), names[rng.below(3) as usize].into()]
+                    .into_iter()
+                    .filter(|r| !r.is_empty())
+                    .collect();
+            }
+        }
         if let NodeSpec::Client(p) = &mut n.spec {
             if rng.bernoulli(0.5) {
                 p.regions = (0..1 + rng.below(3))
@@ -328,6 +336,20 @@ pub(super) fn go_global(d: &mut Diagram, rng: &mut crate::dist::Rng) {
         })
         .map(|n| n.id.clone())
         .collect();
+    // A CDN in front of one client's target.
+    if let Some(c) = clients.first().filter(|_| rng.bernoulli(0.6)) {
+        if let Some(e) = d.edges.iter_mut().find(|e| &e.from == c) {
+            let target = std::mem::replace(&mut e.to, "cdn".into());
+            let cdn = CdnParams {
+                capacity_keys: 1 + rng.below(50),
+                ttl_ms: 100.0 * rng.uniform(),
+                edge_latency_ms: rng.uniform(),
+                shield: rng.bernoulli(0.5),
+            };
+            d.nodes.push(Node::new("cdn", NodeSpec::Cdn(cdn)));
+            d.edges.push(edge("cdn", &target, rng.uniform()));
+        }
+    }
     if rng.bernoulli(0.7) {
         let tm = TrafficManagerParams {
             policy: [RoutingPolicy::Latency, RoutingPolicy::Geo][rng.below(2) as usize],
@@ -350,4 +372,191 @@ pub(super) fn go_global(d: &mut Diagram, rng: &mut crate::dist::Rng) {
             }
         }
     }
+}
+
+/// Read-only users split between us-east and eu-west behind a CDN whose origin (a server that
+/// never queues, 5 ms constant) is in us-east.
+fn cdn_diagram(seed: u64, zipf_s: f64, capacity: u64, shield: bool) -> Diagram {
+    cdn_diagram_with(seed, zipf_s, capacity, shield, 2.0, 1.0)
+}
+
+fn cdn_diagram_with(
+    seed: u64,
+    zipf_s: f64,
+    capacity: u64,
+    shield: bool,
+    edge_latency_ms: f64,
+    hop_ms: f64,
+) -> Diagram {
+    let mut users = client(4_000.0);
+    users.read_ratio = 1.0;
+    users.key_space = 10_000;
+    users.zipf_s = zipf_s;
+    users.regions = ["us-east", "eu-west"]
+        .iter()
+        .map(|r| RegionShare {
+            region: (*r).into(),
+            share: 1.0,
+        })
+        .collect();
+    let cdn = CdnParams {
+        capacity_keys: capacity,
+        ttl_ms: 0.0,
+        edge_latency_ms,
+        shield,
+    };
+    let mut origin = server(1, 10_000, 0, 5.0);
+    origin.service.distribution = Distribution::Constant;
+    let mut d = diagram(
+        seed,
+        vec![
+            Node::new("users", NodeSpec::Client(users)),
+            Node::new("cdn", NodeSpec::Cdn(cdn)),
+            in_region(Node::new("origin", NodeSpec::Server(origin)), "us-east"),
+        ],
+        vec![edge("users", "cdn", hop_ms), edge("cdn", "origin", hop_ms)],
+    );
+    d.regions = regions(&["us-east", "eu-west"]);
+    d
+}
+
+#[test]
+fn each_regions_edge_hit_ratio_matches_ches_approximation_and_hits_skip_the_ocean() {
+    use super::data_tests::che_hit_ratio;
+    for (s, capacity) in [(0.8, 100), (0.8, 1_000), (1.2, 100), (1.2, 1_000)] {
+        // Che assumes a miss fills the cache at once: here fills take 0.2 ms and the ocean is
+        // made free, so each edge is the plain LRU the approximation describes.
+        let mut d = cdn_diagram_with(41, s, capacity, false, 0.0, 0.1);
+        d.region_latency.push(RegionLatency {
+            a: "us-east".into(),
+            b: "eu-west".into(),
+            rtt_ms: 0.0,
+        });
+        let (_, r) = run(&d, 20.0, 100.0);
+        let cdn = r.nodes["cdn"].cdn.as_ref().unwrap();
+        let che = che_hit_ratio(&crate::dist::Zipf::new(10_000, s), capacity as f64);
+        for region in ["us-east", "eu-west"] {
+            // Each edge sees its own Poisson half of the users: an independent LRU.
+            let got = cdn.regions[region].hit_ratio.unwrap();
+            eprintln!("CDN s={s} C={capacity} {region}: hit ratio {got:.4}, Che {che:.4}");
+            assert!(
+                (got - che).abs() / che < 0.03,
+                "{region} s={s} C={capacity}: {got} vs {che}"
+            );
+        }
+        // Every miss, and only a miss, reaches the origin.
+        let misses: u64 = cdn.regions.values().map(|c| c.misses).sum();
+        assert_eq!(cdn.origin_requests, misses);
+    }
+    // Across the ocean, what hits save shows in each region's mean latency.
+    for (s, capacity) in [(0.8, 100), (1.2, 1_000)] {
+        let (_, r) = run(&cdn_diagram(42, s, capacity, false), 5.0, 30.0);
+        let cdn = r.nodes["cdn"].cdn.as_ref().unwrap();
+        // A hit costs the user 1 + 2 + 1 ms; a miss from Ireland adds the edge→origin hop
+        // (1 ms + half the 70 ms round trip, each way) and 5 ms at the origin.
+        let eu = &cdn.regions["eu-west"];
+        let h = eu.hit_ratio.unwrap();
+        let want = 4.0 + (1.0 - h) * (2.0 * (1.0 + 35.0) + 5.0);
+        let got = r.end_to_end.regions["eu-west"].latency_ms.mean.unwrap();
+        assert!(
+            (got - want).abs() / want < 0.005,
+            "eu-west mean {got} vs {want}"
+        );
+    }
+}
+
+#[test]
+fn a_shield_takes_the_misses_of_every_edge_before_the_origin() {
+    let (_, plain) = run(&cdn_diagram(43, 0.8, 100, false), 10.0, 60.0);
+    let (_, shielded) = run(&cdn_diagram(43, 0.8, 100, true), 10.0, 60.0);
+    let (p, s) = (
+        plain.nodes["cdn"].cdn.as_ref().unwrap(),
+        shielded.nodes["cdn"].cdn.as_ref().unwrap(),
+    );
+    let shield = s.shield.as_ref().unwrap();
+    // What the edges miss goes to the shield; only what the shield misses reaches the origin.
+    let edge_misses: u64 = s.regions.values().map(|c| c.misses).sum();
+    assert_eq!(shield.hits + shield.misses, edge_misses);
+    assert_eq!(s.origin_requests, shield.misses);
+    assert!(s.origin_requests < p.origin_requests);
+    assert_eq!(shielded.end_to_end.failed, 0);
+}
+
+#[test]
+fn writes_pass_through_a_cdn_and_leave_stale_copies_until_they_expire() {
+    let mut d = cdn_diagram(44, 0.99, 1_000, false);
+    if let NodeSpec::Client(c) = &mut d.node_mut("users").unwrap().spec {
+        c.read_ratio = 0.9;
+    }
+    // A database behind the origin server: its commits make the edges' copies stale.
+    if let NodeSpec::Cdn(c) = &mut d.node_mut("cdn").unwrap().spec {
+        c.ttl_ms = 5_000.0;
+    }
+    d.nodes.push(in_region(
+        Node::new(
+            "db",
+            NodeSpec::Database(DatabaseParams {
+                connections: 1_000,
+                ..Default::default()
+            }),
+        ),
+        "us-east",
+    ));
+    d.edges.push(edge("origin", "db", 0.5));
+    let (_, r) = run(&d, 5.0, 30.0);
+    let cdn = r.nodes["cdn"].cdn.as_ref().unwrap();
+    let misses: u64 = cdn.regions.values().map(|c| c.misses).sum();
+    // Writes are not cached: they all reach the origin, with the read misses.
+    assert_eq!(
+        cdn.origin_requests,
+        misses + r.nodes["cdn"].arrivals
+            - cdn.regions.values().map(|c| c.hits + c.misses).sum::<u64>()
+    );
+    assert!(r.nodes["cdn"].cache.as_ref().unwrap().stale_hits > 0);
+    assert!(r.end_to_end.stale_reads > 0);
+}
+
+/// The replica of `data_tests::replica_diagram` moved to eu-west, its primary in us-east.
+fn cross_region_replica(seed: u64, replication: Replication) -> (Diagram, f64, f64) {
+    let (mut d, w, lag) = super::data_tests::replica_diagram(seed, 1, replication);
+    d.regions = regions(&["us-east", "eu-west"]);
+    if let NodeSpec::Database(p) = &mut d.node_mut("db").unwrap().spec {
+        p.regions = vec!["us-east".into(), "eu-west".into()];
+    }
+    (d, w, lag)
+}
+
+#[test]
+fn a_replica_across_the_ocean_lags_by_half_the_round_trip_more() {
+    // Async: a read at the replica is stale when a write committed within the last
+    // L + RTT/2 = 50 + 35 ms, with probability 1 − e^{−w(L + RTT/2)}.
+    let (d, w, lag) = cross_region_replica(41, Replication::Async);
+    let (_, r) = run(&d, 5.0, 300.0);
+    let dbr = r.nodes["db"].database.as_ref().unwrap();
+    let got = dbr.stale_reads as f64 / dbr.reads as f64;
+    let theory = 1.0 - (-w * (lag + 0.035)).exp();
+    let same_region = 1.0 - (-w * lag).exp();
+    eprintln!("cross-region replica: stale {got:.4}, closed form {theory:.4} (one region {same_region:.4})");
+    assert!((got - theory).abs() / theory < 0.05, "{got} vs {theory}");
+    // No read is older than the longer lag; some are older than the one-region lag.
+    let staleness = &r.end_to_end.staleness_ms;
+    assert!(staleness.max.unwrap() <= 85.5 && staleness.p99.unwrap() > 50.5);
+
+    // Sync: the write waits for the log to cross and the acknowledgement to come back,
+    // 2 × (50 + 35) ms instead of 2 × 50 ms.
+    let (a, _, _) = cross_region_replica(43, Replication::Async);
+    let (s, _, _) = cross_region_replica(43, Replication::Sync);
+    let wa = run(&a, 5.0, 120.0)
+        .1
+        .end_to_end
+        .write_latency_ms
+        .mean
+        .unwrap();
+    let ws = run(&s, 5.0, 120.0)
+        .1
+        .end_to_end
+        .write_latency_ms
+        .mean
+        .unwrap();
+    assert!((ws - wa - 170.0).abs() < 5.0, "async {wa} ms, sync {ws} ms");
 }

@@ -7,6 +7,7 @@
 
 use super::balancer::{backends_for, BalancerRt};
 use super::cache::CacheRt;
+use super::cdn::CdnRt;
 use super::client::ClientRt;
 use super::database::DatabaseRt;
 use super::jobs::{Cause, Failure};
@@ -149,6 +150,7 @@ impl Simulation {
             NodeSpec::Database(p) => Model::Database(DatabaseRt::new(p)),
             NodeSpec::ShardRouter(p) => Model::Router(RouterRt::new(p)),
             NodeSpec::TrafficManager(p) => Model::TrafficManager(TrafficManagerRt::new(p)),
+            NodeSpec::Cdn(p) => Model::Cdn(CdnRt::new(p)),
         };
         self.nodes.push(NodeRt {
             id: node.id.clone(),
@@ -217,6 +219,7 @@ impl Simulation {
             }
             (Model::Router(r), NodeSpec::ShardRouter(p)) => r.retune(p),
             (Model::TrafficManager(t), NodeSpec::TrafficManager(p)) => t.retune(p),
+            (Model::Cdn(c), NodeSpec::Cdn(p)) if c.params != *p => c.retune(p),
             _ => {}
         }
         if reschedule {
@@ -379,7 +382,7 @@ impl Simulation {
                         seen[y] = true;
                         stack.push(y);
                         let caches = match &node.model {
-                            Model::Cache(_) => true,
+                            Model::Cache(_) | Model::Cdn(_) => true,
                             Model::Server(s) => s.params.l1.capacity_keys > 0,
                             _ => false,
                         };

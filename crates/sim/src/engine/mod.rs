@@ -8,6 +8,7 @@
 mod autoscale;
 mod balancer;
 mod cache;
+mod cdn;
 mod chaos;
 mod client;
 mod client_flow;
@@ -27,13 +28,14 @@ mod server;
 mod trace;
 mod traffic_manager;
 
+pub use cdn::CdnCounts;
 pub use client::ClientStats;
 pub use database::DatabaseStats;
 pub use jobs::{Cause, N_CAUSES};
 pub use live::Edit;
 pub use report::{
-    Ci95, Dot, DotKind, EdgeReport, EndToEndReport, Latency, NodeReport, NodeStatus, RegionReport,
-    Report, SloReport, Unit,
+    CdnCacheReport, CdnReport, Ci95, Dot, DotKind, EdgeReport, EndToEndReport, Latency, NodeReport,
+    NodeStatus, RegionReport, Report, SloReport, Unit,
 };
 pub use router::keys_moved_if_added;
 pub use trace::{Mark, Trace};
@@ -606,6 +608,7 @@ impl Simulation {
             Model::Database(_) => self.database_arrive(n, j),
             Model::Router(_) => self.router_arrive(n, j),
             Model::TrafficManager(_) => self.traffic_manager_arrive(n, j),
+            Model::Cdn(_) => self.cdn_arrive(n, j),
             Model::Removed | Model::Client(_) => {
                 let Simulation { core, nodes, .. } = self;
                 let m = &mut nodes[n as usize].metrics;
@@ -647,6 +650,7 @@ impl Simulation {
                 match &mut self.nodes[w as usize].model {
                     Model::Cache(c) => c.lru.mark_stale(key, version, now),
                     Model::Server(s) => s.mark_stale(key, version, now),
+                    Model::Cdn(c) => c.mark_stale(key, version, now),
                     _ => {}
                 }
             }
@@ -674,6 +678,7 @@ impl Simulation {
             Model::Cache(_) => self.cache_answer(job.parent, job),
             Model::Router(_) => self.router_answer(job.parent, job),
             Model::TrafficManager(_) => self.traffic_manager_answer(job.parent, job),
+            Model::Cdn(_) => self.cdn_answer(job.parent, job),
             Model::Database(_) | Model::Client(_) | Model::Removed => {}
         }
     }
@@ -796,6 +801,7 @@ impl Simulation {
             match &mut node.model {
                 Model::Client(c) => c.stats = ClientStats::default(),
                 Model::Database(d) => d.stats = DatabaseStats::default(),
+                Model::Cdn(c) => c.reset_stats(),
                 _ => {}
             }
         }
@@ -869,6 +875,7 @@ impl Simulation {
             Model::Balancer(lb) => lb.reset(now),
             Model::Cache(c) => c.reset(now),
             Model::Database(db) => db.reset(),
+            Model::Cdn(c) => c.clear(),
             Model::Client(_) | Model::Router(_) | Model::TrafficManager(_) | Model::Removed => {}
         }
         node.metrics.levels.busy = 0;

@@ -2,6 +2,7 @@
 
 use super::balancer::BalancerRt;
 use super::cache::CacheRt;
+use super::cdn::CdnRt;
 use super::client::ClientRt;
 use super::database::DatabaseRt;
 use super::router::RouterRt;
@@ -35,6 +36,7 @@ pub(crate) enum Model {
     Database(DatabaseRt),
     Router(RouterRt),
     TrafficManager(TrafficManagerRt),
+    Cdn(CdnRt),
     /// Removed from the diagram; the slot stays so that indices held by jobs remain valid.
     Removed,
 }

@@ -127,5 +127,32 @@ impl Simulation {
                 c.origins = origins;
             }
         }
+        for n in &d.nodes {
+            let (NodeSpec::Database(p), Some(&slot)) = (&n.spec, self.index.get(&n.id)) else {
+                continue;
+            };
+            let regions = &self.core.regions;
+            let home = regions.index(&n.region);
+            let Model::Database(db) = &mut self.nodes[slot as usize].model else {
+                continue;
+            };
+            let count = db.members.len();
+            let of = |k: usize| {
+                if p.regions.is_empty() {
+                    home
+                } else {
+                    regions.index(&p.regions[k % p.regions.len()])
+                }
+            };
+            let delay: Vec<Time> = (0..count * count)
+                .map(|x| regions.one_way(of(x / count), of(x % count)))
+                .collect();
+            // Members all in one region pay nothing: keep the table empty.
+            db.member_delay = if delay.iter().any(|&t| t > 0) {
+                delay
+            } else {
+                Vec::new()
+            };
+        }
     }
 }

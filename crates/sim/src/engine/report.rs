@@ -158,6 +158,40 @@ pub struct NodeReport {
     pub database: Option<DatabaseReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub router: Option<RouterReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cdn: Option<CdnReport>,
+}
+
+/// A CDN: hits and misses of each user region's edge cache, of the shield, and the load it
+/// leaves on the origin (since warm-up).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CdnReport {
+    /// By user region ("" for users without one).
+    pub regions: BTreeMap<String, CdnCacheReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shield: Option<CdnCacheReport>,
+    /// Requests the CDN sent to its origin (misses and writes).
+    pub origin_requests: u64,
+    /// Of the requests the CDN received, the share that reached the origin.
+    pub origin_share: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CdnCacheReport {
+    pub hits: u64,
+    pub misses: u64,
+    pub hit_ratio: Option<f64>,
+}
+
+impl From<super::CdnCounts> for CdnCacheReport {
+    fn from(c: super::CdnCounts) -> Self {
+        let n = c.hits + c.misses;
+        CdnCacheReport {
+            hits: c.hits,
+            misses: c.misses,
+            hit_ratio: (n > 0).then(|| c.hits as f64 / n as f64),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -389,6 +423,7 @@ impl Simulation {
                     cache: self.cache_report(node),
                     database: self.database_report(node),
                     router: self.router_report(node),
+                    cdn: self.cdn_report(node),
                 },
             );
         }
@@ -497,7 +532,7 @@ impl Simulation {
 
     fn cache_report(&self, node: &super::node::NodeRt) -> Option<CacheReport> {
         let has_cache = match &node.model {
-            Model::Cache(_) => true,
+            Model::Cache(_) | Model::Cdn(_) => true,
             Model::Server(s) => !s.l1.is_empty(),
             _ => false,
         };
@@ -592,6 +627,23 @@ impl Simulation {
                 (name.to_owned(), f)
             })
             .collect(),
+        })
+    }
+
+    fn cdn_report(&self, node: &super::node::NodeRt) -> Option<CdnReport> {
+        let Model::Cdn(c) = &node.model else {
+            return None;
+        };
+        let arrivals = node.metrics.total.arrivals;
+        Some(CdnReport {
+            regions: c
+                .by_slot()
+                .filter(|(_, n)| n.hits + n.misses > 0)
+                .map(|(r, n)| (self.core.regions.name(r).to_owned(), n.into()))
+                .collect(),
+            shield: c.params.shield.then(|| c.shield_counts.into()),
+            origin_requests: c.origin_requests,
+            origin_share: (arrivals > 0).then(|| c.origin_requests as f64 / arrivals as f64),
         })
     }
 
