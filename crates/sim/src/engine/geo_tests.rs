@@ -560,3 +560,14 @@ fn a_replica_across_the_ocean_lags_by_half_the_round_trip_more() {
         .unwrap();
     assert!((ws - wa - 170.0).abs() < 5.0, "async {wa} ms, sync {ws} ms");
 }
+
+/// The going-global examples replay exactly, seed for seed.
+#[test]
+fn global_examples_replay_exactly() {
+    for name in ["global-two-regions", "cdn-static"] {
+        let path = format!("{}/../../examples/{name}.json", env!("CARGO_MANIFEST_DIR"));
+        let d = Diagram::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let json = || serde_json::to_string(&run(&d, 2.0, 20.0).1).unwrap();
+        assert_eq!(json(), json(), "{name}");
+    }
+}
