@@ -160,6 +160,11 @@ fn latency_routing_sends_each_user_to_the_nearest_region_and_geo_to_its_own_or_t
     assert_eq!(sent(&sim, "dns-us"), us + ap);
     assert_eq!(sent(&sim, "dns-eu"), eu);
     assert_eq!(r.end_to_end.failed, 0);
+    // The report says the same.
+    let targets = &r.nodes["dns"].traffic_manager.as_ref().unwrap().targets;
+    assert_eq!(targets["eu"].share, eu as f64 / total);
+    assert_eq!(targets["us"].region, "us-east");
+    assert!(targets["us"].healthy && targets["eu"].healthy);
     // Each region's users see their own distance: 2 × (1 ms edge + RTT/2) + 5 ms service.
     let mean = |region: &str| r.end_to_end.regions[region].latency_ms.mean.unwrap();
     assert!((mean("us-east") - 7.0).abs() < 0.05, "{}", mean("us-east"));
@@ -266,8 +271,14 @@ fn after_a_region_dies_traffic_moves_only_once_probes_notice_and_cached_answers_
             (failed as f64 - 200.0 * window_s).abs() < 5.0 * (200.0 * window_s).sqrt(),
             "{failed} failures in a {window_s} s window"
         );
-        // After the move nothing fails.
+        // After the move nothing fails, and the report shows the region out of the answers.
         assert_eq!(sim.lifetime_counts().failed, failed);
+        let targets = sim.report().nodes["dns"]
+            .traffic_manager
+            .clone()
+            .unwrap()
+            .targets;
+        assert!(!targets["us"].healthy && targets["eu"].healthy);
     }
     // Anycast caches nothing: traffic moves with the very next request after detection.
     let anycast = TrafficManagerParams {

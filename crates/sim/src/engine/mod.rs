@@ -35,7 +35,7 @@ pub use jobs::{Cause, N_CAUSES};
 pub use live::Edit;
 pub use report::{
     CdnCacheReport, CdnReport, Ci95, Dot, DotKind, EdgeReport, EndToEndReport, Latency, NodeReport,
-    NodeStatus, RegionReport, Report, SloReport, Unit,
+    NodeStatus, RegionReport, Report, SloReport, TargetReport, TrafficManagerReport, Unit,
 };
 pub use router::keys_moved_if_added;
 pub use trace::{Mark, Trace};

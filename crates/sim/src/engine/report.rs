@@ -160,6 +160,22 @@ pub struct NodeReport {
     pub router: Option<RouterReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cdn: Option<CdnReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traffic_manager: Option<TrafficManagerReport>,
+}
+
+/// A traffic manager's targets: where each is, whether its probes say it is up now, and the
+/// share of the requests routed to it since the start.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrafficManagerReport {
+    pub targets: BTreeMap<String, TargetReport>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TargetReport {
+    pub region: String,
+    pub healthy: bool,
+    pub share: f64,
 }
 
 /// A CDN: hits and misses of each user region's edge cache, of the shield, and the load it
@@ -424,6 +440,7 @@ impl Simulation {
                     database: self.database_report(node),
                     router: self.router_report(node),
                     cdn: self.cdn_report(node),
+                    traffic_manager: self.traffic_manager_report(node),
                 },
             );
         }
@@ -627,6 +644,41 @@ impl Simulation {
                 (name.to_owned(), f)
             })
             .collect(),
+        })
+    }
+
+    fn traffic_manager_report(&self, node: &super::node::NodeRt) -> Option<TrafficManagerReport> {
+        let Model::TrafficManager(_) = &node.model else {
+            return None;
+        };
+        let down = self.unhealthy_targets(&node.id);
+        let sent: Vec<(u32, u64)> = node
+            .out
+            .iter()
+            .map(|o| {
+                let n = self.core.edges.get(o.edge as usize).map_or(0, |e| e.sent);
+                (o.target, n)
+            })
+            .collect();
+        let total: u64 = sent.iter().map(|s| s.1).sum();
+        Some(TrafficManagerReport {
+            targets: sent
+                .into_iter()
+                .map(|(t, n)| {
+                    let id = self.node_id(t).unwrap_or("?").to_owned();
+                    let region = self.nodes[t as usize].region;
+                    let report = TargetReport {
+                        region: self.core.regions.name(region).to_owned(),
+                        healthy: !down.contains(&id),
+                        share: if total > 0 {
+                            n as f64 / total as f64
+                        } else {
+                            0.0
+                        },
+                    };
+                    (id, report)
+                })
+                .collect(),
         })
     }
 
