@@ -148,6 +148,26 @@ pub fn log_entry(lang: Lang, d: &Diagram, e: &LogEvent) -> LogEntry {
                 &[&display(d, backend)],
             ),
         ),
+        LogWhat::TargetDown { target, region } => (
+            LogKind::Problem,
+            fill(
+                tr(
+                    lang,
+                    "Traffic manager: {} failed its probes; {} stops sending users to region {}",
+                ),
+                &[&display(d, target), &name, region],
+            ),
+        ),
+        LogWhat::TargetUp { target, region } => (
+            LogKind::System,
+            fill(
+                tr(
+                    lang,
+                    "Traffic manager: {} is healthy again; {} sends users to region {} again",
+                ),
+                &[&display(d, target), &name, region],
+            ),
+        ),
         LogWhat::StandbyTookOver => (
             LogKind::System,
             fill(tr(lang, "The standby of {} took over"), &[&name]),

@@ -61,6 +61,20 @@ fn kind_colour(kind: ComponentKind, theme: Theme) -> &'static str {
                 "#0f9fb0"
             }
         }
+        ComponentKind::TrafficManager => {
+            if dark {
+                "#a3e635"
+            } else {
+                "#4d7c0f"
+            }
+        }
+        ComponentKind::Cdn => {
+            if dark {
+                "#f0abfc"
+            } else {
+                "#a21caf"
+            }
+        }
     }
 }
 

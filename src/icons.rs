@@ -46,6 +46,15 @@ fn paths(kind: ComponentKind) -> &'static [&'static str] {
             "M13 10h7v4h-7z",
             "M13 17h7v4h-7z",
         ],
+        // A globe: routing between regions.
+        ComponentKind::TrafficManager => &[
+            "M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18z",
+            "M3 12h18",
+            "M12 3c3 3.5 3 14.5 0 18",
+            "M12 3c-3 3.5-3 14.5 0 18",
+        ],
+        // A cloud: copies at the edge of the network.
+        ComponentKind::Cdn => &["M7 18h10a4 4 0 0 0 0-8a6 6 0 0 0-11.5 1.5A3.5 3.5 0 0 0 7 18z"],
     }
 }
 
@@ -77,6 +86,8 @@ pub fn label(kind: ComponentKind) -> &'static str {
         ComponentKind::Cache => "Cache",
         ComponentKind::Database => "Database",
         ComponentKind::ShardRouter => "Shard router",
+        ComponentKind::TrafficManager => "Traffic manager",
+        ComponentKind::Cdn => "CDN",
     }
 }
 
@@ -89,6 +100,8 @@ pub fn short_label(kind: ComponentKind) -> &'static str {
         ComponentKind::Cache => "Cache",
         ComponentKind::Database => "DB",
         ComponentKind::ShardRouter => "Router",
+        ComponentKind::TrafficManager => "GTM",
+        ComponentKind::Cdn => "CDN",
     }
 }
 
@@ -101,6 +114,8 @@ pub fn blurb(kind: ComponentKind) -> &'static str {
         ComponentKind::Cache => "LRU + TTL in front of slower storage",
         ComponentKind::Database => "Primary with replicas; sync or async",
         ComponentKind::ShardRouter => "Splits keys across shards",
+        ComponentKind::TrafficManager => "Routes users to the nearest healthy region",
+        ComponentKind::Cdn => "Edge caches near users, in front of an origin",
     }
 }
 

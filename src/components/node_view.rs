@@ -6,7 +6,7 @@ use crate::format;
 use crate::i18n::{fill, tr, Lang};
 use crate::icons::{short_label, KindIcon};
 use scaleboard_sim::diagram::{
-    Algorithm, Node, NodeSpec, Profile, Replication, ShardStrategy, WritePolicy,
+    Algorithm, Node, NodeSpec, Profile, Replication, RoutingPolicy, ShardStrategy, WritePolicy,
 };
 use scaleboard_sim::engine::NodeStatus;
 use yew::prelude::*;
@@ -125,6 +125,32 @@ pub fn subtitle(node: &Node, lang: Lang) -> String {
             ShardStrategy::ConsistentHash => tr(lang, "consistent hash").to_owned(),
             ShardStrategy::Range => tr(lang, "key ranges").to_owned(),
         },
+        NodeSpec::Cdn(p) => {
+            let keys = fill(
+                tr(lang, "{} keys{} · {}"),
+                &[
+                    &format::rate(p.capacity_keys as f64),
+                    &if p.ttl_ms > 0.0 {
+                        format!(" · TTL {}", format::ms(p.ttl_ms))
+                    } else {
+                        String::new()
+                    },
+                    &if p.shield { tr(lang, "shield") } else { "" },
+                ],
+            );
+            keys.trim_end_matches(" · ").to_owned()
+        }
+        NodeSpec::TrafficManager(p) => {
+            let policy = match p.policy {
+                RoutingPolicy::Latency => tr(lang, "latency routing"),
+                RoutingPolicy::Geo => tr(lang, "geo routing"),
+            };
+            if p.anycast {
+                format!("{policy} · {}", tr(lang, "anycast"))
+            } else {
+                format!("{policy} · TTL {} s", p.dns_ttl_s)
+            }
+        }
     }
 }
 

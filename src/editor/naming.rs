@@ -9,6 +9,7 @@ pub fn fresh_id(d: &Diagram, kind: ComponentKind, taken: &BTreeSet<String>) -> S
         ComponentKind::LoadBalancer => "lb",
         ComponentKind::ShardRouter => "router",
         ComponentKind::Database => "db",
+        ComponentKind::TrafficManager => "gtm",
         other => other.slug(),
     };
     (1..)

@@ -99,6 +99,8 @@ pub fn kind_name(lang: Lang, kind: scaleboard_sim::ComponentKind) -> &'static st
         ComponentKind::Cache => tr(lang, "Cache"),
         ComponentKind::Database => tr(lang, "Database"),
         ComponentKind::ShardRouter => tr(lang, "Shard router"),
+        ComponentKind::TrafficManager => tr(lang, "Traffic manager"),
+        ComponentKind::Cdn => tr(lang, "CDN"),
     }
 }
 

@@ -98,6 +98,14 @@ problem_templates! {
         "같은 리전을 두 번 지정했습니다: 리전 자신과의 거리는 0 ms입니다";
     "duplicate_region_pair" => "'{}' and '{}' already have a round-trip time",
         "'{}'와(과) '{}' 사이의 왕복 시간이 이미 있습니다";
+    "global_in_region" => "this component is global (DNS, anycast, or a CDN's edges in every region): leave its region empty",
+        "이 구성 요소는 전역(DNS, 애니캐스트, 또는 모든 리전에 엣지가 있는 CDN)입니다: 리전을 비워 두세요";
+    "cdn_without_origin" => "this CDN has no origin: connect it to the server or load balancer whose answers it caches",
+        "이 CDN에는 오리진이 없습니다: 응답을 캐시할 서버나 로드 밸런서에 연결하세요";
+    "cdn_one_origin" => "a CDN has one origin: keep a single outgoing edge (put a load balancer behind it to spread misses)",
+        "CDN의 오리진은 하나입니다: 나가는 연결을 하나만 두세요 (미스를 분산하려면 뒤에 로드 밸런서를 두세요)";
+    "traffic_manager_without_targets" => "this traffic manager has no targets: connect it to the entry point of each region (a load balancer or server)",
+        "이 트래픽 매니저에는 대상이 없습니다: 각 리전의 진입점(로드 밸런서 또는 서버)에 연결하세요";
     // The chaos timeline.
     "no_such_node" => "there is no node '{}'", "노드 '{}'이(가) 없습니다";
     "no_such_edge" => "there is no edge '{}'", "연결 '{}'이(가) 없습니다";

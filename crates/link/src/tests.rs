@@ -334,6 +334,7 @@ fn random_documents_round_trip() {
                         jitter: rng.bernoulli(0.5),
                     },
                     classes: Vec::new(),
+                    regions: Vec::new(),
                 }),
                 1 => NodeSpec::LoadBalancer(LoadBalancerParams {
                     algorithm: [

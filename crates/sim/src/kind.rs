@@ -12,17 +12,21 @@ pub enum ComponentKind {
     Cache,
     Database,
     ShardRouter,
+    TrafficManager,
+    Cdn,
 }
 
 impl ComponentKind {
     /// Every kind, in palette order (traffic flows left to right through this list).
-    pub const ALL: [ComponentKind; 6] = [
+    pub const ALL: [ComponentKind; 8] = [
         ComponentKind::Client,
         ComponentKind::LoadBalancer,
         ComponentKind::Server,
         ComponentKind::Cache,
         ComponentKind::Database,
         ComponentKind::ShardRouter,
+        ComponentKind::TrafficManager,
+        ComponentKind::Cdn,
     ];
 
     /// The identifier used in diagram files and test hooks (`palette-<slug>`).
@@ -34,6 +38,8 @@ impl ComponentKind {
             ComponentKind::Cache => "cache",
             ComponentKind::Database => "database",
             ComponentKind::ShardRouter => "shard_router",
+            ComponentKind::TrafficManager => "traffic_manager",
+            ComponentKind::Cdn => "cdn",
         }
     }
 

@@ -244,6 +244,8 @@ pub fn view(props: &InspectorProps, node: &Node) -> Html {
         NodeSpec::Cache(p) => cache_params(&cx, p),
         NodeSpec::Database(p) => database_params(&cx, p),
         NodeSpec::ShardRouter(p) => router_params(&cx, p),
+        // Its parameters are edited in the file for now (the app's inspector comes later).
+        NodeSpec::TrafficManager(_) | NodeSpec::Cdn(_) => html! {},
     };
     let toggle = {
         let (cb, id) = (props.on_set_down.clone(), node.id.clone());

@@ -350,9 +350,25 @@ fn fail_uncached(f: &Failure, i: usize, reads: f64, depth: usize) -> f64 {
             let own = dead as f64 / units.max(1) as f64;
             1.0 - (1.0 - own) * (1.0 - all_of(out))
         }
-        NodeSpec::Cache(_) | NodeSpec::ShardRouter(_) if dead > 0 => 1.0,
+        NodeSpec::Cache(_) | NodeSpec::ShardRouter(_) | NodeSpec::Cdn(_) if dead > 0 => 1.0,
+        NodeSpec::Cdn(_) => all_of(out),
         NodeSpec::Cache(_) => all_of(out),
         NodeSpec::ShardRouter(_) => spread(out),
+        // A traffic manager's probes take a dead target out of its answers: traffic spreads
+        // over the targets that still answer (steady state, after detection and DNS expiry).
+        NodeSpec::TrafficManager(_) if dead > 0 => 1.0,
+        NodeSpec::TrafficManager(_) => {
+            let alive: Vec<f64> = out
+                .iter()
+                .map(|&t| fail(f, t, reads, depth + 1))
+                .filter(|&x| x < 1.0)
+                .collect();
+            if alive.is_empty() {
+                1.0
+            } else {
+                alive.iter().sum::<f64>() / alive.len() as f64
+            }
+        }
         NodeSpec::Database(p) => {
             let below = all_of(out);
             let zones = &p.zones;

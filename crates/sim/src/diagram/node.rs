@@ -4,7 +4,8 @@
 //! person expects to read and write. Binary formats (share links) get the same fields in order.
 
 use super::params::{
-    CacheParams, ClientParams, DatabaseParams, LoadBalancerParams, ServerParams, ShardRouterParams,
+    CacheParams, CdnParams, ClientParams, DatabaseParams, LoadBalancerParams, ServerParams,
+    ShardRouterParams, TrafficManagerParams,
 };
 use crate::ComponentKind;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
@@ -35,6 +36,8 @@ pub enum NodeSpec {
     Cache(CacheParams),
     Database(DatabaseParams),
     ShardRouter(ShardRouterParams),
+    TrafficManager(TrafficManagerParams),
+    Cdn(CdnParams),
 }
 
 impl NodeSpec {
@@ -46,6 +49,8 @@ impl NodeSpec {
             NodeSpec::Cache(_) => ComponentKind::Cache,
             NodeSpec::Database(_) => ComponentKind::Database,
             NodeSpec::ShardRouter(_) => ComponentKind::ShardRouter,
+            NodeSpec::TrafficManager(_) => ComponentKind::TrafficManager,
+            NodeSpec::Cdn(_) => ComponentKind::Cdn,
         }
     }
 
@@ -59,6 +64,8 @@ impl NodeSpec {
             ComponentKind::Cache => NodeSpec::Cache(Default::default()),
             ComponentKind::Database => NodeSpec::Database(Default::default()),
             ComponentKind::ShardRouter => NodeSpec::ShardRouter(Default::default()),
+            ComponentKind::TrafficManager => NodeSpec::TrafficManager(Default::default()),
+            ComponentKind::Cdn => NodeSpec::Cdn(Default::default()),
         })
     }
 }
@@ -127,6 +134,8 @@ impl Serialize for Node {
             NodeSpec::Cache(p) => st.serialize_field("params", p)?,
             NodeSpec::Database(p) => st.serialize_field("params", p)?,
             NodeSpec::ShardRouter(p) => st.serialize_field("params", p)?,
+            NodeSpec::TrafficManager(p) => st.serialize_field("params", p)?,
+            NodeSpec::Cdn(p) => st.serialize_field("params", p)?,
         }
         st.end()
     }
@@ -152,6 +161,8 @@ pub(super) fn spec_from_value(
         ComponentKind::Cache => parse(params).map(NodeSpec::Cache),
         ComponentKind::Database => parse(params).map(NodeSpec::Database),
         ComponentKind::ShardRouter => parse(params).map(NodeSpec::ShardRouter),
+        ComponentKind::TrafficManager => parse(params).map(NodeSpec::TrafficManager),
+        ComponentKind::Cdn => parse(params).map(NodeSpec::Cdn),
     }
 }
 
@@ -187,6 +198,8 @@ impl<'de> Visitor<'de> for NodeVisitor {
             ComponentKind::Cache => seq.next_element()?.map(NodeSpec::Cache),
             ComponentKind::Database => seq.next_element()?.map(NodeSpec::Database),
             ComponentKind::ShardRouter => seq.next_element()?.map(NodeSpec::ShardRouter),
+            ComponentKind::TrafficManager => seq.next_element()?.map(NodeSpec::TrafficManager),
+            ComponentKind::Cdn => seq.next_element()?.map(NodeSpec::Cdn),
         }
         .ok_or_else(|| missing(7))?;
         Ok(Node {

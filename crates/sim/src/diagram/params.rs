@@ -28,6 +28,10 @@ pub struct ClientParams {
     /// writes follow `read_ratio` — the behaviour of every diagram written before classes.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub classes: Vec<RequestClass>,
+    /// Where the users are: each request comes from one of these regions, drawn by share
+    /// (empty: the node's own region). Left out of files when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<RegionShare>,
 }
 
 /// A kind of request a client sends: `GET /static/*`, `POST /api/orders`… Each request draws its
@@ -89,6 +93,20 @@ impl RequestClass {
     }
 }
 
+/// A share of a client's users living in a region.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionShare {
+    pub region: String,
+    /// Relative weight (the shares need not add up to 1).
+    #[serde(default = "one")]
+    pub share: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
 impl Default for ClientParams {
     fn default() -> Self {
         ClientParams {
@@ -101,6 +119,7 @@ impl Default for ClientParams {
             timeout_ms: 1_000.0,
             retry: RetryPolicy::default(),
             classes: Vec::new(),
+            regions: Vec::new(),
         }
     }
 }
@@ -521,7 +540,9 @@ pub struct DatabaseParams {
     pub failover_promote_ms: f64,
     /// Availability zones of the members, in turn (empty: the node's zone).
     pub zones: Vec<String>,
-    /// Regions of the members, in turn (empty: the node's region). Only partitions use it.
+    /// Regions of the members, in turn (empty: all in the node's region). A member in another
+    /// region than the writer receives its writes half a round trip later, and a partition of
+    /// a region splits the members by it. Left out of files when empty.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<String>,
     /// What the members do when a network partition (of zones or regions) splits them.
@@ -618,6 +639,78 @@ impl DatabaseParams {
     /// Cost of all members per hour.
     pub fn cost_per_hour_total(&self) -> f64 {
         self.cost_per_hour * self.size.cost_multiplier() * (self.primaries + self.replicas) as f64
+    }
+}
+
+/// How a traffic manager picks a region for a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum RoutingPolicy {
+    /// Latency-based routing: the healthy target with the shortest round trip from the user's
+    /// region.
+    #[default]
+    Latency,
+    /// Geolocation routing: the target in the user's own region if it is healthy, else the
+    /// default record — the first healthy target in edge order, however far away.
+    Geo,
+}
+
+/// A global traffic manager (geo-DNS / latency-based routing / anycast): sends each request
+/// to one of its targets (outgoing edges, usually one stack per region), probing their health.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TrafficManagerParams {
+    pub policy: RoutingPolicy,
+    /// Anycast: one address announced from every region; routing changes as soon as a region
+    /// is withdrawn (no DNS answer is cached). Off: DNS, whose answers are cached for
+    /// `dns_ttl_s`.
+    pub anycast: bool,
+    /// Time between health probes of each target.
+    pub probe_interval_ms: f64,
+    /// Failed probes in a row before a target is declared down.
+    pub unhealthy_threshold: u32,
+    /// Good probes in a row before it is declared up again.
+    pub healthy_threshold: u32,
+    /// How long users' resolvers cache a DNS answer.
+    pub dns_ttl_s: f64,
+}
+
+impl Default for TrafficManagerParams {
+    fn default() -> Self {
+        TrafficManagerParams {
+            policy: RoutingPolicy::Latency,
+            anycast: false,
+            probe_interval_ms: 10_000.0,
+            unhealthy_threshold: 3,
+            healthy_threshold: 3,
+            dns_ttl_s: 60.0,
+        }
+    }
+}
+
+/// A content delivery network: an edge cache in every region of the users, in front of one
+/// origin (its single outgoing edge).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CdnParams {
+    /// Keys each region's edge cache holds (LRU).
+    pub capacity_keys: u64,
+    /// Entries expire this long after being stored; 0 = never.
+    pub ttl_ms: f64,
+    /// Time for an edge location to answer a hit (or to pass a miss on).
+    pub edge_latency_ms: f64,
+    /// One shared mid-tier cache next to the origin: edge misses try it before the origin.
+    pub shield: bool,
+}
+
+impl Default for CdnParams {
+    fn default() -> Self {
+        CdnParams {
+            capacity_keys: 10_000,
+            ttl_ms: 60_000.0,
+            edge_latency_ms: 2.0,
+            shield: false,
+        }
     }
 }
 

@@ -378,7 +378,7 @@ fn documented_examples_parse() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 7, "one example per kind, and one edge");
+    assert_eq!(checked, 9, "one example per kind, and one edge");
 }
 
 #[test]
@@ -748,4 +748,73 @@ fn region_problems_name_the_region_and_the_field() {
     assert!(ps
         .iter()
         .any(|p| p.code == "unknown_field" && p.field.as_deref() == Some("regions[0]")));
+}
+
+#[test]
+fn global_components_are_checked_too() {
+    let ps = problems(
+        r#"{
+      "version": 1,
+      "regions": [ { "id": "us-east" } ],
+      "nodes": [
+        { "id": "users", "kind": "client",
+          "params": { "regions": [ { "region": "us-east", "share": 0 },
+                                   { "region": "atlantis" } ] } },
+        { "id": "gtm", "kind": "traffic_manager", "region": "us-east",
+          "params": { "probe_interval_ms": 0, "unhealthy_threshold": 0, "dns_ttl_s": -1 } },
+        { "id": "idle-gtm", "kind": "traffic_manager" },
+        { "id": "cdn", "kind": "cdn", "params": { "capacity_keys": 0 } },
+        { "id": "lonely-cdn", "kind": "cdn" },
+        { "id": "a", "kind": "server" },
+        { "id": "b", "kind": "server" },
+        { "id": "db", "kind": "database", "params": { "regions": ["us-east", "moon"] } }
+      ],
+      "edges": [
+        { "from": "users", "to": "gtm" }, { "from": "gtm", "to": "cdn" },
+        { "from": "cdn", "to": "a" }, { "from": "cdn", "to": "b" }, { "from": "a", "to": "db" }
+      ]
+    }"#,
+    );
+    let codes: Vec<(&str, &Location, Option<&str>)> = ps
+        .iter()
+        .map(|p| (p.code, &p.location, p.field.as_deref()))
+        .collect();
+    for (code, at, field) in [
+        (
+            "not_positive",
+            node("users"),
+            Some("params.regions[0].share"),
+        ),
+        (
+            "no_such_region",
+            node("users"),
+            Some("params.regions[1].region"),
+        ),
+        ("global_in_region", node("gtm"), Some("region")),
+        (
+            "not_positive",
+            node("gtm"),
+            Some("params.probe_interval_ms"),
+        ),
+        (
+            "at_least_unhealthy",
+            node("gtm"),
+            Some("params.unhealthy_threshold"),
+        ),
+        ("negative", node("gtm"), Some("params.dns_ttl_s")),
+        ("traffic_manager_without_targets", node("idle-gtm"), None),
+        (
+            "at_least_cache_keys",
+            node("cdn"),
+            Some("params.capacity_keys"),
+        ),
+        ("cdn_one_origin", node("cdn"), None),
+        ("cdn_without_origin", node("lonely-cdn"), None),
+        ("no_such_region", node("db"), Some("params.regions[1]")),
+    ] {
+        assert!(
+            codes.contains(&(code, &at, field)),
+            "{code} at {at:?} {field:?} missing from {codes:?}"
+        );
+    }
 }

@@ -106,6 +106,7 @@ problem_codes! {
     "rtt_too_large" => "must be at most {} ms: no round trip on Earth takes that long (got {})",
     "rtt_same_region" => "names the same region twice: a region is 0 ms from itself",
     "duplicate_region_pair" => "'{}' and '{}' already have a round-trip time",
+    "global_in_region" => "this component is global (DNS, anycast, or a CDN's edges in every region): leave its region empty",
     // The chaos timeline.
     "no_such_node" => "there is no node '{}'",
     "no_such_edge" => "there is no edge '{}'",
@@ -124,6 +125,9 @@ problem_codes! {
     "balancer_without_backends" => "this load balancer has no backends: connect it to at least one server",
     "cache_without_backing" => "this cache has nothing behind it: connect it to the database (or next cache) that misses go to",
     "router_without_shards" => "this shard router has no shards: connect it to at least one database",
+    "cdn_without_origin" => "this CDN has no origin: connect it to the server or load balancer whose answers it caches",
+    "cdn_one_origin" => "a CDN has one origin: keep a single outgoing edge (put a load balancer behind it to spread misses)",
+    "traffic_manager_without_targets" => "this traffic manager has no targets: connect it to the entry point of each region (a load balancer or server)",
     "unreachable" => "no client reaches this node, so it will receive no traffic",
     "cycle" => "calls go round in a cycle ({}), so a request would never finish: remove one of these edges",
     // Reading the file (parse.rs). Where serde explains, the first param is its English text and
@@ -389,6 +393,41 @@ fn check_regions(d: &Diagram, out: &mut Vec<Problem>) {
                 vec![n.region.clone()],
             ));
         }
+        match &n.spec {
+            NodeSpec::Client(p) => {
+                for (i, r) in p.regions.iter().enumerate() {
+                    if !ids.contains(r.region.as_str()) {
+                        out.push(Problem::error(
+                            Location::Node(n.id.clone()),
+                            Some(&format!("params.regions[{i}].region")),
+                            "no_such_region",
+                            vec![r.region.clone()],
+                        ));
+                    }
+                }
+            }
+            NodeSpec::Database(p) => {
+                for (i, r) in p.regions.iter().enumerate() {
+                    if !ids.contains(r.as_str()) {
+                        out.push(Problem::error(
+                            Location::Node(n.id.clone()),
+                            Some(&format!("params.regions[{i}]")),
+                            "no_such_region",
+                            vec![r.clone()],
+                        ));
+                    }
+                }
+            }
+            NodeSpec::TrafficManager(_) | NodeSpec::Cdn(_) if !n.region.is_empty() => {
+                out.push(Problem::error(
+                    Location::Node(n.id.clone()),
+                    Some("region"),
+                    "global_in_region",
+                    vec![],
+                ));
+            }
+            _ => {}
+        }
     }
     let mut pairs: BTreeSet<(&str, &str)> = BTreeSet::new();
     for (i, l) in d.region_latency.iter().enumerate() {
@@ -603,6 +642,9 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
             }
             check_profile(&mut c, &p.profile);
             check_classes(&mut c, &p.classes);
+            for (i, r) in p.regions.iter().enumerate() {
+                c.positive(&format!("params.regions[{i}].share"), r.share);
+            }
         }
         NodeSpec::LoadBalancer(p) => {
             c.positive("params.capacity_rps", p.capacity_rps);
@@ -739,6 +781,33 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
             if p.replication == Replication::Sync && p.primaries > 1 {
                 c.err("params.replication", "sync_multi_primary", vec![]);
             }
+        }
+        NodeSpec::TrafficManager(p) => {
+            c.positive("params.probe_interval_ms", p.probe_interval_ms);
+            c.at_least(
+                "params.unhealthy_threshold",
+                p.unhealthy_threshold as u64,
+                1,
+                "at_least_unhealthy",
+            );
+            c.at_least(
+                "params.healthy_threshold",
+                p.healthy_threshold as u64,
+                1,
+                "at_least_healthy",
+            );
+            c.non_negative("params.dns_ttl_s", p.dns_ttl_s);
+        }
+        NodeSpec::Cdn(p) => {
+            c.at_least(
+                "params.capacity_keys",
+                p.capacity_keys,
+                1,
+                "at_least_cache_keys",
+            );
+            c.at_most("params.capacity_keys", p.capacity_keys, MAX_CACHE_KEYS);
+            c.non_negative("params.ttl_ms", p.ttl_ms);
+            c.non_negative("params.edge_latency_ms", p.edge_latency_ms);
         }
         NodeSpec::ShardRouter(p) => {
             c.at_least(
@@ -976,6 +1045,8 @@ fn check_topology(d: &Diagram, kinds: &BTreeMap<&str, ComponentKind>, out: &mut 
             ComponentKind::LoadBalancer => "balancer_without_backends",
             ComponentKind::Cache => "cache_without_backing",
             ComponentKind::ShardRouter => "router_without_shards",
+            ComponentKind::TrafficManager => "traffic_manager_without_targets",
+            ComponentKind::Cdn => "cdn_without_origin",
             _ => continue,
         };
         if !connected {
@@ -983,6 +1054,17 @@ fn check_topology(d: &Diagram, kinds: &BTreeMap<&str, ComponentKind>, out: &mut 
                 Location::Node(id.to_owned()),
                 None,
                 code,
+                vec![],
+            ));
+        }
+    }
+
+    for (&id, &kind) in kinds {
+        if kind == ComponentKind::Cdn && adj.get(id).is_some_and(|v| v.len() > 1) {
+            out.push(Problem::error(
+                Location::Node(id.to_owned()),
+                None,
+                "cdn_one_origin",
                 vec![],
             ));
         }

@@ -41,6 +41,9 @@ pub(crate) struct ClientRt {
     /// normalised shares (both empty without classes).
     pub class_ids: Vec<u16>,
     pub class_cum: Vec<f64>,
+    /// Where users are, when spread over regions: (region index, cumulative share), resolved
+    /// whenever the diagram changes. Empty: every request comes from the node's own region.
+    pub origins: Vec<(u32, f64)>,
 }
 
 /// Attempt-level counts of one client since warm-up.
@@ -68,6 +71,7 @@ impl ClientRt {
             last_write: std::collections::HashMap::new(),
             class_ids: Vec::new(),
             class_cum: Vec::new(),
+            origins: Vec::new(),
         }
     }
 
@@ -243,6 +247,24 @@ impl ClientRt {
             }
         }
         None
+    }
+
+    /// The region a new request comes from: `home` (the node's region) unless users are
+    /// spread over regions, then one drawn by share (a random number only when there is a
+    /// choice, so a client without a spread draws exactly what it always did).
+    pub fn draw_origin(&self, rng: &mut Rng, home: u32) -> u32 {
+        match self.origins.as_slice() {
+            [] => home,
+            [(only, _)] => *only,
+            all => {
+                let total = all.last().map_or(0.0, |x| x.1);
+                let u = rng.uniform() * total;
+                all.iter()
+                    .find(|(_, cum)| u < *cum)
+                    .or(all.last())
+                    .map_or(home, |x| x.0)
+            }
+        }
     }
 
     /// Backoff before retry number `retry` (1 = the first retry).

@@ -31,6 +31,7 @@ impl Simulation {
                 (write, class)
             };
             let session = core.rng.below(cl.params.sessions.max(1)) as u32;
+            let origin = cl.draw_origin(&mut core.rng, node.region);
             let r = core.reqs.alloc(Request {
                 gen: 0,
                 live: true,
@@ -42,12 +43,17 @@ impl Simulation {
                 session,
                 key,
                 key_space: cl.params.key_space,
+                origin,
                 created: now,
             });
             core.e2e.lifetime.generated += 1;
             core.e2e.total.generated += 1;
             core.e2e.window.generated += 1;
             core.class_generated(class);
+            if let Some(t) = core.e2e.regions.get_mut(origin as usize) {
+                t.lifetime_generated += 1;
+                t.generated += 1;
+            }
             node.metrics.arrival();
             self.start_attempt(c, r);
         }
@@ -62,6 +68,18 @@ impl Simulation {
     /// Sends attempt number `req.attempt` of a request to one of the client's targets.
     fn start_attempt(&mut self, c: u32, r: ReqRef) {
         let Simulation { core, nodes, .. } = self;
+        // Users spread over regions pay the round trip from their own region to the first hop,
+        // not the client node's: the target's region is read before the client is borrowed.
+        let target_region = {
+            let node = &nodes[c as usize];
+            match &node.model {
+                Model::Client(cl) if !cl.origins.is_empty() && !node.out.is_empty() => {
+                    let out = node.out[cl.rr as usize % node.out.len()];
+                    Some(nodes[out.target as usize].region)
+                }
+                _ => None,
+            }
+        };
         let node = &mut nodes[c as usize];
         let Model::Client(cl) = &mut node.model else {
             return;
@@ -109,11 +127,14 @@ impl Simulation {
         core.e2e.lifetime.attempts += 1;
         core.e2e.total.attempts += 1;
         core.e2e.window.attempts += 1;
-        let hop = if out.jitter == 0 {
+        let mut hop = if out.jitter == 0 {
             out.base
         } else {
             out.base + core.rng.below(out.jitter + 1)
         };
+        if let Some(to) = target_region {
+            hop = hop - out.region_delay + core.regions.one_way(q.origin, to);
+        }
         let k = core.jobs.alloc();
         let job = core.jobs.at(k);
         job.phase = Phase::ToNode;
@@ -125,6 +146,7 @@ impl Simulation {
         job.session = q.session;
         job.key = q.key;
         job.key_space = q.key_space;
+        job.origin = q.origin;
         job.node = out.target;
         job.instance = NONE;
         job.from = c;
@@ -214,6 +236,10 @@ impl Simulation {
         }
         e2e.latency.record(latency);
         e2e.window_latency.record(latency);
+        if let Some(t) = e2e.regions.get_mut(q.origin as usize) {
+            t.completed += 1;
+            t.latency.record(latency);
+        }
         if q.class != NO_CLASS {
             self.core.class_completed(q.class, latency);
         }
@@ -259,14 +285,16 @@ impl Simulation {
 
     /// The request ends in failure.
     pub(super) fn fail(&mut self, c: u32, r: ReqRef, f: Failure) {
-        let Some(q) = self.core.reqs.get(r) else {
+        let Some((origin, class)) = self.core.reqs.get(r).map(|q| (q.origin, q.class)) else {
             return;
         };
-        if q.class != NO_CLASS {
-            let class = q.class;
+        if class != NO_CLASS {
             self.core.class_failed(class, f.cause);
         }
         let e2e = &mut self.core.e2e;
+        if let Some(t) = e2e.regions.get_mut(origin as usize) {
+            t.failed += 1;
+        }
         e2e.lifetime.failed += 1;
         e2e.total.failed += 1;
         e2e.window.failed += 1;

@@ -10,7 +10,7 @@ use crate::time::NS_PER_S;
 
 /// Che's approximation of the LRU hit ratio: the characteristic time T solves
 /// Σ (1 − e^{−p_i T}) = C, and the hit ratio is Σ p_i (1 − e^{−p_i T}).
-fn che_hit_ratio(zipf: &Zipf, capacity: f64) -> f64 {
+pub(super) fn che_hit_ratio(zipf: &Zipf, capacity: f64) -> f64 {
     let p: Vec<f64> = (0..zipf.len()).map(|k| zipf.pmf(k)).collect();
     let filled = |t: f64| p.iter().map(|&q| 1.0 - (-q * t).exp()).sum::<f64>();
     let (mut lo, mut hi) = (0.0, 1.0);
@@ -81,7 +81,11 @@ fn lru_hit_ratio_matches_ches_approximation() {
 /// One key, Poisson writes at rate w, reads at a replica that applies writes after a fixed
 /// lag L: a read is stale exactly when a write committed within the last L, which happens
 /// with probability 1 − e^{−wL} (reads see time averages: PASTA).
-fn replica_diagram(seed: u64, keys: u64, replication: Replication) -> (Diagram, f64, f64) {
+pub(super) fn replica_diagram(
+    seed: u64,
+    keys: u64,
+    replication: Replication,
+) -> (Diagram, f64, f64) {
     let (rate, write_ratio, lag_ms) = (400.0, 0.05, 50.0);
     let mut c = client(rate);
     c.read_ratio = 1.0 - write_ratio;

@@ -83,6 +83,9 @@ pub(crate) struct DatabaseRt {
     /// Split by a partition (`cp`/`ap` modes only).
     pub part: Option<Box<super::partition::PartRt>>,
     pub part_epoch: u32,
+    /// One-way delay between members i and j at `i * n + j` when members are in different
+    /// regions; empty when they are not (nothing to add).
+    pub member_delay: Vec<Time>,
 }
 
 fn samplers(p: &DatabaseParams) -> (Sampler, Sampler) {
@@ -118,6 +121,7 @@ impl DatabaseRt {
             slow: 1.0,
             part: None,
             part_epoch: 0,
+            member_delay: Vec::new(),
         };
         db.resize();
         db
@@ -175,6 +179,15 @@ impl DatabaseRt {
                 w.applied_at.resize(n, 0);
             }
         }
+    }
+
+    /// Extra one-way delay from member `a` to member `b` (0 in one region).
+    pub fn delay(&self, a: u32, b: u32) -> Time {
+        let n = self.members.len();
+        if self.member_delay.len() != n * n || a as usize >= n || b as usize >= n {
+            return 0;
+        }
+        self.member_delay[a as usize * n + b as usize]
     }
 
     pub fn is_primary(&self, member: u32) -> bool {
@@ -293,6 +306,9 @@ impl DatabaseRt {
     /// their appliers.
     fn schedule_apply(&mut self, origin: u32, at: Time) -> Vec<Time> {
         let (lag, svc) = (self.lag, self.apply_svc);
+        let far: Vec<Time> = (0..self.members.len() as u32)
+            .map(|i| self.delay(origin, i))
+            .collect();
         let part = self.part.as_ref();
         let own = part.map(|p| p.side_of(origin));
         self.members
@@ -305,7 +321,7 @@ impl DatabaseRt {
                     // Across the partition: held back until it heals.
                     Time::MAX
                 } else {
-                    let done = m.apply_free_at.max(at + lag) + svc;
+                    let done = m.apply_free_at.max(at + lag + far[i]) + svc;
                     m.apply_free_at = done;
                     done
                 }
@@ -366,13 +382,18 @@ impl DatabaseRt {
     /// replication lag) will never be applied elsewhere.
     pub fn unshipped(&mut self, dead: u32, now: Time) {
         let lag = self.lag;
+        let far: Vec<Time> = (0..self.members.len() as u32)
+            .map(|i| self.delay(dead, i))
+            .collect();
         for list in self.pending.values_mut() {
             for w in list.iter_mut() {
-                if w.origin == dead && w.commit + lag > now {
-                    for (m, t) in w.applied_at.iter_mut().enumerate() {
-                        if m as u32 != dead {
-                            *t = Time::MAX;
-                        }
+                if w.origin != dead {
+                    continue;
+                }
+                for (m, t) in w.applied_at.iter_mut().enumerate() {
+                    let far = far.get(m).copied().unwrap_or(0);
+                    if m as u32 != dead && w.commit + lag + far > now {
+                        *t = Time::MAX;
                     }
                 }
             }
@@ -384,7 +405,8 @@ impl DatabaseRt {
     /// died are lost. Returns (promoted member, lost writes), or `None` if no replica is up.
     pub fn promote(&mut self, dead: u32, died: Time) -> Option<(u32, u64)> {
         let candidate = self.members.iter().position(|m| m.up && !m.primary)? as u32;
-        let lag = self.lag;
+        // What had left the dead primary by then, for the candidate's region.
+        let lag = self.lag + self.delay(dead, candidate);
         // Writes the dead primary committed that had not reached the replicas when it died.
         let mut lost: Vec<(u64, u64, u64)> = Vec::new();
         for (&key, list) in self.pending.iter_mut() {
@@ -498,15 +520,15 @@ impl Simulation {
         let applied_at = db.schedule_apply(m, now);
         let sync = db.params.replication == Replication::Sync && db.members.len() > 1;
         if sync {
-            // Hold the connection until every replica has applied and acknowledged.
-            // (Across a partition nobody acknowledges: wait for this side only.)
-            let acked = applied_at
-                .iter()
-                .copied()
-                .filter(|&t| t != Time::MAX)
+            // Hold the connection until every replica has applied and acknowledged (the
+            // acknowledgement crosses back from each replica's region). Across a partition
+            // nobody acknowledges: wait for this side only.
+            let acked = (0u32..)
+                .zip(&applied_at)
+                .filter(|&(_, &t)| t != Time::MAX)
+                .map(|(i, &t)| t + db.lag + db.delay(i, m))
                 .max()
-                .unwrap_or(now)
-                + db.lag;
+                .unwrap_or(now + db.lag);
             db.clean(now);
             core.jobs.at(j).phase = Phase::Waiting;
             core.sync_waits.insert((j.idx, j.gen), applied_at);

@@ -24,8 +24,9 @@ impl Simulation {
         }
     }
 
-    /// Whether backend `instance` of node `target` would answer a probe from balancer `lb`.
-    fn probe(&self, lb: u32, target: u32, instance: u32, out: u32) -> bool {
+    /// Whether backend `instance` of node `target` would answer a probe from balancer (or
+    /// traffic manager) `lb` over its edge number `out`.
+    pub(super) fn probe(&self, lb: u32, target: u32, instance: u32, out: u32) -> bool {
         let node = &self.nodes[target as usize];
         let link_ok = self.nodes[lb as usize]
             .out

@@ -145,6 +145,8 @@ pub(crate) struct Job {
     /// Load balancers: the backend table version `step` refers to.
     pub epoch: u32,
     pub key: u64,
+    /// The region the request comes from (NONE: none), for traffic managers and CDNs.
+    pub origin: u32,
     /// The size of the client's key space (range sharding splits it).
     pub key_space: u64,
     /// On the way back: the version of the data the answer carries (0: never written).
@@ -180,6 +182,7 @@ impl Job {
             parent: JobRef::ROOT,
             epoch: 0,
             key: 0,
+            origin: NONE,
             key_space: 1,
             version: 0,
             stale_for: 0,
@@ -299,6 +302,8 @@ pub(crate) struct Request {
     pub session: u32,
     pub key: u64,
     pub key_space: u64,
+    /// The region the user is in (NONE: none).
+    pub origin: u32,
     pub created: Time,
 }
 

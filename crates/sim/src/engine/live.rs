@@ -7,12 +7,14 @@
 
 use super::balancer::{backends_for, BalancerRt};
 use super::cache::CacheRt;
+use super::cdn::CdnRt;
 use super::client::ClientRt;
 use super::database::DatabaseRt;
 use super::jobs::{Cause, Failure};
 use super::node::{Model, NodeRt, Out};
 use super::router::RouterRt;
 use super::server::{sampler_for, ServerRt};
+use super::traffic_manager::TrafficManagerRt;
 use super::{EdgeRt, Ev, Simulation};
 use crate::diagram::{Diagram, Edge, Node, NodeSpec, Problem, Workload};
 use crate::dist::hash_str;
@@ -117,7 +119,7 @@ impl Simulation {
             self.index.remove(&id);
         }
         let scale = scale * self.core.traffic_factor;
-        self.core.regions = super::regions::Regions::build(d);
+        self.rebuild_regions(d);
         for node in &d.nodes {
             match self.index.get(&node.id) {
                 Some(&slot) => {
@@ -147,6 +149,8 @@ impl Simulation {
             NodeSpec::Cache(p) => Model::Cache(CacheRt::new(p)),
             NodeSpec::Database(p) => Model::Database(DatabaseRt::new(p)),
             NodeSpec::ShardRouter(p) => Model::Router(RouterRt::new(p)),
+            NodeSpec::TrafficManager(p) => Model::TrafficManager(TrafficManagerRt::new(p)),
+            NodeSpec::Cdn(p) => Model::Cdn(CdnRt::new(p)),
         };
         self.nodes.push(NodeRt {
             id: node.id.clone(),
@@ -215,6 +219,8 @@ impl Simulation {
                 }
             }
             (Model::Router(r), NodeSpec::ShardRouter(p)) => r.retune(p),
+            (Model::TrafficManager(t), NodeSpec::TrafficManager(p)) => t.retune(p),
+            (Model::Cdn(c), NodeSpec::Cdn(p)) if c.params != *p => c.retune(p),
             _ => {}
         }
         if matches!(spec, NodeSpec::Client(_)) {
@@ -335,14 +341,17 @@ impl Simulation {
                 jitter: ms_to_ns(e.jitter_ms),
                 edge,
                 cut: false,
+                region_delay,
             });
         }
         self.recompute_cuts();
         self.rebuild_backends();
         self.rebuild_watchers();
+        self.resolve_client_regions(d);
         for slot in 0..self.nodes.len() as u32 {
             self.ensure_health_checks(slot);
             self.ensure_autoscaler(slot);
+            self.ensure_probes(slot);
         }
     }
 }
@@ -379,7 +388,7 @@ impl Simulation {
                         seen[y] = true;
                         stack.push(y);
                         let caches = match &node.model {
-                            Model::Cache(_) => true,
+                            Model::Cache(_) | Model::Cdn(_) => true,
                             Model::Server(s) => s.params.l1.capacity_keys > 0,
                             _ => false,
                         };

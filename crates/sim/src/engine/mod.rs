@@ -8,6 +8,7 @@
 mod autoscale;
 mod balancer;
 mod cache;
+mod cdn;
 mod chaos;
 mod classes;
 mod client;
@@ -28,7 +29,9 @@ mod report;
 mod router;
 mod server;
 mod trace;
+mod traffic_manager;
 
+pub use cdn::CdnCounts;
 pub use client::ClientStats;
 pub use database::DatabaseStats;
 pub use jobs::{Cause, N_CAUSES};
@@ -36,8 +39,9 @@ pub use l7::{L7_CPU_FACTOR, L7_EXTRA_LATENCY_MS};
 pub use live::Edit;
 pub use partition::PartitionStats;
 pub use report::{
-    Ci95, ClassReport, Dot, DotKind, EdgeReport, EndToEndReport, Latency, NodeReport, NodeStatus,
-    PartitionReport, Report, SloReport, Unit,
+    CdnCacheReport, CdnReport, Ci95, ClassReport, Dot, DotKind, EdgeReport, EndToEndReport,
+    Latency, NodeReport, NodeStatus, PartitionReport, RegionReport, Report, SloReport,
+    TargetReport, TrafficManagerReport, Unit,
 };
 pub use router::keys_moved_if_added;
 pub use trace::{Mark, Trace};
@@ -82,6 +86,8 @@ pub(crate) enum Ev {
     HealthVerdict { node: u32 },
     /// A load balancer's standby takes over.
     Standby { node: u32 },
+    /// A traffic manager probes its targets.
+    Probe { node: u32 },
     /// A database promotes a replica after its primary died.
     Promote { node: u32, member: u32 },
     /// An autoscaler evaluates its group.
@@ -125,6 +131,15 @@ pub enum LogWhat {
     /// An instance finished booting.
     Booted {
         instance: u32,
+    },
+    /// A traffic manager's probes declared a target (a region's entry point) down / up.
+    TargetDown {
+        target: String,
+        region: String,
+    },
+    TargetUp {
+        target: String,
+        region: String,
     },
     /// A scripted chaos action ran.
     Chaos {
@@ -229,6 +244,8 @@ pub(crate) struct EndToEnd {
     pub staleness: Histogram,
     /// Dollars spent since the start of the run (cost per hour, integrated per second).
     pub cost_total: f64,
+    /// By the region the users are in (indices of `Core::regions`).
+    pub regions: Vec<regions::RegionTotals>,
 }
 
 /// The state every model shares: clock, events, randomness, requests and jobs.
@@ -292,9 +309,28 @@ impl Core {
     /// Sends a child of `parent` from node `from` over `out`, leaving after `delay`. Over a cut
     /// edge the call fails at once: the child comes straight back as a `partitioned` error.
     pub fn call(&mut self, from: u32, parent: JobRef, out: Out, instance: u32, delay: Time) {
+        self.call_farther(from, parent, out, instance, delay, 0);
+    }
+
+    /// Like [`Core::call`], with `extra` one-way delay on top of the edge's (the request pays
+    /// it, and its answer again): the round trip between the user's region and the target's
+    /// when that depends on the request, not on the edge.
+    pub fn call_farther(
+        &mut self,
+        from: u32,
+        parent: JobRef,
+        out: Out,
+        instance: u32,
+        delay: Time,
+        extra: Time,
+    ) {
         let p = *self.jobs.at(parent);
         // No network hop is sampled over a cut edge (the random stream stays as it was).
-        let hop = if out.cut { 0 } else { self.sample_hop(out) };
+        let hop = if out.cut {
+            0
+        } else {
+            self.sample_hop(out).saturating_add(extra)
+        };
         let now = self.now;
         let k = self.jobs.alloc();
         let c = self.jobs.at(k);
@@ -305,6 +341,7 @@ impl Core {
         c.req_gen = p.req_gen;
         c.session = p.session;
         c.key = p.key;
+        c.origin = p.origin;
         c.node = out.target;
         c.instance = instance;
         c.from = from;
@@ -462,6 +499,7 @@ impl Simulation {
                     write_latency: Histogram::new(),
                     staleness: Histogram::new(),
                     cost_total: 0.0,
+                    regions: Vec::new(),
                 },
                 stats_start: 0,
                 warm: cfg.warmup == 0,
@@ -571,6 +609,7 @@ impl Simulation {
             Ev::HealthCheck { node } => self.on_health_check(node),
             Ev::HealthVerdict { node } => self.on_health_verdict(node),
             Ev::Standby { node } => self.on_standby(node),
+            Ev::Probe { node } => self.on_probe(node),
             Ev::Promote { node, member } => self.on_promote(node, member),
             Ev::Autoscale { node } => self.on_autoscale(node),
             Ev::SidePromote { node, side, epoch } => self.on_side_promote(node, side, epoch),
@@ -599,6 +638,8 @@ impl Simulation {
             Model::Cache(_) => self.cache_arrive(n, j),
             Model::Database(_) => self.database_arrive(n, j),
             Model::Router(_) => self.router_arrive(n, j),
+            Model::TrafficManager(_) => self.traffic_manager_arrive(n, j),
+            Model::Cdn(_) => self.cdn_arrive(n, j),
             Model::Removed | Model::Client(_) => {
                 let Simulation { core, nodes, .. } = self;
                 let m = &mut nodes[n as usize].metrics;
@@ -640,6 +681,7 @@ impl Simulation {
                 match &mut self.nodes[w as usize].model {
                     Model::Cache(c) => c.lru.mark_stale(key, version, now),
                     Model::Server(s) => s.mark_stale(key, version, now),
+                    Model::Cdn(c) => c.mark_stale(key, version, now),
                     _ => {}
                 }
             }
@@ -666,6 +708,8 @@ impl Simulation {
             Model::Server(_) => self.server_answer(job.parent, &job),
             Model::Cache(_) => self.cache_answer(job.parent, job),
             Model::Router(_) => self.router_answer(job.parent, job),
+            Model::TrafficManager(_) => self.traffic_manager_answer(job.parent, job),
+            Model::Cdn(_) => self.cdn_answer(job.parent, job),
             Model::Database(_) | Model::Client(_) | Model::Removed => {}
         }
     }
@@ -780,12 +824,16 @@ impl Simulation {
         e2e.read_latency.clear();
         e2e.write_latency.clear();
         e2e.staleness.clear();
+        e2e.regions
+            .iter_mut()
+            .for_each(regions::RegionTotals::reset);
         self.core.reset_class_stats();
         for node in &mut self.nodes {
             node.metrics.reset_totals(now);
             match &mut node.model {
                 Model::Client(c) => c.stats = ClientStats::default(),
                 Model::Database(d) => d.stats = DatabaseStats::default(),
+                Model::Cdn(c) => c.reset_stats(),
                 _ => {}
             }
         }
@@ -859,7 +907,8 @@ impl Simulation {
             Model::Balancer(lb) => lb.reset(now),
             Model::Cache(c) => c.reset(now),
             Model::Database(db) => db.reset(),
-            Model::Client(_) | Model::Router(_) | Model::Removed => {}
+            Model::Cdn(c) => c.clear(),
+            Model::Client(_) | Model::Router(_) | Model::TrafficManager(_) | Model::Removed => {}
         }
         node.metrics.levels.busy = 0;
         node.metrics.levels.cpu = 0;

@@ -2,10 +2,12 @@
 
 use super::balancer::BalancerRt;
 use super::cache::CacheRt;
+use super::cdn::CdnRt;
 use super::client::ClientRt;
 use super::database::DatabaseRt;
 use super::router::RouterRt;
 use super::server::ServerRt;
+use super::traffic_manager::TrafficManagerRt;
 use crate::metrics::NodeMetrics;
 use crate::time::Time;
 use crate::ComponentKind;
@@ -20,6 +22,9 @@ pub(crate) struct Out {
     pub edge: u32,
     /// The edge is partitioned: requests over it fail at once.
     pub cut: bool,
+    /// The part of `base` that is the round trip between the ends' regions (half of it): a
+    /// client whose users are spread over regions replaces it with its user's.
+    pub region_delay: Time,
 }
 
 #[derive(Debug)]
@@ -30,6 +35,8 @@ pub(crate) enum Model {
     Cache(CacheRt),
     Database(DatabaseRt),
     Router(RouterRt),
+    TrafficManager(TrafficManagerRt),
+    Cdn(CdnRt),
     /// Removed from the diagram; the slot stays so that indices held by jobs remain valid.
     Removed,
 }

@@ -5,8 +5,42 @@
 //! without any work per event, and a diagram without regions pays nothing at all.
 
 use super::jobs::NONE;
-use crate::diagram::Diagram;
+use super::node::Model;
+use super::Simulation;
+use crate::diagram::{Diagram, NodeSpec};
 use crate::time::{ms_to_ns, Time};
+
+/// End-to-end counts of the requests whose users are in one region.
+#[derive(Clone, Debug)]
+pub(crate) struct RegionTotals {
+    /// Since the start of the run (never reset).
+    pub lifetime_generated: u64,
+    /// Since warm-up.
+    pub generated: u64,
+    pub completed: u64,
+    pub failed: u64,
+    pub latency: crate::metrics::Histogram,
+}
+
+impl RegionTotals {
+    pub fn new() -> RegionTotals {
+        RegionTotals {
+            lifetime_generated: 0,
+            generated: 0,
+            completed: 0,
+            failed: 0,
+            latency: crate::metrics::Histogram::new(),
+        }
+    }
+
+    /// Warm-up ends: statistics start.
+    pub fn reset(&mut self) {
+        self.generated = 0;
+        self.completed = 0;
+        self.failed = 0;
+        self.latency.clear();
+    }
+}
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Regions {
@@ -50,8 +84,75 @@ impl Regions {
         self.rtt[a as usize * n + b as usize]
     }
 
+    /// The id of region `r` ("" for none).
+    pub fn name(&self, r: u32) -> &str {
+        self.ids.get(r as usize).map_or("", String::as_str)
+    }
+
     /// What a message pays one way between two regions: half the round trip.
     pub fn one_way(&self, a: u32, b: u32) -> Time {
         self.rtt(a, b) / 2
+    }
+}
+
+impl Simulation {
+    /// Rebuilds the region table from `d`; per-region statistics restart when the list of
+    /// regions changes (their indices would no longer mean the same regions).
+    pub(super) fn rebuild_regions(&mut self, d: &Diagram) {
+        let regions = Regions::build(d);
+        if regions.ids != self.core.regions.ids {
+            self.core.e2e.regions = (0..regions.ids.len())
+                .map(|_| RegionTotals::new())
+                .collect();
+        }
+        self.core.regions = regions;
+    }
+
+    /// Resolves each client's user regions to indices and cumulative shares.
+    pub(super) fn resolve_client_regions(&mut self, d: &Diagram) {
+        for n in &d.nodes {
+            let (NodeSpec::Client(p), Some(&slot)) = (&n.spec, self.index.get(&n.id)) else {
+                continue;
+            };
+            let mut cum = 0.0;
+            let origins = p
+                .regions
+                .iter()
+                .map(|r| {
+                    cum += r.share;
+                    (self.core.regions.index(&r.region), cum)
+                })
+                .collect();
+            if let Model::Client(c) = &mut self.nodes[slot as usize].model {
+                c.origins = origins;
+            }
+        }
+        for n in &d.nodes {
+            let (NodeSpec::Database(p), Some(&slot)) = (&n.spec, self.index.get(&n.id)) else {
+                continue;
+            };
+            let regions = &self.core.regions;
+            let home = regions.index(&n.region);
+            let Model::Database(db) = &mut self.nodes[slot as usize].model else {
+                continue;
+            };
+            let count = db.members.len();
+            let of = |k: usize| {
+                if p.regions.is_empty() {
+                    home
+                } else {
+                    regions.index(&p.regions[k % p.regions.len()])
+                }
+            };
+            let delay: Vec<Time> = (0..count * count)
+                .map(|x| regions.one_way(of(x / count), of(x % count)))
+                .collect();
+            // Members all in one region pay nothing: keep the table empty.
+            db.member_delay = if delay.iter().any(|&t| t > 0) {
+                delay
+            } else {
+                Vec::new()
+            };
+        }
     }
 }

@@ -95,6 +95,9 @@ pub struct EndToEndReport {
     /// Per request class of every client that has classes (none: omitted).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub classes: Vec<ClassReport>,
+    /// By the region the users are in (diagrams with regions only).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub regions: BTreeMap<String, RegionReport>,
 }
 
 /// What happened to one request class since warm-up.
@@ -112,6 +115,19 @@ pub struct ClassReport {
     pub latency_ms: Latency,
     /// Failures by cause slug.
     pub failures: BTreeMap<String, u64>,
+}
+
+/// End-to-end figures of the requests whose users are in one region (since warm-up).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RegionReport {
+    pub generated: u64,
+    pub completed: u64,
+    pub failed: u64,
+    /// Completed requests per simulated second.
+    pub throughput: f64,
+    /// failed ÷ (completed + failed).
+    pub error_rate: f64,
+    pub latency_ms: Latency,
 }
 
 /// How the run did against the diagram's service-level objective.
@@ -162,6 +178,56 @@ pub struct NodeReport {
     pub database: Option<DatabaseReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub router: Option<RouterReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cdn: Option<CdnReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traffic_manager: Option<TrafficManagerReport>,
+}
+
+/// A traffic manager's targets: where each is, whether its probes say it is up now, and the
+/// share of the requests routed to it since the start.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrafficManagerReport {
+    pub targets: BTreeMap<String, TargetReport>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TargetReport {
+    pub region: String,
+    pub healthy: bool,
+    pub share: f64,
+}
+
+/// A CDN: hits and misses of each user region's edge cache, of the shield, and the load it
+/// leaves on the origin (since warm-up).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CdnReport {
+    /// By user region ("" for users without one).
+    pub regions: BTreeMap<String, CdnCacheReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shield: Option<CdnCacheReport>,
+    /// Requests the CDN sent to its origin (misses and writes).
+    pub origin_requests: u64,
+    /// Of the requests the CDN received, the share that reached the origin.
+    pub origin_share: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CdnCacheReport {
+    pub hits: u64,
+    pub misses: u64,
+    pub hit_ratio: Option<f64>,
+}
+
+impl From<super::CdnCounts> for CdnCacheReport {
+    fn from(c: super::CdnCounts) -> Self {
+        let n = c.hits + c.misses;
+        CdnCacheReport {
+            hits: c.hits,
+            misses: c.misses,
+            hit_ratio: (n > 0).then(|| c.hits as f64 / n as f64),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -452,6 +518,8 @@ impl Simulation {
                     cache: self.cache_report(node),
                     database: self.database_report(node),
                     router: self.router_report(node),
+                    cdn: self.cdn_report(node),
+                    traffic_manager: self.traffic_manager_report(node),
                 },
             );
         }
@@ -515,6 +583,30 @@ impl Simulation {
                 cost_total: e.cost_total,
                 slo: self.slo_report(),
                 classes: self.class_reports(),
+                regions: e
+                    .regions
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| t.generated > 0 || t.completed > 0 || t.failed > 0)
+                    .map(|(i, t)| {
+                        let ended = t.completed + t.failed;
+                        (
+                            core.regions.name(i as u32).to_owned(),
+                            RegionReport {
+                                generated: t.generated,
+                                completed: t.completed,
+                                failed: t.failed,
+                                throughput: rate(t.completed),
+                                error_rate: if ended > 0 {
+                                    t.failed as f64 / ended as f64
+                                } else {
+                                    0.0
+                                },
+                                latency_ms: Latency::of(&t.latency),
+                            },
+                        )
+                    })
+                    .collect(),
             },
             nodes,
             edges: core
@@ -537,7 +629,7 @@ impl Simulation {
 
     fn cache_report(&self, node: &super::node::NodeRt) -> Option<CacheReport> {
         let has_cache = match &node.model {
-            Model::Cache(_) => true,
+            Model::Cache(_) | Model::Cdn(_) => true,
             Model::Server(s) => !s.l1.is_empty(),
             _ => false,
         };
@@ -653,6 +745,58 @@ impl Simulation {
         })
     }
 
+    fn traffic_manager_report(&self, node: &super::node::NodeRt) -> Option<TrafficManagerReport> {
+        let Model::TrafficManager(_) = &node.model else {
+            return None;
+        };
+        let down = self.unhealthy_targets(&node.id);
+        let sent: Vec<(u32, u64)> = node
+            .out
+            .iter()
+            .map(|o| {
+                let n = self.core.edges.get(o.edge as usize).map_or(0, |e| e.sent);
+                (o.target, n)
+            })
+            .collect();
+        let total: u64 = sent.iter().map(|s| s.1).sum();
+        Some(TrafficManagerReport {
+            targets: sent
+                .into_iter()
+                .map(|(t, n)| {
+                    let id = self.node_id(t).unwrap_or("?").to_owned();
+                    let region = self.nodes[t as usize].region;
+                    let report = TargetReport {
+                        region: self.core.regions.name(region).to_owned(),
+                        healthy: !down.contains(&id),
+                        share: if total > 0 {
+                            n as f64 / total as f64
+                        } else {
+                            0.0
+                        },
+                    };
+                    (id, report)
+                })
+                .collect(),
+        })
+    }
+
+    fn cdn_report(&self, node: &super::node::NodeRt) -> Option<CdnReport> {
+        let Model::Cdn(c) = &node.model else {
+            return None;
+        };
+        let arrivals = node.metrics.total.arrivals;
+        Some(CdnReport {
+            regions: c
+                .by_slot()
+                .filter(|(_, n)| n.hits + n.misses > 0)
+                .map(|(r, n)| (self.core.regions.name(r).to_owned(), n.into()))
+                .collect(),
+            shield: c.params.shield.then(|| c.shield_counts.into()),
+            origin_requests: c.origin_requests,
+            origin_share: (arrivals > 0).then(|| c.origin_requests as f64 / arrivals as f64),
+        })
+    }
+
     fn queue_now(&self, node: &super::node::NodeRt) -> u64 {
         match &node.model {
             Model::Server(_) => node.metrics.levels.queued,
@@ -729,7 +873,10 @@ impl Simulation {
                             .collect(),
                         _ => Vec::new(),
                     },
-                    unhealthy: self.unhealthy_backends(&d.id),
+                    unhealthy: match &node.model {
+                        Model::TrafficManager(_) => self.unhealthy_targets(&d.id),
+                        _ => self.unhealthy_backends(&d.id),
+                    },
                     standby_active: matches!(&node.model, Model::Balancer(b) if b.standby_used),
                     slow: node.slow,
                     error_rate: node.error_rate,
