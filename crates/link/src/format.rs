@@ -11,10 +11,16 @@
 //! - Format 3: adds resilience — health checks, standby balancers, autoscaling, reserved
 //!   instances, database failover, zones (per node and per member), the chaos timeline and the
 //!   SLO. These travel in a trailer after the format-2 layout.
+//! - Format 4: adds going global — traffic managers and CDNs (kinds 6 and 7), regions (frames
+//!   on the canvas, their round-trip matrix, each node's region) in a second trailer. Request
+//!   classes, L7 rules, partition modes and the members' regions are parameters: they travel as
+//!   differences like any other (absent from the older tables, so written out in full).
 
 use crate::leaf::{apply, diff, Leaf};
 use crate::{damaged, Document, LinkError, View};
-use scaleboard_sim::diagram::{ChaosEvent, Diagram, Edge, Node, Slo, Workload, FORMAT_VERSION};
+use scaleboard_sim::diagram::{
+    ChaosEvent, Diagram, Edge, Node, Region, RegionLatency, Slo, Workload, FORMAT_VERSION,
+};
 use scaleboard_sim::ComponentKind;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -36,15 +42,32 @@ const V3_LOAD_BALANCER: &str = r#"{"algorithm":"round_robin","capacity_rps":5000
 const V3_SERVER: &str = r#"{"autoscale":{"boot_s":30.0,"enabled":false,"interval_s":15.0,"max":10,"metric":"cpu","min":1,"schedule":[],"stabilization_s":300.0,"target":0.6},"cost_per_hour":0.05,"instances":1,"l1":{"capacity_keys":0,"ttl_ms":5000.0},"queue_capacity":100,"reserved_discount":0.4,"reserved_instances":0,"service":{"cv":1.0,"distribution":"exponential","mean_ms":20.0},"size":"medium","workers":8,"zones":[]}"#;
 const V3_DATABASE: &str = r#"{"apply_rate":5000.0,"connections":32,"cost_per_hour":0.1,"failover":false,"failover_detect_ms":3000.0,"failover_promote_ms":2000.0,"primaries":1,"queue_capacity":200,"read_from":"primary","read_ms":2.0,"replicas":0,"replication":"async","replication_lag_ms":20.0,"size":"medium","write_ms":5.0,"zones":[]}"#;
 
-/// Kinds by their number in format 1 (the order of `ComponentKind::ALL` then).
-const KINDS: [ComponentKind; 6] = [
+/// Defaults of the kinds link format 4 added, when it was defined. Never edit these.
+const V4_TRAFFIC_MANAGER: &str = r#"{"anycast":false,"dns_ttl_s":60.0,"healthy_threshold":3,"policy":"latency","probe_interval_ms":10000.0,"unhealthy_threshold":3}"#;
+const V4_CDN: &str =
+    r#"{"capacity_keys":10000,"edge_latency_ms":2.0,"shield":false,"ttl_ms":60000.0}"#;
+
+/// Kinds by their number on the wire: format 1's six, then those format 4 added. Never
+/// reorder.
+const KINDS: [ComponentKind; 8] = [
     ComponentKind::Client,
     ComponentKind::LoadBalancer,
     ComponentKind::Server,
     ComponentKind::Cache,
     ComponentKind::Database,
     ComponentKind::ShardRouter,
+    ComponentKind::TrafficManager,
+    ComponentKind::Cdn,
 ];
+
+/// How many of [`KINDS`] link format `version` knows.
+fn kinds_known(version: u32) -> usize {
+    if version >= 4 {
+        8
+    } else {
+        6
+    }
+}
 
 /// The defaults table of link format `version`, for `kind`.
 fn defaults(version: u32, kind: ComponentKind) -> Value {
@@ -91,6 +114,17 @@ struct Trailer {
     chaos: String,
     /// Availability (parts per million) and p99 target, when not the default.
     slo: Option<(u32, Leaf)>,
+}
+
+/// What format 4 adds after format 3's trailer: regions.
+#[derive(Serialize, Deserialize, Default)]
+struct RegionTrailer {
+    /// id, label, and the frame: x, y, width, height.
+    regions: Vec<(String, String, Leaf, Leaf, Leaf, Leaf)>,
+    /// Round trips set by hand: (region a, region b, ms).
+    latency: Vec<(String, String, Leaf)>,
+    /// (node index, region) for the nodes that have one.
+    node_regions: Vec<(u32, String)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -194,6 +228,37 @@ pub fn to_bytes(version: u32, doc: &Document) -> Vec<u8> {
         };
         bytes.extend(postcard::to_allocvec(&trailer).unwrap_or_default());
     }
+    if version >= 4 {
+        let regions = RegionTrailer {
+            regions: d
+                .regions
+                .iter()
+                .map(|r| {
+                    (
+                        r.id.clone(),
+                        r.label.clone(),
+                        Leaf::from_f64(r.x),
+                        Leaf::from_f64(r.y),
+                        Leaf::from_f64(r.w),
+                        Leaf::from_f64(r.h),
+                    )
+                })
+                .collect(),
+            latency: d
+                .region_latency
+                .iter()
+                .map(|l| (l.a.clone(), l.b.clone(), Leaf::from_f64(l.rtt_ms)))
+                .collect(),
+            node_regions: d
+                .nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| !n.region.is_empty())
+                .map(|(i, n)| (i as u32, n.region.clone()))
+                .collect(),
+        };
+        bytes.extend(postcard::to_allocvec(&regions).unwrap_or_default());
+    }
     bytes
 }
 
@@ -227,12 +292,18 @@ pub fn from_bytes(version: u32, bytes: &[u8]) -> Result<Document, LinkError> {
     } else {
         (Trailer::default(), rest)
     };
+    let (geo, rest) = if version >= 4 {
+        postcard::take_from_bytes::<RegionTrailer>(rest)
+            .map_err(|_| damaged("its regions cannot be read"))?
+    } else {
+        (RegionTrailer::default(), rest)
+    };
     if !rest.is_empty() {
         return Err(damaged("it has unexpected data at the end"));
     }
     let mut nodes = Vec::with_capacity(wire.nodes.len().min(10_000));
     for (i, w) in wire.nodes.iter().enumerate() {
-        let kind = *KINDS
+        let kind = *KINDS[..kinds_known(version)]
             .get(w.kind as usize)
             .ok_or_else(|| damaged(format!("node {} has an unknown kind", i + 1)))?;
         let params = apply(&defaults(version, kind), &w.params)
@@ -271,6 +342,31 @@ pub fn from_bytes(version: u32, bytes: &[u8]) -> Result<Document, LinkError> {
             .ok_or_else(|| damaged("a zone names a node that is not there"))?;
         node.zone = zone;
     }
+    for (i, region) in geo.node_regions {
+        let node = nodes
+            .get_mut(i as usize)
+            .ok_or_else(|| damaged("a region names a node that is not there"))?;
+        node.region = region;
+    }
+    let mut regions = Vec::with_capacity(geo.regions.len().min(1_000));
+    for (id, label, x, y, w, h) in geo.regions {
+        regions.push(Region {
+            x: number(&x, "a region's position")?,
+            y: number(&y, "a region's position")?,
+            w: number(&w, "a region's size")?,
+            h: number(&h, "a region's size")?,
+            id,
+            label,
+        });
+    }
+    let mut region_latency = Vec::with_capacity(geo.latency.len().min(10_000));
+    for (a, b, rtt) in geo.latency {
+        region_latency.push(RegionLatency {
+            a,
+            b,
+            rtt_ms: number(&rtt, "a round trip between regions")?,
+        });
+    }
     let chaos: Vec<ChaosEvent> = if trailer.chaos.is_empty() {
         Vec::new()
     } else {
@@ -299,9 +395,8 @@ pub fn from_bytes(version: u32, bytes: &[u8]) -> Result<Document, LinkError> {
             edges,
             chaos,
             slo,
-            // Link formats up to 3 carry no regions (link format 4 will).
-            regions: Vec::new(),
-            region_latency: Vec::new(),
+            regions,
+            region_latency,
         },
         view: wire.view.map(|(x, y, z)| View {
             x: x as f64 / 10.0,

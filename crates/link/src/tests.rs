@@ -83,7 +83,9 @@ fn examples_round_trip_and_fit_in_short_links() {
         let doc = Document::new(example(name));
         let link = encode(&doc);
         eprintln!("link length, {name}: {} characters", link.len());
-        assert!(link.len() < 600, "{name}: {} characters", link.len());
+        // Short enough for any chat app (the app warns from 2,000); a design spanning regions
+        // carries its frames and round trips too.
+        assert!(link.len() < 800, "{name}: {} characters", link.len());
         assert_eq!(decode(&link).unwrap(), doc, "{name}");
     }
 }
@@ -111,7 +113,7 @@ fn a_fifty_node_diagram_fits_in_a_thousand_characters() {
 fn urls_fragments_and_bare_payloads_all_open() {
     let doc = Document::new(example("basic"));
     let url = to_url("https://scaleboard.example/app/#old-fragment", &doc);
-    assert!(url.starts_with("https://scaleboard.example/app/#3."));
+    assert!(url.starts_with("https://scaleboard.example/app/#4."));
     let payload = encode(&doc);
     for form in [
         url.clone(),
@@ -135,7 +137,7 @@ fn damaged_links_say_what_is_wrong() {
         ("#abc", "no format version"),
         ("#x.abc", "not a format version"),
         ("#9.abc", "newer Scaleboard"),
-        ("#4.abc", "newer Scaleboard"),
+        ("#5.abc", "newer Scaleboard"),
         ("#0.abc", "does not exist"),
         ("#1.@@@", "not valid base64url"),
         (&link[..link.len() / 2], "cut short"),
