@@ -69,6 +69,22 @@ pub const EXAMPLES: &[Example] = &[
         slug: "single-queue",
         json: include_str!("../examples/single-queue.json"),
     },
+    Example {
+        slug: "l7-path-routing",
+        json: include_str!("../examples/l7-path-routing.json"),
+    },
+    Example {
+        slug: "global-two-regions",
+        json: include_str!("../examples/global-two-regions.json"),
+    },
+    Example {
+        slug: "cdn-static",
+        json: include_str!("../examples/cdn-static.json"),
+    },
+    Example {
+        slug: "partition-cp-vs-ap",
+        json: include_str!("../examples/partition-cp-vs-ap.json"),
+    },
 ];
 
 impl Example {
@@ -98,6 +114,11 @@ pub fn localize(d: &mut Diagram, lang: Lang) {
     for n in &mut d.nodes {
         if !n.label.is_empty() {
             n.label = example_text(lang, &n.label);
+        }
+    }
+    for r in &mut d.regions {
+        if !r.label.is_empty() {
+            r.label = example_text(lang, &r.label);
         }
     }
 }

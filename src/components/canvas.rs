@@ -8,6 +8,7 @@
 
 use super::edge_view::EdgeView;
 use super::node_view::NodeView;
+use super::region_frame::RegionFrame;
 use crate::editor::geometry::{
     edge_curve, in_port, node_rect, out_port, snap, svg_path, Point, Rect,
 };
@@ -167,6 +168,17 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                 if let Some(el) = root.cast::<Element>() {
                     let r = el.get_bounding_client_rect();
                     let b = crate::editor::geometry::bounds(doc.nodes.iter().map(|n| (n.x, n.y)));
+                    // Region frames are part of the picture too.
+                    let b = doc
+                        .regions
+                        .iter()
+                        .map(|r| crate::editor::geometry::Rect {
+                            x: r.x,
+                            y: r.y,
+                            w: r.w.max(0.0),
+                            h: r.h.max(0.0),
+                        })
+                        .fold(b, |acc, r| Some(acc.map_or(r, |a| a.union(r))));
                     let insets = overlay_insets(&el, &r);
                     let v = View::fit_in(b, r.width(), r.height(), insets);
                     dispatch.emit(Action::SetFittedView(v));
@@ -503,6 +515,19 @@ pub fn Canvas(props: &CanvasProps) -> Html {
 
     // ---- drawing ----
     let pos = |id: &str| positions.get(id).copied();
+    // Regions: frames behind everything. A region is partitioned while an edge crossing its
+    // border is cut (the engine's view, whether the cut came from here or from the timeline).
+    let regions = props.doc.regions.iter().map(|r| {
+        let region_of = |id: &str| props.doc.node(id).map_or("", |n| n.region.as_str());
+        let partitioned = props.doc.edges.iter().any(|e| {
+            let (a, b) = (region_of(&e.from), region_of(&e.to));
+            a != b && (a == r.id || b == r.id) && props.stats.cut_edges.contains(&e.name())
+        });
+        html! {
+            <RegionFrame key={r.id.clone()} region={r.clone()} {partitioned}
+                         time_s={props.stats.time_s} lang={lang} dispatch={props.dispatch.clone()} zoom={view.zoom} />
+        }
+    });
     let edges = props.doc.edges.iter().filter_map(|e: &Edge| {
         let (fx, fy) = pos(&e.from)?;
         let (tx, ty) = pos(&e.to)?;
@@ -589,6 +614,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                  onpointercancel={finish.clone()} onlostpointercapture={finish} {oncontextmenu}>
             <div class="viewport" data-testid="viewport" style={viewport_style}
                  data-zoom={format!("{:.3}", view.zoom)} data-pan={format!("{:.1},{:.1}", view.x, view.y)}>
+                { for regions }
                 <svg class="edges" aria-hidden="true">
                     <defs>
                         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="11" markerHeight="11" markerUnits="userSpaceOnUse" orient="auto-start-reverse">

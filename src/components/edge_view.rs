@@ -47,7 +47,8 @@ pub fn EdgeView(props: &EdgeViewProps) -> Html {
     html! {
         <g class={classes!("edge", props.selected.then_some("is-selected"), (props.rate > 0.0).then_some("is-active"),
                            props.cut.then_some("is-cut"))}
-           data-edge={props.name.clone()} data-testid={format!("edge-{}", props.name)} data-cut={props.cut.to_string()}>
+           data-edge={props.name.clone()} data-testid={format!("edge-{}", props.name)} data-cut={props.cut.to_string()}
+           data-rate={format!("{:.1}", props.rate)}>
             <path class="edge-hit" d={d.clone()} />
             <path class="edge-line" d={d} style={format!("stroke-width:{width:.2}")} marker-end={marker} />
             if roomy || props.selected {

@@ -21,6 +21,7 @@ pub mod palette;
 pub mod qr;
 pub mod qr_dialog;
 pub mod recent_docs;
+pub mod region_frame;
 pub mod resilience;
 pub mod save_status;
 pub mod share_dialog;

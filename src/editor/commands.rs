@@ -3,6 +3,7 @@
 //! exactly — the same bytes, which matters once documents travel in share links.
 
 use scaleboard_sim::diagram::{ChaosEvent, Diagram, Edge, Node, Slo, Workload};
+use scaleboard_sim::ComponentKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -219,7 +220,7 @@ impl Command {
         ])
     }
 
-    /// Moves nodes to new positions.
+    /// Moves nodes to new positions (and into the region whose frame they land in).
     pub fn move_nodes(d: &Diagram, moves: &[(String, f64, f64)]) -> Command {
         Command::Batch(
             moves
@@ -230,6 +231,11 @@ impl Command {
                     let mut after = before.clone();
                     after.x = *x;
                     after.y = *y;
+                    // Dragging a card into a region's frame puts the component in that region,
+                    // dragging it out takes it out (a traffic manager is global: never in one).
+                    if !d.regions.is_empty() && after.kind() != ComponentKind::TrafficManager {
+                        after.region = region_at(d, *x, *y).unwrap_or_default();
+                    }
                     Some(Command::ReplaceNode {
                         index,
                         before,
@@ -322,6 +328,18 @@ fn replace<T: Clone + PartialEq>(
     Ok(())
 }
 
+/// The region whose frame holds the centre of a card at `(x, y)`: the smallest, when frames
+/// overlap.
+pub fn region_at(d: &Diagram, x: f64, y: f64) -> Option<String> {
+    use super::geometry::{NODE_H, NODE_W};
+    let (cx, cy) = (x + NODE_W / 2.0, y + NODE_H / 2.0);
+    d.regions
+        .iter()
+        .filter(|r| cx >= r.x && cx <= r.x + r.w && cy >= r.y && cy <= r.y + r.h)
+        .min_by(|a, b| (a.w * a.h).total_cmp(&(b.w * b.h)))
+        .map(|r| r.id.clone())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,6 +389,35 @@ mod tests {
                 Command::set_node(d, n).unwrap()
             }
         }
+    }
+
+    #[test]
+    fn dragging_a_card_into_a_frame_puts_it_in_that_region_and_undo_takes_it_back() {
+        let d0 =
+            Diagram::from_json(include_str!("../../examples/global-two-regions.json")).unwrap();
+        let eu = d0
+            .regions
+            .iter()
+            .find(|r| r.id == "eu-west")
+            .unwrap()
+            .clone();
+        let api = d0.nodes.iter().find(|n| n.id == "api-us").unwrap().clone();
+        assert_eq!(api.region, "us-east");
+        let mut d = d0.clone();
+        let into_eu = Command::move_nodes(&d, &[("api-us".into(), eu.x + 20.0, eu.y + 40.0)]);
+        into_eu.apply(&mut d).unwrap();
+        assert_eq!(d.node("api-us").unwrap().region, "eu-west");
+        // Out of every frame: no region.
+        let out = Command::move_nodes(&d, &[("api-us".into(), -5_000.0, -5_000.0)]);
+        out.apply(&mut d).unwrap();
+        assert_eq!(d.node("api-us").unwrap().region, "");
+        out.inverse().apply(&mut d).unwrap();
+        into_eu.inverse().apply(&mut d).unwrap();
+        assert_eq!(d, d0);
+        // A traffic manager is global: moving it never puts it in a region.
+        let gtm = Command::move_nodes(&d, &[("gtm".into(), eu.x + 20.0, eu.y + 40.0)]);
+        gtm.apply(&mut d).unwrap();
+        assert_eq!(d.node("gtm").unwrap().region, "");
     }
 
     /// Undoing any sequence of commands, one by one, restores every earlier document exactly.

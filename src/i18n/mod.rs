@@ -21,6 +21,7 @@ macro_rules! table {
 mod ko;
 mod ko_access;
 mod ko_examples;
+mod ko_global;
 mod ko_inspector;
 mod ko_keeping;
 mod ko_layout;
@@ -73,6 +74,7 @@ const TABLES: &[fn(&str) -> Option<&'static str>] = &[
     ko_keeping::lookup,
     ko_workshop::lookup,
     ko_layout::lookup,
+    ko_global::lookup,
     ko_access::lookup,
     ko_problems::lookup,
 ];

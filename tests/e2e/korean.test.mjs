@@ -21,6 +21,9 @@ const root = path.resolve(here, '../..');
 export const ALLOWED_TERMS = [
   'p99', 'p50', 'p95', 'TTL', 'LRU', 'SPOF', 'req/s', 'ms', 's', 'min', 'CPU', 'RPS',
   'L1', 'L2', 'L4', 'L7', 'DB', 'LB', 'API', 'HTTP', '503', 'JSON', 'SVG', 'PNG', 'CSV', 'QR',
+  // Going global: content delivery network, the domain name system, a global traffic manager,
+  // and the CAP theorem's consistency / availability choices.
+  'CDN', 'DNS', 'GTM', 'CP', 'AP', 'TLS',
   'Redis', 'M/M/1',
   // The product's name, like Redis a proper noun.
   'Scaleboard',
@@ -48,10 +51,17 @@ function dataWords(diagram) {
   for (const n of diagram.nodes ?? []) {
     names.push(n.id);
     if (n.zone) names.push(n.zone);
+    if (n.region) names.push(n.region);
     for (const z of n.params?.zones ?? []) names.push(z);
+    for (const r of n.params?.regions ?? []) names.push(typeof r === 'string' ? r : r.region);
   }
+  // Region ids, like zone names, are the design's own names (the frames' labels are translated).
+  for (const r of diagram.regions ?? []) names.push(r.id);
   for (const e of diagram.chaos ?? []) {
-    for (const a of Object.values(e.action ?? {})) if (a?.zone) names.push(a.zone);
+    for (const a of Object.values(e.action ?? {})) {
+      if (a?.zone) names.push(a.zone);
+      if (a?.region) names.push(a.region);
+    }
   }
   return new Set(names.flatMap((n) => n.match(/[A-Za-z]{2,}/g) ?? []));
 }

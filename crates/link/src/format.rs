@@ -83,10 +83,9 @@ fn defaults(version: u32, kind: ComponentKind) -> Value {
         (2, ComponentKind::Database) => V2_DATABASE,
         (_, ComponentKind::Database) => V3_DATABASE,
         (_, ComponentKind::ShardRouter) => V2_SHARD_ROUTER,
-        // Not in any link format yet (link format 4 adds them, with regions). They are not in
-        // `KINDS`, so `to_bytes` writes them as kind 0 and decoding refuses the link: this arm
-        // only keeps the match exhaustive until then.
-        (_, ComponentKind::TrafficManager | ComponentKind::Cdn) => EMPTY,
+        // Format 4's kinds (older formats cannot name them: see `kinds_known`).
+        (_, ComponentKind::TrafficManager) => V4_TRAFFIC_MANAGER,
+        (_, ComponentKind::Cdn) => V4_CDN,
     };
     serde_json::from_str(text).unwrap_or(Value::Null)
 }

@@ -5,11 +5,13 @@
 //! Layout: `diagram.rs` (nothing selected), `node.rs`, `edge.rs`, reusable widgets in
 //! `fields.rs`, and the pure parsing/validation logic in `check.rs`.
 
+mod cdn;
 mod check;
 mod diagram;
 mod edge;
 mod fields;
 mod node;
+mod traffic_manager;
 
 pub use check::{check_field, Candidate, FieldError};
 
