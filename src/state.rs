@@ -349,6 +349,12 @@ pub enum Action {
     /// Replace the chaos timeline (one undo step).
     SetChaos(Vec<ChaosEvent>),
     SetSlo(Slo),
+    /// The round trip between two regions (`None`: the default table's).
+    SetRegionRtt {
+        a: String,
+        b: String,
+        rtt_ms: Option<f64>,
+    },
     DeleteSelection,
     Duplicate,
     Copy,
@@ -611,6 +617,10 @@ impl State {
             }
             Action::SetSlo(slo) => {
                 let c = Command::set_slo(&self.doc, slo);
+                self.exec(c);
+            }
+            Action::SetRegionRtt { a, b, rtt_ms } => {
+                let c = Command::set_region_rtt(&self.doc, &a, &b, rtt_ms);
                 self.exec(c);
             }
             Action::SetName(name) => {

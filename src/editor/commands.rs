@@ -2,7 +2,7 @@
 //! itself. Commands record positions in the node and edge lists, so undo restores the document
 //! exactly — the same bytes, which matters once documents travel in share links.
 
-use scaleboard_sim::diagram::{ChaosEvent, Diagram, Edge, Node, Slo, Workload};
+use scaleboard_sim::diagram::{ChaosEvent, Diagram, Edge, Node, RegionLatency, Slo, Workload};
 use scaleboard_sim::ComponentKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -43,6 +43,11 @@ pub enum Command {
     SetSlo {
         before: Slo,
         after: Slo,
+    },
+    /// The round trips between regions set by hand.
+    SetRegionLatency {
+        before: Vec<RegionLatency>,
+        after: Vec<RegionLatency>,
     },
     /// Several commands as one undo step, applied in order.
     Batch(Vec<Command>),
@@ -94,6 +99,11 @@ impl Command {
                 d.slo = after.clone();
                 Ok(())
             }
+            Command::SetRegionLatency { before, after } => {
+                check(&d.region_latency == before, "round trips between regions")?;
+                d.region_latency = after.clone();
+                Ok(())
+            }
             Command::Batch(cmds) => cmds.iter().try_for_each(|c| c.apply_unchecked(d)),
         }
     }
@@ -139,6 +149,10 @@ impl Command {
                 before: after.clone(),
                 after: before.clone(),
             },
+            Command::SetRegionLatency { before, after } => Command::SetRegionLatency {
+                before: after.clone(),
+                after: before.clone(),
+            },
             Command::Batch(cmds) => {
                 Command::Batch(cmds.iter().rev().map(Command::inverse).collect())
             }
@@ -156,6 +170,7 @@ impl Command {
             Command::SetSeed { before, after } => before == after,
             Command::SetChaos { before, after } => before == after,
             Command::SetSlo { before, after } => before == after,
+            Command::SetRegionLatency { before, after } => before == after,
         }
     }
 
@@ -269,6 +284,28 @@ impl Command {
     pub fn set_chaos(d: &Diagram, after: Vec<ChaosEvent>) -> Command {
         Command::SetChaos {
             before: d.chaos.clone(),
+            after,
+        }
+    }
+
+    /// Sets the round trip between regions `a` and `b` (`None`: back to the default table).
+    pub fn set_region_rtt(d: &Diagram, a: &str, b: &str, rtt_ms: Option<f64>) -> Command {
+        let same = |l: &RegionLatency| (l.a == a && l.b == b) || (l.a == b && l.b == a);
+        let mut after: Vec<RegionLatency> = d
+            .region_latency
+            .iter()
+            .filter(|l| !same(l))
+            .cloned()
+            .collect();
+        if let Some(rtt_ms) = rtt_ms {
+            after.push(RegionLatency {
+                a: a.to_owned(),
+                b: b.to_owned(),
+                rtt_ms,
+            });
+        }
+        Command::SetRegionLatency {
+            before: d.region_latency.clone(),
             after,
         }
     }
@@ -389,6 +426,23 @@ mod tests {
                 Command::set_node(d, n).unwrap()
             }
         }
+    }
+
+    #[test]
+    fn a_round_trip_set_by_hand_overrides_the_table_and_undo_restores_it() {
+        let d0 =
+            Diagram::from_json(include_str!("../../examples/global-two-regions.json")).unwrap();
+        let table = d0.rtt_ms("us-east", "eu-west");
+        let mut d = d0.clone();
+        let set = Command::set_region_rtt(&d, "eu-west", "us-east", Some(250.0));
+        set.apply(&mut d).unwrap();
+        assert_eq!(d.rtt_ms("us-east", "eu-west"), 250.0);
+        let cleared = Command::set_region_rtt(&d, "us-east", "eu-west", None);
+        cleared.apply(&mut d).unwrap();
+        assert_eq!(d.rtt_ms("us-east", "eu-west"), table);
+        cleared.inverse().apply(&mut d).unwrap();
+        set.inverse().apply(&mut d).unwrap();
+        assert_eq!(d, d0);
     }
 
     #[test]

@@ -54,4 +54,6 @@ table! {
     "Forwards connections without reading them: the cheapest and fastest, but it can only spread load by the algorithm." => "연결을 읽지 않고 그대로 넘깁니다: 가장 싸고 빠르지만, 알고리즘으로만 부하를 나눌 수 있습니다.",
     "Layer" => "계층",
     "{} routing rules: the first that matches a request's path and host picks its pool." => "라우팅 규칙 {}개: 요청의 경로와 호스트에 처음으로 맞는 규칙이 백엔드 풀을 고릅니다.",
+    "Round trip between the two regions; every connection that crosses them pays half of it each way. Empty = the typical figure shown." => "두 리전 사이의 왕복 시간입니다. 두 리전을 넘는 연결은 갈 때와 올 때 각각 그 절반을 치릅니다. 비워 두면 표시된 일반적인 값을 씁니다.",
+    "Round trips between regions" => "리전 간 왕복 시간",
 }

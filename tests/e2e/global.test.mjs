@@ -59,6 +59,22 @@ test('two regions behind a traffic manager: a dead region keeps traffic until pr
   assert.equal(await regionOf(), 'eu-west', 'undo takes it back to eu-west');
   await page.keyboard.press('Escape');
 
+  // The round trip between the regions is editable with nothing selected: the published
+  // figure is the placeholder, a typed number overrides it, undo puts it back.
+  const rtt = page.getByTestId('field-region_latency.us-east.eu-west');
+  assert.match(await rtt.getAttribute('placeholder'), /^\d+/, 'the default round trip is shown');
+  await rtt.fill('0');
+  await rtt.press('Enter');
+  await page.getByTestId('error-region_latency.us-east.eu-west').waitFor();
+  await rtt.fill('300');
+  await rtt.press('Enter');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="error-region_latency.us-east.eu-west"]'));
+  assert.equal(await rtt.inputValue(), '300');
+  await page.getByTestId('undo').click();
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="field-region_latency.us-east.eu-west"]')?.value === '',
+  );
+
   // Run: Europe's zone dies at 30 s (the example's timeline).
   await page.getByTestId('speed-select').selectOption('8');
   await page.getByTestId('play').click();

@@ -108,6 +108,7 @@ pub fn view(props: &InspectorProps) -> Html {
             </div>
             { section(tr(l, "Diagram"), about) }
             { section(tr(l, "Run"), run) }
+            { super::regions::view(props) }
         </>
     }
 }

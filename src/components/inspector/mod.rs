@@ -11,6 +11,7 @@ mod diagram;
 mod edge;
 mod fields;
 mod node;
+mod regions;
 mod traffic_manager;
 
 pub use check::{check_field, Candidate, FieldError};
@@ -58,6 +59,9 @@ pub struct InspectorProps {
     pub on_inject: Callback<scaleboard_sim::diagram::ChaosAction>,
     /// Delete the current selection.
     pub on_delete: Callback<()>,
+    /// (region a, region b, round trip in ms; `None` = back to the default).
+    #[prop_or_default]
+    pub on_region_rtt: Callback<(String, String, Option<f64>)>,
     /// Live figures the app renders for the selected node (sparklines etc.), placed under the
     /// header.
     #[prop_or_default]

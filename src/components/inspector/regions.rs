@@ -1,0 +1,87 @@
+//! Nothing selected, and the design has regions: the round trip between each pair of regions.
+//! Each field shows the default (published inter-region figures, `default_rtt_ms`) as its
+//! placeholder; a number typed in overrides it, an empty field goes back to the default.
+
+use super::check::{fmt_num, parse_float, FieldError};
+use super::fields::{section, InputField};
+use super::InspectorProps;
+use crate::i18n::tr;
+use scaleboard_sim::diagram::{default_rtt_ms, MAX_RTT_MS};
+use yew::prelude::*;
+
+/// A round trip typed by the user: empty = the default, else a number in `(0, MAX_RTT_MS]`.
+pub fn parse_rtt(text: &str) -> Result<Option<f64>, FieldError> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let v = parse_float(text)?;
+    if v <= 0.0 {
+        Err(FieldError::NotPositive)
+    } else if v > MAX_RTT_MS {
+        Err(FieldError::TooLarge(MAX_RTT_MS as u64))
+    } else {
+        Ok(Some(v))
+    }
+}
+
+pub fn view(props: &InspectorProps) -> Html {
+    let l = props.lang;
+    let doc = &props.doc;
+    if doc.regions.len() < 2 {
+        return html! {};
+    }
+    let ids: Vec<&str> = doc.regions.iter().map(|r| r.id.as_str()).collect();
+    let mut rows = Vec::new();
+    for (i, a) in ids.iter().enumerate() {
+        for b in &ids[i + 1..] {
+            let set = doc
+                .region_latency
+                .iter()
+                .find(|x| (x.a == *a && x.b == *b) || (x.a == *b && x.b == *a))
+                .map(|x| x.rtt_ms);
+            let commit = {
+                let (cb, a, b, now) = (
+                    props.on_region_rtt.clone(),
+                    a.to_string(),
+                    b.to_string(),
+                    set,
+                );
+                Callback::from(move |text: String| match parse_rtt(&text) {
+                    Ok(v) => {
+                        if v != now {
+                            cb.emit((a.clone(), b.clone(), v));
+                        }
+                        None
+                    }
+                    Err(e) => Some(e),
+                })
+            };
+            rows.push(html! {
+                <InputField path={format!("region_latency.{a}.{b}")} label={format!("{a} ↔ {b}")}
+                            unit="ms" lang={l} inputmode="decimal"
+                            help={tr(l, "Round trip between the two regions; every connection that crosses them pays half of it each way. Empty = the typical figure shown.")}
+                            value={set.map(fmt_num).unwrap_or_default()}
+                            placeholder={fmt_num(default_rtt_ms(a, b))} commit={commit} />
+            });
+        }
+    }
+    section(
+        tr(l, "Round trips between regions"),
+        html! { <>{ for rows }</> },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_round_trip_is_empty_for_the_default_or_a_positive_bounded_number() {
+        assert_eq!(parse_rtt("  "), Ok(None));
+        assert_eq!(parse_rtt("75"), Ok(Some(75.0)));
+        assert_eq!(parse_rtt("0"), Err(FieldError::NotPositive));
+        assert_eq!(parse_rtt("-3"), Err(FieldError::NotPositive));
+        assert_eq!(parse_rtt("1e9"), Err(FieldError::TooLarge(5_000)));
+        assert_eq!(parse_rtt("far"), Err(FieldError::NotANumber));
+    }
+}
