@@ -1092,7 +1092,8 @@ pub fn App() -> Html {
                 <Inspector doc={state.doc.clone()} {selected} lang={lang} down={(*down).clone()}
                            cut={Rc::new(stats.cut_edges.clone())} {on_inject}
                            {on_node} {on_edge} {on_workload} {on_seed} {on_name} {on_set_down} {on_delete} {live}
-                           on_region_rtt={let d = dispatch.clone(); Callback::from(move |(a, b, rtt_ms)| d.emit(Action::SetRegionRtt { a, b, rtt_ms }))} />
+                           on_region_rtt={let d = dispatch.clone(); Callback::from(move |(a, b, rtt_ms)| d.emit(Action::SetRegionRtt { a, b, rtt_ms }))}
+                           on_region={dispatch.clone()} />
             </main>
             <BottomPanel open={state.panel_open} tab={state.tab} stats={(*stats).clone()}
                          log={state.log.clone()} {problems} lang={lang} dispatch={dispatch.clone()}

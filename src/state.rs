@@ -349,6 +349,13 @@ pub enum Action {
     /// Replace the chaos timeline (one undo step).
     SetChaos(Vec<ChaosEvent>),
     SetSlo(Slo),
+    /// A new region frame (then Fit, so the learner sees where it went).
+    AddRegion,
+    RemoveRegion(String),
+    RelabelRegion {
+        id: String,
+        label: String,
+    },
     /// The round trip between two regions (`None`: the default table's).
     SetRegionRtt {
         a: String,
@@ -617,6 +624,22 @@ impl State {
             }
             Action::SetSlo(slo) => {
                 let c = Command::set_slo(&self.doc, slo);
+                self.exec(c);
+            }
+            Action::AddRegion => {
+                let (c, _) = Command::add_region(&self.doc, |n| {
+                    format!("{} {n}", crate::i18n::tr(lang, "Region"))
+                });
+                if self.exec(c) {
+                    self.fit_rev += 1;
+                }
+            }
+            Action::RemoveRegion(id) => {
+                let c = Command::remove_region(&self.doc, &id);
+                self.exec(c);
+            }
+            Action::RelabelRegion { id, label } => {
+                let c = Command::relabel_region(&self.doc, &id, label);
                 self.exec(c);
             }
             Action::SetRegionRtt { a, b, rtt_ms } => {

@@ -2,7 +2,9 @@
 //! itself. Commands record positions in the node and edge lists, so undo restores the document
 //! exactly — the same bytes, which matters once documents travel in share links.
 
-use scaleboard_sim::diagram::{ChaosEvent, Diagram, Edge, Node, RegionLatency, Slo, Workload};
+use scaleboard_sim::diagram::{
+    ChaosEvent, Diagram, Edge, Node, Region, RegionLatency, Slo, Workload,
+};
 use scaleboard_sim::ComponentKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -43,6 +45,11 @@ pub enum Command {
     SetSlo {
         before: Slo,
         after: Slo,
+    },
+    /// The regions (frames) of the design.
+    SetRegions {
+        before: Vec<Region>,
+        after: Vec<Region>,
     },
     /// The round trips between regions set by hand.
     SetRegionLatency {
@@ -99,6 +106,11 @@ impl Command {
                 d.slo = after.clone();
                 Ok(())
             }
+            Command::SetRegions { before, after } => {
+                check(&d.regions == before, "regions")?;
+                d.regions = after.clone();
+                Ok(())
+            }
             Command::SetRegionLatency { before, after } => {
                 check(&d.region_latency == before, "round trips between regions")?;
                 d.region_latency = after.clone();
@@ -153,6 +165,10 @@ impl Command {
                 before: after.clone(),
                 after: before.clone(),
             },
+            Command::SetRegions { before, after } => Command::SetRegions {
+                before: after.clone(),
+                after: before.clone(),
+            },
             Command::Batch(cmds) => {
                 Command::Batch(cmds.iter().rev().map(Command::inverse).collect())
             }
@@ -171,6 +187,7 @@ impl Command {
             Command::SetChaos { before, after } => before == after,
             Command::SetSlo { before, after } => before == after,
             Command::SetRegionLatency { before, after } => before == after,
+            Command::SetRegions { before, after } => before == after,
         }
     }
 
@@ -285,6 +302,95 @@ impl Command {
         Command::SetChaos {
             before: d.chaos.clone(),
             after,
+        }
+    }
+
+    /// Adds a region frame below everything drawn so far; returns the command and its id.
+    pub fn add_region(d: &Diagram, label: impl Fn(usize) -> String) -> (Command, String) {
+        use super::geometry::NODE_H;
+        let n = (1..)
+            .find(|i| !d.regions.iter().any(|r| r.id == format!("region-{i}")))
+            .unwrap_or(1);
+        let id = format!("region-{n}");
+        let bottom = d
+            .nodes
+            .iter()
+            .map(|n| n.y + NODE_H)
+            .chain(d.regions.iter().map(|r| r.y + r.h))
+            .fold(f64::NEG_INFINITY, f64::max);
+        let left = d
+            .nodes
+            .iter()
+            .map(|n| n.x)
+            .chain(d.regions.iter().map(|r| r.x))
+            .fold(f64::INFINITY, f64::min);
+        let region = Region {
+            id: id.clone(),
+            label: label(n),
+            x: if left.is_finite() { left } else { 0.0 },
+            y: if bottom.is_finite() {
+                bottom + 60.0
+            } else {
+                0.0
+            },
+            w: 560.0,
+            h: 200.0,
+        };
+        let mut after = d.regions.clone();
+        after.push(region);
+        (
+            Command::SetRegions {
+                before: d.regions.clone(),
+                after,
+            },
+            id,
+        )
+    }
+
+    /// Removes region `id`: its frame, its round trips, and its nodes' membership.
+    pub fn remove_region(d: &Diagram, id: &str) -> Command {
+        let mut cmds = vec![Command::SetRegions {
+            before: d.regions.clone(),
+            after: d.regions.iter().filter(|r| r.id != id).cloned().collect(),
+        }];
+        cmds.push(Command::SetRegionLatency {
+            before: d.region_latency.clone(),
+            after: d
+                .region_latency
+                .iter()
+                .filter(|l| l.a != id && l.b != id)
+                .cloned()
+                .collect(),
+        });
+        for (index, n) in d.nodes.iter().enumerate() {
+            if n.region == id {
+                let mut after = Box::new(n.clone());
+                after.region.clear();
+                cmds.push(Command::ReplaceNode {
+                    index,
+                    before: Box::new(n.clone()),
+                    after,
+                });
+            }
+        }
+        Command::Batch(cmds)
+    }
+
+    /// Renames region `id` (its label; the id stays, as links and reports name it).
+    pub fn relabel_region(d: &Diagram, id: &str, label: String) -> Command {
+        Command::SetRegions {
+            before: d.regions.clone(),
+            after: d
+                .regions
+                .iter()
+                .map(|r| {
+                    let mut r = r.clone();
+                    if r.id == id {
+                        r.label = label.clone();
+                    }
+                    r
+                })
+                .collect(),
         }
     }
 
@@ -426,6 +532,38 @@ mod tests {
                 Command::set_node(d, n).unwrap()
             }
         }
+    }
+
+    #[test]
+    fn regions_are_added_below_the_drawing_relabelled_and_removed_with_their_members() {
+        let d0 =
+            Diagram::from_json(include_str!("../../examples/global-two-regions.json")).unwrap();
+        let mut d = d0.clone();
+        let (add, id) = Command::add_region(&d, |n| format!("Region {n}"));
+        add.apply(&mut d).unwrap();
+        assert_eq!(id, "region-1");
+        let r = d.regions.last().unwrap().clone();
+        assert!(
+            d0.regions.iter().all(|o| r.y >= o.y + o.h),
+            "below every frame"
+        );
+        assert_eq!(r.label, "Region 1");
+        Command::relabel_region(&d, "region-1", "Seoul".into())
+            .apply(&mut d)
+            .unwrap();
+        assert_eq!(d.regions.last().unwrap().label, "Seoul");
+        // Removing eu-west drops its frame, its members' region and its round trips.
+        Command::set_region_rtt(&d, "eu-west", "us-east", Some(90.0))
+            .apply(&mut d)
+            .unwrap();
+        let before = d.clone();
+        let remove = Command::remove_region(&d, "eu-west");
+        remove.apply(&mut d).unwrap();
+        assert!(d.regions.iter().all(|r| r.id != "eu-west"));
+        assert!(d.region_latency.is_empty());
+        assert!(d.nodes.iter().all(|n| n.region != "eu-west"));
+        remove.inverse().apply(&mut d).unwrap();
+        assert_eq!(d, before);
     }
 
     #[test]

@@ -102,4 +102,5 @@ table! {
     "Origin LB" => "오리진 LB",
     "Origin" => "오리진",
     "Asia Pacific" => "아시아 태평양",
+    "Traffic manager" => "트래픽 매니저",
 }

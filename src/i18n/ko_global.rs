@@ -56,4 +56,8 @@ table! {
     "{} routing rules: the first that matches a request's path and host picks its pool." => "라우팅 규칙 {}개: 요청의 경로와 호스트에 처음으로 맞는 규칙이 백엔드 풀을 고릅니다.",
     "Round trip between the two regions; every connection that crosses them pays half of it each way. Empty = the typical figure shown." => "두 리전 사이의 왕복 시간입니다. 두 리전을 넘는 연결은 갈 때와 올 때 각각 그 절반을 치릅니다. 비워 두면 표시된 일반적인 값을 씁니다.",
     "Round trips between regions" => "리전 간 왕복 시간",
+    "Name shown on the frame. Drag components into the frame to put them in this region." => "프레임에 표시되는 이름입니다. 컴포넌트를 프레임 안으로 끌어 놓으면 이 리전에 속합니다.",
+    "Remove region" => "리전 삭제",
+    "Regions" => "리전",
+    "Add a region" => "리전 추가",
 }

@@ -75,6 +75,18 @@ test('two regions behind a traffic manager: a dead region keeps traffic until pr
     () => document.querySelector('[data-testid="field-region_latency.us-east.eu-west"]')?.value === '',
   );
 
+  // Regions are added, named and removed from the inspector.
+  await page.getByTestId('region-add').click();
+  await page.getByTestId('region-region-1').waitFor();
+  const label = page.getByTestId('field-regions.region-1.label');
+  await label.fill('Seoul');
+  await label.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid="region-region-1"]')?.innerText.includes('Seoul'));
+  await screenshot(page, 'global-region-added');
+  await page.getByTestId('region-remove-region-1').click();
+  await page.getByTestId('region-region-1').waitFor({ state: 'detached' });
+  await page.getByTestId('fit').click();
+
   // Run: Europe's zone dies at 30 s (the example's timeline).
   await page.getByTestId('speed-select').selectOption('8');
   await page.getByTestId('play').click();

@@ -62,6 +62,9 @@ pub struct InspectorProps {
     /// (region a, region b, round trip in ms; `None` = back to the default).
     #[prop_or_default]
     pub on_region_rtt: Callback<(String, String, Option<f64>)>,
+    /// Add, relabel or remove a region (`Action::AddRegion` …).
+    #[prop_or_default]
+    pub on_region: Callback<crate::state::Action>,
     /// Live figures the app renders for the selected node (sparklines etc.), placed under the
     /// header.
     #[prop_or_default]

@@ -6,6 +6,7 @@ use super::check::{fmt_num, parse_float, FieldError};
 use super::fields::{section, InputField};
 use super::InspectorProps;
 use crate::i18n::tr;
+use crate::state::Action;
 use scaleboard_sim::diagram::{default_rtt_ms, MAX_RTT_MS};
 use yew::prelude::*;
 
@@ -25,6 +26,56 @@ pub fn parse_rtt(text: &str) -> Result<Option<f64>, FieldError> {
 }
 
 pub fn view(props: &InspectorProps) -> Html {
+    html! { <>{ frames(props) }{ round_trips(props) }</> }
+}
+
+/// The regions themselves: each one's label and a Remove button, and Add a region.
+fn frames(props: &InspectorProps) -> Html {
+    let l = props.lang;
+    let rows = props.doc.regions.iter().map(|r| {
+        let relabel = {
+            let (cb, id, now) = (props.on_region.clone(), r.id.clone(), r.label.clone());
+            Callback::from(move |text: String| {
+                let label = text.trim().to_owned();
+                if label != now {
+                    cb.emit(Action::RelabelRegion { id: id.clone(), label });
+                }
+                None
+            })
+        };
+        let remove = {
+            let (cb, id) = (props.on_region.clone(), r.id.clone());
+            Callback::from(move |_: MouseEvent| cb.emit(Action::RemoveRegion(id.clone())))
+        };
+        html! {
+            <div class="insp-region" data-testid={format!("region-row-{}", r.id)}>
+                <InputField path={format!("regions.{}.label", r.id)} label={r.id.clone()} lang={l}
+                            inputmode="text" value={r.label.clone()} placeholder={r.id.clone()}
+                            help={tr(l, "Name shown on the frame. Drag components into the frame to put them in this region.")}
+                            commit={relabel} />
+                <button type="button" class="btn btn-small insp-btn" data-testid={format!("region-remove-{}", r.id)}
+                        onclick={remove}>{ tr(l, "Remove region") }</button>
+            </div>
+        }
+    });
+    let add = {
+        let cb = props.on_region.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(Action::AddRegion))
+    };
+    section(
+        tr(l, "Regions"),
+        html! {
+            <>
+                { for rows }
+                <button type="button" class="btn insp-btn" data-testid="region-add" onclick={add}>
+                    { tr(l, "Add a region") }
+                </button>
+            </>
+        },
+    )
+}
+
+fn round_trips(props: &InspectorProps) -> Html {
     let l = props.lang;
     let doc = &props.doc;
     if doc.regions.len() < 2 {
