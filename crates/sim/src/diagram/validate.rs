@@ -586,6 +586,18 @@ fn check_autoscale(c: &mut Checker, a: &Autoscale) {
     }
 }
 
+/// An LRU cache's size and expiry (the cache kind, and each of a CDN's edge caches).
+fn check_lru(c: &mut Checker, capacity_keys: u64, ttl_ms: f64) {
+    c.at_least(
+        "params.capacity_keys",
+        capacity_keys,
+        1,
+        "at_least_cache_keys",
+    );
+    c.at_most("params.capacity_keys", capacity_keys, MAX_CACHE_KEYS);
+    c.non_negative("params.ttl_ms", ttl_ms);
+}
+
 /// Zone names of a group: no empty names (a repeated name weighs the placement).
 fn check_zones(c: &mut Checker, zones: &[String]) {
     if zones.iter().any(|z| z.trim().is_empty()) {
@@ -731,14 +743,7 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
             check_zones(&mut c, &p.zones);
         }
         NodeSpec::Cache(p) => {
-            c.at_least(
-                "params.capacity_keys",
-                p.capacity_keys,
-                1,
-                "at_least_cache_keys",
-            );
-            c.at_most("params.capacity_keys", p.capacity_keys, MAX_CACHE_KEYS);
-            c.non_negative("params.ttl_ms", p.ttl_ms);
+            check_lru(&mut c, p.capacity_keys, p.ttl_ms);
             c.positive("params.capacity_rps", p.capacity_rps);
             c.non_negative("params.latency_ms", p.latency_ms);
             c.non_negative("params.cost_per_hour", p.cost_per_hour);
@@ -799,14 +804,7 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
             c.non_negative("params.dns_ttl_s", p.dns_ttl_s);
         }
         NodeSpec::Cdn(p) => {
-            c.at_least(
-                "params.capacity_keys",
-                p.capacity_keys,
-                1,
-                "at_least_cache_keys",
-            );
-            c.at_most("params.capacity_keys", p.capacity_keys, MAX_CACHE_KEYS);
-            c.non_negative("params.ttl_ms", p.ttl_ms);
+            check_lru(&mut c, p.capacity_keys, p.ttl_ms);
             c.non_negative("params.edge_latency_ms", p.edge_latency_ms);
         }
         NodeSpec::ShardRouter(p) => {
