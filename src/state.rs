@@ -352,6 +352,12 @@ pub enum Action {
     /// A new region frame (then Fit, so the learner sees where it went).
     AddRegion,
     RemoveRegion(String),
+    /// A region's frame dragged by its heading, members and all.
+    MoveRegion {
+        id: String,
+        dx: f64,
+        dy: f64,
+    },
     RelabelRegion {
         id: String,
         label: String,
@@ -633,6 +639,10 @@ impl State {
                 if self.exec(c) {
                     self.fit_rev += 1;
                 }
+            }
+            Action::MoveRegion { id, dx, dy } => {
+                let c = Command::move_region(&self.doc, &id, dx, dy);
+                self.exec(c);
             }
             Action::RemoveRegion(id) => {
                 let c = Command::remove_region(&self.doc, &id);

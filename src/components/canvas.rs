@@ -48,6 +48,8 @@ enum Gesture {
         ids: Vec<String>,
         delta: (f64, f64),
         moved: bool,
+        /// Dragging a region by its heading: the frame moves with its members (`ids`).
+        region: Option<String>,
     },
     Box {
         pointer: i32,
@@ -128,9 +130,11 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     let view = props.view;
 
     // ---- positions, with the transient offset of a drag ----
-    let (drag_ids, drag_delta) = match &*gesture {
-        Gesture::Drag { ids, delta, .. } => (ids.clone(), *delta),
-        _ => (Vec::new(), (0.0, 0.0)),
+    let (drag_ids, drag_delta, drag_region) = match &*gesture {
+        Gesture::Drag {
+            ids, delta, region, ..
+        } => (ids.clone(), *delta, region.clone()),
+        _ => (Vec::new(), (0.0, 0.0), None),
     };
     let positions: BTreeMap<String, (f64, f64)> = props
         .doc
@@ -257,6 +261,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
         let pointers = pointers.clone();
         let root = props.root_ref.clone();
         let dispatch = props.dispatch.clone();
+        let doc = props.doc.clone();
         let selection = props.selection.clone();
         let space = props.space_held.clone();
         Callback::from(move |e: PointerEvent| {
@@ -299,6 +304,22 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                     now: world,
                     over: None,
                 });
+            } else if let Some(head) = closest(&e, "[data-region-head]") {
+                let id = head.get_attribute("data-region-head").unwrap_or_default();
+                let ids = doc
+                    .nodes
+                    .iter()
+                    .filter(|n| n.region == id)
+                    .map(|n| n.id.clone())
+                    .collect();
+                gesture.set(Gesture::Drag {
+                    pointer,
+                    start: world,
+                    ids,
+                    delta: (0.0, 0.0),
+                    moved: false,
+                    region: Some(id),
+                });
             } else if let Some(node) = closest(&e, "[data-node]") {
                 let id = node.get_attribute("data-node").unwrap_or_default();
                 if e.shift_key() {
@@ -318,6 +339,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                     ids,
                     delta: (0.0, 0.0),
                     moved: false,
+                    region: None,
                 });
             } else if let Some(edge) = closest(&e, "[data-edge]") {
                 let name = edge.get_attribute("data-edge").unwrap_or_default();
@@ -382,6 +404,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                     start,
                     ids,
                     moved,
+                    region,
                     ..
                 } if pointer == e.pointer_id() => {
                     let w = view.to_world(p);
@@ -393,6 +416,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                         ids,
                         delta,
                         moved,
+                        region,
                     });
                 }
                 Gesture::Box { pointer, start, .. } if pointer == e.pointer_id() => {
@@ -457,6 +481,18 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                     dispatch.emit(Action::Select(Selection::default()));
                 }
                 Gesture::Drag {
+                    delta,
+                    moved: true,
+                    region: Some(id),
+                    ..
+                } => {
+                    dispatch.emit(Action::MoveRegion {
+                        id,
+                        dx: snap(delta.0),
+                        dy: snap(delta.1),
+                    });
+                }
+                Gesture::Drag {
                     ids,
                     delta,
                     moved: true,
@@ -518,6 +554,13 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     // Regions: frames behind everything. A region is partitioned while an edge crossing its
     // border is cut (the engine's view, whether the cut came from here or from the timeline).
     let regions = props.doc.regions.iter().map(|r| {
+        // The frame being dragged follows the pointer (the drop snaps it to the grid).
+        let mut r = r.clone();
+        if drag_region.as_deref() == Some(r.id.as_str()) {
+            r.x += drag_delta.0;
+            r.y += drag_delta.1;
+        }
+        let r = &r;
         let region_of = |id: &str| props.doc.node(id).map_or("", |n| n.region.as_str());
         let partitioned = props.doc.edges.iter().any(|e| {
             let (a, b) = (region_of(&e.from), region_of(&e.to));

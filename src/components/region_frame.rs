@@ -63,7 +63,9 @@ pub fn RegionFrame(props: &RegionFrameProps) -> Html {
              data-partitioned={props.partitioned.to_string()}
              role="group" aria-label={fill(tr(lang, "region {}"), &[&name])}
              style={format!("transform:translate({}px,{}px);width:{}px;height:{}px;--region-font:{:.1}px", r.x, r.y, r.w.max(0.0), r.h.max(0.0), (13.0 / props.zoom.max(0.05)).clamp(14.0, 34.0))}>
-            <div class="region-head no-gesture">
+            // The heading is the handle: drag it to move the region and everything in it.
+            <div class="region-head" data-region-head={r.id.clone()}
+                 title={tr(lang, "Drag to move the region with everything in it")}>
                 <span class="region-name">{ name }</span>
                 if !r.label.is_empty() {
                     <span class="region-id">{ r.id.clone() }</span>

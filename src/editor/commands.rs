@@ -376,6 +376,38 @@ impl Command {
         Command::Batch(cmds)
     }
 
+    /// Moves region `id`'s frame by `(dx, dy)`, and its members with it (they stay in it).
+    pub fn move_region(d: &Diagram, id: &str, dx: f64, dy: f64) -> Command {
+        let mut cmds = vec![Command::SetRegions {
+            before: d.regions.clone(),
+            after: d
+                .regions
+                .iter()
+                .map(|r| {
+                    let mut r = r.clone();
+                    if r.id == id {
+                        r.x += dx;
+                        r.y += dy;
+                    }
+                    r
+                })
+                .collect(),
+        }];
+        for (index, n) in d.nodes.iter().enumerate() {
+            if n.region == id {
+                let mut after = Box::new(n.clone());
+                after.x += dx;
+                after.y += dy;
+                cmds.push(Command::ReplaceNode {
+                    index,
+                    before: Box::new(n.clone()),
+                    after,
+                });
+            }
+        }
+        Command::Batch(cmds)
+    }
+
     /// Renames region `id` (its label; the id stays, as links and reports name it).
     pub fn relabel_region(d: &Diagram, id: &str, label: String) -> Command {
         Command::SetRegions {
@@ -564,6 +596,31 @@ mod tests {
         assert!(d.nodes.iter().all(|n| n.region != "eu-west"));
         remove.inverse().apply(&mut d).unwrap();
         assert_eq!(d, before);
+    }
+
+    #[test]
+    fn moving_a_region_moves_its_members_with_it() {
+        let d0 =
+            Diagram::from_json(include_str!("../../examples/global-two-regions.json")).unwrap();
+        let mut d = d0.clone();
+        let c = Command::move_region(&d, "eu-west", 48.0, 96.0);
+        c.apply(&mut d).unwrap();
+        let (r0, r) = (d0.regions[1].clone(), d.regions[1].clone());
+        assert_eq!((r.x, r.y), (r0.x + 48.0, r0.y + 96.0));
+        for id in ["lb-eu", "api-eu"] {
+            let (a, b) = (d0.node(id).unwrap(), d.node(id).unwrap());
+            assert_eq!(
+                (b.x, b.y, b.region.as_str()),
+                (a.x + 48.0, a.y + 96.0, "eu-west")
+            );
+        }
+        assert_eq!(
+            d.node("lb-us"),
+            d0.node("lb-us"),
+            "other regions' members stay"
+        );
+        c.inverse().apply(&mut d).unwrap();
+        assert_eq!(d, d0);
     }
 
     #[test]

@@ -60,4 +60,5 @@ table! {
     "Remove region" => "리전 삭제",
     "Regions" => "리전",
     "Add a region" => "리전 추가",
+    "Drag to move the region with everything in it" => "끌어서 리전을 안의 모든 것과 함께 옮기세요",
 }

@@ -87,6 +87,22 @@ test('two regions behind a traffic manager: a dead region keeps traffic until pr
   await page.getByTestId('region-region-1').waitFor({ state: 'detached' });
   await page.getByTestId('fit').click();
 
+  // A region is moved by its heading, with everything in it.
+  const frame0 = await page.getByTestId('region-eu-west').boundingBox();
+  const lb0 = await page.getByTestId('node-lb-eu').boundingBox();
+  const head = await page.locator('[data-region-head="eu-west"] .region-name').boundingBox();
+  await page.mouse.move(head.x + head.width / 2, head.y + head.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(head.x + head.width / 2 + 60, head.y + head.height / 2 + 40, { steps: 8 });
+  await page.mouse.up();
+  const frame1 = await page.getByTestId('region-eu-west').boundingBox();
+  const lb1 = await page.getByTestId('node-lb-eu').boundingBox();
+  assert.ok(frame1.x - frame0.x > 20 && frame1.y - frame0.y > 10, 'the frame moved');
+  assert.ok(Math.abs((lb1.x - lb0.x) - (frame1.x - frame0.x)) < 1 && Math.abs((lb1.y - lb0.y) - (frame1.y - frame0.y)) < 1,
+    'its members moved with it');
+  await page.getByTestId('undo').click();
+  await page.waitForFunction((x) => Math.abs(document.querySelector('[data-testid="region-eu-west"]').getBoundingClientRect().x - x) < 1, frame0.x);
+
   // Run: Europe's zone dies at 30 s (the example's timeline).
   await page.getByTestId('speed-select').selectOption('8');
   await page.getByTestId('play').click();
