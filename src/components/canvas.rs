@@ -304,42 +304,18 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                     now: world,
                     over: None,
                 });
-            } else if let Some(head) = closest(&e, "[data-region-head]") {
-                let id = head.get_attribute("data-region-head").unwrap_or_default();
-                let ids = doc
-                    .nodes
-                    .iter()
-                    .filter(|n| n.region == id)
-                    .map(|n| n.id.clone())
-                    .collect();
-                gesture.set(Gesture::Drag {
-                    pointer,
-                    start: world,
-                    ids,
-                    delta: (0.0, 0.0),
-                    moved: false,
-                    region: Some(id),
-                });
-            } else if let Some(node) = closest(&e, "[data-node]") {
+            } else if let (Some(node), true) = (closest(&e, "[data-node]"), e.shift_key()) {
                 let id = node.get_attribute("data-node").unwrap_or_default();
-                if e.shift_key() {
-                    dispatch.emit(Action::ToggleSelect(Selection::node(&id)));
-                    gesture.set(Gesture::None);
-                    return;
-                }
-                let ids: Vec<String> = if selection.nodes.contains(&id) {
-                    selection.nodes.iter().cloned().collect()
-                } else {
-                    dispatch.emit(Action::Select(Selection::node(&id)));
-                    vec![id]
-                };
+                dispatch.emit(Action::ToggleSelect(Selection::node(&id)));
+                gesture.set(Gesture::None);
+            } else if let Some((ids, region)) = grabbed(&e, &doc, &selection, &dispatch) {
                 gesture.set(Gesture::Drag {
                     pointer,
                     start: world,
                     ids,
                     delta: (0.0, 0.0),
                     moved: false,
-                    region: None,
+                    region,
                 });
             } else if let Some(edge) = closest(&e, "[data-edge]") {
                 let name = edge.get_attribute("data-edge").unwrap_or_default();
@@ -553,6 +529,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     let pos = |id: &str| positions.get(id).copied();
     // Regions: frames behind everything. A region is partitioned while an edge crossing its
     // border is cut (the engine's view, whether the cut came from here or from the timeline).
+    let cut_regions = cut_regions(&props.doc, &props.stats.cut_edges);
     let regions = props.doc.regions.iter().map(|r| {
         // The frame being dragged follows the pointer (the drop snaps it to the grid).
         let mut r = r.clone();
@@ -560,12 +537,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
             r.x += drag_delta.0;
             r.y += drag_delta.1;
         }
-        let r = &r;
-        let region_of = |id: &str| props.doc.node(id).map_or("", |n| n.region.as_str());
-        let partitioned = props.doc.edges.iter().any(|e| {
-            let (a, b) = (region_of(&e.from), region_of(&e.to));
-            a != b && (a == r.id || b == r.id) && props.stats.cut_edges.contains(&e.name())
-        });
+        let partitioned = cut_regions.contains(r.id.as_str());
         html! {
             <RegionFrame key={r.id.clone()} region={r.clone()} {partitioned}
                          time_s={props.stats.time_s} lang={lang} dispatch={props.dispatch.clone()} zoom={view.zoom} />
@@ -706,6 +678,63 @@ pub fn Canvas(props: &CanvasProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// What a pointer-down starts dragging: a region by its heading (its members move with it), or a
+/// node (the whole selection if it is part of it, else just that node, which becomes selected).
+fn grabbed(
+    e: &PointerEvent,
+    doc: &Diagram,
+    selection: &Selection,
+    dispatch: &Callback<Action>,
+) -> Option<(Vec<String>, Option<String>)> {
+    if let Some(head) = closest(e, "[data-region-head]") {
+        let id = head.get_attribute("data-region-head").unwrap_or_default();
+        let members = doc
+            .nodes
+            .iter()
+            .filter(|n| n.region == id)
+            .map(|n| n.id.clone())
+            .collect();
+        return Some((members, Some(id)));
+    }
+    let id = closest(e, "[data-node]")?
+        .get_attribute("data-node")
+        .unwrap_or_default();
+    let ids = if selection.nodes.contains(&id) {
+        selection.nodes.iter().cloned().collect()
+    } else {
+        dispatch.emit(Action::Select(Selection::node(&id)));
+        vec![id]
+    };
+    Some((ids, None))
+}
+
+/// The regions with a cut edge crossing their border, computed once per render (and not at all
+/// while nothing is cut or the design has no regions).
+fn cut_regions<'a>(doc: &'a Diagram, cut: &BTreeSet<String>) -> BTreeSet<&'a str> {
+    if doc.regions.is_empty() || cut.is_empty() {
+        return BTreeSet::new();
+    }
+    let region_of: HashMap<&str, &str> = doc
+        .nodes
+        .iter()
+        .map(|n| (n.id.as_str(), n.region.as_str()))
+        .collect();
+    let of = |id: &str| region_of.get(id).copied().unwrap_or("");
+    doc.edges
+        .iter()
+        .filter(|e| cut.contains(&e.name()))
+        .flat_map(|e| {
+            let (a, b) = (of(&e.from), of(&e.to));
+            if a == b {
+                vec![]
+            } else {
+                vec![a, b]
+            }
+        })
+        .filter(|r| !r.is_empty())
+        .collect()
 }
 
 /// Room Fit leaves for what floats over the canvas: the KPI strip at the top, and at the bottom

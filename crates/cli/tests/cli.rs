@@ -1,28 +1,9 @@
 //! The `scaleboard` command as a user runs it: every example works, bad input gets a message
 //! naming the problem and a non-zero exit, never a panic.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn scaleboard(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_scaleboard"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{root, scaleboard, stderr, stdout};
 
 /// Fails with the message, exit status `code`, and no sign of a panic.
 fn assert_refused(args: &[&str], code: i32, needle: &str) {

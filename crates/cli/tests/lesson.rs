@@ -3,27 +3,10 @@
 
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
 
-fn scaleboard(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_scaleboard"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{root, scaleboard, stderr, stdout};
 
 /// A fresh directory for one test's lesson files.
 fn dir(name: &str) -> PathBuf {
