@@ -150,13 +150,21 @@ pub fn read_text(
         return;
     };
     let r = reader.clone();
+    // Read bytes, not text: a JS string of a large file would be decoded to UTF-16 and then
+    // encoded back to UTF-8 for Rust, both on the main thread; bytes are one copy and a check.
     let onload = Closure::once_into_js(move || {
-        let text = r.result().ok().and_then(|v| v.as_string());
+        let text = r
+            .result()
+            .ok()
+            .map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec())
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            // Editors on Windows may start UTF-8 with a byte-order mark; reading as text dropped it.
+            .map(|t| t.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(t));
         done(
             text.map(|t| (name.clone(), t))
                 .ok_or_else(|| ReadError::NotText(name.clone())),
         );
     });
     reader.set_onload(Some(onload.unchecked_ref()));
-    let _ = reader.read_as_text(&file);
+    let _ = reader.read_as_array_buffer(&file);
 }
