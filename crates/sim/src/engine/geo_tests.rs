@@ -290,6 +290,45 @@ fn after_a_region_dies_traffic_moves_only_once_probes_notice_and_cached_answers_
     assert!(moved > down && moved < down + s / 20, "moved at {moved}");
 }
 
+#[test]
+fn a_redesign_is_routed_at_once_while_an_outage_waits_for_the_ttl() {
+    // Users in eu-west behind a DNS TTL of a minute. Moving the `eu` stack to ap-northeast
+    // makes `us` the nearest (70 ms against 210 ms): cached answers are for the old design and
+    // must not keep users on it for a minute; moving it back (undo) routes back just as fast.
+    let dns = TrafficManagerParams {
+        dns_ttl_s: 60.0,
+        ..Default::default()
+    };
+    let d = global(21, &[("eu-west", 1.0)], dns);
+    let mut sim = Simulation::with_config(&d, RunConfig::for_run(secs_to_ns(30.0), 0)).unwrap();
+    sim.run_until(5 * NS_PER_S);
+    assert_eq!(sent(&sim, "dns-us"), 0);
+    let eu_before = sent(&sim, "dns-eu");
+    assert!(eu_before > 0);
+
+    let mut moved = d.clone();
+    moved.node_mut("eu").unwrap().region = "ap-northeast".into();
+    sim.sync(&moved).unwrap();
+    sim.run_until(10 * NS_PER_S);
+    // Every request generated after the edit goes to us; only those already past the manager
+    // (a hop of 1 ms) may still arrive at eu.
+    assert!(
+        sent(&sim, "dns-eu") - eu_before < 5,
+        "{}",
+        sent(&sim, "dns-eu") - eu_before
+    );
+    let us_after = sent(&sim, "dns-us");
+    assert!(
+        (us_after as f64 - 5.0 * 200.0).abs() < 5.0 * (5.0f64 * 200.0).sqrt(),
+        "{us_after}"
+    );
+
+    sim.sync(&d).unwrap();
+    sim.run_until(15 * NS_PER_S);
+    assert!(sent(&sim, "dns-us") - us_after < 5);
+    sim.check_invariants().unwrap();
+}
+
 /// Extends a random diagram of the conservation test (`tests::random`) with regions, users
 /// spread over them, and traffic managers in front of some clients.
 pub(super) fn go_global(d: &mut Diagram, rng: &mut crate::dist::Rng) {

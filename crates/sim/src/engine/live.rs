@@ -119,17 +119,28 @@ impl Simulation {
             self.index.remove(&id);
         }
         let scale = scale * self.core.traffic_factor;
+        // Cached DNS answers name a target for a user region: a redesign (regions, a node's
+        // region, the wiring) changes what "nearest" means, so they are dropped. Outages do
+        // not come through here, so the failover window a learner watches is untouched.
+        let mut geo_changed = self.diagram.regions != d.regions
+            || self.diagram.region_latency != d.region_latency
+            || self.diagram.edges != d.edges;
+        let old_regions = self.core.regions.clone();
         self.rebuild_regions(d);
         for node in &d.nodes {
             match self.index.get(&node.id) {
                 Some(&slot) => {
                     let rt = &mut self.nodes[slot as usize];
                     rt.zone = node.zone.clone();
+                    geo_changed |= old_regions.name(rt.region) != node.region;
                     rt.region = self.core.regions.index(&node.region);
                     self.retune(slot, &node.spec, scale)
                 }
                 None => self.add_node(node, scale),
             }
+        }
+        if geo_changed {
+            self.forget_dns_answers();
         }
         self.rebuild_edges(d);
         let chaos_changed = self.diagram.chaos != d.chaos;

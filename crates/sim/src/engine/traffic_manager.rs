@@ -113,6 +113,15 @@ fn choose(
 }
 
 impl Simulation {
+    /// Drops every cached DNS answer (the diagram was redesigned; see `apply_diagram`).
+    pub(super) fn forget_dns_answers(&mut self) {
+        for node in &mut self.nodes {
+            if let Model::TrafficManager(t) = &mut node.model {
+                t.answers.clear();
+            }
+        }
+    }
+
     pub(super) fn traffic_manager_arrive(&mut self, n: u32, j: JobRef) {
         let Simulation { core, nodes, .. } = self;
         let now = core.now;
