@@ -40,6 +40,43 @@ fn line(
     }
 }
 
+/// What partitions cost the databases that chose `cp` or `ap`, summed over them: requests
+/// refused per second (availability lost) and keys written on both sides (consistency lost).
+/// Empty when no database has a partition mode.
+fn partition_lines(stats: &Stats, lang: Lang) -> Vec<ChartLine> {
+    let dbs: Vec<&Vec<scaleboard_sim::metrics::NodeSample>> = stats
+        .node_series
+        .values()
+        .filter(|s| s.iter().any(|x| x.conflicting_keys.is_some()))
+        .collect();
+    let Some(first) = dbs.first() else {
+        return Vec::new();
+    };
+    // Every node is sampled at the same ticks, so the i-th samples line up.
+    let sum = |f: &dyn Fn(&scaleboard_sim::metrics::NodeSample) -> f64| {
+        (0..first.len())
+            .map(|i| {
+                let total = dbs.iter().filter_map(|s| s.get(i)).map(f).sum();
+                (first[i].t_s, Some(total))
+            })
+            .collect::<Vec<_>>()
+    };
+    vec![
+        line(
+            tr(lang, "refused per second (CP)"),
+            "var(--chart-3)",
+            sum(&|x| x.refused_per_s),
+            false,
+        ),
+        line(
+            tr(lang, "conflicting keys (AP)"),
+            "var(--chart-5)",
+            sum(&|x| x.conflicting_keys.unwrap_or(0.0)),
+            false,
+        ),
+    ]
+}
+
 #[function_component]
 pub fn BottomPanel(props: &BottomPanelProps) -> Html {
     let lang = props.lang;
@@ -99,6 +136,7 @@ pub fn BottomPanel(props: &BottomPanelProps) -> Html {
                 pts(&|x| Some(x.stale_rate * 100.0)),
                 false,
             )]),
+            Rc::new(partition_lines(stats, lang)),
         )
     });
     let tab = |t: BottomTab, label: String, testid: &'static str| {
@@ -133,6 +171,11 @@ pub fn BottomPanel(props: &BottomPanelProps) -> Html {
                                    lines={charts.4.clone()} decimals={3} empty_text={empty} />
                         <TimeChart title={tr(lang, "Stale reads")} testid="chart-stale" unit="%"
                                    lines={charts.5.clone()} decimals={1} empty_text={empty} />
+                        if !charts.6.is_empty() {
+                            <TimeChart title={tr(lang, "Partition: refused or conflicting")}
+                                       testid="chart-partition" unit=""
+                                       lines={charts.6.clone()} decimals={0} empty_text={empty} />
+                        }
                     </div>
                 }
             }

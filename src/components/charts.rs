@@ -357,6 +357,12 @@ fn sample_tolerance(lines: &[ChartLine]) -> f64 {
     }
 }
 
+/// The largest value a line reached (0 without data): tests read it from `data-peak`, since
+/// the legend shows only the latest.
+fn peak_value(points: &[(f64, Option<f64>)]) -> f64 {
+    points.iter().filter_map(|(_, v)| *v).fold(0.0, f64::max)
+}
+
 /// The legend value: the last sample's value (`None` if the line currently has no data).
 fn latest_value(points: &[(f64, Option<f64>)]) -> Option<f64> {
     points.last().and_then(|&(t, v)| valid(t, v))
@@ -450,7 +456,7 @@ pub fn TimeChart(props: &TimeChartProps) -> Html {
 
     let legend = lines.iter().map(|line| {
         html! {
-            <span class="chart-legend-item">
+            <span class="chart-legend-item" data-peak={peak_value(&line.points).to_string()}>
                 <span class={classes!("chart-swatch", line.dashed.then_some("chart-swatch-dashed"))}
                       style={format!("color:{}", line.color)}></span>
                 <span class="chart-legend-label">{ line.label.clone() }</span>

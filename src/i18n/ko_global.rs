@@ -61,4 +61,7 @@ table! {
     "Regions" => "리전",
     "Add a region" => "리전 추가",
     "Drag to move the region with everything in it" => "끌어서 리전을 안의 모든 것과 함께 옮기세요",
+    "Partition: refused or conflicting" => "파티션: 거부 또는 충돌",
+    "refused per second (CP)" => "초당 거부 (CP)",
+    "conflicting keys (AP)" => "충돌한 키 (AP)",
 }

@@ -28,6 +28,19 @@ async function runUntil(page, seconds, timeout = 60_000) {
 const rate = (page, edge) =>
   page.evaluate((e) => parseFloat(document.querySelector(`[data-testid="edge-${e}"]`)?.dataset.rate ?? 'NaN'), edge);
 
+/** The partition chart's lines, each {peak, now}: [refused per second, conflicting keys]. */
+async function partitionLines(page) {
+  await page.getByTestId('tab-charts').click();
+  const items = page.getByTestId('chart-partition').locator('.chart-legend-item');
+  await items.first().waitFor();
+  return items.evaluateAll((els) =>
+    els.map((el) => ({
+      peak: Number(el.dataset.peak),
+      now: Number(el.querySelector('.chart-legend-value').textContent.replace(/[^0-9.]/g, '')),
+    })),
+  );
+}
+
 async function logText(page) {
   await page.getByTestId('tab-log').click();
   return page.getByTestId('event-log').innerText();
@@ -151,6 +164,10 @@ test('a partition through a database: CP refuses the minority’s writes, AP tak
   await page.getByTestId('play').click();
   await runUntil(page, 45);
   await pause(page);
+  // The chart shows what CP gave up: requests refused during the partition, no key in conflict.
+  let [refused, conflicting] = await partitionLines(page);
+  assert.ok(refused.peak > 0 && conflicting.peak === 0, `CP: ${JSON.stringify({ refused, conflicting })}`);
+  await screenshot(page, 'global-partition-cp-chart');
   let log = await logText(page);
   assert.match(log, /in the minority and refuse writes/, `CP: the minority refuses writes\n${log}`);
   assert.doesNotMatch(log, /Split brain/);
@@ -167,6 +184,13 @@ test('a partition through a database: CP refuses the minority’s writes, AP tak
   assert.match(log, /Split brain/, `AP: a second primary\n${log}`);
   const healed = log.match(/resolved (\d+) conflicting keys/);
   assert.ok(healed && Number(healed[1]) > 0, `AP: conflicts counted at heal\n${log}`);
+  // AP refused nothing, and the keys written on both sides that the chart counted are exactly
+  // the conflicts the heal resolved.
+  [refused, conflicting] = await partitionLines(page);
+  assert.equal(refused.peak, 0, 'AP refuses nothing');
+  assert.equal(conflicting.peak, Number(healed[1]), 'the chart and the log agree');
+  assert.equal(conflicting.now, Number(healed[1]));
+  await screenshot(page, 'global-partition-ap-chart');
   await screenshot(page, 'global-partition-ap');
   assert.deepEqual(errors, []);
   await context.close();

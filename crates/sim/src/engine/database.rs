@@ -83,6 +83,8 @@ pub(crate) struct DatabaseRt {
     /// Split by a partition (`cp`/`ap` modes only).
     pub part: Option<Box<super::partition::PartRt>>,
     pub part_epoch: u32,
+    /// Partition refusals (reads and writes) when the last one-second sample was taken.
+    pub refused_sampled: u64,
     /// One-way delay between members i and j at `i * n + j` when members are in different
     /// regions; empty when they are not (nothing to add).
     pub member_delay: Vec<Time>,
@@ -121,6 +123,7 @@ impl DatabaseRt {
             slow: 1.0,
             part: None,
             part_epoch: 0,
+            refused_sampled: 0,
             member_delay: Vec::new(),
         };
         db.resize();

@@ -722,9 +722,13 @@ impl Simulation {
             if node.is_removed() {
                 continue;
             }
+            let mut partition = (0.0, None);
             let lag_ms = match &mut node.model {
                 Model::Database(db) => {
                     db.clean(now);
+                    if !db.params.partition_mode.is_ignore() {
+                        partition = (db.take_refused() as f64, Some(db.conflicting_keys() as f64));
+                    }
                     // The slowest replica (or member, with no replicas).
                     let lags = db.lags(now);
                     let replicas = db.members.iter().any(|m| !m.primary);
@@ -760,6 +764,8 @@ impl Simulation {
                 stale_per_s: data.stale as f64,
                 conflicts_per_s: data.conflicts as f64,
                 lag_ms,
+                refused_per_s: partition.0,
+                conflicting_keys: partition.1,
             };
             node.metrics.series.push(sample);
         }

@@ -58,12 +58,35 @@ pub struct PartitionStats {
 }
 
 impl PartRt {
+    /// `ap`: keys written on more than one side so far; each is a conflict when it heals.
+    pub fn diverged_keys(&self) -> u64 {
+        self.writes
+            .values()
+            .filter(|sides| sides.iter().filter(|(n, _)| *n > 0).count() > 1)
+            .count() as u64
+    }
+
     pub fn side_of(&self, member: u32) -> u32 {
         self.side.get(member as usize).copied().unwrap_or(NONE)
     }
 }
 
 impl DatabaseRt {
+    /// Requests the partition refused since the previous call (one per simulated second).
+    pub(super) fn take_refused(&mut self) -> u64 {
+        let total = self.stats.partition.refused_writes + self.stats.partition.refused_reads;
+        // Statistics restart at warm-up, so the total can fall below what was sampled.
+        let fresh = total.saturating_sub(self.refused_sampled);
+        self.refused_sampled = total;
+        fresh
+    }
+
+    /// Keys that conflict or will when the partition heals: those resolved so far plus those
+    /// written on more than one side of the partition now.
+    pub(super) fn conflicting_keys(&self) -> u64 {
+        self.stats.partition.conflicts + self.part.as_ref().map_or(0, |p| p.diverged_keys())
+    }
+
     /// The member a request from side `side` goes to while partitioned, or why it is refused.
     pub(super) fn pick_on_side(&mut self, side: u32, write: bool) -> Result<u32, Cause> {
         let mode = self.params.partition_mode;

@@ -78,6 +78,15 @@ fn cp_refuses_exactly_the_writes_reaching_the_minority_and_records_no_conflict()
     let p = partition(&r);
     assert!(during > 1_500, "{during}");
     assert_eq!(p.refused_writes, during);
+    // The chart shows every refusal, each in its second, and only during the partition.
+    let series: Vec<_> = sim.node_series("db").unwrap().copied().collect();
+    let refused: f64 = series.iter().map(|x| x.refused_per_s).sum();
+    assert_eq!(refused, during as f64);
+    assert!(series
+        .iter()
+        .filter(|x| x.t_s <= 20.0 || x.t_s > 41.0)
+        .all(|x| x.refused_per_s == 0.0));
+    assert!(series.iter().all(|x| x.conflicting_keys == Some(0.0)));
     assert_eq!(r.end_to_end.failures.get("no_quorum"), Some(&during));
     // Nothing else failed: the majority (zone a, with the primary) kept working.
     assert_eq!(r.end_to_end.failed, during);
@@ -135,6 +144,21 @@ fn ap_takes_every_write_and_counts_keys_written_on_both_sides_as_conflicts() {
     assert_eq!(p.split_brains, 1);
     assert!((p.split_brain_s - 15.0).abs() < 1e-9, "{}", p.split_brain_s);
     assert_eq!(p.conflicts, 3);
+    // The chart's line: no diverged key before the cut, all three while it lasts (once both
+    // sides have written them), and the same three resolved after the heal.
+    let keys_at = |t: f64| {
+        sim.node_series("db")
+            .unwrap()
+            .find(|x| (x.t_s - t).abs() < 1e-9)
+            .and_then(|x| x.conflicting_keys)
+    };
+    assert_eq!(keys_at(19.0), Some(0.0));
+    assert_eq!(keys_at(39.0), Some(3.0));
+    assert_eq!(keys_at(59.0), Some(3.0));
+    assert!(sim
+        .node_series("db")
+        .unwrap()
+        .all(|x| x.refused_per_s == 0.0));
     assert_eq!(
         r.nodes["db"].database.as_ref().unwrap().conflicts,
         0,

@@ -66,6 +66,12 @@ pub struct NodeSample {
     pub conflicts_per_s: f64,
     /// Databases: the most any replica is behind, in ms.
     pub lag_ms: Option<f64>,
+    /// Databases in a partition mode: requests a partition refused this second (`cp`:
+    /// availability lost).
+    pub refused_per_s: f64,
+    /// Databases in a partition mode: keys written on more than one side of a partition so
+    /// far, resolved or still diverging (`ap`: consistency lost).
+    pub conflicting_keys: Option<f64>,
 }
 
 /// One simulated second for the whole system.
