@@ -28,6 +28,8 @@ pub struct Stats {
     pub nodes: BTreeMap<String, NodeStatus>,
     /// Requests per second over each edge in the last simulated second.
     pub edges: BTreeMap<String, f64>,
+    /// What each region's users saw in the last simulated second (diagrams with regions).
+    pub regions: Vec<scaleboard_sim::engine::RegionNow>,
     /// Edges a network partition cuts now.
     pub cut_edges: BTreeSet<String>,
     /// Every client's rate is multiplied by this now (a chaos traffic spike).
@@ -267,6 +269,7 @@ impl SimHost {
                 .collect(),
             edges: report_edges,
             cut_edges: sim.cut_edges().into_iter().collect(),
+            regions: sim.regions_now(),
             traffic_factor: sim.traffic_factor(),
             slo: Some(sim.slo_report()),
             series,

@@ -538,8 +538,15 @@ pub fn Canvas(props: &CanvasProps) -> Html {
             r.y += drag_delta.1;
         }
         let partitioned = cut_regions.contains(r.id.as_str());
+        // Only regions with users get figures (a region of servers alone has none to show).
+        let live = props
+            .stats
+            .regions
+            .iter()
+            .find(|x| x.region == r.id && (x.throughput > 0.0 || x.error_rate > 0.0))
+            .cloned();
         html! {
-            <RegionFrame key={r.id.clone()} region={r.clone()} {partitioned}
+            <RegionFrame key={r.id.clone()} region={r.clone()} {partitioned} {live}
                          time_s={props.stats.time_s} lang={lang} dispatch={props.dispatch.clone()} zoom={view.zoom} />
         }
     });

@@ -5,6 +5,7 @@
 use crate::i18n::{fill, tr, Lang};
 use crate::state::Action;
 use scaleboard_sim::diagram::{ChaosAction, Region};
+use scaleboard_sim::engine::RegionNow;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -18,6 +19,9 @@ pub struct RegionFrameProps {
     pub dispatch: Callback<Action>,
     /// The view's zoom: the name keeps a readable size on screen when zoomed out.
     pub zoom: f64,
+    /// What this region's users saw in the last simulated second, while a run has one.
+    #[prop_or_default]
+    pub live: Option<RegionNow>,
 }
 
 #[function_component]
@@ -73,6 +77,18 @@ pub fn RegionFrame(props: &RegionFrameProps) -> Html {
                 <button class="btn btn-small region-cut" data-testid={format!("region-{}-partition", r.id)}
                         title={title.clone()} aria-label={title} onclick={toggle}>{ button }</button>
             </div>
+            if let Some(l) = &props.live {
+                <div class="region-live" data-testid={format!("region-{}-live", r.id)}
+                      data-throughput={l.throughput.to_string()} data-error-rate={l.error_rate.to_string()}
+                      data-mean-ms={l.mean_ms.unwrap_or(0.0).to_string()}
+                      title={tr(lang, "This region's users over the last simulated second")}>
+                    { fill(tr(lang, "users: {} req/s · {} · {} errors"), &[
+                        &crate::format::rate(l.throughput),
+                        &l.mean_ms.map_or_else(|| "–".to_owned(), crate::format::ms),
+                        &crate::format::pct(l.error_rate),
+                    ]) }
+                </div>
+            }
         </div>
     }
 }

@@ -64,4 +64,6 @@ table! {
     "Partition: refused or conflicting" => "파티션: 거부 또는 충돌",
     "refused per second (CP)" => "초당 거부 (CP)",
     "conflicting keys (AP)" => "충돌한 키 (AP)",
+    "This region's users over the last simulated second" => "마지막 시뮬레이션 1초 동안 이 리전의 사용자",
+    "users: {} req/s · {} · {} errors" => "사용자: {} req/s · {} · 오류 {}",
 }

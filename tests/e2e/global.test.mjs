@@ -116,18 +116,25 @@ test('two regions behind a traffic manager: a dead region keeps traffic until pr
   await page.getByTestId('undo').click();
   await page.waitForFunction((x) => Math.abs(document.querySelector('[data-testid="region-eu-west"]').getBoundingClientRect().x - x) < 1, frame0.x);
 
-  // The failover run starts from the example as published, not from the edited copy: a fresh
-  // clone's CI once saw every user routed to us-east before the outage after the edits above
-  // (not reproduced here; noted on issue 12).
-  await openExample(page, 'global-two-regions');
-  await page.getByTestId('region-eu-west').waitFor();
-
+  // The failover run follows the edits and undos above: cached DNS answers of the edited
+  // design must not outlive it (a fresh clone's CI once saw every user routed to us-east).
   // Run: Europe's zone dies at 30 s (the example's timeline).
-  await page.getByTestId('speed-select').selectOption('8');
+  // Read "before" well ahead of the outage at 30 s, at 5× and paused: at 100× a loaded
+  // machine was seen 18 simulated seconds past the moment asked for.
+  await page.getByTestId('speed-select').selectOption('5');
   await page.getByTestId('play').click();
-  await runUntil(page, 28);
+  await runUntil(page, 6);
+  await pause(page);
   const edges = await page.evaluate(() => [...document.querySelectorAll('[data-edge]')].map((e) => [e.dataset.edge, e.dataset.rate]));
   assert.ok((await rate(page, 'gtm→lb-eu')) > 0, `before the outage, European users go to eu-west: ${JSON.stringify(edges)}`);
+  // Each region's frame shows what its users see now.
+  const live = (r) => page.getByTestId(`region-${r}-live`).evaluate((el) => ({
+    rps: Number(el.dataset.throughput), errors: Number(el.dataset.errorRate), ms: Number(el.dataset.meanMs),
+  }));
+  const euBefore = await live('eu-west');
+  assert.ok(euBefore.rps > 0 && euBefore.errors === 0, `eu-west users before: ${JSON.stringify(euBefore)}`);
+  await page.getByTestId('speed-select').selectOption('8');
+  await page.getByTestId('play').click();
   // The probes notice after `unhealthy_threshold` failed probes (3 × 5 s in this example), not
   // at once: until then users are still sent to the dead region, and fail there.
   await runUntil(page, 55);
@@ -142,6 +149,9 @@ test('two regions behind a traffic manager: a dead region keeps traffic until pr
   await pause(page);
   assert.equal(await rate(page, 'gtm→lb-eu'), 0, 'no traffic reaches the dead region once answers expired');
   assert.ok((await rate(page, 'gtm→lb-us')) > 300, 'everyone goes to us-east');
+  // European users are served again, from across the ocean: no errors, a longer trip.
+  const euAfter = await live('eu-west');
+  assert.ok(euAfter.errors === 0 && euAfter.ms > euBefore.ms + 50, `eu-west users after: ${JSON.stringify({ euBefore, euAfter })}`);
   await page.getByTestId('tab-charts').click();
   await screenshot(page, 'global-failover');
 

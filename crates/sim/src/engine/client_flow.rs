@@ -239,6 +239,8 @@ impl Simulation {
         if let Some(t) = e2e.regions.get_mut(q.origin as usize) {
             t.completed += 1;
             t.latency.record(latency);
+            t.window.0 += 1;
+            t.window.2 += u128::from(latency);
         }
         if q.class != NO_CLASS {
             self.core.class_completed(q.class, latency);
@@ -294,6 +296,7 @@ impl Simulation {
         let e2e = &mut self.core.e2e;
         if let Some(t) = e2e.regions.get_mut(origin as usize) {
             t.failed += 1;
+            t.window.1 += 1;
         }
         e2e.lifetime.failed += 1;
         e2e.total.failed += 1;

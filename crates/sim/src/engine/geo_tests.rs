@@ -170,6 +170,18 @@ fn latency_routing_sends_each_user_to_the_nearest_region_and_geo_to_its_own_or_t
     assert!((mean("us-east") - 7.0).abs() < 0.05, "{}", mean("us-east"));
     assert!((mean("eu-west") - 7.0).abs() < 0.05, "{}", mean("eu-west"));
     assert!((mean("ap-northeast") - 157.0).abs() < 0.05);
+    // The live view (the last second) says the same per region, and its regions add up to the
+    // whole system's second.
+    let now = sim.regions_now();
+    let live = |region: &str| now.iter().find(|x| x.region == region).unwrap();
+    assert!((live("ap-northeast").mean_ms.unwrap() - 157.0).abs() < 0.05);
+    assert!((live("us-east").mean_ms.unwrap() - 7.0).abs() < 0.05);
+    let last = sim.series().last().unwrap();
+    assert_eq!(
+        now.iter().map(|x| x.throughput).sum::<f64>(),
+        last.throughput
+    );
+    assert!(now.iter().all(|x| x.error_rate == 0.0));
 
     // Geolocation routing: own region if it has a target, else the default (the first edge,
     // eu) however far it is.

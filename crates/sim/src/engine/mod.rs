@@ -38,6 +38,7 @@ pub use jobs::{Cause, N_CAUSES};
 pub use l7::{L7_CPU_FACTOR, L7_EXTRA_LATENCY_MS};
 pub use live::Edit;
 pub use partition::PartitionStats;
+pub use regions::RegionNow;
 pub use report::{
     CdnCacheReport, CdnReport, Ci95, ClassReport, Dot, DotKind, EdgeReport, EndToEndReport,
     Latency, NodeReport, NodeStatus, PartitionReport, RegionReport, Report, SloReport,
@@ -806,6 +807,9 @@ impl Simulation {
         e2e.cost_total += cost / 3_600.0;
         e2e.window = RequestCounts::default();
         e2e.window_latency.clear();
+        for (i, t) in e2e.regions.iter_mut().enumerate() {
+            t.close_window(self.core.regions.name(i as u32));
+        }
         self.core.queue.push(now + NS_PER_S, Ev::Tick);
     }
 

@@ -20,6 +20,22 @@ pub(crate) struct RegionTotals {
     pub completed: u64,
     pub failed: u64,
     pub latency: crate::metrics::Histogram,
+    /// The second being counted: completed, failed, summed latency (ns).
+    pub window: (u64, u64, u128),
+    /// The last whole second, for the live view.
+    pub last: RegionNow,
+}
+
+/// What the users of one region saw in the last simulated second.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegionNow {
+    pub region: String,
+    /// Completed requests per second.
+    pub throughput: f64,
+    /// failed ÷ (completed + failed); 0 when nothing ended.
+    pub error_rate: f64,
+    /// Mean end-to-end latency of the completed requests; `None` if none completed.
+    pub mean_ms: Option<f64>,
 }
 
 impl RegionTotals {
@@ -30,7 +46,25 @@ impl RegionTotals {
             completed: 0,
             failed: 0,
             latency: crate::metrics::Histogram::new(),
+            window: (0, 0, 0),
+            last: RegionNow::default(),
         }
+    }
+
+    /// A simulated second ends: it becomes the live figure.
+    pub fn close_window(&mut self, region: &str) {
+        let (ok, failed, sum) = std::mem::take(&mut self.window);
+        let ended = ok + failed;
+        self.last = RegionNow {
+            region: region.to_owned(),
+            throughput: ok as f64,
+            error_rate: if ended > 0 {
+                failed as f64 / ended as f64
+            } else {
+                0.0
+            },
+            mean_ms: (ok > 0).then(|| sum as f64 / ok as f64 / 1e6),
+        };
     }
 
     /// Warm-up ends: statistics start.
@@ -96,6 +130,16 @@ impl Regions {
 }
 
 impl Simulation {
+    /// Each region's users over the last simulated second (empty without regions).
+    pub fn regions_now(&self) -> Vec<RegionNow> {
+        self.core
+            .e2e
+            .regions
+            .iter()
+            .map(|t| t.last.clone())
+            .collect()
+    }
+
     /// Rebuilds the region table from `d`; per-region statistics restart when the list of
     /// regions changes (their indices would no longer mean the same regions).
     pub(super) fn rebuild_regions(&mut self, d: &Diagram) {
