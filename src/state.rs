@@ -362,6 +362,12 @@ pub enum Action {
         id: String,
         label: String,
     },
+    /// A region's frame resized by its corner handle (never smaller than its members need).
+    ResizeRegion {
+        id: String,
+        w: f64,
+        h: f64,
+    },
     /// The round trip between two regions (`None`: the default table's).
     SetRegionRtt {
         a: String,
@@ -646,6 +652,10 @@ impl State {
             }
             Action::RemoveRegion(id) => {
                 let c = Command::remove_region(&self.doc, &id);
+                self.exec(c);
+            }
+            Action::ResizeRegion { id, w, h } => {
+                let c = Command::resize_region(&self.doc, &id, w, h);
                 self.exec(c);
             }
             Action::RelabelRegion { id, label } => {

@@ -56,6 +56,14 @@ enum Gesture {
         start: Point,
         now: Point,
     },
+    /// Resizing a region by its corner handle: its size at the start and now (world units).
+    Resize {
+        pointer: i32,
+        id: String,
+        start: Point,
+        size0: (f64, f64),
+        size: (f64, f64),
+    },
     Connect {
         pointer: i32,
         from: String,
@@ -135,6 +143,10 @@ pub fn Canvas(props: &CanvasProps) -> Html {
             ids, delta, region, ..
         } => (ids.clone(), *delta, region.clone()),
         _ => (Vec::new(), (0.0, 0.0), None),
+    };
+    let resizing = match &*gesture {
+        Gesture::Resize { id, size, .. } => Some((id.clone(), *size)),
+        _ => None,
     };
     let positions: BTreeMap<String, (f64, f64)> = props
         .doc
@@ -296,6 +308,19 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                     moved: false,
                     clears: false,
                 });
+            } else if let Some(handle) = closest(&e, "[data-region-resize]") {
+                let id = handle
+                    .get_attribute("data-region-resize")
+                    .unwrap_or_default();
+                if let Some(r) = doc.regions.iter().find(|r| r.id == id) {
+                    gesture.set(Gesture::Resize {
+                        pointer,
+                        id,
+                        start: world,
+                        size0: (r.w, r.h),
+                        size: (r.w, r.h),
+                    });
+                }
             } else if let Some(port) = closest(&e, "[data-port='out']") {
                 let from = port.get_attribute("data-node").unwrap_or_default();
                 gesture.set(Gesture::Connect {
@@ -349,6 +374,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
         let pointers = pointers.clone();
         let root = props.root_ref.clone();
         let dispatch = props.dispatch.clone();
+        let doc = props.doc.clone();
         Callback::from(move |e: PointerEvent| {
             let p = local(&e, &root);
             if let Some(slot) = pointers.borrow_mut().get_mut(&e.pointer_id()) {
@@ -393,6 +419,29 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                         delta,
                         moved,
                         region,
+                    });
+                }
+                Gesture::Resize {
+                    pointer,
+                    id,
+                    start,
+                    size0,
+                    ..
+                } if pointer == e.pointer_id() => {
+                    // The frame follows the pointer but never hides a member (the command
+                    // clamps the same way on drop).
+                    let w = view.to_world(p);
+                    let (min_w, min_h) = crate::editor::commands::region_min_size(&doc, &id);
+                    let size = (
+                        (size0.0 + w.x - start.x).max(min_w),
+                        (size0.1 + w.y - start.y).max(min_h),
+                    );
+                    gesture.set(Gesture::Resize {
+                        pointer,
+                        id,
+                        start,
+                        size0,
+                        size,
                     });
                 }
                 Gesture::Box { pointer, start, .. } if pointer == e.pointer_id() => {
@@ -440,6 +489,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                 Gesture::Pan { pointer, .. }
                 | Gesture::Drag { pointer, .. }
                 | Gesture::Box { pointer, .. }
+                | Gesture::Resize { pointer, .. }
                 | Gesture::Connect { pointer, .. } => *pointer == e.pointer_id(),
                 Gesture::Pinch { .. } => true,
                 Gesture::None => false,
@@ -455,6 +505,15 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                     ..
                 } => {
                     dispatch.emit(Action::Select(Selection::default()));
+                }
+                Gesture::Resize {
+                    id, size, size0, ..
+                } if size != size0 => {
+                    dispatch.emit(Action::ResizeRegion {
+                        id,
+                        w: snap(size.0),
+                        h: snap(size.1),
+                    });
                 }
                 Gesture::Drag {
                     delta,
@@ -536,6 +595,9 @@ pub fn Canvas(props: &CanvasProps) -> Html {
         if drag_region.as_deref() == Some(r.id.as_str()) {
             r.x += drag_delta.0;
             r.y += drag_delta.1;
+        }
+        if let Some((_, (w, h))) = resizing.as_ref().filter(|(id, _)| *id == r.id) {
+            (r.w, r.h) = (*w, *h);
         }
         let partitioned = cut_regions.contains(r.id.as_str());
         // Only regions with users get figures (a region of servers alone has none to show).

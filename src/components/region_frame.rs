@@ -77,6 +77,10 @@ pub fn RegionFrame(props: &RegionFrameProps) -> Html {
                 <button class="btn btn-small region-cut" data-testid={format!("region-{}-partition", r.id)}
                         title={title.clone()} aria-label={title} onclick={toggle}>{ button }</button>
             </div>
+            // The corner handle resizes the frame (pointer only; it never hides a member).
+            <div class="region-resize" data-region-resize={r.id.clone()}
+                 data-testid={format!("region-{}-resize", r.id)} aria-hidden="true"
+                 title={tr(lang, "Drag to resize the region")}></div>
             if let Some(l) = &props.live {
                 <div class="region-live" data-testid={format!("region-{}-live", r.id)}
                       data-throughput={l.throughput.to_string()} data-error-rate={l.error_rate.to_string()}

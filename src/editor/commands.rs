@@ -408,6 +408,27 @@ impl Command {
         Command::Batch(cmds)
     }
 
+    /// Resizes region `id`'s frame from its top-left corner, never smaller than
+    /// [`region_min_size`]: its members stay inside it.
+    pub fn resize_region(d: &Diagram, id: &str, w: f64, h: f64) -> Command {
+        let (min_w, min_h) = region_min_size(d, id);
+        Command::SetRegions {
+            before: d.regions.clone(),
+            after: d
+                .regions
+                .iter()
+                .map(|r| {
+                    let mut r = r.clone();
+                    if r.id == id {
+                        r.w = w.max(min_w);
+                        r.h = h.max(min_h);
+                    }
+                    r
+                })
+                .collect(),
+        }
+    }
+
     /// Renames region `id` (its label; the id stays, as links and reports name it).
     pub fn relabel_region(d: &Diagram, id: &str, label: String) -> Command {
         Command::SetRegions {
@@ -505,6 +526,24 @@ fn replace<T: Clone + PartialEq>(
 
 /// The region whose frame holds the centre of a card at `(x, y)`: the smallest, when frames
 /// overlap.
+/// The smallest frame region `id` can have: room for its heading, and every member's card
+/// inside with a margin (so resizing never changes which region a card is in).
+pub fn region_min_size(d: &Diagram, id: &str) -> (f64, f64) {
+    use super::geometry::{GRID, NODE_H, NODE_W};
+    let Some(r) = d.regions.iter().find(|r| r.id == id) else {
+        return (0.0, 0.0);
+    };
+    d.nodes
+        .iter()
+        .filter(|n| n.region == id)
+        .fold((NODE_W + GRID, NODE_H + GRID), |(w, h), n| {
+            (
+                w.max(n.x + NODE_W + GRID - r.x),
+                h.max(n.y + NODE_H + GRID - r.y),
+            )
+        })
+}
+
 pub fn region_at(d: &Diagram, x: f64, y: f64) -> Option<String> {
     use super::geometry::{NODE_H, NODE_W};
     let (cx, cy) = (x + NODE_W / 2.0, y + NODE_H / 2.0);
@@ -518,6 +557,7 @@ pub fn region_at(d: &Diagram, x: f64, y: f64) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::editor::geometry::{NODE_H, NODE_W};
     use scaleboard_sim::diagram::{NodeSpec, ServerParams};
     use scaleboard_sim::dist::Rng;
 
@@ -620,6 +660,42 @@ mod tests {
             "other regions' members stay"
         );
         c.inverse().apply(&mut d).unwrap();
+        assert_eq!(d, d0);
+    }
+
+    #[test]
+    fn a_region_grows_freely_but_never_shrinks_past_its_members() {
+        let d0 =
+            Diagram::from_json(include_str!("../../examples/global-two-regions.json")).unwrap();
+        let mut d = d0.clone();
+        let r0 = d0.regions[1].clone();
+        let grow = Command::resize_region(&d, "eu-west", r0.w + 240.0, r0.h + 96.0);
+        grow.apply(&mut d).unwrap();
+        assert_eq!(
+            (d.regions[1].w, d.regions[1].h),
+            (r0.w + 240.0, r0.h + 96.0)
+        );
+        assert_eq!((d.regions[1].x, d.regions[1].y), (r0.x, r0.y));
+        // Asked to shrink to nothing, it stops where its cards still fit inside it, and every
+        // member is still found in it.
+        let grown = d.clone();
+        let shrink = Command::resize_region(&d, "eu-west", 0.0, 0.0);
+        shrink.apply(&mut d).unwrap();
+        let r = d.regions[1].clone();
+        assert!(r.w < r0.w && r.h <= r0.h, "{r:?} vs {r0:?}");
+        for n in d.nodes.iter().filter(|n| n.region == "eu-west") {
+            assert!(
+                n.x + NODE_W <= r.x + r.w && n.y + NODE_H <= r.y + r.h,
+                "{} sticks out",
+                n.id
+            );
+            assert_eq!(region_at(&d, n.x, n.y).as_deref(), Some("eu-west"));
+        }
+        assert_eq!(d.regions[0], d0.regions[0], "the other frame stays");
+        // Each resize is one undo step.
+        shrink.inverse().apply(&mut d).unwrap();
+        assert_eq!(d, grown);
+        grow.inverse().apply(&mut d).unwrap();
         assert_eq!(d, d0);
     }
 

@@ -66,4 +66,5 @@ table! {
     "conflicting keys (AP)" => "충돌한 키 (AP)",
     "This region's users over the last simulated second" => "마지막 시뮬레이션 1초 동안 이 리전의 사용자",
     "users: {} req/s · {} · {} errors" => "사용자: {} req/s · {} · 오류 {}",
+    "Drag to resize the region" => "끌어서 리전 크기를 바꾸세요",
 }

@@ -116,6 +116,32 @@ test('two regions behind a traffic manager: a dead region keeps traffic until pr
   await page.getByTestId('undo').click();
   await page.waitForFunction((x) => Math.abs(document.querySelector('[data-testid="region-eu-west"]').getBoundingClientRect().x - x) < 1, frame0.x);
 
+  // A region is resized by its corner: it grows, and it cannot shrink past its cards.
+  const box = async (id) => page.getByTestId(id).boundingBox();
+  const f0 = await box('region-eu-west');
+  const corner = await box('region-eu-west-resize');
+  const dragCorner = async (dx, dy) => {
+    const c = await box('region-eu-west-resize');
+    await page.mouse.move(c.x + c.width / 2, c.y + c.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(c.x + c.width / 2 + dx, c.y + c.height / 2 + dy, { steps: 6 });
+    await page.mouse.up();
+  };
+  assert.ok(corner.x + corner.width > f0.x + f0.width - 4 && corner.y + corner.height > f0.y + f0.height - 4, 'the handle sits in the corner');
+  await dragCorner(120, 60);
+  const f1 = await box('region-eu-west');
+  await screenshot(page, 'global-region-resized');
+  assert.ok(f1.width - f0.width > 80 && f1.height - f0.height > 30 && Math.abs(f1.x - f0.x) < 1, `grown: ${JSON.stringify({ f0, f1 })}`);
+  await dragCorner(-2000, -2000);
+  const f2 = await box('region-eu-west');
+  for (const id of ['node-lb-eu', 'node-api-eu']) {
+    const n = await box(id);
+    assert.ok(n.x + n.width <= f2.x + f2.width && n.y + n.height <= f2.y + f2.height, `${id} still inside the shrunk frame`);
+  }
+  await page.getByTestId('undo').click();
+  await page.getByTestId('undo').click();
+  await page.waitForFunction((w) => Math.abs(document.querySelector('[data-testid="region-eu-west"]').getBoundingClientRect().width - w) < 1, f0.width);
+
   // The failover run follows the edits and undos above: cached DNS answers of the edited
   // design must not outlive it (a fresh clone's CI once saw every user routed to us-east).
   // Run: Europe's zone dies at 30 s (the example's timeline).
