@@ -67,4 +67,6 @@ table! {
     "This region's users over the last simulated second" => "마지막 시뮬레이션 1초 동안 이 리전의 사용자",
     "users: {} req/s · {} · {} errors" => "사용자: {} req/s · {} · 오류 {}",
     "Drag to resize the region" => "끌어서 리전 크기를 바꾸세요",
+    "Frame width" => "프레임 너비",
+    "Frame height" => "프레임 높이",
 }

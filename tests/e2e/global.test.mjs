@@ -142,6 +142,17 @@ test('two regions behind a traffic manager: a dead region keeps traffic until pr
   await page.getByTestId('undo').click();
   await page.waitForFunction((w) => Math.abs(document.querySelector('[data-testid="region-eu-west"]').getBoundingClientRect().width - w) < 1, f0.width);
 
+  // Keyboards size a frame from the inspector (nothing selected shows the regions).
+  await page.keyboard.press('Escape');
+  const width = page.getByTestId('field-regions.us-east.w');
+  const w0 = Number(await width.inputValue());
+  const us0 = await box('region-us-east');
+  await width.fill(String(w0 + 240));
+  await width.press('Enter');
+  await page.waitForFunction((w) => document.querySelector('[data-testid="region-us-east"]').getBoundingClientRect().width > w + 50, us0.width);
+  await page.getByTestId('undo').click();
+  await page.waitForFunction((w) => Math.abs(document.querySelector('[data-testid="region-us-east"]').getBoundingClientRect().width - w) < 1, us0.width);
+
   // The failover run follows the edits and undos above: cached DNS answers of the edited
   // design must not outlive it (a fresh clone's CI once saw every user routed to us-east).
   // Run: Europe's zone dies at 30 s (the example's timeline).

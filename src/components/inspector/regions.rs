@@ -25,6 +25,21 @@ pub fn parse_rtt(text: &str) -> Result<Option<f64>, FieldError> {
     }
 }
 
+/// The largest frame side a user can type (canvas units): far beyond any drawing.
+const MAX_FRAME: f64 = 20_000.0;
+
+/// A frame side typed by the user: a positive number up to [`MAX_FRAME`].
+pub fn parse_size(text: &str) -> Result<f64, FieldError> {
+    let v = parse_float(text)?;
+    if v <= 0.0 {
+        Err(FieldError::NotPositive)
+    } else if v > MAX_FRAME {
+        Err(FieldError::TooLarge(MAX_FRAME as u64))
+    } else {
+        Ok(v)
+    }
+}
+
 pub fn view(props: &InspectorProps) -> Html {
     html! { <>{ frames(props) }{ round_trips(props) }</> }
 }
@@ -43,6 +58,25 @@ fn frames(props: &InspectorProps) -> Html {
                 None
             })
         };
+        // The frame's size, for keyboards (pointers drag the corner); the command keeps every
+        // member inside, so a number too small is raised to what they need.
+        let resize = |width: bool| {
+            let (cb, id, w, h) = (props.on_region.clone(), r.id.clone(), r.w, r.h);
+            Callback::from(move |text: String| match parse_size(&text) {
+                Ok(v) => {
+                    let (nw, nh) = if width { (v, h) } else { (w, v) };
+                    if (nw, nh) != (w, h) {
+                        cb.emit(Action::ResizeRegion {
+                            id: id.clone(),
+                            w: nw,
+                            h: nh,
+                        });
+                    }
+                    None
+                }
+                Err(e) => Some(e),
+            })
+        };
         let remove = {
             let (cb, id) = (props.on_region.clone(), r.id.clone());
             Callback::from(move |_: MouseEvent| cb.emit(Action::RemoveRegion(id.clone())))
@@ -53,6 +87,12 @@ fn frames(props: &InspectorProps) -> Html {
                             inputmode="text" value={r.label.clone()} placeholder={r.id.clone()}
                             help={tr(l, "Name shown on the frame. Drag components into the frame to put them in this region.")}
                             commit={relabel} />
+                <div class="insp-size">
+                    <InputField path={format!("regions.{}.w", r.id)} label={tr(l, "Frame width")} lang={l}
+                                inputmode="decimal" value={fmt_num(r.w)} commit={resize(true)} />
+                    <InputField path={format!("regions.{}.h", r.id)} label={tr(l, "Frame height")} lang={l}
+                                inputmode="decimal" value={fmt_num(r.h)} commit={resize(false)} />
+                </div>
                 <button type="button" class="btn btn-small insp-btn" data-testid={format!("region-remove-{}", r.id)}
                         onclick={remove}>{ tr(l, "Remove region") }</button>
             </div>
@@ -134,5 +174,13 @@ mod tests {
         assert_eq!(parse_rtt("-3"), Err(FieldError::NotPositive));
         assert_eq!(parse_rtt("1e9"), Err(FieldError::TooLarge(5_000)));
         assert_eq!(parse_rtt("far"), Err(FieldError::NotANumber));
+    }
+
+    #[test]
+    fn a_frame_side_is_a_positive_bounded_number() {
+        assert_eq!(parse_size("480"), Ok(480.0));
+        assert_eq!(parse_size("0"), Err(FieldError::NotPositive));
+        assert_eq!(parse_size("1e9"), Err(FieldError::TooLarge(20_000)));
+        assert_eq!(parse_size(""), Err(FieldError::NotANumber));
     }
 }
