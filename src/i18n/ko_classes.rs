@@ -27,7 +27,7 @@ table! {
     "Where the users are" => "사용자 위치",
     "Checked in order: the first rule whose path prefix starts the request's path (and whose host, if set, is the request's host) picks the backends it may go to; the algorithm picks among them." => "위에서부터 차례로 확인합니다: 경로 접두사가 요청 경로의 앞부분과 같고 (호스트가 정해져 있다면) 호스트도 같은 첫 번째 규칙이 요청이 갈 수 있는 백엔드를 정하고, 알고리즘이 그중에서 고릅니다.",
     "No rules: every request is spread over all backends, as an L4 balancer does." => "규칙 없음: L4 밸런서처럼 모든 요청을 모든 백엔드에 나눠 보냅니다.",
-    "A request no rule matches fails here with 404 (cause no_route): end with a rule for / to catch the rest." => "어떤 규칙에도 맞지 않는 요청은 여기서 404로 실패합니다(원인 no_route): 마지막에 / 규칙을 두어 나머지를 받으세요.",
+    "A request no rule matches fails here with 404 (cause no_route): end with a rule for / to catch the rest." => "어떤 규칙에도 맞지 않는 요청은 여기서 404로 실패합니다(원인: 경로 없음): 마지막에 / 규칙을 두어 나머지를 받으세요.",
     "Connect this balancer to backends first: rules choose among them." => "먼저 이 밸런서를 백엔드에 연결하세요: 규칙은 그중에서 고릅니다.",
     "Add a routing rule" => "라우팅 규칙 추가",
     "Routing rules" => "라우팅 규칙",
