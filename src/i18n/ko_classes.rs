@@ -37,5 +37,12 @@ table! {
     "Move rule {} down" => "규칙 {}을(를) 아래로",
     "Remove rule {}" => "규칙 {} 삭제",
     "Path prefix" => "경로 접두사",
+    "Counts as" => "요청 종류",
+    "Caches may answer it" => "캐시가 응답해도 됨",
+    "As its method says ({}: {})" => "메서드에 따름 ({}: {})",
+    "Always a read" => "항상 읽기",
+    "Always a write" => "항상 쓰기",
+    "Traffic share" => "요청 비중",
+    "User share" => "사용자 비중",
     "Send to" => "보낼 곳",
 }

@@ -158,6 +158,11 @@ test('request classes: add, edit and remove a class, and see each class’s part
   await type(page, 'params.classes[3].path', '/api/cart');
   await page.getByTestId('field-params.classes[3].method').selectOption('PUT');
   await page.waitForFunction(() => /write/.test(document.querySelector('[data-testid="class-part-3"]')?.textContent ?? ''));
+  // The method's read/write can be overridden: an idempotent PUT that only reads.
+  assert.match(await page.getByTestId('field-params.classes[3].write').innerText(), /As its method says \(PUT: write\)/);
+  await page.getByTestId('field-params.classes[3].write').selectOption('read');
+  await page.waitForFunction(() => /read$/.test(document.querySelector('[data-testid="class-part-3"]')?.textContent.trim() ?? ''));
+  await page.getByTestId('field-params.classes[3].cacheable').waitFor();
   await type(page, 'params.classes[3].share', '20');
   await page.waitForFunction(() => document.querySelector('[data-testid="class-part-3"]')?.dataset.part === '16.7');
   await type(page, 'params.classes[3].cost', '-1');

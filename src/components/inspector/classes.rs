@@ -5,9 +5,9 @@
 //! reads and writes follow the client's read share.
 
 use super::check::{fmt_num, parse_float, parse_positive, FieldError};
-use super::fields::{note, section, ActionButton, InputField, SelectField};
+use super::fields::{note, section, ActionButton, CheckField, InputField, SelectField};
 use super::node::Ctx;
-use super::parse_text;
+use super::{parse_bool, parse_text};
 use crate::i18n::{fill, tr};
 use scaleboard_sim::diagram::{ClientParams, Node, NodeSpec, RequestClass};
 use yew::prelude::*;
@@ -175,12 +175,24 @@ fn row(cx: &Ctx, i: usize, k: &RequestClass, part: f64) -> Html {
                                 monospace=true value={k.host.clone()} placeholder={tr(l, "any")}
                                 commit={cx.commit(f("host"), parse_text, class(i, |k, v: String| k.host = v))} />
                 </div>
-                <InputField path={f("share")} label={tr(l, "Share")} unit="%" lang={l}
+                <InputField path={f("share")} label={tr(l, "Traffic share")} unit="%" lang={l}
                             value={fmt_percent(k.share)}
                             commit={cx.commit(f("share"), parse_percent, class(i, |k, v| k.share = v))} />
                 <InputField path={f("cost")} label={tr(l, "Cost")} unit="×" lang={l}
                             value={fmt_num(k.cost)} placeholder="1"
                             commit={cx.commit(f("cost"), parse_cost, class(i, |k, v| k.cost = v))} />
+                <div class="insp-item-wide">
+                    <SelectField path={f("write")} label={tr(l, "Counts as")} lang={l}
+                                 value={write_slug(k.write)} options={write_options(l, &k.method)}
+                                 commit={cx.commit(f("write"), parse_text, class(i, |k, v: String| k.write = write_from_slug(&v)))} />
+                </div>
+                if !k.is_write() {
+                    <div class="insp-item-wide">
+                        <CheckField path={f("cacheable")} label={tr(l, "Caches may answer it")} lang={l}
+                                    checked={k.is_cacheable()}
+                                    commit={cx.commit(f("cacheable"), parse_bool, class(i, |k, on: bool| k.cacheable = (!on).then_some(false)))} />
+                    </div>
+                }
             </div>
             <div class="insp-item-foot">
                 <output class="insp-item-part" data-testid={format!("class-part-{i}")}
@@ -193,6 +205,50 @@ fn row(cx: &Ctx, i: usize, k: &RequestClass, part: f64) -> Html {
             </div>
         </div>
     }
+}
+
+/// The read/write override as a drop-down value: `method` (none), `read` or `write`.
+fn write_slug(w: Option<bool>) -> &'static str {
+    match w {
+        None => "method",
+        Some(false) => "read",
+        Some(true) => "write",
+    }
+}
+
+fn write_from_slug(slug: &str) -> Option<bool> {
+    match slug {
+        "read" => Some(false),
+        "write" => Some(true),
+        _ => None,
+    }
+}
+
+/// "As its method says (GET: read)", "Always a read", "Always a write".
+fn write_options(l: crate::i18n::Lang, method: &str) -> Vec<(AttrValue, AttrValue)> {
+    let by_method = RequestClass {
+        method: method.to_owned(),
+        ..RequestClass::default()
+    };
+    let implied = if by_method.is_write() {
+        tr(l, "write")
+    } else {
+        tr(l, "read")
+    };
+    vec![
+        (
+            AttrValue::Static("method"),
+            fill(tr(l, "As its method says ({}: {})"), &[&method, &implied]).into(),
+        ),
+        (
+            AttrValue::Static("read"),
+            AttrValue::Static(tr(l, "Always a read")),
+        ),
+        (
+            AttrValue::Static("write"),
+            AttrValue::Static(tr(l, "Always a write")),
+        ),
+    ]
 }
 
 /// A cost multiplier: a number, 0 allowed (free requests), negative refused.
@@ -238,6 +294,15 @@ mod tests {
         };
         assert_eq!(effective_shares(&[k(0.5), k(1.5)]), vec![0.25, 0.75]);
         assert_eq!(effective_shares(&[k(0.0), k(0.0)]), vec![0.0, 0.0]);
+    }
+
+    #[test]
+    fn the_write_override_round_trips_through_its_slug() {
+        for w in [None, Some(false), Some(true)] {
+            assert_eq!(write_from_slug(write_slug(w)), w);
+        }
+        let options = write_options(crate::i18n::Lang::En, "POST");
+        assert_eq!(options[0].1.as_str(), "As its method says (POST: write)");
     }
 
     #[test]

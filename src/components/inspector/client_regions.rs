@@ -67,10 +67,11 @@ pub(super) fn view(cx: &Ctx, p: &ClientParams) -> Html {
             .regions
             .iter()
             .map(|x| {
-                let text = if x.label.is_empty() || x.label == x.id {
+                // The frame's name, as on the canvas (the id when it has none).
+                let text = if x.label.is_empty() {
                     x.id.clone()
                 } else {
-                    format!("{} ({})", x.label, x.id)
+                    x.label.clone()
                 };
                 (AttrValue::from(x.id.clone()), AttrValue::from(text))
             })
@@ -91,11 +92,11 @@ pub(super) fn view(cx: &Ctx, p: &ClientParams) -> Html {
         html! {
             <div class="insp-item" key={i.to_string()} data-testid={format!("user-region-row-{i}")}
                  role="group" aria-label={r.region.clone()}>
-                <div class="insp-item-grid">
+                <div class="insp-item-grid is-region">
                     <SelectField path={f("region")} label={tr(l, "Region")} lang={l}
                                  value={r.region.clone()} options={options}
                                  commit={cx.commit(f("region"), parse_text, share_row(i, |r, v: String| r.region = v))} />
-                    <InputField path={f("share")} label={tr(l, "Share")} unit="%" lang={l}
+                    <InputField path={f("share")} label={tr(l, "User share")} unit="%" lang={l}
                                 value={fmt_percent(r.share)}
                                 commit={cx.commit(f("share"), parse_share, share_row(i, |r, v| r.share = v))} />
                 </div>
