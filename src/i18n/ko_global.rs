@@ -50,7 +50,6 @@ table! {
     "Every side takes writes (two primaries: split brain); keys written on both sides conflict and are resolved last-writer-wins when it heals." => "모든 쪽이 쓰기를 받습니다 (프라이머리 둘: 스플릿 브레인). 양쪽에서 쓴 키는 충돌하며, 복구될 때 마지막 쓰기 우선 방식으로 정리됩니다.",
     "L4: connections" => "L4: 연결 단위",
     "L7: HTTP requests" => "L7: HTTP 요청 단위",
-    "Terminates TLS and reads each request: routes by path and host (rules in the design file), at a CPU cost: about 4× less capacity and 0.5 ms more per request than L4." => "TLS를 종료하고 요청을 하나하나 읽습니다: 경로와 호스트로 라우팅하지만(규칙은 설계 파일에 있음), CPU 비용이 들어 L4보다 처리 용량이 약 4배 적고 요청마다 0.5 ms가 더 걸립니다.",
     "Forwards connections without reading them: the cheapest and fastest, but it can only spread load by the algorithm." => "연결을 읽지 않고 그대로 넘깁니다: 가장 싸고 빠르지만, 알고리즘으로만 부하를 나눌 수 있습니다.",
     "Layer" => "계층",
     "{} routing rules: the first that matches a request's path and host picks its pool." => "라우팅 규칙 {}개: 요청의 경로와 호스트에 처음으로 맞는 규칙이 백엔드 풀을 고릅니다.",

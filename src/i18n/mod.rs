@@ -20,6 +20,7 @@ macro_rules! table {
 
 mod ko;
 mod ko_access;
+mod ko_classes;
 mod ko_examples;
 mod ko_global;
 mod ko_inspector;
@@ -75,6 +76,7 @@ const TABLES: &[fn(&str) -> Option<&'static str>] = &[
     ko_workshop::lookup,
     ko_layout::lookup,
     ko_global::lookup,
+    ko_classes::lookup,
     ko_access::lookup,
     ko_problems::lookup,
 ];

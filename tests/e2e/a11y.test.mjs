@@ -113,3 +113,24 @@ test('axe: the open Examples menu', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+for (const theme of ['dark', 'light']) {
+  test(`axe: the inspector's request classes, users' regions and L7 rules, ${theme} theme`, async () => {
+    const { page, errors, context } = await openApp(browser);
+    await setTheme(page, theme);
+    for (const [slug, node, section] of [
+      ['l7-path-routing', 'l7-lb', 'l7-rules'],
+      ['l7-path-routing', 'shoppers', 'classes'],
+      ['global-two-regions', 'users', 'user-regions'],
+    ]) {
+      await page.getByTestId('examples').click();
+      await page.getByTestId(`examples-item-${slug}`).click();
+      await page.getByTestId(`node-${node}`).click({ position: { x: 30, y: 12 } });
+      await page.getByTestId(section).waitFor();
+      const v = await serious(page, '[data-testid="inspector"]');
+      assert.deepEqual(v, [], `${slug} ${node}:\n${report(v)}`);
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}

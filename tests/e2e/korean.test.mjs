@@ -24,6 +24,8 @@ export const ALLOWED_TERMS = [
   // Going global: content delivery network, the domain name system, a global traffic manager,
   // and the CAP theorem's consistency / availability choices.
   'CDN', 'DNS', 'GTM', 'CP', 'AP', 'TLS',
+  // HTTP methods, as request classes name them.
+  'GET', 'POST', 'PUT', 'DELETE',
   'Redis', 'M/M/1',
   // The product's name, like Redis a proper noun.
   'Scaleboard',
@@ -54,6 +56,9 @@ function dataWords(diagram) {
     if (n.region) names.push(n.region);
     for (const z of n.params?.zones ?? []) names.push(z);
     for (const r of n.params?.regions ?? []) names.push(typeof r === 'string' ? r : r.region);
+    // Request classes and L7 rules: names, paths and hosts are the design's own.
+    for (const c of n.params?.classes ?? []) names.push(c.name ?? '', c.path ?? '', c.host ?? '');
+    for (const r of n.params?.rules ?? []) names.push(r.path_prefix ?? '', r.host ?? '');
   }
   // Region ids, like zone names, are the design's own names (the frames' labels are translated).
   for (const r of diagram.regions ?? []) names.push(r.id);

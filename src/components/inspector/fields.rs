@@ -253,8 +253,14 @@ pub fn CheckField(props: &CheckFieldProps) -> Html {
     let onchange = {
         let (error, commit) = (error.clone(), props.commit.clone());
         Callback::from(move |e: Event| {
-            let on = e.target_unchecked_into::<HtmlInputElement>().checked();
-            error.set(commit.emit(on.to_string()));
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            let on = input.checked();
+            let refused = commit.emit(on.to_string());
+            if refused.is_some() {
+                // The document did not change: the box shows it as it is.
+                input.set_checked(!on);
+            }
+            error.set(refused);
         })
     };
     let id = dom_id(&props.path);

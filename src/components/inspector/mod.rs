@@ -7,9 +7,12 @@
 
 mod cdn;
 mod check;
+mod classes;
+mod client_regions;
 mod diagram;
 mod edge;
 mod fields;
+mod l7_rules;
 mod node;
 mod regions;
 mod traffic_manager;

@@ -88,7 +88,7 @@ pub(super) struct Text {
 }
 
 impl Ctx {
-    fn commit<T: 'static>(
+    pub(super) fn commit<T: 'static>(
         &self,
         field: impl Into<String>,
         parse: impl Fn(&str) -> Result<T, FieldError> + 'static,
@@ -393,6 +393,8 @@ fn client_params(cx: &Ctx, p: &ClientParams) -> Html {
     html! {
         <>
             { section(tr(l, "Traffic"), traffic) }
+            { super::classes::view(cx, p) }
+            { super::client_regions::view(cx, p) }
             { section(tr(l, "Timeouts & retries"), retries) }
         </>
     }
@@ -520,7 +522,7 @@ fn balancer_params(cx: &Ctx, p: &LoadBalancerParams) -> Html {
     ];
     let layer_slug = if p.layer == Layer::L7 { "l7" } else { "l4" };
     let layer_help = if p.layer == Layer::L7 {
-        tr(l, "Terminates TLS and reads each request: routes by path and host (rules in the design file), at a CPU cost: about 4× less capacity and 0.5 ms more per request than L4.")
+        tr(l, "Terminates TLS and reads each request: routes by path and host (rules below), at a CPU cost: about 4× less capacity and 0.5 ms more per request than L4.")
     } else {
         tr(l, "Forwards connections without reading them: the cheapest and fastest, but it can only spread load by the algorithm.")
     };
@@ -528,7 +530,7 @@ fn balancer_params(cx: &Ctx, p: &LoadBalancerParams) -> Html {
         <>
             { cx.select("params.layer", tr(l, "Layer"), layer_help, layer_slug, layers,
                 balancer(|p, slug: String| p.layer = if slug == "l7" { Layer::L7 } else { Layer::L4 })) }
-            if !p.rules.is_empty() {
+            if p.layer == Layer::L4 && !p.rules.is_empty() {
                 { note("l7-rules", &fill(tr(l, "{} routing rules: the first that matches a request's path and host picks its pool."), &[&p.rules.len()])) }
             }
             { cx.select("params.algorithm", tr(l, "Algorithm"),
@@ -618,6 +620,9 @@ fn balancer_params(cx: &Ctx, p: &LoadBalancerParams) -> Html {
     html! {
         <>
             { section(tr(l, "Routing"), routing) }
+            if p.layer == Layer::L7 {
+                { super::l7_rules::view(cx, p) }
+            }
             { section(tr(l, "Capacity"), capacity) }
             { section(tr(l, "Health checks"), health) }
             { section(tr(l, "Redundancy"), redundancy) }
