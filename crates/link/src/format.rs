@@ -440,4 +440,19 @@ mod tests {
         // A kind added later goes at the end of KINDS; none may be missing.
         assert!(ComponentKind::ALL.iter().all(|k| KINDS.contains(k)));
     }
+
+    /// A queue is kind 8, which only format 5 knows: the same bytes read as format 4 are
+    /// refused as damaged, never opened as some other kind.
+    #[test]
+    fn only_format_5_can_name_a_queue() {
+        use crate::Document;
+        let doc = Document::new(Diagram {
+            nodes: vec![Node::new("q", NodeSpec::Queue(Default::default()))],
+            ..Default::default()
+        });
+        let bytes = to_bytes(5, &doc);
+        assert_eq!(from_bytes(5, &bytes).unwrap(), doc);
+        let e = from_bytes(4, &bytes).unwrap_err();
+        assert!(e.0.contains("unknown kind"), "{e}");
+    }
 }

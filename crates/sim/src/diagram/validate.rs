@@ -757,9 +757,7 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
                 t.failure_probability,
             );
             c.positive("params.transaction.timeout_ms", t.timeout_ms);
-            c.not_huge("params.transaction.timeout_ms", t.timeout_ms);
             c.non_negative("params.transaction.local_ms", t.local_ms);
-            c.not_huge("params.transaction.local_ms", t.local_ms);
             c.at_most(
                 "params.transaction.participants",
                 t.participants.len() as u64,
@@ -775,7 +773,6 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
             );
             c.at_most("params.consumers", p.consumers as u64, MAX_WORKERS as u64);
             c.positive("params.visibility_timeout_ms", p.visibility_timeout_ms);
-            c.not_huge("params.visibility_timeout_ms", p.visibility_timeout_ms);
             c.at_least("params.max_attempts", p.max_attempts as u64, 1, "at_least");
             c.at_most(
                 "params.max_attempts",
@@ -783,11 +780,9 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
                 MAX_DELIVERY_ATTEMPTS as u64,
             );
             c.non_negative("params.retention_s", p.retention_s);
-            c.not_huge("params.retention_s", p.retention_s);
             c.at_least("params.capacity", p.capacity, 1, "at_least_capacity");
             c.at_most("params.capacity", p.capacity, MAX_QUEUE_MESSAGES);
             c.non_negative("params.enqueue_ms", p.enqueue_ms);
-            c.not_huge("params.enqueue_ms", p.enqueue_ms);
         }
         NodeSpec::Cache(p) => {
             check_lru(&mut c, p.capacity_keys, p.ttl_ms);

@@ -1115,3 +1115,5 @@ mod queue_tests;
 mod resilience_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod transaction_tests;
