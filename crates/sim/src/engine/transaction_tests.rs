@@ -249,3 +249,51 @@ fn protocol_none_is_the_plain_diagram() {
     assert_eq!(a.end_to_end, b.end_to_end);
     assert!(a.nodes["coord"].transactions.is_none());
 }
+
+/// The queue and transaction examples replay exactly, seed for seed, kills and partitions
+/// included.
+#[test]
+fn the_async_and_transaction_examples_replay_exactly() {
+    for name in [
+        "queue-backlog",
+        "two-phase-commit",
+        "saga-compensation",
+        "2pc-vs-saga-under-partition",
+    ] {
+        let path = format!("{}/../../examples/{name}.json", env!("CARGO_MANIFEST_DIR"));
+        let d = Diagram::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let json = || {
+            let mut sim = Simulation::new(&d).unwrap();
+            sim.run_until(secs_to_ns(45.0));
+            sim.check_invariants().unwrap();
+            serde_json::to_string(&sim.report()).unwrap()
+        };
+        assert_eq!(json(), json(), "{name}");
+    }
+}
+
+/// Anomaly reads are exactly the reads that fall in compensation windows. With no jitter the
+/// windows have known lengths: a step's commit reaches a at +3 ms and b at +15 ms (after the
+/// 1 ms of server work); a failure at b is back at +24 ms and a's compensation lands at
+/// +27 ms (a window of 24 ms); a failure at c is back at +42 ms, b is compensated at +49 ms
+/// (34 ms) and a at +61 ms (58 ms). Reads of one key reach each database as a Poisson stream
+/// of λ_read / keys, so the expected count is that rate times the windows' total length.
+#[test]
+fn anomaly_reads_are_the_reads_inside_compensation_windows() {
+    let chaos = r#"{ "at_s": 50, "action": { "traffic": { "factor": 0 } } }"#;
+    let extra = r#", "failure_probability": 0.3"#;
+    let d = txn_diagram("saga", 400.0, 0.5, 10, extra, chaos);
+    let mut sim = Simulation::new(&d).unwrap();
+    let t = txns_at(&mut sim, 60.0);
+    let failed = &sim.txns.stats[sim.index["coord"] as usize].failed_at_step;
+    let windows_s = failed[1] as f64 * 0.024 + failed[2] as f64 * (0.034 + 0.058);
+    let per_key_rate = 200.0 / 10.0;
+    let want = per_key_rate * windows_s;
+    // Overlapping windows of one key share reads: allow 6 Poisson standard deviations.
+    let tol = 6.0 * want.sqrt();
+    let got = t.anomaly_reads as f64;
+    assert!(
+        (got - want).abs() < tol,
+        "{got} anomaly reads, want {want} ± {tol} ({failed:?})"
+    );
+}
