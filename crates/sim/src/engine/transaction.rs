@@ -193,6 +193,7 @@ impl Transactions {
         self.txns
             .iter()
             .filter(|t| t.live && t.coord == coord && t.decided.is_none())
+            .filter(|t| t.protocol == TxnProtocol::TwoPhaseCommit)
             .filter(|t| t.parts.contains(&Part::Prepared))
             .count() as u64
     }

@@ -107,9 +107,17 @@ fn hot_keys_make_transactions_wait_for_locks() {
 #[test]
 fn with_a_participant_down_every_transaction_aborts_after_the_timeout() {
     // b is down from the start; writers stop at 20 s; by 30 s every transaction has ended.
-    let chaos = r#"{ "at_s": 0, "action": { "kill": { "node": "b" } } },
-        { "at_s": 20, "action": { "traffic": { "factor": 0 } } }"#;
-    let d = txn_diagram("2pc", 100.0, 0.0, 1_000_000_000, "", chaos);
+    participant_unreachable(r#"{ "at_s": 0, "action": { "kill": { "node": "b" } } }"#);
+}
+
+#[test]
+fn with_a_participant_partitioned_every_transaction_aborts_after_the_timeout() {
+    participant_unreachable(r#"{ "at_s": 0, "action": { "partition": { "edge": "to-b" } } }"#);
+}
+
+fn participant_unreachable(cut: &str) {
+    let chaos = format!(r#"{cut}, {{ "at_s": 20, "action": {{ "traffic": {{ "factor": 0 }} }} }}"#);
+    let d = txn_diagram("2pc", 100.0, 0.0, 1_000_000_000, "", &chaos);
     let mut sim = Simulation::new(&d).unwrap();
     let t = txns_at(&mut sim, 30.0);
     assert!(t.started > 1_500, "{t:?}");
@@ -120,11 +128,19 @@ fn with_a_participant_down_every_transaction_aborts_after_the_timeout() {
     let r = sim.report();
     assert_eq!(r.end_to_end.failures.get("aborted"), Some(&t.aborted));
     assert_eq!(r.end_to_end.completed, 0);
-    // Each waited exactly the timeout for b's vote, after the 1 ms of server work.
     let coord = &r.nodes["coord"];
     assert_eq!(coord.rejected.len(), 0, "aborts are answers, not refusals");
     let answered = sim.core.e2e.lifetime.failed;
     assert_eq!(answered, t.aborted);
+    // Each waited exactly the timeout (200 ms) for b's vote: the transactions aborted by any
+    // moment are exactly those started 200 ms before it.
+    let mut sim = Simulation::new(&d).unwrap();
+    for at in [5.0, 10.0, 15.0] {
+        let started = txns_at(&mut sim, at).started;
+        let later = txns_at(&mut sim, at + 0.2);
+        assert_eq!(later.aborted, started, "at {at} s + timeout");
+        assert!(later.started > started);
+    }
 }
 
 #[test]
@@ -296,4 +312,14 @@ fn anomaly_reads_are_the_reads_inside_compensation_windows() {
         (got - want).abs() < tol,
         "{got} anomaly reads, want {want} ± {tol} ({failed:?})"
     );
+}
+
+#[test]
+fn a_killed_saga_orchestrator_leaves_nothing_in_doubt() {
+    // Sagas hold no locks across steps: killing their server fails its requests, no more.
+    let chaos = r#"{ "at_s": 10.0005, "action": { "kill": { "node": "coord" } } }"#;
+    let d = txn_diagram("saga", 1000.0, 0.0, 1_000_000_000, "", chaos);
+    let mut sim = Simulation::new(&d).unwrap();
+    let t = txns_at(&mut sim, 12.0);
+    assert_eq!((t.in_doubt, t.locks_held), (0, 0), "{t:?}");
 }
