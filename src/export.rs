@@ -75,6 +75,13 @@ fn kind_colour(kind: ComponentKind, theme: Theme) -> &'static str {
                 "#a21caf"
             }
         }
+        ComponentKind::Queue => {
+            if dark {
+                "#fbbf24"
+            } else {
+                "#b45309"
+            }
+        }
     }
 }
 

@@ -55,6 +55,8 @@ fn paths(kind: ComponentKind) -> &'static [&'static str] {
         ],
         // A cloud: copies at the edge of the network.
         ComponentKind::Cdn => &["M7 18h10a4 4 0 0 0 0-8a6 6 0 0 0-11.5 1.5A3.5 3.5 0 0 0 7 18z"],
+        // Messages waiting in line, oldest first.
+        ComponentKind::Queue => &["M3 7h18v10H3z", "M8 7v10", "M13 7v10", "M18 7v10"],
     }
 }
 
@@ -88,6 +90,7 @@ pub fn label(kind: ComponentKind) -> &'static str {
         ComponentKind::ShardRouter => "Shard router",
         ComponentKind::TrafficManager => "Traffic manager",
         ComponentKind::Cdn => "CDN",
+        ComponentKind::Queue => "Message queue",
     }
 }
 
@@ -102,6 +105,7 @@ pub fn short_label(kind: ComponentKind) -> &'static str {
         ComponentKind::ShardRouter => "Router",
         ComponentKind::TrafficManager => "GTM",
         ComponentKind::Cdn => "CDN",
+        ComponentKind::Queue => "Queue",
     }
 }
 
@@ -116,6 +120,7 @@ pub fn blurb(kind: ComponentKind) -> &'static str {
         ComponentKind::ShardRouter => "Splits keys across shards",
         ComponentKind::TrafficManager => "Routes users to the nearest healthy region",
         ComponentKind::Cdn => "Edge caches near users, in front of an origin",
+        ComponentKind::Queue => "Answers producers at once; consumers work through the backlog",
     }
 }
 

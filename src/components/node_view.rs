@@ -140,6 +140,10 @@ pub fn subtitle(node: &Node, lang: Lang) -> String {
             );
             keys.trim_end_matches(" · ").to_owned()
         }
+        NodeSpec::Queue(p) => fill(
+            tr(lang, "{} consumers · {} attempts"),
+            &[&p.consumers.to_string(), &p.max_attempts.to_string()],
+        ),
         NodeSpec::TrafficManager(p) => {
             let policy = match p.policy {
                 RoutingPolicy::Latency => tr(lang, "latency routing"),

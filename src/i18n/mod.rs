@@ -105,6 +105,7 @@ pub fn kind_name(lang: Lang, kind: scaleboard_sim::ComponentKind) -> &'static st
         ComponentKind::ShardRouter => tr(lang, "Shard router"),
         ComponentKind::TrafficManager => tr(lang, "Traffic manager"),
         ComponentKind::Cdn => tr(lang, "CDN"),
+        ComponentKind::Queue => tr(lang, "Message queue"),
     }
 }
 

@@ -104,6 +104,12 @@ problem_templates! {
         "이 CDN에는 오리진이 없습니다: 응답을 캐시할 서버나 로드 밸런서에 연결하세요";
     "cdn_one_origin" => "a CDN has one origin: keep a single outgoing edge (put a load balancer behind it to spread misses)",
         "CDN의 오리진은 하나입니다: 나가는 연결을 하나만 두세요 (미스를 분산하려면 뒤에 로드 밸런서를 두세요)";
+    "queue_without_consumers" => "this queue has no consumers: connect it to the servers (worker pools) that process its messages",
+        "이 큐에는 소비자가 없습니다: 메시지를 처리할 서버(워커 풀)에 연결하세요";
+    "transaction_without_participants" => "a transaction needs participants: connect this server to the databases it writes (two or more make it distributed)",
+        "트랜잭션에는 참여자가 필요합니다: 이 서버를 쓰기 대상 데이터베이스에 연결하세요 (둘 이상이면 분산 트랜잭션입니다)";
+    "participant_not_database" => "'{}' is not a database this server calls: draw an edge from the server to it first",
+        "'{}'은(는) 이 서버가 호출하는 데이터베이스가 아닙니다: 먼저 서버에서 그곳으로 연결을 그리세요";
     "traffic_manager_without_targets" => "this traffic manager has no targets: connect it to the entry point of each region (a load balancer or server)",
         "이 트래픽 매니저에는 대상이 없습니다: 각 리전의 진입점(로드 밸런서 또는 서버)에 연결하세요";
     // The chaos timeline.

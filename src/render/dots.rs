@@ -54,6 +54,7 @@ pub fn cause_label(lang: Lang, cause: Cause) -> &'static str {
         Cause::Injected => tr(lang, "injected error"),
         Cause::NoRoute => tr(lang, "404 no route"),
         Cause::NoQuorum => tr(lang, "no quorum"),
+        Cause::Aborted => tr(lang, "transaction aborted"),
     }
 }
 

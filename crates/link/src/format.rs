@@ -15,6 +15,9 @@
 //!   on the canvas, their round-trip matrix, each node's region) in a second trailer. Request
 //!   classes, L7 rules, partition modes and the members' regions are parameters: they travel as
 //!   differences like any other (absent from the older tables, so written out in full).
+//! - Format 5: adds asynchronous work and distributed transactions — the message queue (kind
+//!   8). A server's `transaction` is a parameter, absent from every table (left out of the
+//!   parameters when off, written out in full when on); nothing else in the layout changed.
 
 use crate::leaf::{apply, diff, Leaf};
 use crate::{damaged, Document, LinkError, View};
@@ -47,9 +50,12 @@ const V4_TRAFFIC_MANAGER: &str = r#"{"anycast":false,"dns_ttl_s":60.0,"healthy_t
 const V4_CDN: &str =
     r#"{"capacity_keys":10000,"edge_latency_ms":2.0,"shield":false,"ttl_ms":60000.0}"#;
 
-/// Kinds by their number on the wire: format 1's six, then those format 4 added. Never
-/// reorder.
-const KINDS: [ComponentKind; 8] = [
+/// Defaults of the kind link format 5 added, when it was defined. Never edit these.
+const V5_QUEUE: &str = r#"{"capacity":1000000,"consumers":8,"enqueue_ms":1.0,"idempotent":false,"max_attempts":5,"retention_s":86400.0,"visibility_timeout_ms":30000.0}"#;
+
+/// Kinds by their number on the wire: format 1's six, then those formats 4 and 5 added.
+/// Never reorder.
+const KINDS: [ComponentKind; 9] = [
     ComponentKind::Client,
     ComponentKind::LoadBalancer,
     ComponentKind::Server,
@@ -58,14 +64,15 @@ const KINDS: [ComponentKind; 8] = [
     ComponentKind::ShardRouter,
     ComponentKind::TrafficManager,
     ComponentKind::Cdn,
+    ComponentKind::Queue,
 ];
 
 /// How many of [`KINDS`] link format `version` knows.
 fn kinds_known(version: u32) -> usize {
-    if version >= 4 {
-        8
-    } else {
-        6
+    match version {
+        5.. => 9,
+        4 => 8,
+        _ => 6,
     }
 }
 
@@ -86,6 +93,7 @@ fn defaults(version: u32, kind: ComponentKind) -> Value {
         // Format 4's kinds (older formats cannot name them: see `kinds_known`).
         (_, ComponentKind::TrafficManager) => V4_TRAFFIC_MANAGER,
         (_, ComponentKind::Cdn) => V4_CDN,
+        (_, ComponentKind::Queue) => V5_QUEUE,
     };
     serde_json::from_str(text).unwrap_or(Value::Null)
 }
@@ -431,5 +439,20 @@ mod tests {
         }
         // A kind added later goes at the end of KINDS; none may be missing.
         assert!(ComponentKind::ALL.iter().all(|k| KINDS.contains(k)));
+    }
+
+    /// A queue is kind 8, which only format 5 knows: the same bytes read as format 4 are
+    /// refused as damaged, never opened as some other kind.
+    #[test]
+    fn only_format_5_can_name_a_queue() {
+        use crate::Document;
+        let doc = Document::new(Diagram {
+            nodes: vec![Node::new("q", NodeSpec::Queue(Default::default()))],
+            ..Default::default()
+        });
+        let bytes = to_bytes(5, &doc);
+        assert_eq!(from_bytes(5, &bytes).unwrap(), doc);
+        let e = from_bytes(4, &bytes).unwrap_err();
+        assert!(e.0.contains("unknown kind"), "{e}");
     }
 }

@@ -113,7 +113,7 @@ fn a_fifty_node_diagram_fits_in_a_thousand_characters() {
 fn urls_fragments_and_bare_payloads_all_open() {
     let doc = Document::new(example("basic"));
     let url = to_url("https://scaleboard.example/app/#old-fragment", &doc);
-    assert!(url.starts_with("https://scaleboard.example/app/#4."));
+    assert!(url.starts_with("https://scaleboard.example/app/#5."));
     let payload = encode(&doc);
     for form in [
         url.clone(),
@@ -137,7 +137,7 @@ fn damaged_links_say_what_is_wrong() {
         ("#abc", "no format version"),
         ("#x.abc", "not a format version"),
         ("#9.abc", "newer Scaleboard"),
-        ("#5.abc", "newer Scaleboard"),
+        ("#6.abc", "newer Scaleboard"),
         ("#0.abc", "does not exist"),
         ("#1.@@@", "not valid base64url"),
         (&link[..link.len() / 2], "cut short"),
@@ -408,6 +408,9 @@ fn random_documents_round_trip() {
                     zones: zones(&mut rng),
                     reserved_instances: rng.below(10) as u32,
                     reserved_discount: rng.uniform(),
+                    // Drawn in `queues_and_transactions_travel_in_format_5` (drawing here
+                    // would change every case after it).
+                    transaction: Default::default(),
                 }),
             };
             let mut n = Node::new(format!("{}-{i}", words[rng.below(8) as usize]), spec);
@@ -498,4 +501,59 @@ fn random_documents_round_trip() {
         let back = decode(&encode(&doc)).unwrap_or_else(|e| panic!("case {case}: {e}"));
         assert_eq!(back, doc, "case {case}");
     }
+}
+
+/// Format 5's additions: the queue kind with every parameter changed, and servers' 2PC and
+/// saga settings (explicit participants, failure probability) survive a link unchanged.
+#[test]
+fn queues_and_transactions_travel_in_format_5() {
+    let mut rng = Rng::seed(13);
+    for case in 0..100 {
+        let queue = QueueParams {
+            consumers: 1 + rng.below(500) as u32,
+            visibility_timeout_ms: rng.uniform() * 1e5,
+            max_attempts: 1 + rng.below(50) as u32,
+            retention_s: rng.uniform() * 1e6,
+            capacity: 1 + rng.below(1_000_000),
+            idempotent: rng.bernoulli(0.5),
+            enqueue_ms: rng.uniform() * 10.0,
+        };
+        let protocol = [
+            TxnProtocol::None,
+            TxnProtocol::TwoPhaseCommit,
+            TxnProtocol::Saga,
+        ][rng.below(3) as usize];
+        let server = ServerParams {
+            transaction: TransactionParams {
+                protocol,
+                participants: (0..rng.below(3)).map(|i| format!("db{i}")).collect(),
+                failure_probability: rng.uniform(),
+                timeout_ms: rng.uniform() * 1e4,
+                local_ms: rng.uniform() * 10.0,
+            },
+            ..Default::default()
+        };
+        let doc = Document::new(Diagram {
+            nodes: vec![
+                Node::new("q", NodeSpec::Queue(queue)),
+                Node::new("s", NodeSpec::Server(server)),
+                Node::new("db0", NodeSpec::Database(Default::default())),
+            ],
+            edges: vec![Edge::new("e1", "q", "s"), Edge::new("e2", "s", "db0")],
+            ..Default::default()
+        });
+        let link = encode(&doc);
+        assert!(link.starts_with("5."), "{link}");
+        assert_eq!(decode(&link).unwrap(), doc, "case {case}");
+    }
+    // A queue with today's defaults costs nothing beyond its kind and id.
+    let plain = Document::new(Diagram {
+        nodes: vec![Node::new("q", NodeSpec::Queue(Default::default()))],
+        ..Default::default()
+    });
+    let with_server = Document::new(Diagram {
+        nodes: vec![Node::new("q", NodeSpec::Server(Default::default()))],
+        ..Default::default()
+    });
+    assert_eq!(encode(&plain).len(), encode(&with_server).len());
 }

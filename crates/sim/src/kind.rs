@@ -14,11 +14,13 @@ pub enum ComponentKind {
     ShardRouter,
     TrafficManager,
     Cdn,
+    /// A message queue (Kafka/SQS-like): producers enqueue, consumers pull.
+    Queue,
 }
 
 impl ComponentKind {
     /// Every kind, in palette order (traffic flows left to right through this list).
-    pub const ALL: [ComponentKind; 8] = [
+    pub const ALL: [ComponentKind; 9] = [
         ComponentKind::Client,
         ComponentKind::LoadBalancer,
         ComponentKind::Server,
@@ -27,6 +29,7 @@ impl ComponentKind {
         ComponentKind::ShardRouter,
         ComponentKind::TrafficManager,
         ComponentKind::Cdn,
+        ComponentKind::Queue,
     ];
 
     /// The identifier used in diagram files and test hooks (`palette-<slug>`).
@@ -40,6 +43,7 @@ impl ComponentKind {
             ComponentKind::ShardRouter => "shard_router",
             ComponentKind::TrafficManager => "traffic_manager",
             ComponentKind::Cdn => "cdn",
+            ComponentKind::Queue => "queue",
         }
     }
 

@@ -248,6 +248,8 @@ pub fn view(props: &InspectorProps, node: &Node) -> Html {
         NodeSpec::ShardRouter(p) => router_params(&cx, p),
         NodeSpec::TrafficManager(p) => super::traffic_manager::params(&cx, p),
         NodeSpec::Cdn(p) => super::cdn::params(&cx, p),
+        // The queue's own controls come with its inspector panel; until then, the file.
+        NodeSpec::Queue(_) => Html::default(),
     };
     let toggle = {
         let (cb, id) = (props.on_set_down.clone(), node.id.clone());

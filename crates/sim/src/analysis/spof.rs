@@ -352,6 +352,10 @@ fn fail_uncached(f: &Failure, i: usize, reads: f64, depth: usize) -> f64 {
         }
         NodeSpec::Cache(_) | NodeSpec::ShardRouter(_) | NodeSpec::Cdn(_) if dead > 0 => 1.0,
         NodeSpec::Cdn(_) => all_of(out),
+        // Producers are answered by the queue alone: a dead consumer delays the work, it does
+        // not fail the request.
+        NodeSpec::Queue(_) if dead > 0 => 1.0,
+        NodeSpec::Queue(_) => 0.0,
         NodeSpec::Cache(_) => all_of(out),
         NodeSpec::ShardRouter(_) => spread(out),
         // A traffic manager's probes take a dead target out of its answers: traffic spreads

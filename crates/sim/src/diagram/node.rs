@@ -4,8 +4,8 @@
 //! person expects to read and write. Binary formats (share links) get the same fields in order.
 
 use super::params::{
-    CacheParams, CdnParams, ClientParams, DatabaseParams, LoadBalancerParams, ServerParams,
-    ShardRouterParams, TrafficManagerParams,
+    CacheParams, CdnParams, ClientParams, DatabaseParams, LoadBalancerParams, QueueParams,
+    ServerParams, ShardRouterParams, TrafficManagerParams,
 };
 use crate::ComponentKind;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
@@ -38,6 +38,7 @@ pub enum NodeSpec {
     ShardRouter(ShardRouterParams),
     TrafficManager(TrafficManagerParams),
     Cdn(CdnParams),
+    Queue(QueueParams),
 }
 
 impl NodeSpec {
@@ -51,6 +52,7 @@ impl NodeSpec {
             NodeSpec::ShardRouter(_) => ComponentKind::ShardRouter,
             NodeSpec::TrafficManager(_) => ComponentKind::TrafficManager,
             NodeSpec::Cdn(_) => ComponentKind::Cdn,
+            NodeSpec::Queue(_) => ComponentKind::Queue,
         }
     }
 
@@ -66,6 +68,7 @@ impl NodeSpec {
             ComponentKind::ShardRouter => NodeSpec::ShardRouter(Default::default()),
             ComponentKind::TrafficManager => NodeSpec::TrafficManager(Default::default()),
             ComponentKind::Cdn => NodeSpec::Cdn(Default::default()),
+            ComponentKind::Queue => NodeSpec::Queue(Default::default()),
         })
     }
 }
@@ -136,6 +139,7 @@ impl Serialize for Node {
             NodeSpec::ShardRouter(p) => st.serialize_field("params", p)?,
             NodeSpec::TrafficManager(p) => st.serialize_field("params", p)?,
             NodeSpec::Cdn(p) => st.serialize_field("params", p)?,
+            NodeSpec::Queue(p) => st.serialize_field("params", p)?,
         }
         st.end()
     }
@@ -163,6 +167,7 @@ pub(super) fn spec_from_value(
         ComponentKind::ShardRouter => parse(params).map(NodeSpec::ShardRouter),
         ComponentKind::TrafficManager => parse(params).map(NodeSpec::TrafficManager),
         ComponentKind::Cdn => parse(params).map(NodeSpec::Cdn),
+        ComponentKind::Queue => parse(params).map(NodeSpec::Queue),
     }
 }
 
@@ -200,6 +205,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
             ComponentKind::ShardRouter => seq.next_element()?.map(NodeSpec::ShardRouter),
             ComponentKind::TrafficManager => seq.next_element()?.map(NodeSpec::TrafficManager),
             ComponentKind::Cdn => seq.next_element()?.map(NodeSpec::Cdn),
+            ComponentKind::Queue => seq.next_element()?.map(NodeSpec::Queue),
         }
         .ok_or_else(|| missing(7))?;
         Ok(Node {

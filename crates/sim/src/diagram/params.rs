@@ -383,6 +383,10 @@ pub struct ServerParams {
     pub reserved_instances: u32,
     /// How much cheaper a reserved instance is than on-demand (0.4 = 40 % off).
     pub reserved_discount: f64,
+    /// Writes as distributed transactions over several databases (off: `protocol: none`).
+    /// Left out of files when off, so diagrams without transactions read as they always did.
+    #[serde(skip_serializing_if = "TransactionParams::is_off")]
+    pub transaction: TransactionParams,
 }
 
 impl Default for ServerParams {
@@ -399,6 +403,7 @@ impl Default for ServerParams {
             zones: Vec::new(),
             reserved_instances: 0,
             reserved_discount: 0.4,
+            transaction: TransactionParams::default(),
         }
     }
 }
@@ -710,6 +715,97 @@ impl Default for CdnParams {
             ttl_ms: 60_000.0,
             edge_latency_ms: 2.0,
             shield: false,
+        }
+    }
+}
+
+/// How a server keeps a write that spans several databases correct.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum TxnProtocol {
+    /// Each database is written on its own call, with nothing tying the writes together.
+    #[default]
+    #[serde(rename = "none")]
+    None,
+    /// Two-phase commit: the server coordinates; every participant prepares (locks the key and
+    /// votes), then all commit or all abort.
+    #[serde(rename = "2pc")]
+    TwoPhaseCommit,
+    /// A saga: one local transaction per participant, in order; a failed step is undone by
+    /// compensating the steps already committed, in reverse order.
+    #[serde(rename = "saga")]
+    Saga,
+}
+
+/// A server's distributed transactions: every write it serves spans its participants.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TransactionParams {
+    pub protocol: TxnProtocol,
+    /// The databases the transaction spans, by node id, in step order. Empty: every database
+    /// the server has an edge to, in edge order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub participants: Vec<String>,
+    /// Chance that a participant votes no (2PC) or that a saga step fails.
+    pub failure_probability: f64,
+    /// The coordinator gives up on a vote (2PC) or a step's answer (saga) after this long.
+    pub timeout_ms: f64,
+    /// Work at a participant for one prepare, commit, abort, saga step or compensation.
+    pub local_ms: f64,
+}
+
+impl Default for TransactionParams {
+    fn default() -> Self {
+        TransactionParams {
+            protocol: TxnProtocol::None,
+            participants: Vec::new(),
+            failure_probability: 0.0,
+            timeout_ms: 1_000.0,
+            local_ms: 1.0,
+        }
+    }
+}
+
+impl TransactionParams {
+    /// No transactions, whatever the other fields say (they are kept, not written).
+    pub fn is_off(&self) -> bool {
+        *self == TransactionParams::default()
+    }
+}
+
+/// A message queue (Kafka/SQS-like): producers (edges into it) enqueue and are answered at
+/// once; its outgoing edges are the consumers, which it feeds with at most `consumers`
+/// deliveries in flight.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QueueParams {
+    /// Deliveries in flight at once, over all consumer edges (the consumer group's
+    /// concurrency).
+    pub consumers: u32,
+    /// A delivered message not acknowledged within this long becomes visible again and is
+    /// delivered again (at-least-once).
+    pub visibility_timeout_ms: f64,
+    /// Deliveries of a message before it is moved to the dead-letter queue.
+    pub max_attempts: u32,
+    /// Messages older than this are dropped unprocessed; 0 = kept for ever.
+    pub retention_s: f64,
+    /// Messages the queue holds at most; beyond it producers are refused (503).
+    pub capacity: u64,
+    /// Consumers remember the messages they applied: a duplicate delivery does no harm.
+    pub idempotent: bool,
+    /// Time to store a message and acknowledge its producer.
+    pub enqueue_ms: f64,
+}
+
+impl Default for QueueParams {
+    fn default() -> Self {
+        QueueParams {
+            consumers: 8,
+            visibility_timeout_ms: 30_000.0,
+            max_attempts: 5,
+            retention_s: 86_400.0,
+            capacity: 1_000_000,
+            idempotent: false,
+            enqueue_ms: 1.0,
         }
     }
 }

@@ -378,7 +378,7 @@ fn documented_examples_parse() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 9, "one example per kind, and one edge");
+    assert_eq!(checked, 10, "one example per kind, and one edge");
 }
 
 #[test]
@@ -817,4 +817,102 @@ fn global_components_are_checked_too() {
             "{code} at {at:?} {field:?} missing from {codes:?}"
         );
     }
+}
+
+#[test]
+fn queues_and_transactions_are_checked_too() {
+    let ps = problems(
+        r#"{
+      "version": 1,
+      "nodes": [
+        { "id": "users", "kind": "client" },
+        { "id": "api", "kind": "server",
+          "params": { "transaction": { "protocol": "2pc", "failure_probability": 2,
+                      "timeout_ms": 0, "local_ms": -1,
+                      "participants": ["db", "cache", "nowhere", "other_db"] } } },
+        { "id": "lonely", "kind": "server",
+          "params": { "transaction": { "protocol": "saga" } } },
+        { "id": "q", "kind": "queue",
+          "params": { "consumers": 0, "visibility_timeout_ms": -5, "max_attempts": 1000,
+                      "retention_s": 1e12, "capacity": 0, "enqueue_ms": -1 } },
+        { "id": "idle-q", "kind": "queue" },
+        { "id": "cache", "kind": "cache" },
+        { "id": "db", "kind": "database" },
+        { "id": "other_db", "kind": "database" }
+      ],
+      "edges": [
+        { "from": "users", "to": "api" }, { "from": "users", "to": "lonely" },
+        { "from": "api", "to": "db" }, { "from": "api", "to": "cache" },
+        { "from": "cache", "to": "db" }, { "from": "api", "to": "q" },
+        { "from": "q", "to": "api" }, { "from": "api", "to": "idle-q" }
+      ]
+    }"#,
+    );
+    let codes: Vec<(&str, &Location, Option<&str>)> = ps
+        .iter()
+        .map(|p| (p.code, &p.location, p.field.as_deref()))
+        .collect();
+    for (code, at, field) in [
+        (
+            "not_fraction",
+            node("api"),
+            Some("params.transaction.failure_probability"),
+        ),
+        (
+            "not_positive",
+            node("api"),
+            Some("params.transaction.timeout_ms"),
+        ),
+        ("negative", node("api"), Some("params.transaction.local_ms")),
+        (
+            "participant_not_database",
+            node("api"),
+            Some("params.transaction.participants[1]"),
+        ),
+        (
+            "no_such_node",
+            node("api"),
+            Some("params.transaction.participants[2]"),
+        ),
+        // A database, but not one this server calls.
+        (
+            "participant_not_database",
+            node("api"),
+            Some("params.transaction.participants[3]"),
+        ),
+        (
+            "transaction_without_participants",
+            node("lonely"),
+            Some("params.transaction.protocol"),
+        ),
+        ("at_least_capacity", node("q"), Some("params.consumers")),
+        (
+            "not_positive",
+            node("q"),
+            Some("params.visibility_timeout_ms"),
+        ),
+        ("at_most", node("q"), Some("params.max_attempts")),
+        ("at_most", node("q"), Some("params.retention_s")),
+        ("at_least_capacity", node("q"), Some("params.capacity")),
+        ("negative", node("q"), Some("params.enqueue_ms")),
+        ("queue_without_consumers", node("idle-q"), None),
+    ] {
+        assert!(
+            codes.contains(&(code, &at, field)),
+            "{code} at {at:?} {field:?} missing from {codes:?}"
+        );
+    }
+    // Each field is reported once.
+    let mut seen = codes.clone();
+    seen.dedup();
+    assert_eq!(seen.len(), codes.len(), "{codes:?}");
+    // The queue feeding back into its producer is a cycle like any other.
+    assert!(codes.iter().any(|c| c.0 == "cycle"), "{codes:?}");
+    // A protocol of `none` asks nothing of the participants.
+    let ok = Diagram::from_json(
+        r#"{ "version": 1, "nodes": [ { "id": "c", "kind": "client" },
+        { "id": "s", "kind": "server", "params": { "transaction": { "protocol": "none",
+          "participants": ["x"] } } } ], "edges": [ { "from": "c", "to": "s" } ] }"#,
+    );
+    assert!(ok.is_ok(), "{ok:?}");
 }

@@ -126,6 +126,9 @@ problem_codes! {
     "cache_without_backing" => "this cache has nothing behind it: connect it to the database (or next cache) that misses go to",
     "router_without_shards" => "this shard router has no shards: connect it to at least one database",
     "cdn_without_origin" => "this CDN has no origin: connect it to the server or load balancer whose answers it caches",
+    "queue_without_consumers" => "this queue has no consumers: connect it to the servers (worker pools) that process its messages",
+    "transaction_without_participants" => "a transaction needs participants: connect this server to the databases it writes (two or more make it distributed)",
+    "participant_not_database" => "'{}' is not a database this server calls: draw an edge from the server to it first",
     "cdn_one_origin" => "a CDN has one origin: keep a single outgoing edge (put a load balancer behind it to spread misses)",
     "traffic_manager_without_targets" => "this traffic manager has no targets: connect it to the entry point of each region (a load balancer or server)",
     "unreachable" => "no client reaches this node, so it will receive no traffic",
@@ -300,6 +303,13 @@ pub const MAX_PRIMARIES: u32 = 8;
 pub const MAX_REPLICAS: u32 = 16;
 pub const MAX_CLASSES: usize = 16;
 pub const MAX_RULES: usize = 32;
+/// Databases one transaction may span.
+pub const MAX_PARTICIPANTS: usize = 16;
+/// Deliveries of one message before the dead-letter queue.
+pub const MAX_DELIVERY_ATTEMPTS: u32 = 100;
+/// Messages one queue may hold: each costs about 40 bytes of engine memory while held, so a
+/// full queue stays under 100 MB in a browser tab.
+pub const MAX_QUEUE_MESSAGES: u64 = 2_000_000;
 
 pub fn validate(d: &Diagram) -> Vec<Problem> {
     validate_with(d, &BTreeSet::new())
@@ -345,6 +355,7 @@ pub(super) fn validate_with(d: &Diagram, broken: &BTreeSet<String>) -> Vec<Probl
     check_edges(d, &kinds, broken, &mut out);
     check_topology(d, &kinds, &mut out);
     check_rule_targets(d, &mut out);
+    check_transactions(d, &kinds, &mut out);
     check_chaos(d, &mut out);
     let mut c = Checker {
         out: &mut out,
@@ -741,6 +752,38 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
             c.fraction("params.reserved_discount", p.reserved_discount);
             check_autoscale(&mut c, &p.autoscale);
             check_zones(&mut c, &p.zones);
+            let t = &p.transaction;
+            c.fraction(
+                "params.transaction.failure_probability",
+                t.failure_probability,
+            );
+            c.positive("params.transaction.timeout_ms", t.timeout_ms);
+            c.non_negative("params.transaction.local_ms", t.local_ms);
+            c.at_most(
+                "params.transaction.participants",
+                t.participants.len() as u64,
+                MAX_PARTICIPANTS as u64,
+            );
+        }
+        NodeSpec::Queue(p) => {
+            c.at_least(
+                "params.consumers",
+                p.consumers as u64,
+                1,
+                "at_least_capacity",
+            );
+            c.at_most("params.consumers", p.consumers as u64, MAX_WORKERS as u64);
+            c.positive("params.visibility_timeout_ms", p.visibility_timeout_ms);
+            c.at_least("params.max_attempts", p.max_attempts as u64, 1, "at_least");
+            c.at_most(
+                "params.max_attempts",
+                p.max_attempts as u64,
+                MAX_DELIVERY_ATTEMPTS as u64,
+            );
+            c.non_negative("params.retention_s", p.retention_s);
+            c.at_least("params.capacity", p.capacity, 1, "at_least_capacity");
+            c.at_most("params.capacity", p.capacity, MAX_QUEUE_MESSAGES);
+            c.non_negative("params.enqueue_ms", p.enqueue_ms);
         }
         NodeSpec::Cache(p) => {
             check_lru(&mut c, p.capacity_keys, p.ttl_ms);
@@ -820,6 +863,45 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
                 MAX_VIRTUAL_NODES as u64,
             );
             c.non_negative("params.latency_ms", p.latency_ms);
+        }
+    }
+}
+
+/// Servers running distributed transactions: their participants are databases they call.
+fn check_transactions(d: &Diagram, kinds: &BTreeMap<&str, ComponentKind>, out: &mut Vec<Problem>) {
+    for n in &d.nodes {
+        let NodeSpec::Server(p) = &n.spec else {
+            continue;
+        };
+        let t = &p.transaction;
+        if t.protocol == super::TxnProtocol::None {
+            continue;
+        }
+        let calls = |to: &str| d.edges.iter().any(|e| e.from == n.id && e.to == to);
+        let mut c = Checker {
+            out: &mut *out,
+            at: Location::Node(n.id.clone()),
+        };
+        for (i, id) in t.participants.iter().enumerate() {
+            let field = format!("params.transaction.participants[{i}]");
+            if !kinds.contains_key(id.as_str()) {
+                c.err(&field, "no_such_node", vec![id.clone()]);
+            } else if kinds.get(id.as_str()) != Some(&ComponentKind::Database) || !calls(id) {
+                c.err(&field, "participant_not_database", vec![id.clone()]);
+            }
+        }
+        let databases = d
+            .edges
+            .iter()
+            .filter(|e| e.from == n.id)
+            .filter(|e| kinds.get(e.to.as_str()) == Some(&ComponentKind::Database))
+            .count();
+        if t.participants.is_empty() && databases == 0 {
+            c.err(
+                "params.transaction.protocol",
+                "transaction_without_participants",
+                vec![],
+            );
         }
     }
 }
@@ -1045,6 +1127,7 @@ fn check_topology(d: &Diagram, kinds: &BTreeMap<&str, ComponentKind>, out: &mut 
             ComponentKind::ShardRouter => "router_without_shards",
             ComponentKind::TrafficManager => "traffic_manager_without_targets",
             ComponentKind::Cdn => "cdn_without_origin",
+            ComponentKind::Queue => "queue_without_consumers",
             _ => continue,
         };
         if !connected {

@@ -633,3 +633,85 @@ fn global_examples_replay_exactly() {
         assert_eq!(json(), json(), "{name}");
     }
 }
+
+/// Adds asynchronous work and distributed transactions to a random diagram (from the fuzzers),
+/// drawing from `rng` only: a queue fed by the first server (or a client) and consumed by a new
+/// worker pool, and transactions on servers that call databases.
+pub(super) fn go_async(d: &mut Diagram, rng: &mut crate::dist::Rng) {
+    if rng.bernoulli(0.5) {
+        let feeder = d
+            .nodes
+            .iter()
+            .find(|n| n.kind() == ComponentKind::Server)
+            .map(|n| n.id.clone());
+        let queue = QueueParams {
+            consumers: 1 + rng.below(6) as u32,
+            visibility_timeout_ms: 20.0 + 400.0 * rng.uniform(),
+            max_attempts: 1 + rng.below(4) as u32,
+            retention_s: if rng.bernoulli(0.5) {
+                0.0
+            } else {
+                0.2 + 3.0 * rng.uniform()
+            },
+            capacity: 1 + rng.below(200),
+            idempotent: rng.bernoulli(0.5),
+            enqueue_ms: rng.uniform(),
+        };
+        let worker = ServerParams {
+            workers: 1 + rng.below(4) as u32,
+            queue_capacity: rng.below(8) as u32,
+            service: ServiceTime {
+                distribution: Distribution::Exponential,
+                mean_ms: 1.0 + 60.0 * rng.uniform(),
+                cv: 1.0,
+            },
+            ..Default::default()
+        };
+        d.nodes.push(Node::new("mq", NodeSpec::Queue(queue)));
+        d.nodes.push(Node::new("worker", NodeSpec::Server(worker)));
+        let mut e = Edge::new("mq-worker", "mq", "worker");
+        e.latency_ms = rng.uniform();
+        d.edges.push(e);
+        if rng.bernoulli(0.5) && d.node("db0").is_some() {
+            d.edges.push(Edge::new("worker-db0", "worker", "db0"));
+        }
+        let from = match feeder {
+            Some(s) if rng.bernoulli(0.7) => s,
+            _ => d
+                .nodes
+                .iter()
+                .find(|n| n.kind() == ComponentKind::Client)
+                .map(|n| n.id.clone())
+                .unwrap_or_default(),
+        };
+        d.edges.push(Edge::new(format!("{from}-mq"), from, "mq"));
+    }
+    let calls_db: Vec<String> = d
+        .edges
+        .iter()
+        .filter(|e| {
+            d.node(&e.to)
+                .is_some_and(|n| n.kind() == ComponentKind::Database)
+        })
+        .map(|e| e.from.clone())
+        .collect();
+    for n in &mut d.nodes {
+        let NodeSpec::Server(p) = &mut n.spec else {
+            continue;
+        };
+        if !calls_db.contains(&n.id) || rng.bernoulli(0.5) {
+            continue;
+        }
+        p.transaction = TransactionParams {
+            protocol: if rng.bernoulli(0.5) {
+                TxnProtocol::TwoPhaseCommit
+            } else {
+                TxnProtocol::Saga
+            },
+            participants: Vec::new(),
+            failure_probability: 0.3 * rng.uniform(),
+            timeout_ms: 5.0 + 200.0 * rng.uniform(),
+            local_ms: rng.uniform(),
+        };
+    }
+}

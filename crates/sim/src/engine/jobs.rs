@@ -62,10 +62,13 @@ pub enum Cause {
     NoRoute,
     /// A `cp` database's side of a partition has no majority of members and refuses.
     NoQuorum,
+    /// A distributed transaction aborted (a participant voted no or did not answer in time,
+    /// or a saga step failed and was compensated).
+    Aborted,
 }
 
 impl Cause {
-    pub const ALL: [Cause; 9] = [
+    pub const ALL: [Cause; 10] = [
         Cause::Timeout,
         Cause::QueueFull,
         Cause::LbOverloaded,
@@ -75,6 +78,7 @@ impl Cause {
         Cause::Injected,
         Cause::NoRoute,
         Cause::NoQuorum,
+        Cause::Aborted,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -88,6 +92,7 @@ impl Cause {
             Cause::Injected => "injected",
             Cause::NoRoute => "no_route",
             Cause::NoQuorum => "no_quorum",
+            Cause::Aborted => "aborted",
         }
     }
 
@@ -109,6 +114,7 @@ impl Cause {
             Cause::NoQuorum => {
                 "the database's side of a network partition has no quorum and refuses (CP)"
             }
+            Cause::Aborted => "the distributed transaction aborted (2PC or saga)",
         }
     }
 }

@@ -11,6 +11,7 @@ use super::cdn::CdnRt;
 use super::client::ClientRt;
 use super::database::DatabaseRt;
 use super::jobs::{Cause, Failure};
+use super::message_queue::MessageQueueRt;
 use super::node::{Model, NodeRt, Out};
 use super::router::RouterRt;
 use super::server::{sampler_for, ServerRt};
@@ -143,6 +144,16 @@ impl Simulation {
             self.forget_dns_answers();
         }
         self.rebuild_edges(d);
+        self.rebuild_txn_outs();
+        self.has_queues = self
+            .nodes
+            .iter()
+            .any(|n| matches!(n.model, Model::Queue(_)));
+        for n in 0..self.nodes.len() as u32 {
+            if let Model::Queue(_) = self.nodes[n as usize].model {
+                self.queue_dispatch(n);
+            }
+        }
         let chaos_changed = self.diagram.chaos != d.chaos;
         self.diagram = d.clone();
         if chaos_changed {
@@ -162,6 +173,7 @@ impl Simulation {
             NodeSpec::ShardRouter(p) => Model::Router(RouterRt::new(p)),
             NodeSpec::TrafficManager(p) => Model::TrafficManager(TrafficManagerRt::new(p)),
             NodeSpec::Cdn(p) => Model::Cdn(CdnRt::new(p)),
+            NodeSpec::Queue(p) => Model::Queue(MessageQueueRt::new(p)),
         };
         self.nodes.push(NodeRt {
             id: node.id.clone(),
@@ -232,6 +244,7 @@ impl Simulation {
             (Model::Router(r), NodeSpec::ShardRouter(p)) => r.retune(p),
             (Model::TrafficManager(t), NodeSpec::TrafficManager(p)) => t.retune(p),
             (Model::Cdn(c), NodeSpec::Cdn(p)) if c.params != *p => c.retune(p),
+            (Model::Queue(q), NodeSpec::Queue(p)) => q.retune(p),
             _ => {}
         }
         if matches!(spec, NodeSpec::Client(_)) {

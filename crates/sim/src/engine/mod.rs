@@ -21,6 +21,7 @@ mod jobs;
 mod l7;
 mod live;
 mod lru;
+mod message_queue;
 mod node;
 mod partition;
 mod queue;
@@ -30,6 +31,7 @@ mod router;
 mod server;
 mod trace;
 mod traffic_manager;
+mod transaction;
 
 pub use cdn::CdnCounts;
 pub use client::ClientStats;
@@ -37,15 +39,17 @@ pub use database::DatabaseStats;
 pub use jobs::{Cause, N_CAUSES};
 pub use l7::{L7_CPU_FACTOR, L7_EXTRA_LATENCY_MS};
 pub use live::Edit;
+pub use message_queue::QueueCounts;
 pub use partition::PartitionStats;
 pub use regions::RegionNow;
 pub use report::{
     CdnCacheReport, CdnReport, Ci95, ClassReport, Dot, DotKind, EdgeReport, EndToEndReport,
-    Latency, NodeReport, NodeStatus, PartitionReport, RegionReport, Report, SloReport,
-    TargetReport, TrafficManagerReport, Unit,
+    Latency, NodeReport, NodeStatus, PartitionReport, QueueReport, RegionReport, Report, SloReport,
+    TargetReport, TrafficManagerReport, TransactionReport, Unit,
 };
 pub use router::keys_moved_if_added;
 pub use trace::{Mark, Trace};
+pub use transaction::TxnStats;
 
 use crate::diagram::{Diagram, Problem};
 use crate::dist::Rng;
@@ -97,6 +101,10 @@ pub(crate) enum Ev {
     SidePromote { node: u32, side: u32, epoch: u32 },
     /// A new server instance has booted.
     Boot { node: u32, instance: u32 },
+    /// A queue's delivery of message slot `msg` has been out for its visibility timeout.
+    Visibility { node: u32, msg: u32, delivery: u32 },
+    /// A distributed transaction's message arrives, or one of its timers fires.
+    Txn { txn: u32, gen: u32, msg: u32 },
 }
 
 /// Something the system did on its own, worth a line in the event log.
@@ -466,6 +474,10 @@ pub struct Simulation {
     nodes: Vec<NodeRt>,
     index: BTreeMap<String, u32>,
     diagram: Diagram,
+    /// Some node is a message queue (queues re-poll every second).
+    has_queues: bool,
+    /// Distributed transactions in progress and their statistics (empty without any).
+    txns: transaction::Transactions,
 }
 
 impl Simulation {
@@ -522,6 +534,8 @@ impl Simulation {
             nodes: Vec::new(),
             index: BTreeMap::new(),
             diagram: Diagram::default(),
+            has_queues: false,
+            txns: Default::default(),
         };
         sim.apply_diagram(d);
         sim.core.queue.push(NS_PER_S, Ev::Tick);
@@ -615,6 +629,12 @@ impl Simulation {
             Ev::Autoscale { node } => self.on_autoscale(node),
             Ev::SidePromote { node, side, epoch } => self.on_side_promote(node, side, epoch),
             Ev::Boot { node, instance } => self.on_boot(node, instance),
+            Ev::Visibility {
+                node,
+                msg,
+                delivery,
+            } => self.on_visibility(node, msg, delivery),
+            Ev::Txn { txn, gen, msg } => self.on_txn(txn, gen, msg),
         }
         true
     }
@@ -637,10 +657,20 @@ impl Simulation {
             Model::Server(_) => self.server_arrive(n, j),
             Model::Balancer(_) => self.balancer_arrive(n, j),
             Model::Cache(_) => self.cache_arrive(n, j),
-            Model::Database(_) => self.database_arrive(n, j),
+            Model::Database(_) => {
+                if self.txns.open_windows > 0 {
+                    let job = self.core.jobs.at(j);
+                    if !job.write {
+                        let key = job.key;
+                        self.txns.saw_read(n, key);
+                    }
+                }
+                self.database_arrive(n, j)
+            }
             Model::Router(_) => self.router_arrive(n, j),
             Model::TrafficManager(_) => self.traffic_manager_arrive(n, j),
             Model::Cdn(_) => self.cdn_arrive(n, j),
+            Model::Queue(_) => self.queue_arrive(n, j),
             Model::Removed | Model::Client(_) => {
                 let Simulation { core, nodes, .. } = self;
                 let m = &mut nodes[n as usize].metrics;
@@ -711,6 +741,7 @@ impl Simulation {
             Model::Router(_) => self.router_answer(job.parent, job),
             Model::TrafficManager(_) => self.traffic_manager_answer(job.parent, job),
             Model::Cdn(_) => self.cdn_answer(job.parent, job),
+            Model::Queue(_) => self.queue_answer(job.parent, job),
             Model::Database(_) | Model::Client(_) | Model::Removed => {}
         }
     }
@@ -769,6 +800,15 @@ impl Simulation {
                 conflicting_keys: partition.1,
             };
             node.metrics.series.push(sample);
+        }
+        // Queues re-poll once a second: a consumer revived or a partition healed since the
+        // last delivery can take work again, and expired messages leave the backlog.
+        if self.has_queues {
+            for n in 0..self.nodes.len() as u32 {
+                if let Model::Queue(_) = self.nodes[n as usize].model {
+                    self.queue_dispatch(n);
+                }
+            }
         }
         for e in &mut self.core.edges {
             e.last_rate = e.window_sent as f64;
@@ -844,9 +884,11 @@ impl Simulation {
                 Model::Client(c) => c.stats = ClientStats::default(),
                 Model::Database(d) => d.stats = DatabaseStats::default(),
                 Model::Cdn(c) => c.reset_stats(),
+                Model::Queue(q) => q.reset_stats(),
                 _ => {}
             }
         }
+        self.txns.reset_stats();
         self.core
             .queue
             .push(now + self.core.cfg.batch, Ev::BatchEnd);
@@ -879,10 +921,20 @@ impl Simulation {
             Model::Balancer(lb) if up => lb.standby_used = false,
             _ => {}
         }
+        if let Model::Queue(_) = self.nodes[n as usize].model {
+            // Messages are durable: a killed queue refuses producers and stops delivering, and
+            // picks up where it left off when revived. Deliveries already out complete.
+            self.refresh_capacity(n);
+            if up {
+                self.queue_dispatch(n);
+            }
+            return Ok(());
+        }
         if !up {
             self.abort_node(n, Cause::NodeDown);
             self.after_balancer_died(n);
         }
+        self.coordinator_up(n, up);
         self.refresh_capacity(n);
         self.rebuild_backends();
         Ok(())
@@ -895,6 +947,10 @@ impl Simulation {
     /// Fails every job held at node `n` (queued, computing, or waiting downstream), answering
     /// each caller with `cause`.
     fn abort_node(&mut self, n: u32, cause: Cause) {
+        if let Model::Queue(_) = self.nodes[n as usize].model {
+            self.queue_forget(n);
+            return;
+        }
         let now = self.core.now;
         let held: Vec<JobRef> = self
             .core
@@ -918,7 +974,11 @@ impl Simulation {
             Model::Cache(c) => c.reset(now),
             Model::Database(db) => db.reset(),
             Model::Cdn(c) => c.clear(),
-            Model::Client(_) | Model::Router(_) | Model::TrafficManager(_) | Model::Removed => {}
+            Model::Client(_)
+            | Model::Router(_)
+            | Model::TrafficManager(_)
+            | Model::Queue(_)
+            | Model::Removed => {}
         }
         node.metrics.levels.busy = 0;
         node.metrics.levels.cpu = 0;
@@ -966,6 +1026,7 @@ impl Simulation {
         node.metrics.levels.capacity = match &node.model {
             Model::Server(s) if node.up => s.capacity(),
             Model::Database(d) if node.up => d.capacity(),
+            Model::Queue(q) if node.up => q.params.consumers as u64,
             _ => 0,
         };
     }
@@ -1060,6 +1121,10 @@ mod http_tests;
 #[cfg(test)]
 mod partition_tests;
 #[cfg(test)]
+mod queue_tests;
+#[cfg(test)]
 mod resilience_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod transaction_tests;

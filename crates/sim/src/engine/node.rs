@@ -5,6 +5,7 @@ use super::cache::CacheRt;
 use super::cdn::CdnRt;
 use super::client::ClientRt;
 use super::database::DatabaseRt;
+use super::message_queue::MessageQueueRt;
 use super::router::RouterRt;
 use super::server::ServerRt;
 use super::traffic_manager::TrafficManagerRt;
@@ -37,6 +38,7 @@ pub(crate) enum Model {
     Router(RouterRt),
     TrafficManager(TrafficManagerRt),
     Cdn(CdnRt),
+    Queue(MessageQueueRt),
     /// Removed from the diagram; the slot stays so that indices held by jobs remain valid.
     Removed,
 }

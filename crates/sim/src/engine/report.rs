@@ -182,6 +182,61 @@ pub struct NodeReport {
     pub cdn: Option<CdnReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_manager: Option<TrafficManagerReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue: Option<QueueReport>,
+    /// Servers that coordinate distributed transactions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transactions: Option<TransactionReport>,
+}
+
+/// A message queue, now and since the start of the run (its counts add up:
+/// `enqueued = processed + backlog + in_flight + dlq + expired`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct QueueReport {
+    /// Messages waiting for a consumer: the consumer lag in messages.
+    pub backlog: u64,
+    /// Messages delivered and not yet acknowledged.
+    pub in_flight: u64,
+    /// Age of the oldest message waiting: the consumer lag in time.
+    pub consumer_lag_s: f64,
+    pub enqueued: u64,
+    /// Producers refused because the queue was full.
+    pub refused: u64,
+    pub processed: u64,
+    /// Moved to the dead-letter queue after `max_attempts` deliveries.
+    pub dlq: u64,
+    /// Dropped unprocessed after `retention_s`.
+    pub expired: u64,
+    pub deliveries: u64,
+    pub redeliveries: u64,
+    /// Messages processed once more after their first success (work done twice).
+    pub duplicates: u64,
+    /// Duplicates made harmless by idempotent consumers.
+    pub duplicates_absorbed: u64,
+    /// From enqueue to processed, for messages processed since warm-up.
+    pub delay_ms: Latency,
+}
+
+/// A server's distributed transactions since warm-up; `in_doubt` and `locks_held` are now.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TransactionReport {
+    pub protocol: crate::diagram::TxnProtocol,
+    pub started: u64,
+    pub committed: u64,
+    pub aborted: u64,
+    /// 2PC: transactions prepared at some participant and undecided while this coordinator
+    /// is down; their participants hold their locks.
+    pub in_doubt: u64,
+    /// 2PC: keys locked at participants right now for this coordinator's transactions.
+    pub locks_held: u64,
+    /// Saga: steps undone by a compensation.
+    pub compensated: u64,
+    /// Saga: reads of a key between a step's commit and its compensation.
+    pub anomaly_reads: u64,
+    /// 2PC: how long participants waited for a key's lock.
+    pub lock_wait_ms: Latency,
+    /// From the start of a transaction to its commit.
+    pub commit_latency_ms: Latency,
 }
 
 /// A traffic manager's targets: where each is, whether its probes say it is up now, and the
@@ -462,7 +517,7 @@ impl Simulation {
         let mut client_totals = ClientStats::default();
         let mut nodes = BTreeMap::new();
         let mut cost = 0.0;
-        for node in &self.nodes {
+        for (n, node) in self.nodes.iter().enumerate() {
             if node.is_removed() {
                 continue;
             }
@@ -520,6 +575,8 @@ impl Simulation {
                     router: self.router_report(node),
                     cdn: self.cdn_report(node),
                     traffic_manager: self.traffic_manager_report(node),
+                    queue: self.queue_report(node),
+                    transactions: self.transaction_report(n as u32, node),
                 },
             );
         }
@@ -797,12 +854,59 @@ impl Simulation {
         })
     }
 
+    fn queue_report(&self, node: &super::node::NodeRt) -> Option<QueueReport> {
+        let Model::Queue(q) = &node.model else {
+            return None;
+        };
+        let c = q.counts;
+        Some(QueueReport {
+            backlog: q.visible,
+            in_flight: q.in_flight,
+            consumer_lag_s: q.oldest_age(self.core.now).unwrap_or(0) as f64 / 1e9,
+            enqueued: c.enqueued,
+            refused: c.refused,
+            processed: c.processed,
+            dlq: c.dead_lettered,
+            expired: c.expired,
+            deliveries: c.deliveries,
+            redeliveries: c.redeliveries,
+            duplicates: c.duplicates,
+            duplicates_absorbed: c.absorbed,
+            delay_ms: Latency::of(&q.delay),
+        })
+    }
+
+    fn transaction_report(&self, n: u32, node: &super::node::NodeRt) -> Option<TransactionReport> {
+        let Model::Server(s) = &node.model else {
+            return None;
+        };
+        let protocol = s.params.transaction.protocol;
+        if protocol == crate::diagram::TxnProtocol::None {
+            return None;
+        }
+        let empty = super::TxnStats::default();
+        let st = self.txns.stats.get(n as usize).unwrap_or(&empty);
+        Some(TransactionReport {
+            protocol,
+            started: st.started,
+            committed: st.committed,
+            aborted: st.aborted,
+            in_doubt: self.txns.in_doubt(n, node.up),
+            locks_held: self.txns.locks_held_by(n),
+            compensated: st.compensated,
+            anomaly_reads: st.anomaly_reads,
+            lock_wait_ms: Latency::of(&st.lock_wait),
+            commit_latency_ms: Latency::of(&st.commit_latency),
+        })
+    }
+
     fn queue_now(&self, node: &super::node::NodeRt) -> u64 {
         match &node.model {
             Model::Server(_) => node.metrics.levels.queued,
             Model::Balancer(lb) => lb.queue_len(self.core.now),
             Model::Cache(c) => c.queue_len(self.core.now),
             Model::Database(_) => node.metrics.levels.queued,
+            Model::Queue(q) => q.visible,
             _ => 0,
         }
     }

@@ -37,6 +37,9 @@ pub(crate) struct ServerRt {
     /// Chaos: service times are multiplied by this.
     pub slow: f64,
     pub scaler: super::autoscale::Scaler,
+    /// Indices (into the node's outgoing edges) of its transactions' participants, in step
+    /// order; empty unless `transaction.protocol` is set.
+    pub txn_outs: Vec<u32>,
 }
 
 pub(crate) fn sampler_for(p: &ServerParams) -> Sampler {
@@ -58,6 +61,7 @@ impl ServerRt {
             rr: 0,
             slow: 1.0,
             scaler: Default::default(),
+            txn_outs: Vec::new(),
         };
         s.set_instances(p.instances);
         s
@@ -285,9 +289,26 @@ impl Simulation {
 
     /// Makes the next downstream call of `j`, or finishes it when none is left.
     pub(super) fn server_continue(&mut self, n: u32, j: JobRef) {
+        let mut step = self.core.jobs.at(j).step as usize;
+        let txn = match &self.nodes[n as usize].model {
+            super::node::Model::Server(s) => !s.txn_outs.is_empty(),
+            _ => false,
+        };
+        if txn && self.core.jobs.at(j).write {
+            // A write is one transaction over the participants, in place of its calls to
+            // them: started before the first call, and the participants skipped after it.
+            if self.core.jobs.at(j).epoch == 0 && self.maybe_start_txn(n, j) {
+                return;
+            }
+            if let super::node::Model::Server(s) = &self.nodes[n as usize].model {
+                while s.txn_outs.contains(&(step as u32)) {
+                    step += 1;
+                }
+            }
+            self.core.jobs.at(j).step = step as u32;
+        }
         let Simulation { core, nodes, .. } = self;
         let node = &mut nodes[n as usize];
-        let step = core.jobs.at(j).step as usize;
         if let Some(&out) = node.out.get(step) {
             core.jobs.at(j).phase = Phase::Waiting;
             core.call(n, j, out, NONE, 0);
@@ -296,6 +317,49 @@ impl Simulation {
                 return;
             };
             finish(core, s, &mut node.metrics, j, n);
+        }
+    }
+
+    /// Fails `j` (its `failed` already set) and answers its caller.
+    pub(super) fn server_fail(&mut self, n: u32, j: JobRef) {
+        let Simulation { core, nodes, .. } = self;
+        let node = &mut nodes[n as usize];
+        let super::node::Model::Server(s) = &mut node.model else {
+            return;
+        };
+        finish(core, s, &mut node.metrics, j, n);
+    }
+
+    /// Which outgoing edges are each transactional server's participants: the named nodes,
+    /// or every database it calls, in edge order.
+    pub(super) fn rebuild_txn_outs(&mut self) {
+        use crate::diagram::TxnProtocol;
+        let kinds: Vec<crate::ComponentKind> = self.nodes.iter().map(|n| n.kind).collect();
+        let ids: Vec<String> = self.nodes.iter().map(|n| n.id.clone()).collect();
+        for node in &mut self.nodes {
+            let super::node::Model::Server(s) = &mut node.model else {
+                continue;
+            };
+            s.txn_outs.clear();
+            let t = &s.params.transaction;
+            if t.protocol == TxnProtocol::None {
+                continue;
+            }
+            let out_of = |target: u32| node.out.iter().position(|o| o.target == target);
+            if t.participants.is_empty() {
+                for (i, o) in node.out.iter().enumerate() {
+                    if kinds[o.target as usize] == crate::ComponentKind::Database {
+                        s.txn_outs.push(i as u32);
+                    }
+                }
+            } else {
+                for id in &t.participants {
+                    let target = ids.iter().position(|x| x == id).map(|x| x as u32);
+                    if let Some(i) = target.and_then(out_of) {
+                        s.txn_outs.push(i as u32);
+                    }
+                }
+            }
         }
     }
 

@@ -709,6 +709,9 @@ pub(super) mod random {
         // diagram is what it always was for this seed.
         let mut geo = Rng::seed(d.seed ^ 0x0060_0b41);
         super::super::geo_tests::go_global(&mut d, &mut geo);
+        // Queues and transactions likewise.
+        let mut more = Rng::seed(d.seed ^ 0x0013_a5c1);
+        super::super::geo_tests::go_async(&mut d, &mut more);
         d
     }
 }
