@@ -225,3 +225,50 @@ fn the_report_names_single_points_of_failure_and_scores_the_slo() {
         .iter()
         .any(|f| f["element"]["type"] == "zone" && f["element"]["id"] == "zone-a"));
 }
+
+#[test]
+fn the_report_shows_queues_and_transactions() {
+    let run = |file: &str, secs: &str| -> serde_json::Value {
+        let o = scaleboard(&["run", file, "--duration", secs, "--warmup", "0"]);
+        assert!(o.status.success(), "{file}: {}", stderr(&o));
+        serde_json::from_str(&stdout(&o)).unwrap()
+    };
+    let n = |v: &serde_json::Value| v.as_u64().unwrap();
+    // Too few consumers: a backlog, lagging by seconds; every message accounted for.
+    let r = run("examples/queue-backlog.json", "50");
+    let q = &r["nodes"]["jobs"]["queue"];
+    assert!(n(&q["backlog"]) > 1_000, "{q}");
+    assert!(q["consumer_lag_s"].as_f64().unwrap() > 5.0, "{q}");
+    assert_eq!(
+        n(&q["enqueued"]),
+        n(&q["processed"])
+            + n(&q["backlog"])
+            + n(&q["in_flight"])
+            + n(&q["dlq"])
+            + n(&q["expired"])
+    );
+    for key in ["duplicates", "duplicates_absorbed", "redeliveries", "dlq"] {
+        assert!(q[key].is_u64(), "queue.{key}");
+    }
+    // Producers are answered long before the work is done.
+    assert!(r["end_to_end"]["latency_ms"]["p99"].as_f64().unwrap() < 100.0);
+    assert!(q["delay_ms"]["p50"].as_f64().unwrap() > 1_000.0);
+    // 30 s in, the coordinator has been dead for 10: its prepared transactions are in doubt,
+    // their locks held.
+    let r = run("examples/two-phase-commit.json", "30");
+    let t = &r["nodes"]["orders"]["transactions"];
+    assert!(n(&t["in_doubt"]) > 0, "{t}");
+    assert!(n(&t["locks_held"]) >= n(&t["in_doubt"]), "{t}");
+    assert!(t["lock_wait_ms"]["p99"].is_number(), "{t}");
+    // Failed saga steps are compensated, and some reads saw the state in between.
+    let r = run("examples/saga-compensation.json", "30");
+    let t = &r["nodes"]["booking"]["transactions"];
+    assert!(n(&t["aborted"]) > 0 && n(&t["compensated"]) > 0, "{t}");
+    assert!(n(&t["anomaly_reads"]) > 0, "{t}");
+    assert!(n(&r["end_to_end"]["failures"]["aborted"]) > 0);
+    // Under the partition 2PC aborts; the saga compensates.
+    let r = run("examples/2pc-vs-saga-under-partition.json", "60");
+    assert!(n(&r["nodes"]["tpc"]["transactions"]["aborted"]) > 0);
+    assert!(n(&r["nodes"]["saga"]["transactions"]["compensated"]) > 0);
+    assert_eq!(n(&r["nodes"]["tpc"]["transactions"]["compensated"]), 0);
+}

@@ -914,6 +914,7 @@ impl Simulation {
         if let Model::Queue(_) = self.nodes[n as usize].model {
             // Messages are durable: a killed queue refuses producers and stops delivering, and
             // picks up where it left off when revived. Deliveries already out complete.
+            self.refresh_capacity(n);
             if up {
                 self.queue_dispatch(n);
             }

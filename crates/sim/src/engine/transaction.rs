@@ -7,23 +7,27 @@
 //! transaction and participant), and each costs the participant `local_ms`. A message over a
 //! cut edge, or to a participant that is down, is lost.
 //!
-//! **Two-phase commit** (the server is the `Coordinator`): prepare goes to every participant;
+//! **Two-phase commit** (the server is the coordinator): prepare goes to every participant;
 //! each locks the transaction's key — waiting in line if another transaction holds it (the lock
-//! wait) — and votes, yes unless it fails (`failure_probability`). All yes: commit goes out,
-//! each participant releases its lock and acknowledges, and the write is done — two rounds of
-//! the slowest participant's round trip plus local work. A no, or a vote missing after
-//! `timeout_ms`, aborts. A decision is retried until every participant that holds a lock has
-//! it. A coordinator killed before deciding leaves its prepared participants *in doubt*: they
-//! voted yes, so they may not decide alone, and hold their locks until the coordinator is
-//! revived and aborts what it never decided (presumed abort).
+//! wait) — and votes, yes unless it fails (`failure_probability`). All yes is the commit point:
+//! commit goes out, each participant releases its lock and acknowledges, and the write goes on
+//! once all have — two rounds of the slowest participant's round trip plus local work — or
+//! after `timeout_ms` if some cannot be reached (the decision stands). A no, or a vote missing
+//! after `timeout_ms`, aborts. A decision is retried every `timeout_ms` until every participant
+//! that needs it has it. A coordinator killed before deciding leaves its prepared participants
+//! *in doubt*: they voted yes, so they may not decide alone, and hold their locks until the
+//! coordinator is revived and aborts what it never decided (presumed abort).
 //!
-//! **Saga**: the same participants take one local transaction each, in order, each committed
-//! at once (no locks across steps). A step that fails (or whose answer does not come within
-//! `timeout_ms`) makes the server compensate the steps already committed, one after the other
-//! in reverse order. Between a step's commit and its compensation other requests can read the
-//! intermediate state: reads of that key at that participant in the window are counted as
-//! anomaly reads when the compensation closes it (a window closed by the saga's success is no
-//! anomaly).
+//! **Saga** (the server orchestrates): the same participants take one local transaction each,
+//! in order, each committed at once (no locks across steps). A step that fails (or whose answer
+//! does not come within `timeout_ms`) fails the write at once, and the server compensates the
+//! steps already committed in the background, one after the other in reverse order. Between a
+//! step's commit and its compensation other requests can read the intermediate state: reads of
+//! that key at that participant in the window are counted as anomaly reads when the
+//! compensation closes it (a window closed by the saga's success is no anomaly).
+//!
+//! Nothing here runs for a diagram without transactions: servers skip it on an empty
+//! participant list, and databases look reads up only while a saga window is open.
 
 use super::jobs::{Cause, Failure, JobRef};
 use super::node::{Model, Out};
@@ -189,6 +193,7 @@ impl Transactions {
         self.txns
             .iter()
             .filter(|t| t.live && t.coord == coord && t.decided.is_none())
+            .filter(|t| t.protocol == TxnProtocol::TwoPhaseCommit)
             .filter(|t| t.parts.contains(&Part::Prepared))
             .count() as u64
     }

@@ -107,9 +107,17 @@ fn hot_keys_make_transactions_wait_for_locks() {
 #[test]
 fn with_a_participant_down_every_transaction_aborts_after_the_timeout() {
     // b is down from the start; writers stop at 20 s; by 30 s every transaction has ended.
-    let chaos = r#"{ "at_s": 0, "action": { "kill": { "node": "b" } } },
-        { "at_s": 20, "action": { "traffic": { "factor": 0 } } }"#;
-    let d = txn_diagram("2pc", 100.0, 0.0, 1_000_000_000, "", chaos);
+    participant_unreachable(r#"{ "at_s": 0, "action": { "kill": { "node": "b" } } }"#);
+}
+
+#[test]
+fn with_a_participant_partitioned_every_transaction_aborts_after_the_timeout() {
+    participant_unreachable(r#"{ "at_s": 0, "action": { "partition": { "edge": "to-b" } } }"#);
+}
+
+fn participant_unreachable(cut: &str) {
+    let chaos = format!(r#"{cut}, {{ "at_s": 20, "action": {{ "traffic": {{ "factor": 0 }} }} }}"#);
+    let d = txn_diagram("2pc", 100.0, 0.0, 1_000_000_000, "", &chaos);
     let mut sim = Simulation::new(&d).unwrap();
     let t = txns_at(&mut sim, 30.0);
     assert!(t.started > 1_500, "{t:?}");
@@ -120,11 +128,19 @@ fn with_a_participant_down_every_transaction_aborts_after_the_timeout() {
     let r = sim.report();
     assert_eq!(r.end_to_end.failures.get("aborted"), Some(&t.aborted));
     assert_eq!(r.end_to_end.completed, 0);
-    // Each waited exactly the timeout for b's vote, after the 1 ms of server work.
     let coord = &r.nodes["coord"];
     assert_eq!(coord.rejected.len(), 0, "aborts are answers, not refusals");
     let answered = sim.core.e2e.lifetime.failed;
     assert_eq!(answered, t.aborted);
+    // Each waited exactly the timeout (200 ms) for b's vote: the transactions aborted by any
+    // moment are exactly those started 200 ms before it.
+    let mut sim = Simulation::new(&d).unwrap();
+    for at in [5.0, 10.0, 15.0] {
+        let started = txns_at(&mut sim, at).started;
+        let later = txns_at(&mut sim, at + 0.2);
+        assert_eq!(later.aborted, started, "at {at} s + timeout");
+        assert!(later.started > started);
+    }
 }
 
 #[test]
@@ -248,4 +264,62 @@ fn protocol_none_is_the_plain_diagram() {
     assert_eq!(a.events, b.events);
     assert_eq!(a.end_to_end, b.end_to_end);
     assert!(a.nodes["coord"].transactions.is_none());
+}
+
+/// The queue and transaction examples replay exactly, seed for seed, kills and partitions
+/// included.
+#[test]
+fn the_async_and_transaction_examples_replay_exactly() {
+    for name in [
+        "queue-backlog",
+        "two-phase-commit",
+        "saga-compensation",
+        "2pc-vs-saga-under-partition",
+    ] {
+        let path = format!("{}/../../examples/{name}.json", env!("CARGO_MANIFEST_DIR"));
+        let d = Diagram::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let json = || {
+            let mut sim = Simulation::new(&d).unwrap();
+            sim.run_until(secs_to_ns(45.0));
+            sim.check_invariants().unwrap();
+            serde_json::to_string(&sim.report()).unwrap()
+        };
+        assert_eq!(json(), json(), "{name}");
+    }
+}
+
+/// Anomaly reads are exactly the reads that fall in compensation windows. With no jitter the
+/// windows have known lengths: a step's commit reaches a at +3 ms and b at +15 ms (after the
+/// 1 ms of server work); a failure at b is back at +24 ms and a's compensation lands at
+/// +27 ms (a window of 24 ms); a failure at c is back at +42 ms, b is compensated at +49 ms
+/// (34 ms) and a at +61 ms (58 ms). Reads of one key reach each database as a Poisson stream
+/// of λ_read / keys, so the expected count is that rate times the windows' total length.
+#[test]
+fn anomaly_reads_are_the_reads_inside_compensation_windows() {
+    let chaos = r#"{ "at_s": 50, "action": { "traffic": { "factor": 0 } } }"#;
+    let extra = r#", "failure_probability": 0.3"#;
+    let d = txn_diagram("saga", 400.0, 0.5, 10, extra, chaos);
+    let mut sim = Simulation::new(&d).unwrap();
+    let t = txns_at(&mut sim, 60.0);
+    let failed = &sim.txns.stats[sim.index["coord"] as usize].failed_at_step;
+    let windows_s = failed[1] as f64 * 0.024 + failed[2] as f64 * (0.034 + 0.058);
+    let per_key_rate = 200.0 / 10.0;
+    let want = per_key_rate * windows_s;
+    // Overlapping windows of one key share reads: allow 6 Poisson standard deviations.
+    let tol = 6.0 * want.sqrt();
+    let got = t.anomaly_reads as f64;
+    assert!(
+        (got - want).abs() < tol,
+        "{got} anomaly reads, want {want} ± {tol} ({failed:?})"
+    );
+}
+
+#[test]
+fn a_killed_saga_orchestrator_leaves_nothing_in_doubt() {
+    // Sagas hold no locks across steps: killing their server fails its requests, no more.
+    let chaos = r#"{ "at_s": 10.0005, "action": { "kill": { "node": "coord" } } }"#;
+    let d = txn_diagram("saga", 1000.0, 0.0, 1_000_000_000, "", chaos);
+    let mut sim = Simulation::new(&d).unwrap();
+    let t = txns_at(&mut sim, 12.0);
+    assert_eq!((t.in_doubt, t.locks_held), (0, 0), "{t:?}");
 }
