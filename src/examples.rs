@@ -85,6 +85,22 @@ pub const EXAMPLES: &[Example] = &[
         slug: "partition-cp-vs-ap",
         json: include_str!("../examples/partition-cp-vs-ap.json"),
     },
+    Example {
+        slug: "queue-backlog",
+        json: include_str!("../examples/queue-backlog.json"),
+    },
+    Example {
+        slug: "two-phase-commit",
+        json: include_str!("../examples/two-phase-commit.json"),
+    },
+    Example {
+        slug: "saga-compensation",
+        json: include_str!("../examples/saga-compensation.json"),
+    },
+    Example {
+        slug: "2pc-vs-saga-under-partition",
+        json: include_str!("../examples/2pc-vs-saga-under-partition.json"),
+    },
 ];
 
 impl Example {

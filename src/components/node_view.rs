@@ -213,6 +213,8 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
     let lag = last.and_then(|s| s.lag_ms);
     let stale = last.map_or(0.0, |s| s.stale_per_s);
     let conflicts = last.map_or(0.0, |s| s.conflicts_per_s);
+    let mq = status.and_then(|s| s.queue.as_ref());
+    let txn = status.and_then(|s| s.transactions.as_ref());
     // What a screen reader says on focus: "API servers, server, 3 instances, p99 51 ms, healthy".
     let spoken = {
         let state = match health {
@@ -241,8 +243,16 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
     if props.zoom < COMPACT_BELOW {
         let font = 13.0 / props.zoom.max(0.05);
         // The one figure that says most about this kind of node now.
+        let in_doubt = txn.map_or(0, |t| t.in_doubt);
         let (key, key_id) = if down {
             (tr(lang, "down").to_owned(), "key")
+        } else if in_doubt > 0 {
+            (fill(tr(lang, "{} in doubt"), &[&in_doubt]), "in-doubt")
+        } else if let Some(q) = mq.filter(|q| q.backlog > 0) {
+            (
+                fill(tr(lang, "backlog {}"), &[&format::rate(q.backlog as f64)]),
+                "backlog",
+            )
         } else if err_rate > 0.0 {
             (
                 format!("{} {}", format::pct(err_rate), tr(lang, "errors")),
@@ -266,7 +276,12 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
                  tabindex="0" role="group" aria-roledescription={tr(lang, "component")} aria-current={props.selected.then_some("true")} aria-label={spoken}
                  style={format!("transform:translate({}px,{}px);width:{NODE_W}px;height:{NODE_H}px;--node-font:{font:.1}px", props.x, props.y)}>
                 <span class="node-title">{ n.display_name() }</span>
-                <span class="node-key" data-testid={format!("node-{id}-{key_id}")}>{ key }</span>
+                <span class="node-key" data-testid={format!("node-{id}-{key_id}")}
+                      data-value={match key_id {
+                          "in-doubt" => in_doubt.to_string(),
+                          "backlog" => mq.map_or(0, |q| q.backlog).to_string(),
+                          _ => String::new(),
+                      }}>{ key }</span>
             </div>
         };
     }
@@ -292,9 +307,12 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
                 <span class="badge" data-testid={format!("node-{id}-rps")} title={tr(lang, "Successful answers per second")}>
                     { format!("{}/s", format::rate(rps)) }
                 </span>
-                <span class="badge" data-testid={format!("node-{id}-p99")} title={tr(lang, "99th percentile latency at this node")}>
-                    { format!("p99 {}", p99.map_or("–".into(), format::ms)) }
-                </span>
+                // A queue answers in its enqueue time: its backlog says more than its p99.
+                if mq.is_none() {
+                    <span class="badge" data-testid={format!("node-{id}-p99")} title={tr(lang, "99th percentile latency at this node")}>
+                        { format!("p99 {}", p99.map_or("–".into(), format::ms)) }
+                    </span>
+                }
                 // What is broken comes before the rest: a card has room for three or four badges.
                 if instances_down > 0 && !down {
                     <span class="badge badge-bad" data-testid={format!("node-{id}-instances-down")}
@@ -320,8 +338,48 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
                         { tr(lang, "standby active") }
                     </span>
                 }
-                // With data-tier badges to show, a 0 % error badge gives way.
-                if err_rate > 0.0 || (hit_ratio.is_none() && lag.is_none() && stale == 0.0) {
+                // Message queues: what waits, how old the oldest is, what gave up.
+                if let Some(q) = mq {
+                    <span class={classes!("badge", (q.backlog > 0).then_some("badge-warn"))} data-testid={format!("node-{id}-backlog")}
+                          data-value={q.backlog.to_string()} title={tr(lang, "Messages waiting for a consumer (consumer lag in messages)")}>
+                        { fill(tr(lang, "backlog {}"), &[&format::rate(q.backlog as f64)]) }
+                    </span>
+                    if q.consumer_lag_s > 0.0 {
+                        <span class={classes!("badge", (q.consumer_lag_s > 5.0).then_some("badge-warn"))} data-testid={format!("node-{id}-consumer-lag")}
+                              data-value={q.consumer_lag_s.to_string()} title={tr(lang, "Age of the oldest waiting message (consumer lag in time)")}>
+                            { format!("{} {}", tr(lang, "lag"), format::ms(q.consumer_lag_s * 1e3)) }
+                        </span>
+                    }
+                    if q.dlq > 0 {
+                        <span class="badge badge-bad" data-testid={format!("node-{id}-dlq")} data-value={q.dlq.to_string()}
+                              title={tr(lang, "Messages moved to the dead-letter queue after too many attempts")}>
+                            { fill(tr(lang, "DLQ {}"), &[&q.dlq]) }
+                        </span>
+                    }
+                }
+                // Transactions this server coordinates: blocked (2PC) or undone (saga) work.
+                if let Some(t) = txn {
+                    if t.in_doubt > 0 {
+                        <span class="badge badge-bad" data-testid={format!("node-{id}-in-doubt")} data-value={t.in_doubt.to_string()}
+                              title={tr(lang, "2PC: transactions prepared and undecided while the coordinator is down; their locks stay held")}>
+                            { fill(tr(lang, "{} in doubt"), &[&t.in_doubt]) }
+                        </span>
+                    }
+                    if t.locks_held > 0 {
+                        <span class="badge badge-warn" data-testid={format!("node-{id}-locks")} data-value={t.locks_held.to_string()}
+                              title={tr(lang, "2PC: keys locked at participants now")}>
+                            { fill(tr(lang, "{} locks"), &[&t.locks_held]) }
+                        </span>
+                    }
+                    if t.compensated > 0 {
+                        <span class="badge badge-warn" data-testid={format!("node-{id}-compensated")} data-value={t.compensated.to_string()}
+                              title={tr(lang, "Saga: steps undone by a compensation since the start")}>
+                            { fill(tr(lang, "{} compensated"), &[&t.compensated]) }
+                        </span>
+                    }
+                }
+                // With data-tier or queue badges to show, a 0 % error badge gives way.
+                if err_rate > 0.0 || (hit_ratio.is_none() && lag.is_none() && stale == 0.0 && mq.is_none()) {
                     <span class={classes!("badge", (err_rate > 0.0).then_some("badge-bad"))} data-testid={format!("node-{id}-err")}
                           title={tr(lang, "Share of answers that were errors")}>
                         { format!("{} {}", format::pct(err_rate), tr(lang, "err")) }
@@ -348,7 +406,7 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
                         { format!("{} {}/s", tr(lang, "conflicts"), format::rate(conflicts)) }
                     </span>
                 }
-                if queue > 0 {
+                if queue > 0 && mq.is_none() {
                     <span class="badge badge-warn" data-testid={format!("node-{id}-queue")} title={tr(lang, "Requests waiting now")}>
                         { fill(tr(lang, "{} queued"), &[&queue]) }
                     </span>

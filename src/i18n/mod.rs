@@ -20,6 +20,7 @@ macro_rules! table {
 
 mod ko;
 mod ko_access;
+mod ko_async;
 mod ko_classes;
 mod ko_examples;
 mod ko_global;
@@ -77,6 +78,7 @@ const TABLES: &[fn(&str) -> Option<&'static str>] = &[
     ko_layout::lookup,
     ko_global::lookup,
     ko_classes::lookup,
+    ko_async::lookup,
     ko_access::lookup,
     ko_problems::lookup,
 ];

@@ -14,8 +14,10 @@ mod edge;
 mod fields;
 mod l7_rules;
 mod node;
+mod queue;
 mod regions;
 mod traffic_manager;
+mod transaction;
 
 pub use check::{check_field, Candidate, FieldError};
 

@@ -248,8 +248,7 @@ pub fn view(props: &InspectorProps, node: &Node) -> Html {
         NodeSpec::ShardRouter(p) => router_params(&cx, p),
         NodeSpec::TrafficManager(p) => super::traffic_manager::params(&cx, p),
         NodeSpec::Cdn(p) => super::cdn::params(&cx, p),
-        // The queue's own controls come with its inspector panel; until then, the file.
-        NodeSpec::Queue(_) => Html::default(),
+        NodeSpec::Queue(p) => super::queue::params(&cx, p),
     };
     let toggle = {
         let (cb, id) = (props.on_set_down.clone(), node.id.clone());
@@ -816,6 +815,7 @@ fn server_params(cx: &Ctx, p: &ServerParams) -> Html {
             { section(tr(l, "Autoscaling"), autoscale) }
             { section(tr(l, "Service time"), service) }
             { section(tr(l, "In-process cache (L1)"), l1) }
+            { super::transaction::fields(cx, &p.transaction) }
             { section(tr(l, "Cost"), cost) }
         </>
     }

@@ -420,6 +420,10 @@ pub struct NodeStatus {
     /// Chaos now: service-time multiplier and injected error rate.
     pub slow: f64,
     pub error_rate: f64,
+    /// Message queues: backlog, lag and counts now (for the card).
+    pub queue: Option<QueueReport>,
+    /// Servers that coordinate transactions: in doubt, locks, compensations (for badges).
+    pub transactions: Option<TransactionReport>,
 }
 
 impl NodeStatus {
@@ -939,7 +943,8 @@ impl Simulation {
             .nodes
             .iter()
             .filter_map(|d| {
-                let node = &self.nodes[*self.index.get(&d.id)? as usize];
+                let slot = *self.index.get(&d.id)?;
+                let node = &self.nodes[slot as usize];
                 Some(NodeStatus {
                     id: node.id.clone(),
                     up: node.up,
@@ -984,6 +989,8 @@ impl Simulation {
                     standby_active: matches!(&node.model, Model::Balancer(b) if b.standby_used),
                     slow: node.slow,
                     error_rate: node.error_rate,
+                    queue: self.queue_report(node),
+                    transactions: self.transaction_report(slot, node),
                 })
             })
             .collect()
