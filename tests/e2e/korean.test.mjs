@@ -26,6 +26,8 @@ export const ALLOWED_TERMS = [
   'CDN', 'DNS', 'GTM', 'CP', 'AP', 'TLS',
   // HTTP methods, as request classes name them.
   'GET', 'POST', 'PUT', 'DELETE',
+  // Transactions and queues: two-phase commit and the dead-letter queue go by these names.
+  '2PC', 'DLQ',
   'Redis', 'M/M/1',
   // The product's name, like Redis a proper noun.
   'Scaleboard',
