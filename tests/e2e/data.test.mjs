@@ -2,7 +2,7 @@
 // whose lag and stale reads show on the canvas, and building a cache + database by hand.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openApp, screenshot, openExample, figure, waitSimTime, nextSnapshot } from './lib.mjs';
+import { launch, openApp, screenshot, openExample, figure, waitSimTime, nextSnapshot, waitForFigure } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -32,10 +32,7 @@ test('a cache in front of the database: hit ratio, and a smaller cache hits less
   await page.getByTestId('node-redis').click();
   await page.getByTestId('field-params.capacity_keys').fill('500');
   await page.getByTestId('field-params.capacity_keys').press('Enter');
-  await page.waitForFunction((before) => {
-    const t = document.querySelector('[data-testid="node-redis-hit"]')?.textContent ?? '';
-    return parseFloat(t.replace(/[^\d.]/g, '')) < before - 15;
-  }, small, { timeout: 20_000 });
+  await waitForFigure(page, 'node-redis-hit', (v) => v < small - 15, { timeout: 20_000 });
   await page.getByTestId('live-hit').waitFor();
   await screenshot(page, 'data-cache');
   assert.deepEqual(errors, []);

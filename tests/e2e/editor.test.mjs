@@ -2,7 +2,9 @@
 // undo, pan and zoom. Every test saves a screenshot under target/e2e/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openApp, screenshot, figure, waitNodeCount, waitSimTime, NODE_CARDS, shortcut } from './lib.mjs';
+import {
+  launch, openApp, screenshot, figure, waitNodeCount, waitSimTime, NODE_CARDS, shortcut, waitForFigure,
+} from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -69,10 +71,7 @@ test('build, wire and run a design; kill a server and watch errors appear', asyn
   assert.match(await page.getByTestId('tab-problems').innerText(), /\(0\)/, 'no problems once wired');
 
   await page.getByTestId('play').click();
-  await page.waitForFunction(() => {
-    const t = document.querySelector('[data-testid="metric-throughput"]')?.textContent ?? '';
-    return parseFloat(t) > 50;
-  }, null, { timeout: 15_000 });
+  await waitForFigure(page, 'metric-throughput', (v) => v > 50, { timeout: 15_000 });
   assert.match(await page.getByTestId('metric-p99').innerText(), /\d+(\.\d+)? (ms|s)$/);
   assert.ok((await number(page.getByTestId('node-server-1-rps'))) > 0, 'server-1 serves traffic');
   assert.ok((await number(page.getByTestId('node-server-2-rps'))) > 0, 'server-2 serves traffic');
@@ -84,10 +83,7 @@ test('build, wire and run a design; kill a server and watch errors appear', asyn
   await page.getByTestId('node-server-2').click({ button: 'right' });
   await page.getByTestId('menu-kill').click();
   await page.getByTestId('node-server-2-down').waitFor();
-  await page.waitForFunction(() => {
-    const t = document.querySelector('[data-testid="metric-error-rate"]')?.textContent ?? '0';
-    return parseFloat(t) > 10;
-  }, null, { timeout: 10_000 });
+  await waitForFigure(page, 'metric-error-rate', (v) => v > 10, { timeout: 10_000 });
   assert.equal(await page.getByTestId('node-lb-1').getAttribute('data-health'), 'is-failing');
   await page.getByTestId('tab-log').click();
   // New components are named by kind and number in the UI's language ("Server 2").

@@ -300,6 +300,18 @@ export async function frames(page, n, { timeout = 10_000 } = {}) {
   }, [n, token], { polling: 'raf', timeout });
 }
 
+/// Waits until the page shows no new snapshot over 30 animation frames (snapshots come at most
+/// every 250 ms, and a paused run sends its last one up to 250 ms after the pause).
+export async function snapshotsSettled(page, { timeout = 10_000 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const before = await snapshotCount(page);
+    await frames(page, 30);
+    if ((await snapshotCount(page)) === before) return;
+    assert.ok(Date.now() < deadline, 'snapshots kept coming');
+  }
+}
+
 /// Waits until the text of `testid` read as a `figure` satisfies `predicate`, checking after
 /// every snapshot of the simulation; returns the figure.
 export async function waitForFigure(page, testid, predicate, { timeout = 20_000 } = {}) {

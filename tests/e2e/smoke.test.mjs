@@ -1,7 +1,7 @@
 // First look: the page loads without errors and shows the whole shell.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openApp, screenshot, figure, simTime, waitSimTime, frames } from './lib.mjs';
+import { launch, openApp, screenshot, figure, simTime, waitSimTime, frames, snapshotsSettled } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -46,7 +46,7 @@ test('the app loads with no console errors and shows palette, canvas, inspector 
   await play.click();
   assert.match(await play.innerText(), /Play/);
   await page.waitForSelector('[data-testid="play"][aria-pressed="false"]');
-  await frames(page, 5);
+  await snapshotsSettled(page); // the run's last snapshot is on screen
   const stopped = await simTime(page);
   await frames(page, 20);
   assert.equal(await simTime(page), stopped, 'the paused clock stays put');

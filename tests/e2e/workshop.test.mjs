@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  launch, openApp, ready, screenshot, shareLink, BASE_URL, openExample, frames, afterSave, watchPage,
+  launch, openApp, ready, screenshot, shareLink, BASE_URL, openExample, frames, afterSave, watchPage, snapshotsSettled,
 } from './lib.mjs';
 import { serveDist } from './serve.mjs';
 
@@ -492,7 +492,7 @@ test('presenter mode, from the keyboard: three steps, play and pause, replay, le
   await screenshot(page, 'workshop-presenter-running');
   await page.keyboard.press('p');
   await page.waitForFunction(() => document.querySelector('[data-testid="play"]')?.getAttribute('aria-pressed') === 'false');
-  await frames(page, 5); // the last snapshot of the run is on screen
+  await snapshotsSettled(page); // the last snapshot of the run is on screen
   const stopped = await simTime(page);
   await frames(page, 30);
   assert.equal(await simTime(page), stopped, 'the paused run stays put');
