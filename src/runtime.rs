@@ -76,6 +76,8 @@ fn performance_now() -> f64 {
 struct LoopState {
     last: f64,
     last_emit: f64,
+    /// Snapshots sent so far.
+    snapshots: u64,
     frames: u32,
     fps_since: f64,
     fps: f64,
@@ -102,6 +104,7 @@ pub fn start(
     let mut st = LoopState {
         last: performance_now(),
         last_emit: 0.0,
+        snapshots: 0,
         frames: 0,
         fps_since: performance_now(),
         fps: 0.0,
@@ -184,6 +187,8 @@ fn frame(
         let mut stats = h.stats();
         stats.events = h.drain_log();
         stats.fps = st.fps;
+        st.snapshots += 1;
+        stats.snapshot = st.snapshots;
         stats.frame_ms = st.frame_ms;
         drop(h);
         drop(inp);

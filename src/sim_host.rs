@@ -45,6 +45,9 @@ pub struct Stats {
     pub completed_total: u64,
     /// Frames per second of the page (filled in by the frame loop).
     pub fps: f64,
+    /// How many snapshots the frame loop has sent so far, this one included (filled in by the
+    /// frame loop; `data-snapshot` on the KPI bar, so tests can wait for the next one).
+    pub snapshot: u64,
     /// Where a frame's time goes, smoothed ms: simulation, dots, snapshot, UI render.
     pub frame_ms: [f64; 4],
     /// What the system did on its own since the previous snapshot (health checks, failovers,
@@ -282,6 +285,7 @@ impl SimHost {
             requests_per_wall_s: self.generated_rate,
             completed_total: sim.lifetime_counts().completed,
             fps: 0.0,
+            snapshot: 0,
             frame_ms: [0.0; 4],
             events: Vec::new(),
         }

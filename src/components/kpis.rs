@@ -36,7 +36,8 @@ pub fn Kpis(props: &KpisProps) -> Html {
         <div class={classes!("kpis", "no-gesture", props.hidden.then_some("is-hidden"))} data-testid="kpis"
              aria-hidden={props.hidden.then_some("true")}
              data-sim-time={props.stats.time_s.to_string()}
-             data-completed={props.stats.completed_total.to_string()}>
+             data-completed={props.stats.completed_total.to_string()}
+             data-snapshot={props.stats.snapshot.to_string()}>
             { kpi("metric-throughput", "Throughput", value(last.map(|s| format!("{} req/s", format::rate(s.throughput)))), None) }
             { kpi("metric-p99", "p99 latency", value(p99.map(format::ms)),
                   p99.filter(|v| *v > 500.0).map(|_| "kpi-warn")) }

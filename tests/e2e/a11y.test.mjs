@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { launch, openApp } from './lib.mjs';
+import { launch, openApp, waitSimTime, animationsDone } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -71,10 +71,10 @@ for (const theme of ['dark', 'light']) {
     await setTheme(page, theme);
     await page.getByTestId('example-basic').click();
     await page.getByTestId('play').click();
-    await page.waitForTimeout(2_500);
+    await waitSimTime(page, 2);
     await page.getByTestId('play').click(); // pause: a still page for axe
     await page.waitForSelector('[data-testid="play"][aria-pressed="false"]');
-    await page.waitForTimeout(800); // let the button's colour transition finish
+    await animationsDone(page); // the button's colour transition has finished
     const v = await seriousOnPage(page);
     assert.deepEqual(v, [], report(v));
     assert.deepEqual(errors, []);

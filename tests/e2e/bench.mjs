@@ -39,7 +39,11 @@ await page.waitForSelector('[data-testid="node-api-4-7"]');
 console.error(`bench: ${benchDiagram().nodes.length} nodes loaded; running ${SECONDS} s`);
 await page.getByTestId('speed-select').selectOption(SPEED_INDEX);
 await page.getByTestId('play').click();
-await page.waitForTimeout(3000); // warm up: JIT, first allocations, caches
+// Warm up (JIT, first allocations, caches) over 180 frames, about 3 s at 60 fps.
+await page.waitForFunction(() => {
+  window.__warmup = (window.__warmup ?? 0) + 1;
+  return window.__warmup >= 180;
+}, null, { polling: 'raf', timeout: 60_000 });
 
 const cdp = await page.context().newCDPSession(page);
 await cdp.send('Performance.enable');

@@ -2,7 +2,9 @@
 // undo, pan and zoom. Every test saves a screenshot under target/e2e/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openApp, screenshot } from './lib.mjs';
+import {
+  launch, openApp, screenshot, figure, waitNodeCount, waitSimTime, NODE_CARDS, shortcut, waitForFigure,
+} from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -42,9 +44,7 @@ async function connect(page, from, to) {
 }
 
 async function number(locator) {
-  const text = await locator.innerText();
-  const m = text.replace(/,/g, '').match(/[\d.]+/);
-  return m ? parseFloat(m[0]) * (/k/.test(text) ? 1000 : 1) : NaN;
+  return figure(await locator.innerText());
 }
 
 /// Builds client → LB → two servers by hand, as the issue describes.
@@ -71,10 +71,7 @@ test('build, wire and run a design; kill a server and watch errors appear', asyn
   assert.match(await page.getByTestId('tab-problems').innerText(), /\(0\)/, 'no problems once wired');
 
   await page.getByTestId('play').click();
-  await page.waitForFunction(() => {
-    const t = document.querySelector('[data-testid="metric-throughput"]')?.textContent ?? '';
-    return parseFloat(t) > 50;
-  }, null, { timeout: 15_000 });
+  await waitForFigure(page, 'metric-throughput', (v) => v > 50, { timeout: 15_000 });
   assert.match(await page.getByTestId('metric-p99').innerText(), /\d+(\.\d+)? (ms|s)$/);
   assert.ok((await number(page.getByTestId('node-server-1-rps'))) > 0, 'server-1 serves traffic');
   assert.ok((await number(page.getByTestId('node-server-2-rps'))) > 0, 'server-2 serves traffic');
@@ -86,10 +83,7 @@ test('build, wire and run a design; kill a server and watch errors appear', asyn
   await page.getByTestId('node-server-2').click({ button: 'right' });
   await page.getByTestId('menu-kill').click();
   await page.getByTestId('node-server-2-down').waitFor();
-  await page.waitForFunction(() => {
-    const t = document.querySelector('[data-testid="metric-error-rate"]')?.textContent ?? '0';
-    return parseFloat(t) > 10;
-  }, null, { timeout: 10_000 });
+  await waitForFigure(page, 'metric-error-rate', (v) => v > 10, { timeout: 10_000 });
   assert.equal(await page.getByTestId('node-lb-1').getAttribute('data-health'), 'is-failing');
   await page.getByTestId('tab-log').click();
   // New components are named by kind and number in the UI's language ("Server 2").
@@ -145,7 +139,7 @@ test('move a node, box-select, duplicate and edit parameters in the inspector', 
   await page.getByTestId('example-basic').click();
   const before = await page.getByTestId('node-api').boundingBox();
   const c = await centre(page.getByTestId('node-api'));
-  await drag(page, c, { x: c.x + 60, y: c.y + 90 });
+  await drag(page, c, { x: c.x - 60, y: c.y + 90 });
   const after = await page.getByTestId('node-api').boundingBox();
   assert.ok(after.y - before.y > 50, `the node moved (${JSON.stringify(before)} → ${JSON.stringify(after)})`);
   // The node stays where it was dropped: moving the mouse afterwards does not drag it along.
@@ -166,12 +160,21 @@ test('move a node, box-select, duplicate and edit parameters in the inspector', 
   assert.equal(await page.getByTestId('node-api-instances').innerText(), '×5');
 
   // Shift-drag on empty canvas selects a box; Ctrl+D duplicates the selection.
-  const canvas = await page.getByTestId('canvas').boundingBox();
+  // Escape clears the selection (a box toggles what it touches); the box starts on empty canvas
+  // just outside the three cards and ends past them.
+  await shortcut(page, 'Escape');
+  const boxes = await Promise.all(['users', 'lb', 'api'].map((id) => page.getByTestId(`node-${id}`).boundingBox()));
+  const left = Math.min(...boxes.map((b) => b.x)) - 20;
+  const top = Math.min(...boxes.map((b) => b.y)) - 20;
+  const right = Math.max(...boxes.map((b) => b.x + b.width)) + 20;
+  const bottom = Math.max(...boxes.map((b) => b.y + b.height)) + 20;
   await page.keyboard.down('Shift');
-  await drag(page, { x: canvas.x + 5, y: canvas.y + 120 }, { x: canvas.x + canvas.width - 5, y: canvas.y + canvas.height - 5 });
+  await drag(page, { x: left, y: top }, { x: right, y: bottom });
   await page.keyboard.up('Shift');
+  assert.equal(await page.getByTestId('selection-count').innerText(), '3 components selected');
   await page.keyboard.press('Control+d');
-  assert.ok((await page.locator('[data-node].node').count()) >= 5, 'copies were added');
+  await waitNodeCount(page, 6, { timeout: 5_000 });
+  assert.equal(await page.locator(NODE_CARDS).count(), 6, 'one copy of each of the 3 nodes');
   await screenshot(page, 'editor-edited');
   assert.deepEqual(errors, []);
   await context.close();
@@ -185,15 +188,24 @@ test('pan, zoom and fit', async () => {
   const canvas = await page.getByTestId('canvas').boundingBox();
   await page.mouse.move(canvas.x + canvas.width * 0.3, canvas.y + canvas.height * 0.75);
   await page.mouse.wheel(0, -400);
-  await page.waitForTimeout(100);
+  await page.waitForFunction(
+    (z0) => parseFloat(document.querySelector('[data-testid="viewport"]')?.dataset.zoom) > z0 * 1.3,
+    zoom0,
+    { timeout: 5_000 },
+  ).catch(() => {});
   const zoom1 = parseFloat(await viewport.getAttribute('data-zoom'));
   assert.ok(zoom1 > zoom0 * 1.3, `wheel zooms in: ${zoom0} → ${zoom1}`);
   const pan0 = await viewport.getAttribute('data-pan');
   await drag(page, { x: canvas.x + 30, y: canvas.y + canvas.height - 30 }, { x: canvas.x + 230, y: canvas.y + canvas.height - 80 });
   assert.notEqual(await viewport.getAttribute('data-pan'), pan0, 'dragging the background pans');
   await page.getByTestId('zoom-out').click();
+  const zoomed = await viewport.getAttribute('data-zoom');
   await page.getByTestId('fit').click();
-  await page.waitForTimeout(100);
+  await page.waitForFunction(
+    (z) => document.querySelector('[data-testid="viewport"]')?.dataset.zoom !== z,
+    zoomed,
+    { timeout: 5_000 },
+  );
   for (const id of ['users', 'lb', 'api']) {
     const b = await page.getByTestId(`node-${id}`).boundingBox();
     assert.ok(b.x >= canvas.x && b.x + b.width <= canvas.x + canvas.width, `${id} is in view after fit`);
@@ -211,7 +223,7 @@ test('Korean and light theme, remembered across reloads', async () => {
   assert.equal(await page.getByTestId('app').getAttribute('data-lang'), 'ko');
   assert.equal(await page.getByTestId('play').innerText(), '재생');
   await page.getByTestId('play').click();
-  await page.waitForTimeout(2500);
+  await waitSimTime(page, 2);
   await screenshot(page, 'editor-korean-light');
   await page.reload();
   await page.getByTestId('app').waitFor();

@@ -2,7 +2,7 @@
 // server from the node menu, open Share and copy the link. Nothing here touches the mouse.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openApp, screenshot } from './lib.mjs';
+import { launch, openApp, screenshot, frames } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -62,7 +62,7 @@ test('build, connect, run, kill a server and share a link with the keyboard alon
   await page.keyboard.press('Escape');
   await page.getByTestId('examples-menu').waitFor({ state: 'detached' });
   assert.equal(await focused(page), 'examples', 'Escape returns the focus to the button');
-  await page.waitForTimeout(300);
+  await frames(page, 10); // time for a load to show, had one started
   assert.equal(await page.locator('[data-testid^="node-"][data-node]').count(), 0, 'nothing loaded');
 
   // Palette items are buttons: Enter adds the component near the middle, each on a free spot.

@@ -13,6 +13,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch, openApp, screenshot, shortcut, waitNodeCount, NODE_CARDS, openExample, exampleSlugs } from './lib.mjs';
 
+/// Opens a tab of the bottom panel and waits until it shows.
+async function openTab(page, tab) {
+  await page.getByTestId(tab).click();
+  await page.waitForSelector(`[data-testid="${tab}"].is-active`);
+}
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 
@@ -168,14 +174,13 @@ async function readExample(page, slug, leaks) {
     );
     await scan(page, slug, data, leaks);
     for (const tab of TABS) {
-      await page.getByTestId(tab).click();
-      await page.waitForTimeout(100);
+      await openTab(page, tab);
       await scan(page, `${slug} ${tab}`, data, leaks);
     }
     // Each node in the inspector (the Resilience tab stays open: it lists the node too).
     for (const n of file.nodes) {
       await page.getByTestId(`node-${n.id}`).click({ position: { x: 30, y: 12 } });
-      await page.waitForTimeout(80);
+      await page.waitForSelector(`[data-testid="node-${n.id}"].is-selected`);
       await scan(page, `${slug} inspector ${n.id}`, data, leaks);
     }
     await shortcut(page, 'Escape');
@@ -192,8 +197,7 @@ async function readExample(page, slug, leaks) {
     await page.getByTestId('play').click();
     await scan(page, `${slug} at ${until} s`, data, leaks);
     for (const tab of TABS) {
-      await page.getByTestId(tab).click();
-      await page.waitForTimeout(100);
+      await openTab(page, tab);
       await scan(page, `${slug} at ${until} s ${tab}`, data, leaks);
     }
     if (slug === 'lone-load-balancer' || slug === 'zones') {

@@ -239,3 +239,101 @@ export async function exampleSlugs(page) {
   await page.keyboard.press('Escape');
   return slugs;
 }
+
+/// Reads a figure as the app writes it (`src/format.rs`), in one unit per kind: latencies in ms
+/// ("0.85 ms", "52.4 ms", "1.35 s" → 1350), rates in req/s ("597 req/s", "1.2k req/s" → 1200,
+/// "3.5M"), percentages in percent ("12%" → 12), money in dollars ("$0.0042", "$0.60/h").
+/// NaN when there is no figure ("–").
+export function figure(text) {
+  const t = String(text ?? '').replace(/,/g, '').trim();
+  const m = /(-?\d+(?:\.\d+)?)([kM])?/.exec(t);
+  if (!m) return NaN;
+  let v = parseFloat(m[1]);
+  if (m[2] === 'k') v *= 1e3;
+  if (m[2] === 'M') v *= 1e6;
+  const unit = t.slice(m.index + m[0].length).trim();
+  if (/^s\b/.test(unit)) v *= 1e3; // seconds → ms ("req/s" starts with "req")
+  else if (/^(µs|us)\b/.test(unit)) v /= 1e3;
+  return v;
+}
+
+/// Simulated seconds the page shows (`data-sim-time` of the KPI bar).
+export async function simTime(page) {
+  return page.evaluate(() => Number(document.querySelector('[data-testid="kpis"]')?.dataset.simTime ?? 'NaN'));
+}
+
+/// Waits until the simulated clock has reached `seconds`.
+export async function waitSimTime(page, seconds, { timeout = 30_000 } = {}) {
+  await page.waitForFunction(
+    (s) => Number(document.querySelector('[data-testid="kpis"]')?.dataset.simTime ?? '0') >= s,
+    seconds,
+    { timeout },
+  );
+}
+
+/// How many snapshots of the running simulation the page has shown (`data-snapshot`).
+export async function snapshotCount(page) {
+  return page.evaluate(() => Number(document.querySelector('[data-testid="kpis"]')?.dataset.snapshot ?? '0'));
+}
+
+/// Waits until the page has shown `n` more snapshots of the simulation than it had when called
+/// (a snapshot comes at most every 250 ms while the clock runs, and after every Step).
+export async function nextSnapshot(page, n = 1, { timeout = 15_000 } = {}) {
+  const now = await snapshotCount(page);
+  await page.waitForFunction(
+    (target) => Number(document.querySelector('[data-testid="kpis"]')?.dataset.snapshot ?? '0') >= target,
+    now + n,
+    { timeout },
+  );
+}
+
+/// Waits until the page has rendered `n` animation frames: for checks that something does NOT
+/// happen (a paused clock stays put, nothing loads), the app having had `n` frames to do it.
+export async function frames(page, n, { timeout = 10_000 } = {}) {
+  const token = `${Date.now()}-${Math.random()}`;
+  await page.waitForFunction(([n, token]) => {
+    const count = (window.__sbFrames ??= {});
+    count[token] = (count[token] ?? 0) + 1;
+    if (count[token] < n) return false;
+    delete count[token];
+    return true;
+  }, [n, token], { polling: 'raf', timeout });
+}
+
+/// Waits until the page shows no new snapshot over 30 animation frames (snapshots come at most
+/// every 250 ms, and a paused run sends its last one up to 250 ms after the pause).
+export async function snapshotsSettled(page, { timeout = 10_000 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const before = await snapshotCount(page);
+    await frames(page, 30);
+    if ((await snapshotCount(page)) === before) return;
+    assert.ok(Date.now() < deadline, 'snapshots kept coming');
+  }
+}
+
+/// Waits until the text of `testid` read as a `figure` satisfies `predicate`, checking after
+/// every snapshot of the simulation; returns the figure.
+export async function waitForFigure(page, testid, predicate, { timeout = 20_000 } = {}) {
+  const deadline = Date.now() + timeout;
+  let last = '';
+  for (;;) {
+    last = (await page.getByTestId(testid).innerText({ timeout: 1_000 }).catch(() => '')) ?? '';
+    if (last && predicate(figure(last))) return figure(last);
+    const left = deadline - Date.now();
+    if (left <= 0) break;
+    await nextSnapshot(page, 1, { timeout: left }).catch(() => {});
+  }
+  assert.fail(`${testid} never satisfied the condition (last: ${last})`);
+}
+
+/// Waits until no finite CSS animation or transition is running (a still page for a screenshot
+/// or a contrast check).
+export async function animationsDone(page, { timeout = 5_000 } = {}) {
+  await page.waitForFunction(
+    () => document.getAnimations().every((a) => a.playState !== 'running'
+      || a.effect?.getComputedTiming?.().endTime === Infinity),
+    null,
+    { timeout },
+  );
+}

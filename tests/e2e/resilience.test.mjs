@@ -4,7 +4,9 @@
 // the autoscaler adding instances while the money spent climbs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openApp, screenshot, openExample } from './lib.mjs';
+import {
+  launch, openApp, screenshot, openExample, figure, simTime, waitSimTime, waitForFigure, nextSnapshot,
+} from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -14,34 +16,15 @@ after(async () => {
   await browser?.close();
 });
 
-const number = (text) => parseFloat(text.replace(/[^\d.]/g, ''));
-const simTime = (page) =>
-  page.evaluate(() => parseFloat(document.querySelector('[data-testid="kpis"]')?.dataset.simTime ?? '0'));
+const number = figure;
 
 async function open(page, slug, speedIndex) {
   await openExample(page, slug);
   await page.getByTestId('speed-select').selectOption(String(speedIndex));
 }
 
-async function waitForSimTime(page, seconds) {
-  await page.waitForFunction(
-    (s) => parseFloat(document.querySelector('[data-testid="kpis"]')?.dataset.simTime ?? '0') >= s,
-    seconds,
-    { timeout: 30_000 },
-  );
-}
-
-/// Waits until the KPI `testid` satisfies `predicate(number)`, polling the page.
-async function waitForKpi(page, testid, predicate, timeout = 20_000) {
-  const deadline = Date.now() + timeout;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = (await page.getByTestId(testid).innerText().catch(() => '')) ?? '';
-    if (last && predicate(number(last))) return number(last);
-    await page.waitForTimeout(150);
-  }
-  assert.fail(`${testid} never satisfied the condition (last: ${last})`);
-}
+/// Waits until the KPI `testid` satisfies `predicate(number)`, after each snapshot.
+const waitForKpi = (page, testid, predicate, timeout = 20_000) => waitForFigure(page, testid, predicate, { timeout });
 
 async function rightClick(page, testid) {
   const box = await page.getByTestId(testid).boundingBox();
@@ -77,7 +60,7 @@ test('a lone load balancer is marked as a SPOF, and killing it is a total outage
   // Every request fails: the error rate reaches 100 % and nothing gets through.
   await waitForKpi(page, 'metric-error-rate', (v) => v === 100);
   assert.equal(number(await page.getByTestId('metric-throughput').innerText()), 0);
-  await page.waitForTimeout(600);
+  await nextSnapshot(page, 2);
   await screenshot(page, 'resilience-lone-lb-outage');
   assert.deepEqual(errors, []);
   await context.close();
@@ -89,7 +72,7 @@ test('a pooled server behind a health-checked balancer: brief errors, then recov
   await clearTimeline(page); // this test breaks things by hand
   assert.equal(await page.getByTestId('node-lb-spof').count(), 0, 'a standby pair is not a SPOF');
   await page.getByTestId('play').click();
-  await waitForSimTime(page, 3);
+  await waitSimTime(page, 3);
   await waitForKpi(page, 'metric-error-rate', (v) => v === 0);
   await rightClick(page, 'node-api');
   await page.getByTestId('menu-kill-one').click();
@@ -106,7 +89,7 @@ test('a pooled server behind a health-checked balancer: brief errors, then recov
   await page.getByTestId('tab-log').click();
   await page.getByTestId('event-log').filter({ hasText: 'taken out of rotation' }).waitFor();
   await page.getByTestId('tab-charts').click();
-  await page.waitForTimeout(1500);
+  await nextSnapshot(page, 2);
   await screenshot(page, 'resilience-health-check-recovery');
   // Revive it from the menu: it passes two probes and comes back.
   await rightClick(page, 'node-api');
@@ -179,11 +162,17 @@ test('the autoscaler adds instances under load, and the money spent climbs', asy
     null,
     { timeout: 30_000 },
   );
+  // The money spent, read twice 10 simulated seconds apart, climbs by what the instances cost.
   const spent = await waitForKpi(page, 'metric-spent', (v) => v > 0);
-  assert.ok(spent > 0);
+  const t0 = await simTime(page);
+  const perHour = number(await page.getByTestId('metric-cost').innerText());
+  assert.ok(perHour > 0, `the design costs money: ${perHour} $/h`);
+  await waitSimTime(page, t0 + 10);
+  const later = number(await page.getByTestId('metric-spent').innerText());
+  assert.ok(later > spent, `spent rises over 10 simulated seconds: $${spent} → $${later}`);
   await page.getByTestId('tab-charts').click();
   await page.getByTestId('chart-spent').waitFor();
-  await page.waitForTimeout(1000);
+  await nextSnapshot(page, 2);
   await screenshot(page, 'resilience-autoscaling');
   assert.deepEqual(errors, []);
   await context.close();
@@ -194,7 +183,7 @@ test('gray failures and a partition, injected from the canvas and undone', async
   await open(page, 'health-checks', 4);
   await clearTimeline(page);
   await page.getByTestId('play').click();
-  await waitForSimTime(page, 3);
+  await waitSimTime(page, 3);
   const p99 = await waitForKpi(page, 'metric-p99', (v) => v > 0);
   // Five times slower service: the badge shows it and the tail grows.
   await rightClick(page, 'node-api');
@@ -215,7 +204,7 @@ test('gray failures and a partition, injected from the canvas and undone', async
     { timeout: 10_000 },
   );
   await waitForKpi(page, 'metric-error-rate', (v) => v === 100);
-  await page.waitForTimeout(700);
+  await nextSnapshot(page, 2);
   await screenshot(page, 'resilience-partition');
   await page.getByTestId('partition-toggle').click();
   await waitForKpi(page, 'metric-error-rate', (v) => v === 0);

@@ -2,7 +2,9 @@
 // controls stay reachable, nothing overflows sideways, and the canvas shows the whole diagram.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, collectErrors, ready, screenshot, BASE_URL, NODE_CARDS, openExample, exampleSlugs } from './lib.mjs';
+import {
+  launch, collectErrors, ready, screenshot, BASE_URL, NODE_CARDS, openExample, exampleSlugs, waitSimTime, frames,
+} from './lib.mjs';
 
 const SCREENS = [
   { width: 1280, height: 720, hasTouch: false, isMobile: false },
@@ -130,9 +132,11 @@ for (const screen of SCREENS) {
         (sel) => document.querySelectorAll(sel).length > 0,
         NODE_CARDS,
       );
+      // The new document starts again from t = 0 (the previous example was stepped to 3 s).
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="kpis"]')?.dataset.simTime ?? '0') < 1);
       await page.getByTestId('fit').click();
       for (let i = 0; i < 3; i++) await page.getByTestId('step').click();
-      await page.waitForTimeout(250);
+      await waitSimTime(page, 2.9); // the snapshot after the third step is on screen
       await assertReachable(page, label);
       await assertNoSidewaysOverflow(page, label);
       await assertCanvasShowsDiagram(page, label);
@@ -170,11 +174,11 @@ test('390×844: palette, inspector and charts open as sheets over the canvas', a
   await context.close();
 });
 
-/// Painted pixels on the dot layer (flowing requests) over a second of running.
+/// Painted pixels on the dot layer (flowing requests), the most seen in 5 looks 12 frames apart.
 async function paintedDots(page) {
   let most = 0;
   for (let i = 0; i < 5; i++) {
-    await page.waitForTimeout(200);
+    await frames(page, 12);
     const n = await page.locator('canvas.dots').evaluate((c) => {
       const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       let painted = 0;
@@ -195,7 +199,7 @@ for (const reducedMotion of ['no-preference', 'reduce']) {
     await ready(page);
     await page.getByTestId('example-basic').click();
     await page.getByTestId('play').click();
-    await page.waitForTimeout(1_500);
+    await waitSimTime(page, 1.5);
     const dots = await paintedDots(page);
     if (reducedMotion === 'reduce') {
       assert.equal(dots, 0, 'no flowing dots under reduced motion');
@@ -204,7 +208,11 @@ for (const reducedMotion of ['no-preference', 'reduce']) {
     }
     // The figures still update.
     const t0 = await page.getByTestId('sim-clock').innerText();
-    await page.waitForTimeout(1_200);
+    await page.waitForFunction(
+      (t0) => document.querySelector('[data-testid="sim-clock"]')?.textContent !== t0,
+      t0,
+      { timeout: 5_000 },
+    ); // the clock runs (or this times out)
     assert.notEqual(await page.getByTestId('sim-clock').innerText(), t0, 'the clock runs');
     assert.deepEqual(errors, []);
     await context.close();

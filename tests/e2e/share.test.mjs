@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { launch, openApp, screenshot, BASE_URL, openExample } from './lib.mjs';
+import { launch, openApp, screenshot, BASE_URL, openExample, afterSave, figure } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -19,14 +19,35 @@ after(async () => {
 /// page shows: requests completed, p99, and the API tier's badges.
 async function stepAndRead(page, n) {
   for (let i = 0; i < n; i++) await page.getByTestId('step').click();
+  // Step runs the whole second at once and the next snapshot shows it: every figure below comes
+  // from the snapshot whose clock reads n.
   await page.waitForFunction((n) => Number(document.querySelector('[data-testid="kpis"]')?.dataset.simTime) >= n, n);
-  await page.waitForTimeout(400); // the next snapshot
   return {
     time: await page.getByTestId('kpis').getAttribute('data-sim-time'),
     completed: await page.getByTestId('kpis').getAttribute('data-completed'),
     p99: await page.getByTestId('metric-p99').innerText(),
     api: await page.getByTestId('node-api-p99').innerText(),
   };
+}
+
+/// Decodes an image file in the page: its size, the colour of its top-left pixel (the
+/// background) and how many pixels differ clearly from it.
+async function decodeImage(page, bytes) {
+  return page.evaluate(async (b64) => {
+    const bin = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bin], { type: 'image/png' }));
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(bitmap, 0, 0);
+    const d = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    const background = [d[0], d[1], d[2], d[3]];
+    let painted = 0;
+    for (let k = 0; k < d.length; k += 4) {
+      const diff = Math.abs(d[k] - d[0]) + Math.abs(d[k + 1] - d[1]) + Math.abs(d[k + 2] - d[2]);
+      if (diff > 48) painted++;
+    }
+    return { width: bitmap.width, height: bitmap.height, background, painted, total: d.length / 4 };
+  }, bytes.toString('base64'));
 }
 
 async function shareLink(page) {
@@ -80,9 +101,11 @@ test('a link can carry the moment it was shared', async () => {
 });
 
 test('a damaged link says so and opens the earlier work instead', async () => {
-  const { page, errors, context } = await openApp(browser);
-  await page.getByTestId('example-cascading-failure').click();
-  await page.waitForTimeout(700); // autosave
+  const { page, errors, context } = await openApp(browser, { monitor: true });
+  await afterSave(page, async () => {
+    await page.getByTestId('example-cascading-failure').click();
+    await page.getByTestId('node-payments').waitFor();
+  });
   for (const [hash, needle] of [
     ['#1.eNpLz0ks0ipIzcnJBwAWvQQw', 'checksum'],
     ['#1.this-is-definitely-not-a-diagram', 'damaged'],
@@ -108,11 +131,16 @@ test('a damaged link says so and opens the earlier work instead', async () => {
 });
 
 test('reloading never loses work, and the address follows the document', async () => {
-  const { page, errors, context } = await openApp(browser);
+  const { page, errors, context } = await openApp(browser, { monitor: true });
   await page.getByTestId('example-basic').click();
   await page.getByTestId('node-lb').click();
-  await page.keyboard.press('Delete');
-  await page.waitForTimeout(700);
+  const was = page.url();
+  await afterSave(page, async () => {
+    await page.keyboard.press('Delete');
+    await page.getByTestId('node-lb').waitFor({ state: 'detached' });
+  });
+  // The address now carries the edited design.
+  await page.waitForFunction((was) => /^#\d+\./.test(location.hash) && location.href !== was, was, { timeout: 5_000 });
   assert.match(page.url(), /#\d+\./);
   await page.reload();
   await page.getByTestId('node-api').waitFor();
@@ -169,7 +197,8 @@ test('naming a design, reopening it from Recent designs, import with every probl
   await page.getByTestId('node-sticky-lb').waitFor(); // current work untouched
   await screenshot(page, 'share-file-dialog');
 
-  // Exports: the JSON re-imports to the same design; the pictures and CSV are real files.
+  // Exports: the JSON is the design (with the edit) and re-imports to the same document; the
+  // PNG is the SVG's picture at twice its size; the CSV holds the run.
   const grab = async (testid) => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
     return { name: download.suggestedFilename(), bytes: await readFile(await download.path()) };
@@ -177,12 +206,22 @@ test('naming a design, reopening it from Recent designs, import with every probl
   const json = await grab('export-json');
   assert.match(json.name, /(sticky-sessions|my-sticky-demo).*\.json$/);
   const doc = JSON.parse(json.bytes.toString());
-  assert.equal(doc.nodes.length, 6);
+  const example = JSON.parse(await readFile(new URL('../../examples/sticky-sessions.json', import.meta.url), 'utf8'));
+  assert.deepEqual(doc.nodes.map((n) => n.id), example.nodes.map((n) => n.id), 'every node, in order');
+  assert.deepEqual(doc.edges.map((e) => [e.from, e.to]), example.edges.map((e) => [e.from, e.to]), 'every edge');
+  assert.equal(doc.nodes.find((n) => n.id === 'carts').params.instances, 2, 'the export carries the edit');
   const svg = await grab('export-svg');
-  assert.match(svg.bytes.toString(), /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-  assert.match(svg.bytes.toString(), /Sticky LB/);
+  const svgText = svg.bytes.toString();
+  assert.match(svgText, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.match(svgText, /Sticky LB/);
+  const [, svgW, svgH] = /^<svg [^>]*width="(\d+)" height="(\d+)"/.exec(svgText).map(Number);
   const png = await grab('export-png');
-  assert.deepEqual([...png.bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG file');
+  assert.deepEqual([...png.bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+  const picture = await decodeImage(page, png.bytes);
+  assert.deepEqual([picture.width, picture.height], [2 * svgW, 2 * svgH], 'the SVG drawn at 2×');
+  assert.equal(picture.background[3], 255, 'an opaque background');
+  assert.ok(picture.painted > 0.01 * picture.total && picture.painted < 0.9 * picture.total,
+    `cards, edges and text drawn on the background: ${picture.painted} of ${picture.total} pixels`);
   await page.getByTestId('file-close').click();
   await page.getByTestId('step').click();
   await page.getByTestId('step').click();
@@ -191,6 +230,21 @@ test('naming a design, reopening it from Recent designs, import with every probl
   const lines = csv.bytes.toString().trim().split('\n');
   assert.match(lines[0], /^t_s,component,kind,/);
   assert.ok(lines.some((l) => l.startsWith('2,carts,server,')), 'per-component rows');
+
+  // Import the exported file over another design: it opens as a document equal to the one
+  // exported.
+  await page.getByTestId('file-close').click();
+  await openExample(page, 'single-queue');
+  await page.getByTestId('node-sticky-lb').waitFor({ state: 'detached' });
+  const exported = path.join(dir, 'exported.json');
+  await writeFile(exported, json.bytes);
+  await page.getByTestId('file').click();
+  await page.getByTestId('import-file').setInputFiles(exported);
+  await page.getByTestId('node-sticky-lb').waitFor();
+  await page.getByTestId('node-carts-instances').filter({ hasText: '×2' }).waitFor();
+  if (!(await page.getByTestId('file-dialog').isVisible())) await page.getByTestId('file').click();
+  const again = JSON.parse((await grab('export-json')).bytes.toString());
+  assert.deepEqual(again, doc, 'export → import → export gives the same document');
   assert.deepEqual(errors, []);
   await context.close();
 });

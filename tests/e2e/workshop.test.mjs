@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch, openApp, ready, screenshot, shareLink, BASE_URL, openExample } from './lib.mjs';
+import {
+  launch, openApp, ready, screenshot, shareLink, BASE_URL, openExample, frames, afterSave, watchPage, snapshotsSettled,
+} from './lib.mjs';
 import { serveDist } from './serve.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -213,7 +215,7 @@ async function seek(page, seconds) {
   );
   let last = await completed(page);
   for (let i = 0; i < 20; i++) {
-    await page.waitForTimeout(250);
+    await frames(page, 15);
     const now = await completed(page);
     if (now === last) break;
     last = now;
@@ -359,7 +361,7 @@ test('predict first: Play waits for an answer, the run reveals it beside the mea
   await page.getByTestId('speed-select').selectOption(SPEED_100X);
   await page.getByTestId('play').click();
   await page.getByTestId('toast').filter({ hasText: /predict/i }).waitFor();
-  await page.waitForTimeout(500);
+  await frames(page, 10); // time for a run to start, had Play been taken
   assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false', 'the run did not start');
   assert.equal(await simTime(page), 0);
   await screenshot(page, 'workshop-predict-first');
@@ -490,9 +492,9 @@ test('presenter mode, from the keyboard: three steps, play and pause, replay, le
   await screenshot(page, 'workshop-presenter-running');
   await page.keyboard.press('p');
   await page.waitForFunction(() => document.querySelector('[data-testid="play"]')?.getAttribute('aria-pressed') === 'false');
-  await page.waitForTimeout(300);
+  await snapshotsSettled(page); // the last snapshot of the run is on screen
   const stopped = await simTime(page);
-  await page.waitForTimeout(700);
+  await frames(page, 30);
   assert.equal(await simTime(page), stopped, 'the paused run stays put');
   assert.ok(stopped >= 3);
 
@@ -562,6 +564,7 @@ test('the timeline scrubber replays the run to the second, the same every time',
 test('offline: once cached, the app, a lesson and a shared design open without a network', async () => {
   const server = await serveDist();
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+  await context.addInitScript(watchPage);
   const page = await context.newPage();
   const errors = [];
   page.on('console', (msg) => {
@@ -578,9 +581,10 @@ test('offline: once cached, the app, a lesson and a shared design open without a
     await page.getByTestId('node-mobile-app').waitFor();
     const link = await shareLink(page);
     assert.match(link, /#\d+\./);
-    await openExample(page, 'basic');
-    await page.getByTestId('node-lb').waitFor();
-    await page.waitForTimeout(700); // autosave
+    await afterSave(page, async () => {
+      await openExample(page, 'basic');
+      await page.getByTestId('node-lb').waitFor();
+    });
 
     // The network goes away: the server is gone and the browser is offline.
     await server.close();

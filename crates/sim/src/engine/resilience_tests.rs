@@ -239,10 +239,13 @@ fn the_autoscaler_converges_like_hpa_and_respects_max_and_stabilisation() {
     sim.run_until(345 * NS_PER_S);
     assert_eq!(instances(&sim), expected, "no scale-down inside the window");
     sim.run_until(480 * NS_PER_S);
-    let after = instances(&sim);
-    assert!(
-        after < expected && after >= 2,
-        "scaled down after the window: {after}"
+    // After the window the rule gives ceil(0.3 λ / (capacity × target)) = ceil(2.5) = 3.
+    let down = (0.3 * lambda / (400.0 * 0.6)).ceil() as u32;
+    assert_eq!(down, 3);
+    assert_eq!(
+        instances(&sim),
+        down,
+        "scaled down after the window to the rule's size"
     );
     sim.check_invariants().unwrap();
 
