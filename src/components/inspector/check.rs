@@ -11,6 +11,9 @@ use scaleboard_sim::diagram::{
 use std::collections::BTreeSet;
 
 /// A changed copy of one part of the document, before it is accepted.
+// One candidate lives for one edit, by value: boxing the node would cost an allocation per
+// keystroke for no saving.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Candidate {
     /// A replacement for the node with the same id.
