@@ -4,7 +4,7 @@
 // too few consumers and drains when more are added.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openApp, screenshot, openExample } from './lib.mjs';
+import { launch, openApp, screenshot, openExample, simTime, waitSimTime, pause } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -14,20 +14,7 @@ after(async () => {
   await browser?.close();
 });
 
-const simTime = (page) =>
-  page.evaluate(() => parseFloat(document.querySelector('[data-testid="kpis"]')?.dataset.simTime ?? '0'));
-
-async function runUntil(page, seconds, timeout = 60_000) {
-  await page.waitForFunction(
-    (s) => parseFloat(document.querySelector('[data-testid="kpis"]')?.dataset.simTime ?? '0') >= s,
-    seconds,
-    { timeout },
-  );
-}
-
-async function pause(page) {
-  if ((await page.getByTestId('play').getAttribute('aria-pressed')) === 'true') await page.getByTestId('play').click();
-}
+const runUntil = (page, seconds) => waitSimTime(page, seconds, { timeout: 60_000 });
 
 /** A badge's figure (its data-value), or null when the badge is not shown. */
 async function badge(page, id) {

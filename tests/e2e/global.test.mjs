@@ -4,7 +4,7 @@
 // refusing the minority's writes (CP) or taking them and counting conflicts (AP).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openApp, screenshot, openExample } from './lib.mjs';
+import { launch, openApp, screenshot, openExample, waitSimTime, pause } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -14,16 +14,7 @@ after(async () => {
   await browser?.close();
 });
 
-const simTime = (page) =>
-  page.evaluate(() => parseFloat(document.querySelector('[data-testid="kpis"]')?.dataset.simTime ?? '0'));
-
-async function runUntil(page, seconds, timeout = 60_000) {
-  await page.waitForFunction(
-    (s) => parseFloat(document.querySelector('[data-testid="kpis"]')?.dataset.simTime ?? '0') >= s,
-    seconds,
-    { timeout },
-  );
-}
+const runUntil = (page, seconds) => waitSimTime(page, seconds, { timeout: 60_000 });
 
 const rate = (page, edge) =>
   page.evaluate((e) => parseFloat(document.querySelector(`[data-testid="edge-${e}"]`)?.dataset.rate ?? 'NaN'), edge);
@@ -44,10 +35,6 @@ async function partitionLines(page) {
 async function logText(page) {
   await page.getByTestId('tab-log').click();
   return page.getByTestId('event-log').innerText();
-}
-
-async function pause(page) {
-  if ((await page.getByTestId('play').getAttribute('aria-pressed')) === 'true') await page.getByTestId('play').click();
 }
 
 test('two regions behind a traffic manager: a dead region keeps traffic until probes and DNS TTL run out', async () => {

@@ -3,7 +3,7 @@
 // (a refused value shows why), undoable, and visible in the run that follows.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openApp, screenshot, openExample } from './lib.mjs';
+import { launch, openApp, screenshot, openExample, simTime, waitSimTime, pause } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -13,23 +13,10 @@ after(async () => {
   await browser?.close();
 });
 
-const simTime = (page) =>
-  page.evaluate(() => parseFloat(document.querySelector('[data-testid="kpis"]')?.dataset.simTime ?? '0'));
-
-async function runUntil(page, seconds, timeout = 60_000) {
-  await page.waitForFunction(
-    (s) => parseFloat(document.querySelector('[data-testid="kpis"]')?.dataset.simTime ?? '0') >= s,
-    seconds,
-    { timeout },
-  );
-}
+const runUntil = (page, seconds) => waitSimTime(page, seconds, { timeout: 60_000 });
 
 async function play(page) {
   if ((await page.getByTestId('play').getAttribute('aria-pressed')) !== 'true') await page.getByTestId('play').click();
-}
-
-async function pause(page) {
-  if ((await page.getByTestId('play').getAttribute('aria-pressed')) === 'true') await page.getByTestId('play').click();
 }
 
 /// A new document starts again from t = 0 (the previous one may have run on).

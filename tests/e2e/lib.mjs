@@ -271,6 +271,11 @@ export async function waitSimTime(page, seconds, { timeout = 30_000 } = {}) {
   );
 }
 
+/// Pauses the run if it is playing.
+export async function pause(page) {
+  if ((await page.getByTestId('play').getAttribute('aria-pressed')) === 'true') await page.getByTestId('play').click();
+}
+
 /// How many snapshots of the running simulation the page has shown (`data-snapshot`).
 export async function snapshotCount(page) {
   return page.evaluate(() => Number(document.querySelector('[data-testid="kpis"]')?.dataset.snapshot ?? '0'));
