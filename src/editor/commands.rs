@@ -378,21 +378,10 @@ impl Command {
 
     /// Moves region `id`'s frame by `(dx, dy)`, and its members with it (they stay in it).
     pub fn move_region(d: &Diagram, id: &str, dx: f64, dy: f64) -> Command {
-        let mut cmds = vec![Command::SetRegions {
-            before: d.regions.clone(),
-            after: d
-                .regions
-                .iter()
-                .map(|r| {
-                    let mut r = r.clone();
-                    if r.id == id {
-                        r.x += dx;
-                        r.y += dy;
-                    }
-                    r
-                })
-                .collect(),
-        }];
+        let mut cmds = vec![Command::edit_region(d, id, |r| {
+            r.x += dx;
+            r.y += dy;
+        })];
         for (index, n) in d.nodes.iter().enumerate() {
             if n.region == id {
                 let mut after = Box::new(n.clone());
@@ -412,25 +401,19 @@ impl Command {
     /// [`region_min_size`]: its members stay inside it.
     pub fn resize_region(d: &Diagram, id: &str, w: f64, h: f64) -> Command {
         let (min_w, min_h) = region_min_size(d, id);
-        Command::SetRegions {
-            before: d.regions.clone(),
-            after: d
-                .regions
-                .iter()
-                .map(|r| {
-                    let mut r = r.clone();
-                    if r.id == id {
-                        r.w = w.max(min_w);
-                        r.h = h.max(min_h);
-                    }
-                    r
-                })
-                .collect(),
-        }
+        Command::edit_region(d, id, |r| {
+            r.w = w.max(min_w);
+            r.h = h.max(min_h);
+        })
     }
 
     /// Renames region `id` (its label; the id stays, as links and reports name it).
     pub fn relabel_region(d: &Diagram, id: &str, label: String) -> Command {
+        Command::edit_region(d, id, |r| r.label = label.clone())
+    }
+
+    /// Changes region `id`'s frame with `f`, the other regions as they are.
+    fn edit_region(d: &Diagram, id: &str, f: impl Fn(&mut Region)) -> Command {
         Command::SetRegions {
             before: d.regions.clone(),
             after: d
@@ -439,7 +422,7 @@ impl Command {
                 .map(|r| {
                     let mut r = r.clone();
                     if r.id == id {
-                        r.label = label.clone();
+                        f(&mut r);
                     }
                     r
                 })
