@@ -67,14 +67,16 @@ fn lru_hit_ratio_matches_ches_approximation() {
             ],
             vec![edge("reads", "cache", 0.1), edge("cache", "db", 0.1)],
         );
-        let (_, r) = run(&d, 20.0, 100.0);
+        // 1,000,000 reads: the 1 % tolerance is over 4 standard errors of the smallest hit
+        // ratio here (0.156), and a FIFO cache (3.4 % off at s = 1.2, C = 1,000) fails it.
+        let (_, r) = run(&d, 20.0, 250.0);
         let got = r.nodes["cache"].cache.as_ref().unwrap().hit_ratio.unwrap();
         let che = che_hit_ratio(&Zipf::new(keys, s), capacity as f64);
         eprintln!(
             "LRU s={s} C={capacity}: hit ratio {got:.4}, Che {che:.4} ({:+.2} %)",
             100.0 * (got - che) / che
         );
-        assert!(rel(got, che) < 0.03, "s={s} C={capacity}: {got} vs {che}");
+        assert!(rel(got, che) < 0.01, "s={s} C={capacity}: {got} vs {che}");
     }
 }
 
@@ -115,7 +117,8 @@ pub(super) fn replica_diagram(
 fn async_replica_staleness_matches_the_poisson_closed_form() {
     for (keys, seed) in [(1, 41), (4, 42)] {
         let (d, w, lag) = replica_diagram(seed, keys, Replication::Async);
-        let (_, r) = run(&d, 5.0, 300.0);
+        // About 230,000 reads: the 2 % tolerance is about 5 standard errors at 4 keys.
+        let (_, r) = run(&d, 5.0, 600.0);
         let dbr = r.nodes["db"].database.as_ref().unwrap();
         let got = dbr.stale_reads as f64 / dbr.reads as f64;
         let theory = 1.0 - (-w * lag).exp();
@@ -123,9 +126,9 @@ fn async_replica_staleness_matches_the_poisson_closed_form() {
             "async replica, {keys} key(s): stale fraction {got:.4}, closed form {theory:.4} ({:+.2} %)",
             100.0 * (got - theory) / theory
         );
-        assert!(rel(got, theory) < 0.05, "{keys} keys: {got} vs {theory}");
+        assert!(rel(got, theory) < 0.02, "{keys} keys: {got} vs {theory}");
         // End to end, the client saw the same stale reads.
-        assert!(rel(r.end_to_end.stale_read_rate, theory) < 0.05);
+        assert!(rel(r.end_to_end.stale_read_rate, theory) < 0.02);
         assert!(
             r.end_to_end.staleness_ms.p99.unwrap() <= 50.5,
             "never older than the lag"
