@@ -2,10 +2,19 @@
 # Installs what Scaleboard needs, skipping whatever is already present.
 #   scripts/setup.sh serve   → wasm target, trunk, wasm-bindgen-cli, crates
 #   scripts/setup.sh test    → the above, plus Chromium, ChromeDriver and the e2e npm packages
+#   scripts/setup.sh mutants → cargo-mutants only (never part of `make test` or CI)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode="${1:-serve}"
+
+if [ "$mode" = "mutants" ]; then
+    if ! command -v cargo-mutants >/dev/null; then
+        printf '\033[1;34m[setup]\033[0m %s\n' "installing cargo-mutants (a few minutes, once)"
+        cargo install cargo-mutants --locked
+    fi
+    exit 0
+fi
 TRUNK_VERSION="0.21.14"
 # The CLI must match the crate exactly, or Trunk would try (and fail, offline) to download one.
 WASM_BINDGEN_VERSION="$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml)"
