@@ -265,40 +265,8 @@ impl Simulation {
         let txns = &mut self.txns;
         let n_parts = outs.len();
         let parts = vec![Part::Idle; n_parts];
-        let slot = match txns.free.pop() {
-            Some(i) => i,
-            None => {
-                txns.txns.push(Txn {
-                    gen: 0,
-                    live: false,
-                    protocol,
-                    coord: n,
-                    job: j,
-                    key,
-                    started: now,
-                    outs: Vec::new(),
-                    hops: Vec::new(),
-                    parts: Vec::new(),
-                    yes: 0,
-                    acks: 0,
-                    acked: Vec::new(),
-                    decided: None,
-                    step: 0,
-                    compensating: false,
-                    pending: 0,
-                    answered: false,
-                    finished: false,
-                    timeout,
-                    local,
-                    failure_probability: p,
-                });
-                txns.txns.len() as u32 - 1
-            }
-        };
-        let t = &mut txns.txns[slot as usize];
-        let gen = t.gen;
-        *t = Txn {
-            gen,
+        let txn = Txn {
+            gen: 0,
             live: true,
             protocol,
             coord: n,
@@ -320,6 +288,18 @@ impl Simulation {
             timeout,
             local,
             failure_probability: p,
+        };
+        // A free slot keeps its generation (late answers to its last transaction are dropped).
+        let slot = match txns.free.pop() {
+            Some(i) => {
+                let t = &mut txns.txns[i as usize];
+                *t = Txn { gen: t.gen, ..txn };
+                i
+            }
+            None => {
+                txns.txns.push(txn);
+                txns.txns.len() as u32 - 1
+            }
         };
         txns.stats(n).started += 1;
         match protocol {
