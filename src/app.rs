@@ -1097,7 +1097,8 @@ pub fn App() -> Html {
             </main>
             <BottomPanel open={state.panel_open} tab={state.tab} stats={(*stats).clone()}
                          log={state.log.clone()} {problems} lang={lang} dispatch={dispatch.clone()}
-                         doc={state.doc.clone()} spof={(*spof).clone()} />
+                         doc={state.doc.clone()} spof={(*spof).clone()}
+                         selected={(state.selection.nodes.len() == 1).then(|| state.selection.nodes.iter().next().cloned()).flatten()} />
             if sheet.is_some() {
                 <div class="sheet-backdrop" onclick={close_sheet}></div>
             }

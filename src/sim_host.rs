@@ -4,7 +4,7 @@
 
 use crate::render::particles::Particles;
 use scaleboard_sim::diagram::{ChaosAction, Problem};
-use scaleboard_sim::engine::{LogEvent, NodeStatus, SloReport, Trace};
+use scaleboard_sim::engine::{LogEvent, NodeStatus, SloReport, Trace, TxnSamples};
 use scaleboard_sim::metrics::{EndToEndSample, NodeSample};
 use scaleboard_sim::time::{Time, NS_PER_S};
 use scaleboard_sim::{Diagram, RunConfig, Simulation};
@@ -53,6 +53,8 @@ pub struct Stats {
     /// What the system did on its own since the previous snapshot (health checks, failovers,
     /// the autoscaler, the chaos timeline), for the event log.
     pub events: Vec<LogEvent>,
+    /// Each transaction coordinator's sampled transactions, for the sequence diagram.
+    pub transactions: BTreeMap<String, TxnSamples>,
 }
 
 /// Pacing of one frame.
@@ -260,16 +262,18 @@ impl SimHost {
                 );
             }
         }
+        let statuses = sim.statuses();
+        let transactions = statuses
+            .iter()
+            .filter(|s| s.transactions.is_some())
+            .map(|s| (s.id.clone(), sim.txn_samples(&s.id)))
+            .collect();
         Stats {
             ready: true,
             time_s: sim.now() as f64 / 1e9,
             achieved_speed: self.achieved,
             behind: self.behind,
-            nodes: sim
-                .statuses()
-                .into_iter()
-                .map(|s| (s.id.clone(), s))
-                .collect(),
+            nodes: statuses.into_iter().map(|s| (s.id.clone(), s)).collect(),
             edges: report_edges,
             cut_edges: sim.cut_edges().into_iter().collect(),
             regions: sim.regions_now(),
@@ -288,6 +292,7 @@ impl SimHost {
             snapshot: 0,
             frame_ms: [0.0; 4],
             events: Vec::new(),
+            transactions,
         }
     }
 }

@@ -107,6 +107,8 @@ pub enum BottomTab {
     Log,
     Problems,
     Resilience,
+    /// One sampled distributed transaction as a sequence diagram.
+    Transactions,
 }
 
 /// A modal dialog.

@@ -2,6 +2,7 @@
 
 use super::charts::{ChartLine, TimeChart};
 use super::resilience::Resilience;
+use super::sequence_diagram::{coordinators, SequenceDiagram};
 use crate::format;
 use crate::i18n::{fill, problems, tr, Lang};
 use crate::sim_host::Stats;
@@ -24,6 +25,8 @@ pub struct BottomPanelProps {
     pub dispatch: Callback<Action>,
     pub doc: Rc<Diagram>,
     pub spof: Rc<SpofReport>,
+    /// The one node selected on the canvas, if exactly one is.
+    pub selected: Option<String>,
 }
 
 fn line(
@@ -199,6 +202,10 @@ pub fn BottomPanel(props: &BottomPanelProps) -> Html {
                 <Resilience doc={props.doc.clone()} spof={props.spof.clone()} stats={props.stats.clone()}
                             lang={lang} dispatch={props.dispatch.clone()} />
             },
+            BottomTab::Transactions => html! {
+                <SequenceDiagram doc={props.doc.clone()} samples={Rc::new(props.stats.transactions.clone())}
+                                 selected={props.selected.clone()} lang={lang} />
+            },
             BottomTab::Problems => html! {
                 <ul class="problems" data-testid="problems">
                     if props.problems.is_empty() {
@@ -232,6 +239,9 @@ pub fn BottomPanel(props: &BottomPanelProps) -> Html {
                 { tab(BottomTab::Charts, tr(lang, "Charts").into(), "tab-charts") }
                 { tab(BottomTab::Log, fill(tr(lang, "Event log ({})"), &[&props.log.len()]), "tab-log") }
                 { tab(BottomTab::Resilience, fill(tr(lang, "Resilience ({})"), &[&props.spof.spofs.len()]), "tab-resilience") }
+                if !coordinators(&props.doc).is_empty() {
+                    { tab(BottomTab::Transactions, tr(lang, "Transactions").into(), "tab-transactions") }
+                }
                 { tab(BottomTab::Problems, fill(tr(lang, "Problems ({})"), &[&errors]), "tab-problems") }
                 <span class="tabs-spacer"></span>
                 <button class="btn btn-icon" data-testid="panel-toggle" onclick={toggle}

@@ -24,6 +24,7 @@ pub mod recent_docs;
 pub mod region_frame;
 pub mod resilience;
 pub mod save_status;
+pub mod sequence_diagram;
 pub mod share_dialog;
 pub mod toast;
 pub mod toolbar;

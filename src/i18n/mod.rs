@@ -29,6 +29,7 @@ mod ko_keeping;
 mod ko_layout;
 mod ko_problems;
 mod ko_resilience;
+mod ko_sequence;
 mod ko_workshop;
 pub mod problems;
 
@@ -79,6 +80,7 @@ const TABLES: &[fn(&str) -> Option<&'static str>] = &[
     ko_global::lookup,
     ko_classes::lookup,
     ko_async::lookup,
+    ko_sequence::lookup,
     ko_access::lookup,
     ko_problems::lookup,
 ];

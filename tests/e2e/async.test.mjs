@@ -44,6 +44,18 @@ test('2PC: the coordinator dies between the rounds, its transactions stay in dou
   assert.equal(locks, 2 * doubt, `locks ${locks} for ${doubt} in doubt`);
   await screenshot(page, 'async-2pc-in-doubt');
 
+  // The sequence diagram draws one of them: prepared at both databases, its votes lost on
+  // the dead coordinator, both locks still held.
+  await page.getByTestId('tab-transactions').click();
+  const seq = page.getByTestId('sequence');
+  assert.equal(await seq.getByTestId('seq-outcome').getAttribute('data-outcome'), 'in-doubt');
+  assert.equal(await seq.locator('[data-message="prepare"]').count(), 2);
+  assert.equal(await seq.locator('[data-message="vote-yes"][data-lost="true"]').count(), 2);
+  assert.equal(await seq.locator('[data-hold="lock"][data-open="true"]').count(), 2);
+  assert.equal(await seq.locator('[data-note="down"]').count(), 1);
+  assert.match(await seq.getByTestId('seq-narration').textContent(), /prepare/);
+  await screenshot(page, 'async-2pc-sequence-in-doubt');
+
   // Time passes, nobody decides: the same transactions stay in doubt, the same locks held.
   await page.getByTestId('step').click();
   await page.waitForFunction((t) => parseFloat(document.querySelector('[data-testid="kpis"]').dataset.simTime) >= t + 1, t1);
@@ -56,6 +68,18 @@ test('2PC: the coordinator dies between the rounds, its transactions stay in dou
   await pause(page);
   // (Locks are taken again by the new transactions; the ones in doubt were released.)
   assert.equal(await badge(page, 'node-orders-in-doubt'), null, 'nothing in doubt after the revival');
+  // The blocked transaction ended as the revived coordinator decided: aborted, locks released.
+  await page.getByTestId('seq-failed').click();
+  assert.equal(await seq.getByTestId('seq-outcome').getAttribute('data-outcome'), 'aborted');
+  assert.equal(await seq.locator('[data-message="abort"]').count(), 2);
+  assert.equal(await seq.locator('[data-hold="lock"][data-open="true"]').count(), 0);
+  assert.equal(await seq.locator('[data-note="up"]').count(), 1);
+  // The latest sample is a healthy one again: four messages per participant, committed.
+  await page.getByTestId('seq-latest').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="seq-outcome"]')?.dataset.outcome === 'committed');
+  assert.equal(await seq.locator('[data-message="commit"]').count(), 2);
+  assert.equal(await seq.locator('[data-message="ack"]').count(), 2);
+  await screenshot(page, 'async-2pc-sequence-committed');
   await page.getByTestId('tab-log').click();
   assert.match(await page.getByTestId('event-log').innerText(), /Order service|주문 서비스/);
   assert.deepEqual(errors, []);
@@ -78,6 +102,20 @@ test('saga: a failed step is undone by compensating the steps before it', async 
   // A saga takes no locks and leaves nothing in doubt.
   assert.equal(await badge(page, 'node-booking-locks'), null);
   assert.equal(await badge(page, 'node-booking-in-doubt'), null);
+  // The latest failed saga, drawn: every step that committed before the failure is
+  // compensated, last first, and was visible to others until then.
+  await page.getByTestId('tab-transactions').click();
+  await page.getByTestId('seq-failed').click();
+  const seq = page.getByTestId('sequence');
+  const outcome = await seq.getByTestId('seq-outcome').getAttribute('data-outcome');
+  const done = await seq.locator('[data-message="step-ok"]').count();
+  assert.equal(await seq.locator('[data-message="step-failed"]').count(), 1);
+  assert.equal(await seq.locator('[data-message="compensate"]').count(), done);
+  assert.equal(await seq.locator('[data-hold="visible"]').count(), done);
+  assert.equal(outcome, done > 0 ? 'compensated' : 'aborted');
+  const order = await seq.locator('[data-message="compensate"]').evaluateAll((els) => els.map((e) => Number(e.dataset.participant)));
+  assert.deepEqual(order, [...order].sort((a, b) => b - a), 'compensated in reverse order');
+  await screenshot(page, 'async-saga-sequence');
   // Switching the server to 2PC (one undoable edit) ends the compensations.
   await page.getByTestId('node-booking').click();
   const protocol = page.getByTestId('field-params.transaction.protocol');

@@ -42,8 +42,9 @@ export const ALLOWED_TERMS = [
 const KEYS = ['Ctrl', 'Shift', 'Alt', 'Del', 'Delete', 'Esc'];
 const ALLOWED = new Set([...ALLOWED_TERMS, ...KEYS].flatMap((t) => t.match(/[A-Za-z]{2,}/g) ?? []));
 
-/// Bottom panel tabs (src/components/bottom_panel.rs).
-const TABS = ['tab-charts', 'tab-log', 'tab-resilience', 'tab-problems'];
+/// Bottom panel tabs (src/components/bottom_panel.rs); Transactions only where a server runs
+/// distributed transactions.
+const TABS = ['tab-charts', 'tab-log', 'tab-resilience', 'tab-problems', 'tab-transactions'];
 
 let browser;
 before(async () => {
@@ -197,8 +198,15 @@ async function readExample(page, slug, leaks) {
     await page.getByTestId('play').click();
     await scan(page, `${slug} at ${until} s`, data, leaks);
     for (const tab of TABS) {
+      if ((await page.getByTestId(tab).count()) === 0) continue;
       await openTab(page, tab);
       await scan(page, `${slug} at ${until} s ${tab}`, data, leaks);
+    }
+    if (slug === 'two-phase-commit') {
+      await openTab(page, 'tab-transactions');
+      await page.getByTestId('seq-failed').click();
+      await scan(page, `${slug} at ${until} s latest failed transaction`, data, leaks);
+      await screenshot(page, `korean-${slug}-sequence`);
     }
     if (slug === 'lone-load-balancer' || slug === 'zones') {
       await page.getByTestId('tab-log').click();

@@ -32,6 +32,7 @@ mod server;
 mod trace;
 mod traffic_manager;
 mod transaction;
+mod txn_sequence;
 
 pub use cdn::CdnCounts;
 pub use client::ClientStats;
@@ -50,6 +51,10 @@ pub use report::{
 pub use router::keys_moved_if_added;
 pub use trace::{Mark, Trace};
 pub use transaction::TxnStats;
+pub use txn_sequence::{
+    HoldKind, SeqArrow, SeqHold, SeqMessage, SeqNote, SeqNoteKind, SeqOutcome, TxnSamples,
+    TxnSequence,
+};
 
 use crate::diagram::{Diagram, Problem};
 use crate::dist::Rng;
@@ -1128,3 +1133,5 @@ mod resilience_tests;
 mod tests;
 #[cfg(test)]
 mod transaction_tests;
+#[cfg(test)]
+mod txn_sequence_tests;

@@ -31,6 +31,7 @@
 
 use super::jobs::{Cause, Failure, JobRef};
 use super::node::{Model, Out};
+use super::txn_sequence::{HoldKind, SeqMessage, SeqNoteKind, SeqSampler, TxnSamples};
 use super::{Ev, Simulation};
 use crate::diagram::TxnProtocol;
 use crate::metrics::Histogram;
@@ -57,6 +58,24 @@ const ACK_TIMEOUT: u32 = 16;
 
 fn msg(kind: u32, part: usize) -> u32 {
     kind << 24 | part as u32
+}
+
+/// How the sequence diagram names a message kind (timers and retries are not messages).
+fn seq_message(kind: u32) -> Option<SeqMessage> {
+    Some(match kind {
+        PREPARE => SeqMessage::Prepare,
+        VOTE_YES => SeqMessage::VoteYes,
+        VOTE_NO => SeqMessage::VoteNo,
+        COMMIT => SeqMessage::Commit,
+        ABORT => SeqMessage::Abort,
+        ACK => SeqMessage::Ack,
+        STEP => SeqMessage::Step,
+        STEP_OK => SeqMessage::StepOk,
+        STEP_FAILED => SeqMessage::StepFailed,
+        COMPENSATE => SeqMessage::Compensate,
+        COMPENSATED => SeqMessage::Compensated,
+        _ => return None,
+    })
 }
 
 /// A participant's side of one transaction.
@@ -154,9 +173,22 @@ pub(crate) struct Transactions {
     pub open_windows: u64,
     /// By coordinator slot.
     pub stats: Vec<TxnStats>,
+    /// One transaction per coordinator at a time, written down for the sequence diagram.
+    pub seq: SeqSampler,
 }
 
 impl Transactions {
+    /// The sampler's key for transaction `slot`: (coordinator, slot, generation).
+    fn key(&self, slot: u32) -> (u32, u32, u32) {
+        let t = &self.txns[slot as usize];
+        (t.coord, slot, t.gen)
+    }
+
+    /// Whether (slot, gen) is a transaction `coord` is writing down.
+    pub fn sampled(&self, coord: u32, slot: u32, gen: u32) -> bool {
+        self.seq.records(coord, slot, gen)
+    }
+
     pub fn reset_stats(&mut self) {
         for s in &mut self.stats {
             *s = TxnStats::default();
@@ -233,6 +265,24 @@ impl Transactions {
 }
 
 impl Simulation {
+    /// The sampled transactions of coordinator `id`, for the sequence diagram (empty for a
+    /// node that coordinates none).
+    pub fn txn_samples(&self, id: &str) -> TxnSamples {
+        let Some(&n) = self.index.get(id) else {
+            return TxnSamples::default();
+        };
+        let in_doubt = self.txns.seq.current(n).is_some_and(|(slot, gen)| {
+            let t = &self.txns.txns[slot as usize];
+            !self.nodes[n as usize].up
+                && t.live
+                && t.gen == gen
+                && t.protocol == TxnProtocol::TwoPhaseCommit
+                && t.decided.is_none()
+                && t.parts.contains(&Part::Prepared)
+        });
+        self.txns.seq.samples(n, self.core.now, in_doubt)
+    }
+
     /// Whether server `n` runs `j` (a write) as a transaction, and starts it if so. The job
     /// waits; [`Simulation::server_continue`] resumes it when the transaction commits.
     pub(super) fn maybe_start_txn(&mut self, n: u32, j: JobRef) -> bool {
@@ -302,6 +352,14 @@ impl Simulation {
             }
         };
         txns.stats(n).started += 1;
+        let (nodes, t) = (&self.nodes, &txns.txns[slot as usize]);
+        let gen = t.gen;
+        txns.seq.started(n, slot, gen, now, protocol, || {
+            t.outs
+                .iter()
+                .map(|o| nodes[o.target as usize].id.clone())
+                .collect()
+        });
         match protocol {
             TxnProtocol::TwoPhaseCommit => {
                 for i in 0..self.txns.txns[slot as usize].outs.len() {
@@ -330,11 +388,21 @@ impl Simulation {
             .iter()
             .find(|o| o.edge == out.edge)
             .is_none_or(|o| o.cut);
+        let delay = if back { t.local + t.hops[i] } else { t.hops[i] };
+        let gen = t.gen;
+        if self.txns.sampled(t.coord, slot, gen) {
+            if let Some(kind) = seq_message(m >> 24) {
+                let before = if back { t.local } else { 0 };
+                let (key, now) = (self.txns.key(slot), self.core.now);
+                let arrives = (!cut).then_some(delay);
+                self.txns
+                    .seq
+                    .message(key, now, kind, i, !back, before, arrives);
+            }
+        }
         if cut {
             return;
         }
-        let delay = if back { t.local + t.hops[i] } else { t.hops[i] };
-        let gen = t.gen;
         self.txns.txns[slot as usize].pending += 1;
         self.core.queue.push(
             self.core.now + delay,
@@ -378,6 +446,21 @@ impl Simulation {
         // Saga: this message is about the step (or compensation) the saga is at.
         let current = t.step == i && !t.finished;
         let (undecided, compensating) = (t.decided.is_none(), t.compensating);
+        let (answered, coord) = (t.answered, t.coord);
+        if self.txns.sampled(coord, slot, gen) {
+            self.sample_arrival(slot, m, coord_up, part_up, current, compensating);
+            let timed_out = match m >> 24 {
+                VOTE_TIMEOUT => coord_up && undecided,
+                STEP_TIMEOUT => current && !compensating,
+                COMPENSATE_TIMEOUT => current && compensating,
+                ACK_TIMEOUT => !answered,
+                _ => false,
+            };
+            if timed_out {
+                let (key, now) = (self.txns.key(slot), self.core.now);
+                self.txns.seq.note(key, now, SeqNoteKind::Timeout);
+            }
+        }
         match m >> 24 {
             PREPARE if part_up => self.prepare(slot, i),
             VOTE_YES | VOTE_NO if coord_up => self.vote(slot, i, m >> 24 == VOTE_YES),
@@ -403,9 +486,44 @@ impl Simulation {
         self.maybe_free(slot);
     }
 
+    /// A message of the sampled transaction arrived: lost if its receiver is down.
+    fn sample_arrival(
+        &mut self,
+        slot: u32,
+        m: u32,
+        coord_up: bool,
+        part_up: bool,
+        current: bool,
+        compensating: bool,
+    ) {
+        let Some(kind) = seq_message(m >> 24) else {
+            return;
+        };
+        let to_participant = matches!(m >> 24, PREPARE | COMMIT | ABORT | STEP | COMPENSATE);
+        let lost = if to_participant {
+            !part_up
+        } else {
+            // Answers reach a coordinator that is down, or a saga that has moved on, in vain.
+            match m >> 24 {
+                VOTE_YES | VOTE_NO => !coord_up,
+                STEP_OK | STEP_FAILED => !current || compensating,
+                COMPENSATED => !current || !compensating,
+                _ => false,
+            }
+        };
+        if lost {
+            let (key, now) = (self.txns.key(slot), self.core.now);
+            let i = (m & 0xff_ffff) as usize;
+            self.txns.seq.lost_on_arrival(key, now, kind, i);
+        }
+    }
+
     fn maybe_free(&mut self, slot: u32) {
+        let now = self.core.now;
         let t = &mut self.txns.txns[slot as usize];
         if t.live && t.finished && t.pending == 0 {
+            self.txns.seq.finished(t.coord, slot, t.gen, now);
+            let t = &mut self.txns.txns[slot as usize];
             t.live = false;
             t.gen = t.gen.wrapping_add(1);
             self.txns.free.push(slot);
@@ -430,6 +548,8 @@ impl Simulation {
         } else {
             lock.waiters.push_back((slot, gen, i, now));
             self.txns.txns[slot as usize].parts[i] = Part::Waiting;
+            let key = self.txns.key(slot);
+            self.txns.seq.hold(key, now, i, HoldKind::LockWait);
         }
     }
 
@@ -439,6 +559,11 @@ impl Simulation {
         t.parts[i] = Part::Prepared;
         let (coord, p) = (t.coord, t.failure_probability);
         self.txns.stats(coord).lock_wait.record(waited);
+        let (key, now) = (self.txns.key(slot), self.core.now);
+        if waited > 0 {
+            self.txns.seq.release(key, now, i, HoldKind::LockWait);
+        }
+        self.txns.seq.hold(key, now, i, HoldKind::Lock);
         let no = p > 0.0 && self.core.rng.bernoulli(p);
         if no {
             // It aborts its local part at once: the lock goes.
@@ -453,7 +578,7 @@ impl Simulation {
         let now = self.core.now;
         let t = &self.txns.txns[slot as usize];
         let k = (t.outs[i].target, t.key);
-        let gen = t.gen;
+        let (gen, coord) = (t.gen, t.coord);
         let txns = &mut self.txns;
         let Some(lock) = txns.locks.get_mut(&k) else {
             return;
@@ -463,6 +588,7 @@ impl Simulation {
         }
         lock.holder = None;
         txns.locks_held -= 1;
+        txns.seq.release((coord, slot, gen), now, i, HoldKind::Lock);
         let mut next = None;
         while let Some((s, g, p, since)) = lock.waiters.pop_front() {
             let waiter = &txns.txns[s as usize];
@@ -506,6 +632,13 @@ impl Simulation {
     /// The coordinator decides: the server's job learns an abort at once, a commit once every
     /// participant has acknowledged it.
     fn decide(&mut self, slot: u32, commit: bool) {
+        let (key, now) = (self.txns.key(slot), self.core.now);
+        let note = if commit {
+            SeqNoteKind::Committed
+        } else {
+            SeqNoteKind::Aborted
+        };
+        self.txns.seq.note(key, now, note);
         let t = &mut self.txns.txns[slot as usize];
         t.decided = Some(commit);
         let n = t.outs.len();
@@ -592,7 +725,20 @@ impl Simulation {
     /// A coordinator revived: what it had not decided it aborts (presumed abort), releasing
     /// the in-doubt participants' locks. Killed, it keeps its transactions: they wait.
     pub(super) fn coordinator_up(&mut self, n: u32, up: bool) {
-        if !up || self.txns.txns.is_empty() {
+        if self.txns.txns.is_empty() {
+            return;
+        }
+        let now = self.core.now;
+        let (nodes, txns) = (&self.nodes, &self.txns.txns);
+        let names = |slot: u32| {
+            txns[slot as usize]
+                .outs
+                .iter()
+                .map(|o| nodes[o.target as usize].id.clone())
+                .collect()
+        };
+        self.txns.seq.coordinator(n, now, up, names);
+        if !up {
             return;
         }
         let undecided: Vec<u32> = (0..self.txns.txns.len() as u32)
@@ -633,6 +779,10 @@ impl Simulation {
         let (db, key, gen, coord) = (t.outs[i].target, t.key, t.gen, t.coord);
         self.txns.stats(coord).steps_committed += 1;
         self.txns.open_window(db, key, slot, gen);
+        let now = self.core.now;
+        self.txns
+            .seq
+            .hold((coord, slot, gen), now, i, HoldKind::Visible);
         self.send(slot, msg(STEP_OK, i), true);
     }
 
@@ -650,10 +800,16 @@ impl Simulation {
         t.answered = true;
         let (coord, job, key, gen, started) = (t.coord, t.job, t.key, t.gen, t.started);
         let dbs: Vec<u32> = t.outs.iter().map(|o| o.target).collect();
-        for db in dbs {
-            self.txns.close_window(db, key, slot, gen);
-        }
         let now = self.core.now;
+        for (i, db) in dbs.into_iter().enumerate() {
+            self.txns.close_window(db, key, slot, gen);
+            self.txns
+                .seq
+                .release((coord, slot, gen), now, i, HoldKind::Visible);
+        }
+        self.txns
+            .seq
+            .note((coord, slot, gen), now, SeqNoteKind::Committed);
         let s = self.txns.stats(coord);
         s.committed += 1;
         s.commit_latency.record(now - started);
@@ -673,6 +829,8 @@ impl Simulation {
         }
         s.failed_at_step[i] += 1;
         s.aborted += 1;
+        let (key, now) = (self.txns.key(slot), self.core.now);
+        self.txns.seq.note(key, now, SeqNoteKind::Aborted);
         // The caller learns at once that the saga failed; undoing runs on in the background.
         self.txn_failed(coord, job);
         let first = if timed_out { Some(i) } else { i.checked_sub(1) };
@@ -693,6 +851,10 @@ impl Simulation {
             t.parts[i] = Part::Done;
             let (db, key, gen, coord) = (t.outs[i].target, t.key, t.gen, t.coord);
             let reads = self.txns.close_window(db, key, slot, gen);
+            let now = self.core.now;
+            self.txns
+                .seq
+                .release((coord, slot, gen), now, i, HoldKind::Visible);
             let s = self.txns.stats(coord);
             s.compensated += 1;
             s.anomaly_reads += reads;

@@ -12,7 +12,7 @@ use crate::time::secs_to_ns;
 /// `keys` is small) into server `coord`, whose transaction spans `a` (edge `a_ms`) and `b`
 /// (edge `b_ms`) — and `c` (8 ms) for three-step sagas. Constant 1 ms of server work, no
 /// jitter, so every round trip is exact.
-fn txn_diagram(
+pub(super) fn txn_diagram(
     protocol: &str,
     rate: f64,
     read_ratio: f64,
