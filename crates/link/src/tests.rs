@@ -184,6 +184,21 @@ fn a_zip_bomb_is_refused_within_the_memory_cap() {
         .contains("characters long"));
 }
 
+/// The cap is exactly [`MAX_DECODED_BYTES`]: a payload one byte under it is read (and found
+/// damaged: zeros are no diagram), one byte over it is refused as too large.
+#[test]
+fn the_decompression_cap_is_four_mebibytes() {
+    let too_large = |n: usize| {
+        let packed = miniz_oxide::deflate::compress_to_vec_zlib(&vec![0u8; n], 10);
+        let link = format!("2.{}", URL_SAFE_NO_PAD.encode(&packed));
+        let e = decode(&link).unwrap_err().to_string();
+        e.contains("larger than any real diagram")
+    };
+    assert!(!too_large(MAX_DECODED_BYTES - 1));
+    assert!(!too_large(3 << 20));
+    assert!(too_large(MAX_DECODED_BYTES + 1));
+}
+
 /// Arbitrary strings and bytes never panic the decoder (a fuzz loop with a fixed seed).
 #[test]
 fn arbitrary_input_never_panics() {
