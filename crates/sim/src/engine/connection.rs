@@ -419,6 +419,17 @@ impl Simulation {
         Ok(())
     }
 
+    /// Whether a client that uses connections sends to node `n`.
+    pub(super) fn connections_through(&self, n: u32) -> bool {
+        self.conns.active
+            && self.nodes.iter().any(|node| match &node.model {
+                Model::Client(c) => {
+                    c.params.connections.is_some() && node.out.iter().any(|o| o.target == n)
+                }
+                _ => false,
+            })
+    }
+
     /// Connections since the start, over the whole diagram (`None` without the option).
     pub fn connection_counts(&self) -> Option<ConnectionCounts> {
         (self.conns.active || self.conns.counts.opened > 0).then_some(self.conns.counts)

@@ -53,7 +53,14 @@ impl Simulation {
             }
             per
         });
-        let conns = self.conns.balancers.get(&n);
+        // Balancers that clients with connections send to report them (zeros before the
+        // first connect), and those that have carried some.
+        let fresh = super::connection::AtBalancer::default();
+        let conns = self
+            .conns
+            .balancers
+            .get(&n)
+            .or_else(|| self.connections_through(n).then_some(&fresh));
         let backends = lb
             .backends
             .iter()
