@@ -101,7 +101,7 @@ fn instance_lines(stats: &Stats, lang: Lang) -> Vec<ChartLine> {
                 .collect::<Vec<_>>()
         };
         lines.push(ChartLine {
-            label: named(tr(lang, "instances")).into(),
+            label: named(tr(lang, "Instances")).into(),
             color: color.into(),
             points: pts(&|x| x.1),
             dashed: false,

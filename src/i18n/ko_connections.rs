@@ -21,4 +21,5 @@ table! {
     "dropped" => "끊김",
     "Instances (autoscaling)" => "인스턴스 (오토스케일링)",
     "booting" => "부팅 중",
+    "{} connections/s · open {} s" => "연결 {}/초 · {}초 유지",
 }

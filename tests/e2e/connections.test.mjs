@@ -4,7 +4,9 @@
 // balancer — and none is dropped; the instances chart shows the group growing and shrinking.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openApp, screenshot, openExample, waitSimTime, pause, nextSnapshot } from './lib.mjs';
+import {
+  launch, openApp, screenshot, openExample, waitSimTime, pause, snapshotsSettled, collectErrors, ready, BASE_URL,
+} from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -28,9 +30,14 @@ async function openPerBackend(page) {
 }
 
 test('scale-in drains long-lived connections (none dropped), and the balancer shows where they are', async () => {
-  const { page, errors, context } = await openApp(browser, { viewport: { width: 1280, height: 720 } });
-  await page.getByTestId('lang-toggle').click();
-  await page.waitForFunction(() => document.documentElement.lang === 'ko');
+  // In Korean, on a 1280×720 projector.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 });
+  await context.addInitScript(() => localStorage.setItem('scaleboard.lang', 'ko'));
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${BASE_URL}/`);
+  await ready(page);
+  assert.equal(await page.getByTestId('app').getAttribute('data-lang'), 'ko');
   await openExample(page, 'long-connections');
   await page.getByTestId('node-lb').click({ position: { x: 30, y: 12 } });
   // 25×: the example's scale-out comes in the first two minutes, the fall in connects at 150 s.
@@ -38,7 +45,7 @@ test('scale-in drains long-lived connections (none dropped), and the balancer sh
   await page.getByTestId('play').click();
   await waitSimTime(page, 130, { timeout: 40_000 });
   await pause(page);
-  await nextSnapshot(page);
+  await snapshotsSettled(page);
   const before = await openPerBackend(page);
   const backends = Object.keys(before);
   assert.ok(backends.length >= 3, `the group scaled out: ${backends}`);
@@ -48,6 +55,7 @@ test('scale-in drains long-lived connections (none dropped), and the balancer sh
   const last = before[backends[backends.length - 1]];
   assert.ok(last < first, `the newcomer holds fewer (${last}) than api#0 (${first})`);
   assert.equal(await count(page, 'conn-drained'), 0, 'nothing drained before the scale-in');
+  await page.getByTestId('balancer-spread').scrollIntoViewIfNeeded();
   await screenshot(page, 'connections-spread-ko');
 
   // Connects fall to a fifth at 150 s; the autoscaler scales in after its 30 s window.
@@ -58,7 +66,7 @@ test('scale-in drains long-lived connections (none dropped), and the balancer sh
     { timeout: 40_000 },
   );
   await pause(page);
-  await nextSnapshot(page);
+  await snapshotsSettled(page);
   const drained = await count(page, 'conn-drained');
   assert.ok(drained > 0, `drained: ${drained}`);
   assert.equal(await count(page, 'conn-dropped'), 0, 'a scale-in cuts no connection');
@@ -68,6 +76,7 @@ test('scale-in drains long-lived connections (none dropped), and the balancer sh
   assert.equal(opened, open + closed + drained, 'every connection is open, closed or drained');
   const after = await openPerBackend(page);
   assert.ok(Object.keys(after).length < backends.length, `fewer backends: ${Object.keys(after)}`);
+  await page.getByTestId('connection-counts').scrollIntoViewIfNeeded();
   await screenshot(page, 'connections-drained-ko');
 
   // The instances chart: the group grew to at least three, and shrank.
@@ -103,7 +112,10 @@ test('a client switched to long-lived connections shows their settings', async (
     null,
     { timeout: 20_000 },
   );
+  await waitSimTime(page, 5);
   await pause(page);
+  await snapshotsSettled(page);
+  await page.getByTestId('balancer-spread').scrollIntoViewIfNeeded();
   await screenshot(page, 'connections-client-on');
   assert.deepEqual(errors, []);
   await context.close();

@@ -327,3 +327,22 @@ fn a_diagram_without_connections_reports_none_and_sends_requests_round_robin() {
     let generated = sim.report().end_to_end.generated;
     assert!(generated - total <= sim.requests_in_flight());
 }
+
+/// The example replays exactly, seed for seed, scale-out and drains included.
+#[test]
+fn the_long_connections_example_replays_exactly() {
+    let path = format!(
+        "{}/../../examples/long-connections.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let d = Diagram::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let json = || {
+        let mut sim = Simulation::new(&d).unwrap();
+        sim.run_until(secs_to_ns(300.0));
+        sim.check_invariants().unwrap();
+        serde_json::to_string(&sim.report()).unwrap()
+    };
+    let first = json();
+    assert_eq!(first, json());
+    assert!(first.contains("\"drained\""));
+}
