@@ -22,4 +22,6 @@ table! {
     "Instances (autoscaling)" => "인스턴스 (오토스케일링)",
     "booting" => "부팅 중",
     "{} connections/s · open {} s" => "연결 {}/초 · {}초 유지",
+    "{}: {} long-lived connections drained from backends that left; their users reconnect through it" => "{}: 떠난 백엔드의 장시간 연결 {}개를 드레인했습니다. 사용자는 이 로드밸런서를 통해 다시 연결합니다",
+    "{} went down: {} long-lived connections dropped" => "{} 중단: 장시간 연결 {}개가 끊겼습니다",
 }

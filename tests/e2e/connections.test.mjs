@@ -78,6 +78,9 @@ test('scale-in drains long-lived connections (none dropped), and the balancer sh
   assert.ok(Object.keys(after).length < backends.length, `fewer backends: ${Object.keys(after)}`);
   await page.getByTestId('connection-counts').scrollIntoViewIfNeeded();
   await screenshot(page, 'connections-drained-ko');
+  // The event log tells of the drain, in Korean.
+  await page.getByTestId('tab-log').click();
+  assert.match(await page.getByTestId('event-log').innerText(), /장시간 연결 \d+개를 드레인/);
 
   // The instances chart: the group grew to at least three, and shrank.
   await page.getByTestId('tab-charts').click();

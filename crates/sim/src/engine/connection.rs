@@ -24,7 +24,7 @@
 use super::balancer::BalancerRt;
 use super::jobs::NONE;
 use super::node::{Model, NodeRt};
-use super::{Ev, Simulation};
+use super::{Ev, LogWhat, Simulation};
 use crate::diagram::Algorithm;
 use crate::dist::Rng;
 use crate::time::secs_to_ns;
@@ -342,8 +342,12 @@ impl Simulation {
             })
             .map(|(i, _)| i)
             .collect();
+        let connections = cut.len() as u64;
         for i in cut {
             self.conns.end(i, End::Dropped);
+        }
+        if connections > 0 {
+            self.log(n, LogWhat::ConnectionsDropped { connections });
         }
     }
 
@@ -356,6 +360,7 @@ impl Simulation {
             _ => false,
         });
         let mut reconnect = Vec::new();
+        let mut drained: BTreeMap<u32, u64> = BTreeMap::new();
         let live: Vec<(u32, Conn)> = self.conns.live().collect();
         for (i, c) in live {
             let uses = matches!(&self.nodes[c.client as usize].model,
@@ -372,12 +377,16 @@ impl Simulation {
                     if !lb.by_identity.contains_key(&c.identity) {
                         self.conns.end(i, End::Drained);
                         reconnect.push((c.client, c.out));
+                        *drained.entry(c.balancer).or_insert(0) += 1;
                     }
                 }
                 _ => {
                     self.conns.end(i, End::Dropped);
                 }
             }
+        }
+        for (lb, connections) in drained {
+            self.log(lb, LogWhat::ConnectionsDrained { connections });
         }
         for (client, out) in reconnect {
             self.open_connection(client, Some(out));

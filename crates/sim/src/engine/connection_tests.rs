@@ -201,6 +201,14 @@ fn scale_in_drains_connections_and_their_clients_reconnect_at_once() {
         .collect();
     assert_eq!(gained.iter().sum::<u64>(), on_leaving);
     assert!(gained[0].abs_diff(gained[1]) <= 1, "{gained:?}");
+    // The event log says so, at the balancer.
+    let mut log = Vec::new();
+    sim.drain_log(&mut log);
+    assert!(log.iter().any(|e| e.node == "lb"
+        && e.what
+            == LogWhat::ConnectionsDrained {
+                connections: on_leaving
+            }));
 }
 
 #[test]
@@ -223,6 +231,13 @@ fn a_crash_drops_the_connections_of_the_instance_it_kills() {
         "cut: nobody reconnected for them"
     );
     assert_eq!(open_on(&after, "api#1"), 0);
+    let mut log = Vec::new();
+    sim.drain_log(&mut log);
+    assert!(log.iter().any(|e| e.node == "api"
+        && e.what
+            == LogWhat::ConnectionsDropped {
+                connections: on_killed
+            }));
 }
 
 /// Open connections on each backend `secs` after api#2 comes back from a crash.

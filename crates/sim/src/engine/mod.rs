@@ -149,6 +149,15 @@ pub enum LogWhat {
     Booted {
         instance: u32,
     },
+    /// Backends left this balancer gracefully: their long-lived connections were drained, and
+    /// their users reconnected through it.
+    ConnectionsDrained {
+        connections: u64,
+    },
+    /// This node crashed: the long-lived connections through it or pinned to it were cut.
+    ConnectionsDropped {
+        connections: u64,
+    },
     /// A traffic manager's probes declared a target (a region's entry point) down / up.
     TargetDown {
         target: String,
