@@ -216,6 +216,23 @@ pub fn log_entry(lang: Lang, d: &Diagram, e: &LogEvent) -> LogEntry {
                 &[&name, instance],
             ),
         ),
+        LogWhat::ConnectionsDrained { connections } => (
+            LogKind::System,
+            fill(
+                tr(
+                    lang,
+                    "{}: {} long-lived connections drained from backends that left; their users reconnect through it",
+                ),
+                &[&name, connections],
+            ),
+        ),
+        LogWhat::ConnectionsDropped { connections } => (
+            LogKind::Problem,
+            fill(
+                tr(lang, "{} went down: {} long-lived connections dropped"),
+                &[&name, connections],
+            ),
+        ),
         LogWhat::MinorityRefuses { members } => (
             LogKind::Problem,
             fill(

@@ -101,6 +101,10 @@ pub const EXAMPLES: &[Example] = &[
         slug: "2pc-vs-saga-under-partition",
         json: include_str!("../examples/2pc-vs-saga-under-partition.json"),
     },
+    Example {
+        slug: "long-connections",
+        json: include_str!("../examples/long-connections.json"),
+    },
 ];
 
 impl Example {

@@ -38,6 +38,8 @@ pub struct Stats {
     pub slo: Option<SloReport>,
     pub series: Vec<EndToEndSample>,
     pub node_series: BTreeMap<String, Vec<NodeSample>>,
+    /// Autoscaled server groups over the whole run: (second, instances, booting, down).
+    pub instance_series: BTreeMap<String, Vec<(f64, u32, u32, u32)>>,
     /// Failed requests since the start, by (cause, node id).
     pub failures: BTreeMap<(String, String), u64>,
     pub requests_per_wall_s: f64,
@@ -268,8 +270,24 @@ impl SimHost {
             .filter(|s| s.transactions.is_some())
             .map(|s| (s.id.clone(), sim.txn_samples(&s.id)))
             .collect();
+        let instance_series = sim
+            .diagram()
+            .nodes
+            .iter()
+            .filter(|n| {
+                matches!(&n.spec, scaleboard_sim::diagram::NodeSpec::Server(p) if p.autoscale.enabled)
+            })
+            .filter_map(|n| {
+                let s = sim.node_series(&n.id)?;
+                Some((
+                    n.id.clone(),
+                    s.map(|x| (x.t_s, x.instances, x.booting, x.down)).collect(),
+                ))
+            })
+            .collect();
         Stats {
             ready: true,
+            instance_series,
             time_s: sim.now() as f64 / 1e9,
             achieved_speed: self.achieved,
             behind: self.behind,

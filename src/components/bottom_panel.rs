@@ -80,6 +80,55 @@ fn partition_lines(stats: &Stats, lang: Lang) -> Vec<ChartLine> {
     ]
 }
 
+/// One second of an autoscaled group: (t_s, instances, booting, down).
+type InstanceSample = (f64, u32, u32, u32);
+
+/// Instances of each autoscaled group over time, with those booting and those down (dashed).
+/// Empty when no group autoscales.
+fn instance_lines(stats: &Stats, lang: Lang) -> Vec<ChartLine> {
+    const COLORS: [&str; 3] = ["var(--chart-1)", "var(--chart-4)", "var(--chart-5)"];
+    let many = stats.instance_series.len() > 1;
+    let mut lines = Vec::new();
+    for (i, (id, s)) in stats.instance_series.iter().enumerate() {
+        let color = COLORS[i % COLORS.len()];
+        let named = |what: &str| -> String {
+            if many {
+                format!("{id}: {what}")
+            } else {
+                what.to_owned()
+            }
+        };
+        let pts = |f: &dyn Fn(&InstanceSample) -> u32| {
+            s.iter()
+                .map(|x| (x.0, Some(f(x) as f64)))
+                .collect::<Vec<_>>()
+        };
+        lines.push(ChartLine {
+            label: named(tr(lang, "Instances")).into(),
+            color: color.into(),
+            points: pts(&|x| x.1),
+            dashed: false,
+        });
+        if s.iter().any(|x| x.2 > 0) {
+            lines.push(ChartLine {
+                label: named(tr(lang, "booting")).into(),
+                color: "var(--chart-2)".into(),
+                points: pts(&|x| x.2),
+                dashed: true,
+            });
+        }
+        if s.iter().any(|x| x.3 > 0) {
+            lines.push(ChartLine {
+                label: named(tr(lang, "down")).into(),
+                color: "var(--chart-3)".into(),
+                points: pts(&|x| x.3),
+                dashed: true,
+            });
+        }
+    }
+    lines
+}
+
 #[function_component]
 pub fn BottomPanel(props: &BottomPanelProps) -> Html {
     let lang = props.lang;
@@ -140,6 +189,7 @@ pub fn BottomPanel(props: &BottomPanelProps) -> Html {
                 false,
             )]),
             Rc::new(partition_lines(stats, lang)),
+            Rc::new(instance_lines(stats, lang)),
         )
     });
     let tab = |t: BottomTab, label: String, testid: &'static str| {
@@ -178,6 +228,11 @@ pub fn BottomPanel(props: &BottomPanelProps) -> Html {
                             <TimeChart title={tr(lang, "Partition: refused or conflicting")}
                                        testid="chart-partition" unit=""
                                        lines={charts.6.clone()} decimals={0} empty_text={empty} />
+                        }
+                        if !charts.7.is_empty() {
+                            <TimeChart title={tr(lang, "Instances (autoscaling)")}
+                                       testid="chart-instances" unit=""
+                                       lines={charts.7.clone()} decimals={0} empty_text={empty} />
                         }
                     </div>
                 }

@@ -1,5 +1,6 @@
 //! Small components that take data and `Callback` props; they own no document state.
 
+pub mod balancer_spread;
 pub mod bottom_panel;
 pub mod canvas;
 pub mod charts;

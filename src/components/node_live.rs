@@ -1,6 +1,7 @@
 //! Live figures of the selected node for the inspector: the last simulated second, with
 //! sparklines of the last minute.
 
+use super::balancer_spread::BalancerSpread;
 use super::charts::Sparkline;
 use crate::format;
 use crate::i18n::{fill, tr, Lang};
@@ -48,6 +49,7 @@ pub fn NodeLive(props: &NodeLiveProps) -> Html {
     let queue = status.map_or(0, |s| s.queue_now);
     let members: Vec<f64> = status.map(|s| s.member_lag_ms.clone()).unwrap_or_default();
     let primaries = props.primaries as usize;
+    let spread = status.and_then(|s| s.balancer.clone());
     html! {
         <div class="live" data-testid="node-live">
             { row("Throughput", format!("{}/s", format::rate(last.map_or(0.0, |s| s.throughput))),
@@ -83,6 +85,9 @@ pub fn NodeLive(props: &NodeLiveProps) -> Html {
                         </div>
                     }) }
                 </div>
+            }
+            if let Some(report) = spread {
+                <BalancerSpread {report} {lang} />
             }
         </div>
     }

@@ -51,6 +51,17 @@ pub fn subtitle(node: &Node, lang: Lang) -> String {
                 Profile::Ramp { to_factor, .. } => format!(" · {} ×{to_factor}", tr(lang, "ramp")),
                 Profile::Diurnal { .. } => format!(" · {}", tr(lang, "day/night")),
             };
+            if let Some(k) = &p.connections {
+                // Long-lived connections: the rate of connects and how long they stay.
+                return format!(
+                    "{}{}",
+                    fill(
+                        tr(lang, "{} connections/s · open {} s"),
+                        &[&format::rate(k.connect_rate_per_s), &k.lifetime_s]
+                    ),
+                    shape
+                );
+            }
             format!(
                 "{} {}{} · {}",
                 format::rate(p.rate_rps),

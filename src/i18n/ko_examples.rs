@@ -130,4 +130,9 @@ table! {
     "Transfers (saga)" => "이체 (사가)",
     "Accounts A" => "계좌 A",
     "Accounts B" => "계좌 B",
+    "Long-lived connections: round robin piles them on the old servers, scale-in drains them" => "장시간 연결: 라운드 로빈은 기존 서버에 연결을 쌓고, 축소는 연결을 드레인한다",
+    "Chat users" => "채팅 사용자",
+    "Chat servers (autoscaling group)" => "채팅 서버 (오토스케일링 그룹)",
+    "Chat servers" => "채팅 서버",
+    "Chat connections behind a round-robin balancer" => "라운드 로빈 로드밸런서 뒤의 채팅 연결",
 }

@@ -22,6 +22,7 @@ mod ko;
 mod ko_access;
 mod ko_async;
 mod ko_classes;
+mod ko_connections;
 mod ko_examples;
 mod ko_global;
 mod ko_inspector;
@@ -81,6 +82,7 @@ const TABLES: &[fn(&str) -> Option<&'static str>] = &[
     ko_classes::lookup,
     ko_async::lookup,
     ko_sequence::lookup,
+    ko_connections::lookup,
     ko_access::lookup,
     ko_problems::lookup,
 ];

@@ -272,3 +272,44 @@ fn the_report_shows_queues_and_transactions() {
     assert!(n(&r["nodes"]["saga"]["transactions"]["compensated"]) > 0);
     assert_eq!(n(&r["nodes"]["tpc"]["transactions"]["compensated"]), 0);
 }
+
+/// The long-connections example: where connections are per backend and how they ended (the
+/// autoscaler's scale-in drains, nothing is dropped), and where requests went.
+#[test]
+fn the_report_shows_connections_and_where_requests_went() {
+    let o = scaleboard(&["run", "examples/long-connections.json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let n = |v: &serde_json::Value| v.as_u64().unwrap();
+    let c = &r["end_to_end"]["connections"];
+    assert_eq!(
+        n(&c["opened"]),
+        n(&c["open"]) + n(&c["closed"]) + n(&c["dropped"]) + n(&c["drained"]),
+        "{c}"
+    );
+    assert!(n(&c["drained"]) > 0, "the scale-in drained: {c}");
+    assert_eq!(n(&c["dropped"]), 0, "and cut nothing: {c}");
+    let lb = &r["nodes"]["lb"]["balancer"];
+    assert_eq!(lb["connections"], *c, "one balancer: the same counts");
+    let backends = lb["backends"].as_array().unwrap();
+    let open: u64 = backends.iter().map(|b| n(&b["open_connections"])).sum();
+    assert_eq!(open, n(&c["open"]));
+    let sent: u64 =
+        backends.iter().map(|b| n(&b["requests"])).sum::<u64>() + n(&lb["departed_requests"]);
+    let shares: f64 = backends.iter().map(|b| b["share"].as_f64().unwrap()).sum();
+    assert!(
+        n(&lb["departed_requests"]) > 0,
+        "scaled-in backends had served: {lb}"
+    );
+    assert!(
+        (shares - (sent - n(&lb["departed_requests"])) as f64 / sent as f64).abs() < 1e-9,
+        "{lb}"
+    );
+    assert!(backends[0]["backend"].as_str().unwrap().starts_with("api#"));
+    // A balancer without connections reports requests only.
+    let o = scaleboard(&["run", "examples/basic.json", "--duration", "10"]);
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(r["end_to_end"].get("connections").is_none());
+    let b = &r["nodes"]["lb"]["balancer"]["backends"][0];
+    assert!(b["requests"].as_u64().unwrap() > 0 && b.get("open_connections").is_none());
+}

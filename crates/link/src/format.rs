@@ -18,6 +18,10 @@
 //! - Format 5: adds asynchronous work and distributed transactions — the message queue (kind
 //!   8). A server's `transaction` is a parameter, absent from every table (left out of the
 //!   parameters when off, written out in full when on); nothing else in the layout changed.
+//!
+//! A client's long-lived `connections` (issue 20) is a parameter like a server's
+//! `transaction`: absent from every table, left out when off, written out in full when on. Old
+//! links decode with it off — their behaviour — so it needs no new format.
 
 use crate::leaf::{apply, diff, Leaf};
 use crate::{damaged, Document, LinkError, View};

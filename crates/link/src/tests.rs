@@ -352,6 +352,12 @@ fn random_documents_round_trip() {
                     },
                     classes: Vec::new(),
                     regions: Vec::new(),
+                    // Long-lived connections: a parameter written out in full (no format bump).
+                    connections: rng.bernoulli(0.5).then(|| ConnectionParams {
+                        connect_rate_per_s: rng.uniform() * 100.0,
+                        lifetime_s: 1.0 + rng.uniform() * 600.0,
+                        messages_per_s: rng.uniform() * 10.0,
+                    }),
                 }),
                 1 => NodeSpec::LoadBalancer(LoadBalancerParams {
                     algorithm: [

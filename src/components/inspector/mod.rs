@@ -9,6 +9,7 @@ mod cdn;
 mod check;
 mod classes;
 mod client_regions;
+mod connections;
 mod diagram;
 mod edge;
 mod fields;

@@ -394,6 +394,7 @@ fn client_params(cx: &Ctx, p: &ClientParams) -> Html {
     html! {
         <>
             { section(tr(l, "Traffic"), traffic) }
+            { super::connections::view(cx, p) }
             { super::classes::view(cx, p) }
             { super::client_regions::view(cx, p) }
             { section(tr(l, "Timeouts & retries"), retries) }

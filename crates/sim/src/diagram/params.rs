@@ -32,6 +32,37 @@ pub struct ClientParams {
     /// (empty: the node's own region). Left out of files when empty.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<RegionShare>,
+    /// Long-lived connections (WebSocket-like): users open connections that stay open and
+    /// carry messages, instead of sending independent requests. `None` (left out of files):
+    /// independent requests at `rate_rps`, as before the option existed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connections: Option<ConnectionParams>,
+}
+
+/// A client whose users keep connections open: connects arrive as a Poisson process (following
+/// the client's profile and the workload's scale), each connection lives an exponentially
+/// distributed time, and carries Poisson messages. Each message is a request; the balancer the
+/// connection went through sends all of them to the backend it chose when the connection
+/// opened. `rate_rps` is not used while this is set.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConnectionParams {
+    /// New connections per second (mean).
+    pub connect_rate_per_s: f64,
+    /// Mean time a connection stays open, in seconds.
+    pub lifetime_s: f64,
+    /// Messages per second on each open connection (mean).
+    pub messages_per_s: f64,
+}
+
+impl Default for ConnectionParams {
+    fn default() -> Self {
+        ConnectionParams {
+            connect_rate_per_s: 10.0,
+            lifetime_s: 60.0,
+            messages_per_s: 1.0,
+        }
+    }
 }
 
 /// A kind of request a client sends: `GET /static/*`, `POST /api/orders`… Each request draws its
@@ -120,6 +151,7 @@ impl Default for ClientParams {
             retry: RetryPolicy::default(),
             classes: Vec::new(),
             regions: Vec::new(),
+            connections: None,
         }
     }
 }

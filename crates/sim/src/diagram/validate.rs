@@ -648,6 +648,14 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
             c.at_least("params.sessions", p.sessions, 1, "at_least_sessions");
             c.at_most("params.sessions", p.sessions, MAX_SESSIONS);
             c.non_negative("params.timeout_ms", p.timeout_ms);
+            if let Some(k) = &p.connections {
+                c.non_negative(
+                    "params.connections.connect_rate_per_s",
+                    k.connect_rate_per_s,
+                );
+                c.positive("params.connections.lifetime_s", k.lifetime_s);
+                c.non_negative("params.connections.messages_per_s", k.messages_per_s);
+            }
             let r = &p.retry;
             c.at_most(
                 "params.retry.max_retries",

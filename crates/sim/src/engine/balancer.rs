@@ -43,6 +43,10 @@ pub(crate) struct BalancerRt {
     pub backends: Vec<Backend>,
     /// Requests sent to each backend and not yet answered.
     pub outstanding: Vec<u32>,
+    /// Requests sent to each backend since warm-up: where requests went.
+    pub sent: Vec<u64>,
+    /// Requests sent since warm-up to backends that have since left (scaled in, removed).
+    pub sent_departed: u64,
     pub(super) by_identity: HashMap<u64, u32>,
     ring: HashRing,
     /// session → backend identity. Only looked up, never iterated, so `HashMap`'s random order
@@ -90,6 +94,8 @@ impl BalancerRt {
             free_at: 0,
             backends: Vec::new(),
             outstanding: Vec::new(),
+            sent: Vec::new(),
+            sent_departed: 0,
             by_identity: HashMap::new(),
             ring: HashRing::default(),
             sticky: HashMap::new(),
@@ -105,7 +111,7 @@ impl BalancerRt {
 
     /// Whether routing should avoid backend `b`: health checks are on, `b` failed them, and
     /// some other backend is healthy (with none healthy, balancers fail open).
-    fn avoid(&self, b: u32) -> bool {
+    pub(super) fn avoid(&self, b: u32) -> bool {
         self.params.health_check.enabled
             && self.health.get(b as usize).is_some_and(|h| !h.healthy)
             && self.health.iter().any(|h| h.healthy)
@@ -148,6 +154,18 @@ impl BalancerRt {
             .iter()
             .map(|b| old.get(&b.identity).copied().unwrap_or(0))
             .collect();
+        let mut old_sent: HashMap<u64, u64> = self
+            .backends
+            .iter()
+            .zip(&self.sent)
+            .map(|(b, &s)| (b.identity, s))
+            .collect();
+        self.sent = backends
+            .iter()
+            .map(|b| old_sent.remove(&b.identity).unwrap_or(0))
+            .collect();
+        // A sum: the order HashMap iterates in cannot matter.
+        self.sent_departed += old_sent.values().sum::<u64>();
         self.by_identity = backends
             .iter()
             .enumerate()
@@ -284,7 +302,9 @@ pub(crate) fn backends_for(out: &[Out], nodes: &[NodeRt]) -> Vec<Backend> {
 
 impl Simulation {
     pub(super) fn balancer_arrive(&mut self, n: u32, j: JobRef) {
-        let Simulation { core, nodes, .. } = self;
+        let Simulation {
+            core, nodes, conns, ..
+        } = self;
         let node = &mut nodes[n as usize];
         let Model::Balancer(lb) = &mut node.model else {
             return;
@@ -305,7 +325,23 @@ impl Simulation {
             core.reject(m, j, Cause::LbOverloaded, n);
             return;
         }
-        let chosen = if lb.routes.is_some() {
+        // A message on a long-lived connection goes where its connection was pinned.
+        let pinned = if conns.active {
+            let job = core.jobs.at(j);
+            let req = super::jobs::ReqRef {
+                idx: job.req,
+                gen: job.req_gen,
+            };
+            core.reqs
+                .get(req)
+                .and_then(|q| conns.pinned(n, q.client, session))
+                .and_then(|id| lb.by_identity.get(&id).copied())
+        } else {
+            None
+        };
+        let chosen = if pinned.is_some() {
+            pinned
+        } else if lb.routes.is_some() {
             // L7 with rules: the first rule matching the request's path and host.
             let (path, host) = core.class_route(class);
             match super::l7::Routes::rule_for(&lb.params, path, host) {
@@ -326,6 +362,7 @@ impl Simulation {
         lb.free_at = start + lb.svc;
         m.forwarded(lb.svc, start - now);
         lb.outstanding[b as usize] += 1;
+        lb.sent[b as usize] += 1;
         let backend = lb.backends[b as usize];
         let job = core.jobs.at(j);
         job.phase = Phase::Waiting;

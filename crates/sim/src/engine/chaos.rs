@@ -88,6 +88,7 @@ impl Simulation {
                 .collect();
             self.abort_jobs(n, held, Cause::NodeDown);
             self.after_member_died(n, instance);
+            self.drop_connections_at(n, Some(instance));
         }
         self.refresh_capacity(n);
         self.rebuild_backends();

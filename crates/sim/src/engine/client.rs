@@ -79,6 +79,12 @@ impl ClientRt {
     /// rescheduled).
     pub fn retune(&mut self, params: &ClientParams, scale: f64) -> bool {
         let arrivals_changed = params.rate_rps != self.params.rate_rps
+            || params.connections.as_ref().map(|k| k.connect_rate_per_s)
+                != self
+                    .params
+                    .connections
+                    .as_ref()
+                    .map(|k| k.connect_rate_per_s)
             || params.profile != self.params.profile
             || scale != self.scale;
         if params.key_space != self.params.key_space || params.zipf_s != self.params.zipf_s {
@@ -211,7 +217,12 @@ impl ClientRt {
     /// A non-homogeneous Poisson process by thinning within pieces of the profile, restarting
     /// at each piece boundary (exact, thanks to memorylessness).
     pub fn next_arrival(&self, rng: &mut Rng, now: Time) -> Option<Time> {
-        let base = self.params.rate_rps * self.scale;
+        // With long-lived connections, arrivals are connects.
+        let rate = match &self.params.connections {
+            Some(k) => k.connect_rate_per_s,
+            None => self.params.rate_rps,
+        };
+        let base = rate * self.scale;
         if base <= 0.0 || !base.is_finite() {
             return None;
         }

@@ -9,14 +9,37 @@ use super::{Ev, Simulation};
 
 impl Simulation {
     pub(super) fn on_generate(&mut self, c: u32, epoch: u32) {
-        let Simulation { core, nodes, .. } = self;
-        let node = &mut nodes[c as usize];
-        let Model::Client(cl) = &mut node.model else {
+        let node = &self.nodes[c as usize];
+        let Model::Client(cl) = &node.model else {
             return;
         };
         if epoch != cl.epoch {
             return; // superseded by a retune
         }
+        let now = self.core.now;
+        if cl.params.connections.is_some() {
+            if node.up {
+                self.open_connection(c, None);
+            }
+        } else {
+            self.new_request(c, None);
+        }
+        let Model::Client(cl) = &mut self.nodes[c as usize].model else {
+            return;
+        };
+        if let Some(t) = cl.next_arrival(&mut self.core.rng, now) {
+            self.core.queue.push(t, Ev::Generate { node: c, epoch });
+        }
+    }
+
+    /// A new request of client `c` (if it is up). `conn`: the long-lived connection it is a
+    /// message on, which stands for its session; otherwise the session is drawn.
+    pub(super) fn new_request(&mut self, c: u32, conn: Option<u32>) {
+        let Simulation { core, nodes, .. } = self;
+        let node = &mut nodes[c as usize];
+        let Model::Client(cl) = &mut node.model else {
+            return;
+        };
         let now = core.now;
         if node.up {
             let key = cl.zipf.sample(&mut core.rng);
@@ -30,7 +53,10 @@ impl Simulation {
                 let write = core.classes.get(class as usize).is_some_and(|c| c.write);
                 (write, class)
             };
-            let session = core.rng.below(cl.params.sessions.max(1)) as u32;
+            let session = match conn {
+                Some(i) => i,
+                None => core.rng.below(cl.params.sessions.max(1)) as u32,
+            };
             let origin = cl.draw_origin(&mut core.rng, node.region);
             let r = core.reqs.alloc(Request {
                 gen: 0,
@@ -57,16 +83,19 @@ impl Simulation {
             node.metrics.arrival();
             self.start_attempt(c, r);
         }
-        let Model::Client(cl) = &mut self.nodes[c as usize].model else {
-            return;
-        };
-        if let Some(t) = cl.next_arrival(&mut self.core.rng, now) {
-            self.core.queue.push(t, Ev::Generate { node: c, epoch });
-        }
     }
 
     /// Sends attempt number `req.attempt` of a request to one of the client's targets.
     fn start_attempt(&mut self, c: u32, r: ReqRef) {
+        // A message on a long-lived connection goes over the connection's edge.
+        let pinned_out = if self.conns.active {
+            self.core
+                .reqs
+                .get(r)
+                .and_then(|q| self.conns.out_for(c, q.session))
+        } else {
+            None
+        };
         let Simulation { core, nodes, .. } = self;
         // Users spread over regions pay the round trip from their own region to the first hop,
         // not the client node's: the target's region is read before the client is borrowed.
@@ -97,8 +126,14 @@ impl Simulation {
             );
             return;
         }
-        let out = node.out[cl.rr as usize % node.out.len()];
-        cl.rr = cl.rr.wrapping_add(1);
+        let out = match pinned_out {
+            Some(i) => node.out[i as usize % node.out.len()],
+            None => {
+                let out = node.out[cl.rr as usize % node.out.len()];
+                cl.rr = cl.rr.wrapping_add(1);
+                out
+            }
+        };
         if out.cut {
             // The network to the first hop is cut: the attempt fails at once.
             if let Some(q) = core.reqs.get_mut(r) {

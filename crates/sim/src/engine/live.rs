@@ -145,6 +145,7 @@ impl Simulation {
         }
         self.rebuild_edges(d);
         self.rebuild_txn_outs();
+        self.follow_connections();
         self.has_queues = self
             .nodes
             .iter()
@@ -391,6 +392,9 @@ impl Simulation {
                 }
                 self.rebuild_routes(slot);
             }
+        }
+        if self.conns.active {
+            self.follow_connections();
         }
     }
 

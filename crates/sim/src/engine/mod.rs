@@ -13,6 +13,7 @@ mod chaos;
 mod classes;
 mod client;
 mod client_flow;
+mod connection;
 mod database;
 mod failover;
 mod hashring;
@@ -29,6 +30,7 @@ mod regions;
 mod report;
 mod router;
 mod server;
+mod spread;
 mod trace;
 mod traffic_manager;
 mod transaction;
@@ -36,6 +38,7 @@ mod txn_sequence;
 
 pub use cdn::CdnCounts;
 pub use client::ClientStats;
+pub use connection::ConnectionCounts;
 pub use database::DatabaseStats;
 pub use jobs::{Cause, N_CAUSES};
 pub use l7::{L7_CPU_FACTOR, L7_EXTRA_LATENCY_MS};
@@ -49,6 +52,7 @@ pub use report::{
     TargetReport, TrafficManagerReport, TransactionReport, Unit,
 };
 pub use router::keys_moved_if_added;
+pub use spread::{BackendShare, BalancerReport};
 pub use trace::{Mark, Trace};
 pub use transaction::TxnStats;
 pub use txn_sequence::{
@@ -110,6 +114,10 @@ pub(crate) enum Ev {
     Visibility { node: u32, msg: u32, delivery: u32 },
     /// A distributed transaction's message arrives, or one of its timers fires.
     Txn { txn: u32, gen: u32, msg: u32 },
+    /// A long-lived connection's user closes it (its lifetime ended).
+    ConnEnd { conn: u32, gen: u32 },
+    /// A message on a long-lived connection.
+    Message { conn: u32, gen: u32 },
 }
 
 /// Something the system did on its own, worth a line in the event log.
@@ -145,6 +153,15 @@ pub enum LogWhat {
     /// An instance finished booting.
     Booted {
         instance: u32,
+    },
+    /// Backends left this balancer gracefully: their long-lived connections were drained, and
+    /// their users reconnected through it.
+    ConnectionsDrained {
+        connections: u64,
+    },
+    /// This node crashed: the long-lived connections through it or pinned to it were cut.
+    ConnectionsDropped {
+        connections: u64,
     },
     /// A traffic manager's probes declared a target (a region's entry point) down / up.
     TargetDown {
@@ -483,6 +500,8 @@ pub struct Simulation {
     has_queues: bool,
     /// Distributed transactions in progress and their statistics (empty without any).
     txns: transaction::Transactions,
+    /// Long-lived connections (empty unless some client uses them).
+    conns: connection::Connections,
 }
 
 impl Simulation {
@@ -541,6 +560,7 @@ impl Simulation {
             diagram: Diagram::default(),
             has_queues: false,
             txns: Default::default(),
+            conns: Default::default(),
         };
         sim.apply_diagram(d);
         sim.core.queue.push(NS_PER_S, Ev::Tick);
@@ -640,6 +660,8 @@ impl Simulation {
                 delivery,
             } => self.on_visibility(node, msg, delivery),
             Ev::Txn { txn, gen, msg } => self.on_txn(txn, gen, msg),
+            Ev::ConnEnd { conn, gen } => self.on_conn_end(conn, gen),
+            Ev::Message { conn, gen } => self.on_message(conn, gen),
         }
         true
     }
@@ -784,6 +806,16 @@ impl Simulation {
             let c = node.cost_per_hour();
             cost += c;
             let ms = |v: Option<Time>| v.map(|x| x as f64 / 1e6);
+            let (booting, down) = match &node.model {
+                Model::Server(s) => s
+                    .instances
+                    .iter()
+                    .filter(|i| !i.retired)
+                    .fold((0, 0), |(b, d), i| {
+                        (b + i.booting as u32, d + (!i.booting && !i.up) as u32)
+                    }),
+                _ => (0, 0),
+            };
             let sample = crate::metrics::NodeSample {
                 t_s,
                 arrivals_per_s: f.arrivals_per_s,
@@ -795,6 +827,8 @@ impl Simulation {
                 utilization: f.utilization,
                 queue: f.queue,
                 instances: node.instances(),
+                booting,
+                down,
                 cost_per_hour: c,
                 up: node.up,
                 hit_ratio: data.hit_ratio(),
@@ -890,6 +924,10 @@ impl Simulation {
                 Model::Database(d) => d.stats = DatabaseStats::default(),
                 Model::Cdn(c) => c.reset_stats(),
                 Model::Queue(q) => q.reset_stats(),
+                Model::Balancer(lb) => {
+                    lb.sent.iter_mut().for_each(|s| *s = 0);
+                    lb.sent_departed = 0;
+                }
                 _ => {}
             }
         }
@@ -938,6 +976,7 @@ impl Simulation {
         if !up {
             self.abort_node(n, Cause::NodeDown);
             self.after_balancer_died(n);
+            self.drop_connections_at(n, None);
         }
         self.coordinator_up(n, up);
         self.refresh_capacity(n);
@@ -1088,6 +1127,7 @@ impl Simulation {
                 c.generated, c.completed, c.failed
             ));
         }
+        self.check_connections()?;
         let counted = self.core.reqs.iter_live().count() as u64;
         if counted != live {
             return Err(format!(
@@ -1117,6 +1157,8 @@ impl Simulation {
     }
 }
 
+#[cfg(test)]
+mod connection_tests;
 #[cfg(test)]
 mod data_tests;
 #[cfg(test)]

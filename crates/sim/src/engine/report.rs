@@ -3,7 +3,8 @@
 
 use super::jobs::{Cause, Phase};
 use super::node::Model;
-use super::{ClientStats, Simulation};
+use super::spread::BalancerReport;
+use super::{ClientStats, ConnectionCounts, Simulation};
 use crate::metrics::{EndToEndSample, Histogram, Interval, NodeSample, WindowFigures};
 use crate::time::Time;
 use crate::ComponentKind;
@@ -98,6 +99,9 @@ pub struct EndToEndReport {
     /// By the region the users are in (diagrams with regions only).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub regions: BTreeMap<String, RegionReport>,
+    /// Long-lived connections since the start (clients using them only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connections: Option<ConnectionCounts>,
 }
 
 /// What happened to one request class since warm-up.
@@ -187,6 +191,9 @@ pub struct NodeReport {
     /// Servers that coordinate distributed transactions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transactions: Option<TransactionReport>,
+    /// Load balancers: where requests went (and sticky users, open connections).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub balancer: Option<BalancerReport>,
 }
 
 /// A message queue, now and since the start of the run (its counts add up:
@@ -424,6 +431,8 @@ pub struct NodeStatus {
     pub queue: Option<QueueReport>,
     /// Servers that coordinate transactions: in doubt, locks, compensations (for badges).
     pub transactions: Option<TransactionReport>,
+    /// Load balancers: where requests went, sticky users and open connections per backend.
+    pub balancer: Option<BalancerReport>,
 }
 
 impl NodeStatus {
@@ -581,6 +590,7 @@ impl Simulation {
                     traffic_manager: self.traffic_manager_report(node),
                     queue: self.queue_report(node),
                     transactions: self.transaction_report(n as u32, node),
+                    balancer: self.balancer_report(n as u32, node),
                 },
             );
         }
@@ -668,6 +678,7 @@ impl Simulation {
                         )
                     })
                     .collect(),
+                connections: self.connection_counts(),
             },
             nodes,
             edges: core
@@ -991,6 +1002,7 @@ impl Simulation {
                     error_rate: node.error_rate,
                     queue: self.queue_report(node),
                     transactions: self.transaction_report(slot, node),
+                    balancer: self.balancer_report(slot, node),
                 })
             })
             .collect()

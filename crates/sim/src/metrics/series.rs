@@ -56,6 +56,9 @@ pub struct NodeSample {
     pub utilization: f64,
     pub queue: f64,
     pub instances: u32,
+    /// Server groups: instances still booting (counted in `instances`) and instances down.
+    pub booting: u32,
+    pub down: u32,
     pub cost_per_hour: f64,
     pub up: bool,
     /// Caches: hits ÷ lookups this second.
