@@ -689,6 +689,24 @@ fn regions_read_write_and_stay_out_of_files_that_have_none() {
     assert_eq!(d.rtt_ms("eu-west", "us-east"), 80.0);
     assert_eq!(d.rtt_ms("us-east", ""), 0.0);
     assert_eq!(d.rtt_ms("us-east", "us-east"), 0.0);
+    // An entry names one pair: a pair sharing only one of its regions takes the table's figure.
+    let mut three = d.clone();
+    three.region_latency.push(RegionLatency {
+        a: "us-east".into(),
+        b: "ap-northeast".into(),
+        rtt_ms: 170.0,
+    });
+    assert_eq!(three.rtt_ms("ap-northeast", "us-east"), 170.0);
+    assert_eq!(three.rtt_ms("us-east", "ap-northeast"), 170.0);
+    assert_eq!(three.rtt_ms("us-east", "eu-west"), 80.0);
+    assert_eq!(
+        three.rtt_ms("eu-west", "ap-northeast"),
+        default_rtt_ms("eu-west", "ap-northeast")
+    );
+    assert_eq!(
+        three.rtt_ms("us-east", "sa-east"),
+        default_rtt_ms("us-east", "sa-east")
+    );
     let json = d.to_json_pretty();
     assert!(json.contains("\"region\": \"eu-west\""), "{json}");
     // An empty label is left out like an empty zone.
