@@ -101,6 +101,14 @@ pub const EXAMPLES: &[Example] = &[
         slug: "2pc-vs-saga-under-partition",
         json: include_str!("../examples/2pc-vs-saga-under-partition.json"),
     },
+    Example {
+        slug: "cache-cluster",
+        json: include_str!("../examples/cache-cluster.json"),
+    },
+    Example {
+        slug: "eviction-policies",
+        json: include_str!("../examples/eviction-policies.json"),
+    },
 ];
 
 impl Example {

@@ -48,6 +48,7 @@ pub fn NodeLive(props: &NodeLiveProps) -> Html {
     let queue = status.map_or(0, |s| s.queue_now);
     let members: Vec<f64> = status.map(|s| s.member_lag_ms.clone()).unwrap_or_default();
     let primaries = props.primaries as usize;
+    let cache_members = status.map(|s| s.cache_members.clone()).unwrap_or_default();
     html! {
         <div class="live" data-testid="node-live">
             { row("Throughput", format!("{}/s", format::rate(last.map_or(0.0, |s| s.throughput))),
@@ -80,6 +81,25 @@ pub fn NodeLive(props: &NodeLiveProps) -> Html {
                         <div class="live-member">
                             <span class="live-label">{ if i < primaries { fill(tr(lang, "primary {}"), &[&(i + 1)]) } else { fill(tr(lang, "replica {}"), &[&(i + 1 - primaries)]) } }</span>
                             <span class={classes!("live-value", (*lag > 500.0).then_some("warn"))}>{ if *lag > 0.0 { format!("{} {}", tr(lang, "behind"), format::ms(*lag)) } else { tr(lang, "up to date").to_owned() } }</span>
+                        </div>
+                    }) }
+                </div>
+            }
+            if !cache_members.is_empty() {
+                <div class="live-members" data-testid="live-cache-members">
+                    { for cache_members.iter().map(|m| html! {
+                        <div class="live-member" data-testid={format!("live-cache-member-{}", m.index)}>
+                            <span class="live-label">{ fill(tr(lang, "member #{}"), &[&m.index]) }</span>
+                            <span class={classes!("live-value", (!m.up).then_some("warn"))}>{
+                                if m.up {
+                                    fill(tr(lang, "hits {} · load {}"), &[
+                                        &m.hit_ratio.map_or("–".into(), format::pct),
+                                        &m.load_share.map_or("–".into(), format::pct),
+                                    ])
+                                } else {
+                                    tr(lang, "down").to_owned()
+                                }
+                            }</span>
                         </div>
                     }) }
                 </div>

@@ -21,6 +21,7 @@ macro_rules! table {
 mod ko;
 mod ko_access;
 mod ko_async;
+mod ko_cache;
 mod ko_classes;
 mod ko_examples;
 mod ko_global;
@@ -79,6 +80,7 @@ const TABLES: &[fn(&str) -> Option<&'static str>] = &[
     ko_global::lookup,
     ko_classes::lookup,
     ko_async::lookup,
+    ko_cache::lookup,
     ko_access::lookup,
     ko_problems::lookup,
 ];

@@ -8,23 +8,27 @@
 mod autoscale;
 mod balancer;
 mod cache;
+mod cache_cluster;
 mod cdn;
 mod chaos;
 mod classes;
 mod client;
 mod client_flow;
 mod database;
+mod eviction;
 mod failover;
 mod hashring;
 mod health;
 mod jobs;
 mod l7;
+mod lfu;
 mod live;
 mod lru;
 mod message_queue;
 mod node;
 mod partition;
 mod queue;
+mod random_evict;
 mod regions;
 mod report;
 mod router;
@@ -33,6 +37,8 @@ mod trace;
 mod traffic_manager;
 mod transaction;
 
+pub use cache::MemberCounts;
+pub use cache_cluster::{Remap, REMAP_KEYS_MAX};
 pub use cdn::CdnCounts;
 pub use client::ClientStats;
 pub use database::DatabaseStats;
@@ -43,9 +49,9 @@ pub use message_queue::QueueCounts;
 pub use partition::PartitionStats;
 pub use regions::RegionNow;
 pub use report::{
-    CdnCacheReport, CdnReport, Ci95, ClassReport, Dot, DotKind, EdgeReport, EndToEndReport,
-    Latency, NodeReport, NodeStatus, PartitionReport, QueueReport, RegionReport, Report, SloReport,
-    TargetReport, TrafficManagerReport, TransactionReport, Unit,
+    CacheMemberReport, CdnCacheReport, CdnReport, Ci95, ClassReport, ClusterReport, Dot, DotKind,
+    EdgeReport, EndToEndReport, Latency, NodeReport, NodeStatus, PartitionReport, QueueReport,
+    RegionReport, Report, SloReport, TargetReport, TrafficManagerReport, TransactionReport, Unit,
 };
 pub use router::keys_moved_if_added;
 pub use trace::{Mark, Trace};
@@ -710,7 +716,7 @@ impl Simulation {
             };
             for w in watchers {
                 match &mut self.nodes[w as usize].model {
-                    Model::Cache(c) => c.lru.mark_stale(key, version, now),
+                    Model::Cache(c) => c.mark_stale(key, version, now),
                     Model::Server(s) => s.mark_stale(key, version, now),
                     Model::Cdn(c) => c.mark_stale(key, version, now),
                     _ => {}
@@ -884,6 +890,7 @@ impl Simulation {
                 Model::Client(c) => c.stats = ClientStats::default(),
                 Model::Database(d) => d.stats = DatabaseStats::default(),
                 Model::Cdn(c) => c.reset_stats(),
+                Model::Cache(c) => c.reset_stats(),
                 Model::Queue(q) => q.reset_stats(),
                 _ => {}
             }
@@ -1112,6 +1119,8 @@ impl Simulation {
     }
 }
 
+#[cfg(test)]
+mod cache_tests;
 #[cfg(test)]
 mod data_tests;
 #[cfg(test)]
