@@ -141,4 +141,5 @@ table! {
     "LFU cache" => "LFU 캐시",
     "FIFO cache" => "FIFO 캐시",
     "Random-eviction cache" => "무작위 제거 캐시",
+    "Cache" => "캐시",
 }

@@ -202,7 +202,13 @@ fn mean(v: &[f64]) -> f64 {
 /// empty member: a second, smaller dip. Requests in flight at the member fail; none is lost.
 #[test]
 fn killing_a_cache_member_dips_the_hit_ratio_which_then_refills() {
-    let d = cached_reads(3, 2_000.0, 10_000, 0.9, cluster(4, CacheHashing::Consistent));
+    let d = cached_reads(
+        3,
+        2_000.0,
+        10_000,
+        0.9,
+        cluster(4, CacheHashing::Consistent),
+    );
     let cfg = RunConfig::for_run(secs_to_ns(60.0), 0);
     let mut sim = Simulation::with_config(&d, cfg).unwrap();
     sim.run_until(secs_to_ns(20.0));
@@ -339,7 +345,13 @@ fn a_hot_key_concentrates_load_on_one_member() {
 /// it (consistent hashing); the report records the change.
 #[test]
 fn adding_a_member_live_moves_its_share_of_the_keys() {
-    let d = cached_reads(3, 1_000.0, 10_000, 0.9, cluster(4, CacheHashing::Consistent));
+    let d = cached_reads(
+        3,
+        1_000.0,
+        10_000,
+        0.9,
+        cluster(4, CacheHashing::Consistent),
+    );
     let mut sim = Simulation::new(&d).unwrap();
     sim.run_until(secs_to_ns(10.0));
     let mut bigger = d.nodes[1].clone();
