@@ -140,6 +140,6 @@ table! {
     "LRU cache" => "LRU 캐시",
     "LFU cache" => "LFU 캐시",
     "FIFO cache" => "FIFO 캐시",
-    "Random-eviction cache" => "무작위 제거 캐시",
+    "Random cache" => "무작위 캐시",
     "Cache" => "캐시",
 }
