@@ -370,3 +370,41 @@ fn adding_a_member_live_moves_its_share_of_the_keys() {
     // Five members cost five times one.
     assert!(rel(r.nodes["cache"].cost_per_hour, 5.0 * 0.05) < 1e-9);
 }
+
+/// Absurd cluster settings are refused by name; a chaos kill must name an existing member.
+#[test]
+fn bad_cluster_settings_are_named() {
+    let bad = |p: CacheParams, chaos_member: u32| {
+        let mut d = cached_reads(1, 100.0, 100, 0.9, p);
+        d.chaos = vec![ChaosEvent {
+            at_s: 1.0,
+            action: ChaosAction::Kill {
+                node: "cache".into(),
+                instance: Some(chaos_member),
+            },
+        }];
+        d.errors()
+            .iter()
+            .map(|e| (e.field.clone().unwrap_or_default(), e.code))
+            .collect::<Vec<_>>()
+    };
+    let members = |n: u32| CacheParams {
+        members: n,
+        ..Default::default()
+    };
+    assert_eq!(bad(members(4), 3), vec![]);
+    assert!(bad(members(0), 0).contains(&("params.members".into(), "at_least")));
+    assert!(bad(members(65), 0).contains(&("params.members".into(), "at_most")));
+    assert!(bad(members(4), 4)
+        .iter()
+        .any(|(_, c)| *c == "no_such_instance"));
+    let no_points = CacheParams {
+        virtual_nodes: 0,
+        ..members(4)
+    };
+    assert!(bad(no_points, 0).contains(&("params.virtual_nodes".into(), "at_least_backend_points")));
+    // A misspelt policy is refused when the file is read, naming the value.
+    let text = r#"{"version":1,"nodes":[{"id":"c","kind":"cache","params":{"eviction":"mru"}}]}"#;
+    let err = Diagram::from_json(text).unwrap_err();
+    assert!(format!("{err:?}").contains("mru"), "{err:?}");
+}
