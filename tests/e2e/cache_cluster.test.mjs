@@ -59,6 +59,13 @@ test('a cache cluster: a member killed from its menu, the hit ratio dips, then r
   assert.match(members, /다운/, 'the killed member shows as down');
   assert.match(members, /적중 \d+/, 'the others show their hit ratio');
   await screenshot(page, 'cache-cluster-member-down');
+  // The cluster's own fields: members, key placement (hashing) and ring points.
+  const hashing = page.getByTestId('field-params.hashing');
+  await hashing.scrollIntoViewIfNeeded();
+  assert.equal(await hashing.inputValue(), 'consistent');
+  assert.equal(await page.getByTestId('field-params.members').inputValue(), '4');
+  await page.getByTestId('field-params.virtual_nodes').waitFor();
+  await screenshot(page, 'cache-cluster-inspector');
 
   // Revived, it comes back empty; its keys return to it and refill: the ratio climbs back.
   await rightClick(page, 'node-cache');
