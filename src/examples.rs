@@ -105,6 +105,14 @@ pub const EXAMPLES: &[Example] = &[
         slug: "long-connections",
         json: include_str!("../examples/long-connections.json"),
     },
+    Example {
+        slug: "cache-cluster",
+        json: include_str!("../examples/cache-cluster.json"),
+    },
+    Example {
+        slug: "eviction-policies",
+        json: include_str!("../examples/eviction-policies.json"),
+    },
 ];
 
 impl Example {

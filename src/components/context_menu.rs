@@ -1,5 +1,6 @@
-//! Right-click menu of a node: kill/revive it (or one instance of a group, or the primary of a
-//! database), slow it down, make it fail requests, take its zone down; duplicate, delete.
+//! Right-click menu of a node: kill/revive it (or one instance of a group, one member of a cache
+//! cluster, or the primary of a database), slow it down, make it fail requests, take its zone
+//! down; duplicate, delete.
 
 use crate::components::menu_keys;
 use crate::i18n::{fill, tr, Lang};
@@ -65,6 +66,8 @@ pub fn ContextMenuView(props: &ContextMenuProps) -> Html {
         if let Some(u) = victim {
             let label = if kind == Some(ComponentKind::Database) {
                 fill(tr(lang, "Kill the primary (#{})"), &[&u.index])
+            } else if kind == Some(ComponentKind::Cache) {
+                fill(tr(lang, "Kill one member (#{})"), &[&u.index])
             } else {
                 fill(tr(lang, "Kill one instance (#{})"), &[&u.index])
             };

@@ -50,6 +50,7 @@ pub fn NodeLive(props: &NodeLiveProps) -> Html {
     let members: Vec<f64> = status.map(|s| s.member_lag_ms.clone()).unwrap_or_default();
     let primaries = props.primaries as usize;
     let spread = status.and_then(|s| s.balancer.clone());
+    let cache_members = status.map(|s| s.cache_members.clone()).unwrap_or_default();
     html! {
         <div class="live" data-testid="node-live">
             { row("Throughput", format!("{}/s", format::rate(last.map_or(0.0, |s| s.throughput))),
@@ -88,6 +89,25 @@ pub fn NodeLive(props: &NodeLiveProps) -> Html {
             }
             if let Some(report) = spread {
                 <BalancerSpread {report} {lang} />
+            }
+            if !cache_members.is_empty() {
+                <div class="live-members" data-testid="live-cache-members">
+                    { for cache_members.iter().map(|m| html! {
+                        <div class="live-member" data-testid={format!("live-cache-member-{}", m.index)}>
+                            <span class="live-label">{ fill(tr(lang, "member #{}"), &[&m.index]) }</span>
+                            <span class={classes!("live-value", (!m.up).then_some("warn"))}>{
+                                if m.up {
+                                    fill(tr(lang, "hits {} · load {}"), &[
+                                        &m.hit_ratio.map_or("–".into(), format::pct),
+                                        &m.load_share.map_or("–".into(), format::pct),
+                                    ])
+                                } else {
+                                    tr(lang, "down").to_owned()
+                                }
+                            }</span>
+                        </div>
+                    }) }
+                </div>
             }
         </div>
     }

@@ -6,7 +6,8 @@ use crate::format;
 use crate::i18n::{fill, tr, Lang};
 use crate::icons::{short_label, KindIcon};
 use scaleboard_sim::diagram::{
-    Algorithm, Node, NodeSpec, Profile, Replication, RoutingPolicy, ShardStrategy, WritePolicy,
+    Algorithm, Eviction, Node, NodeSpec, Profile, Replication, RoutingPolicy, ShardStrategy,
+    WritePolicy,
 };
 use scaleboard_sim::engine::NodeStatus;
 use yew::prelude::*;
@@ -110,10 +111,17 @@ pub fn subtitle(node: &Node, lang: Lang) -> String {
             } else {
                 String::new()
             };
-            fill(
+            let summary = fill(
                 tr(lang, "{} keys{} · {}"),
                 &[&format::rate(p.capacity_keys as f64), &ttl, &policy],
-            )
+            );
+            // The eviction policy, unless it is the usual LRU.
+            match p.eviction {
+                Eviction::Lru => summary,
+                Eviction::Lfu => format!("{summary} · LFU"),
+                Eviction::Fifo => format!("{summary} · FIFO"),
+                Eviction::Random => format!("{summary} · {}", tr(lang, "random")),
+            }
         }
         NodeSpec::Database(p) => {
             let mut parts = vec![if p.primaries > 1 {
@@ -195,6 +203,7 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
     // The autoscaler changes the count: the engine's is the truth while running.
     let instances = match &n.spec {
         NodeSpec::Server(p) => status.map_or(p.instances, |s| s.instances),
+        NodeSpec::Cache(p) => p.members,
         _ => 1,
     };
     let instances_down = status.map_or(0, NodeStatus::instances_down);

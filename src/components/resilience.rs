@@ -158,6 +158,7 @@ fn units(d: &Diagram, id: &str) -> u32 {
             0
         }),
         Some(NodeSpec::Database(p)) => p.primaries + p.replicas,
+        Some(NodeSpec::Cache(p)) => p.members,
         _ => 1,
     }
 }

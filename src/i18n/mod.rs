@@ -21,6 +21,7 @@ macro_rules! table {
 mod ko;
 mod ko_access;
 mod ko_async;
+mod ko_cache;
 mod ko_classes;
 mod ko_connections;
 mod ko_examples;
@@ -83,6 +84,7 @@ const TABLES: &[fn(&str) -> Option<&'static str>] = &[
     ko_async::lookup,
     ko_sequence::lookup,
     ko_connections::lookup,
+    ko_cache::lookup,
     ko_access::lookup,
     ko_problems::lookup,
 ];

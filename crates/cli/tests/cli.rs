@@ -313,3 +313,37 @@ fn the_report_shows_connections_and_where_requests_went() {
     let b = &r["nodes"]["lb"]["balancer"]["backends"][0];
     assert!(b["requests"].as_u64().unwrap() > 0 && b.get("open_connections").is_none());
 }
+
+#[test]
+fn the_report_shows_cache_clusters_and_eviction_policies() {
+    let run = |file: &str, secs: &str| -> serde_json::Value {
+        let o = scaleboard(&["run", file, "--duration", secs]);
+        assert!(o.status.success(), "{file}: {}", stderr(&o));
+        serde_json::from_str(&stdout(&o)).unwrap()
+    };
+    let f = |v: &serde_json::Value| v.as_f64().unwrap();
+    // 30 s in, member 1 has been dead for 10: a quarter of the key space moved (consistent
+    // hashing), the others carry all the load.
+    let r = run("examples/cache-cluster.json", "30");
+    let c = &r["nodes"]["cache"]["cache"];
+    assert_eq!(c["eviction"], "lru");
+    let cl = &c["cluster"];
+    assert_eq!(cl["hashing"], "consistent");
+    assert_eq!(cl["members"].as_array().unwrap().len(), 4);
+    assert_eq!(cl["members"][1]["up"], false);
+    assert!((f(&cl["remapped_share"]) - 0.25).abs() < 0.0625, "{cl}");
+    assert_eq!(f(&cl["remapped_at_s"]), 20.0);
+    assert_eq!(r["nodes"]["cache"]["instances"], 4);
+    let shares: f64 = (0..4).map(|i| f(&cl["members"][i]["load_share"])).sum();
+    assert!((shares - 1.0).abs() < 1e-9, "{cl}");
+    // The same traffic through four policies: LFU hits most, FIFO and random least.
+    let r = run("examples/eviction-policies.json", "60");
+    let hit = |id: &str| f(&r["nodes"][id]["cache"]["hit_ratio"]);
+    assert_eq!(r["nodes"]["lfu"]["cache"]["eviction"], "lfu");
+    assert!(hit("lfu") > hit("lru"), "{}", r["nodes"]);
+    assert!(
+        hit("lru") > hit("fifo").max(hit("random")),
+        "{}",
+        r["nodes"]
+    );
+}

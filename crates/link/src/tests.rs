@@ -275,6 +275,16 @@ fn random_documents_round_trip() {
                     capacity_rps: rng.uniform() * 1e6,
                     latency_ms: rng.uniform(),
                     cost_per_hour: rng.uniform(),
+                    members: 1 + rng.below(8) as u32,
+                    hashing: [CacheHashing::Consistent, CacheHashing::Modulo]
+                        [rng.below(2) as usize],
+                    virtual_nodes: 1 + rng.below(300) as u32,
+                    eviction: [
+                        Eviction::Lru,
+                        Eviction::Lfu,
+                        Eviction::Fifo,
+                        Eviction::Random,
+                    ][rng.below(4) as usize],
                 }),
                 4 => NodeSpec::Database(DatabaseParams {
                     size: InstanceSize::ALL[rng.below(5) as usize],

@@ -4,9 +4,9 @@
 
 use crate::i18n::{fill, problems, tr, Lang};
 use scaleboard_sim::diagram::{
-    Autoscale, Diagram, Edge, InstanceSize, Location, Node, NodeSpec, Problem, Profile, ReadFrom,
-    Replication, ScaleMetric, ScheduledScaling, ServerParams, Severity, ShardStrategy, Workload,
-    WritePolicy,
+    Autoscale, CacheHashing, Diagram, Edge, Eviction, InstanceSize, Location, Node, NodeSpec,
+    Problem, Profile, ReadFrom, Replication, ScaleMetric, ScheduledScaling, ServerParams, Severity,
+    ShardStrategy, Workload, WritePolicy,
 };
 use std::collections::BTreeSet;
 
@@ -408,6 +408,18 @@ pub const READ_FROMS: [(ReadFrom, &str); 3] = [
     (ReadFrom::Primary, "primary"),
     (ReadFrom::Replicas, "replicas"),
     (ReadFrom::Any, "any"),
+];
+
+pub const EVICTIONS: [(Eviction, &str); 4] = [
+    (Eviction::Lru, "lru"),
+    (Eviction::Lfu, "lfu"),
+    (Eviction::Fifo, "fifo"),
+    (Eviction::Random, "random"),
+];
+
+pub const CACHE_HASHINGS: [(CacheHashing, &str); 2] = [
+    (CacheHashing::Consistent, "consistent"),
+    (CacheHashing::Modulo, "modulo"),
 ];
 
 pub const SHARD_STRATEGIES: [(ShardStrategy, &str); 3] = [
@@ -1224,6 +1236,8 @@ mod tests {
         check(&READ_FROMS);
         check(&SHARD_STRATEGIES);
         check(&SCALE_METRICS);
+        check(&EVICTIONS);
+        check(&CACHE_HASHINGS);
         assert_eq!(
             from_slug(&SHARD_STRATEGIES, "consistent_hash"),
             Some(ShardStrategy::ConsistentHash)

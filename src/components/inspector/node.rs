@@ -991,8 +991,8 @@ fn cache_params(cx: &Ctx, p: &CacheParams) -> Html {
     let storage = html! {
         <>
             { cx.count("params.capacity_keys", Text {
-                label: tr(l, "Keys held"), unit: tr(l, "keys"),
-                help: tr(l, "When full, the least recently used key is evicted (LRU)."),
+                label: tr(l, "Keys held"), unit: tr(l, "keys per member"),
+                help: tr(l, "Keys each member keeps; when full, the eviction policy picks the key that goes."),
             }, p.capacity_keys, d.capacity_keys, u64::MAX, cache(|p, v| p.capacity_keys = v)) }
             { cx.num("params.ttl_ms", Text {
                 label: tr(l, "Expiry (TTL)"), unit: "ms",
@@ -1023,12 +1023,13 @@ fn cache_params(cx: &Ctx, p: &CacheParams) -> Html {
     let cost = html! {
         { cx.num("params.cost_per_hour", Text {
             label: tr(l, "Price"), unit: "$/h",
-            help: tr(l, "Hourly price of the cache."),
+            help: tr(l, "Hourly price of one cache member."),
         }, p.cost_per_hour, d.cost_per_hour, cache(|p, v| p.cost_per_hour = v)) }
     };
     html! {
         <>
             { section(tr(l, "Cache"), storage) }
+            { super::cache::params(cx, p) }
             { section(tr(l, "Capacity"), capacity) }
             { section(tr(l, "Cost"), cost) }
         </>

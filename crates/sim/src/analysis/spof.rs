@@ -195,6 +195,7 @@ impl<'a> Failure<'a> {
         let (zones, units): (&[String], usize) = match &n.spec {
             NodeSpec::Server(p) => (&p.zones, p.instances.max(1) as usize),
             NodeSpec::Database(p) => (&p.zones, members(p)),
+            NodeSpec::Cache(p) => (&[], p.members.max(1) as usize),
             _ => (&[], 1),
         };
         let dead = match self.element {
@@ -350,7 +351,9 @@ fn fail_uncached(f: &Failure, i: usize, reads: f64, depth: usize) -> f64 {
             let own = dead as f64 / units.max(1) as f64;
             1.0 - (1.0 - own) * (1.0 - all_of(out))
         }
-        NodeSpec::Cache(_) | NodeSpec::ShardRouter(_) | NodeSpec::Cdn(_) if dead > 0 => 1.0,
+        // A cache cluster survives losing some members: clients hash their keys to the others.
+        NodeSpec::Cache(_) if dead > 0 && dead >= units => 1.0,
+        NodeSpec::ShardRouter(_) | NodeSpec::Cdn(_) if dead > 0 => 1.0,
         NodeSpec::Cdn(_) => all_of(out),
         // Producers are answered by the queue alone: a dead consumer delays the work, it does
         // not fail the request.
@@ -426,6 +429,7 @@ fn unit_failure(d: &Diagram, id: &str) -> String {
         Some(NodeSpec::Database(p)) if p.primaries.saturating_add(p.replicas) > 1 => {
             format!("the primary of {id} fails")
         }
+        Some(NodeSpec::Cache(p)) if p.members > 1 => format!("one member of {id} fails"),
         _ => format!("{id} fails"),
     }
 }

@@ -489,12 +489,64 @@ pub enum WritePolicy {
     TtlOnly,
 }
 
+/// Which entry a full cache gives up to make room.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Eviction {
+    /// Least recently used: the entry untouched the longest.
+    #[default]
+    Lru,
+    /// Least frequently used: the entry requested the fewest times (counted over the whole run,
+    /// evicted keys included); a newcomer requested no more often than it is not stored.
+    Lfu,
+    /// First in, first out: the oldest stored entry, however often it is read.
+    Fifo,
+    /// A uniformly random entry.
+    Random,
+}
+
+impl Eviction {
+    pub fn is_lru(&self) -> bool {
+        *self == Eviction::Lru
+    }
+}
+
+/// How the clients of a cache cluster pick the member that holds a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CacheHashing {
+    /// A hash ring with virtual nodes: when a member leaves, only its keys move.
+    #[default]
+    Consistent,
+    /// hash(key) mod (members up): when one leaves, almost every key moves.
+    Modulo,
+}
+
+impl CacheHashing {
+    pub fn is_consistent(&self) -> bool {
+        *self == CacheHashing::Consistent
+    }
+}
+
+fn is_one(n: &u32) -> bool {
+    *n == 1
+}
+
+fn is_hundred(n: &u32) -> bool {
+    *n == 100
+}
+
 /// A shared cache (Redis/Memcached-like, the L2): a read-through proxy in front of whatever it
 /// is connected to. Hits answer at once; misses and writes go on to the next tier.
+///
+/// With more than one member it is a cache cluster: each key lives on one member, chosen by
+/// client-side hashing; every member has its own capacity, engine and price. The cluster's
+/// parameters are left out of files at their defaults (one member, LRU), so diagrams written
+/// before them read as they always did.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CacheParams {
-    /// Keys it holds; the least recently used is evicted when full.
+    /// Keys each member holds; `eviction` decides which one goes when it is full.
     pub capacity_keys: u64,
     /// Entries expire this long after being stored; 0 = never.
     pub ttl_ms: f64,
@@ -503,7 +555,19 @@ pub struct CacheParams {
     pub capacity_rps: f64,
     /// Time to look up or store a key.
     pub latency_ms: f64,
+    /// Price of one member per hour.
     pub cost_per_hour: f64,
+    /// Members of the cluster (1: a single cache).
+    #[serde(skip_serializing_if = "is_one")]
+    pub members: u32,
+    /// How a key's member is chosen when there are several.
+    #[serde(skip_serializing_if = "CacheHashing::is_consistent")]
+    pub hashing: CacheHashing,
+    /// Points per member on the consistent-hash ring.
+    #[serde(skip_serializing_if = "is_hundred")]
+    pub virtual_nodes: u32,
+    #[serde(skip_serializing_if = "Eviction::is_lru")]
+    pub eviction: Eviction,
 }
 
 impl Default for CacheParams {
@@ -515,6 +579,10 @@ impl Default for CacheParams {
             capacity_rps: 100_000.0,
             latency_ms: 0.2,
             cost_per_hour: 0.05,
+            members: 1,
+            hashing: CacheHashing::Consistent,
+            virtual_nodes: 100,
+            eviction: Eviction::Lru,
         }
     }
 }

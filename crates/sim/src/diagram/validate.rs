@@ -299,6 +299,8 @@ pub const MAX_RETRIES: u32 = 20;
 pub const MAX_VIRTUAL_NODES: u32 = 10_000;
 pub const MAX_SESSIONS: u64 = 10_000_000;
 pub const MAX_CACHE_KEYS: u64 = 10_000_000;
+/// Members of one cache cluster.
+pub const MAX_CACHE_MEMBERS: u32 = 64;
 pub const MAX_PRIMARIES: u32 = 8;
 pub const MAX_REPLICAS: u32 = 16;
 pub const MAX_CLASSES: usize = 16;
@@ -515,6 +517,7 @@ fn check_chaos(d: &Diagram, out: &mut Vec<Problem>) {
                     let count = match &n.spec {
                         NodeSpec::Server(p) => p.instances.max(p.autoscale.max),
                         NodeSpec::Database(p) => p.primaries.saturating_add(p.replicas),
+                        NodeSpec::Cache(p) => p.members,
                         _ => 1,
                     };
                     if *i >= count {
@@ -795,6 +798,19 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
         }
         NodeSpec::Cache(p) => {
             check_lru(&mut c, p.capacity_keys, p.ttl_ms);
+            c.at_least("params.members", p.members as u64, 1, "at_least");
+            c.at_most("params.members", p.members as u64, MAX_CACHE_MEMBERS as u64);
+            c.at_least(
+                "params.virtual_nodes",
+                p.virtual_nodes as u64,
+                1,
+                "at_least_backend_points",
+            );
+            c.at_most(
+                "params.virtual_nodes",
+                p.virtual_nodes as u64,
+                MAX_VIRTUAL_NODES as u64,
+            );
             c.positive("params.capacity_rps", p.capacity_rps);
             c.non_negative("params.latency_ms", p.latency_ms);
             c.non_negative("params.cost_per_hour", p.cost_per_hour);

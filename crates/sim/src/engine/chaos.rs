@@ -36,9 +36,13 @@ impl Simulation {
             .ok_or_else(|| format!("there is no node '{id}'"))
     }
 
-    /// Kills or revives one instance of a server group, or one member of a database.
+    /// Kills or revives one instance of a server group, or one member of a database or of a
+    /// cache cluster.
     pub fn set_instance_up(&mut self, id: &str, instance: u32, up: bool) -> Result<(), String> {
         let n = self.slot(id)?;
+        if let Model::Cache(_) = self.nodes[n as usize].model {
+            return self.set_cache_member_up(n, instance, up);
+        }
         let now = self.core.now;
         let node = &mut self.nodes[n as usize];
         let was = match &mut node.model {

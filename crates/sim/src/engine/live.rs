@@ -18,7 +18,7 @@ use super::server::{sampler_for, ServerRt};
 use super::traffic_manager::TrafficManagerRt;
 use super::{EdgeRt, Ev, Simulation};
 use crate::diagram::{Diagram, Edge, Node, NodeSpec, Problem, Workload};
-use crate::dist::hash_str;
+use crate::dist::{hash_str, mix64};
 use crate::metrics::NodeMetrics;
 use crate::time::ms_to_ns;
 use crate::ComponentKind;
@@ -137,7 +137,7 @@ impl Simulation {
                     rt.region = self.core.regions.index(&node.region);
                     self.retune(slot, &node.spec, scale)
                 }
-                None => self.add_node(node, scale),
+                None => self.add_node(node, scale, d.seed),
             }
         }
         if geo_changed {
@@ -162,14 +162,18 @@ impl Simulation {
         }
     }
 
-    fn add_node(&mut self, node: &Node, scale: f64) {
+    fn add_node(&mut self, node: &Node, scale: f64, seed: u64) {
         let now = self.core.now;
         let slot = self.nodes.len() as u32;
         let model = match &node.spec {
             NodeSpec::Client(p) => Model::Client(ClientRt::new(p, scale)),
             NodeSpec::LoadBalancer(p) => Model::Balancer(BalancerRt::new(p)),
             NodeSpec::Server(p) => Model::Server(ServerRt::new(p)),
-            NodeSpec::Cache(p) => Model::Cache(CacheRt::new(p)),
+            NodeSpec::Cache(p) => Model::Cache(CacheRt::new(
+                p,
+                hash_str(&node.id),
+                mix64(seed ^ hash_str(&node.id)),
+            )),
             NodeSpec::Database(p) => Model::Database(DatabaseRt::new(p)),
             NodeSpec::ShardRouter(p) => Model::Router(RouterRt::new(p)),
             NodeSpec::TrafficManager(p) => Model::TrafficManager(TrafficManagerRt::new(p)),
@@ -205,6 +209,11 @@ impl Simulation {
     }
 
     fn retune(&mut self, slot: u32, spec: &NodeSpec, scale: f64) {
+        let remap_keys = match spec {
+            NodeSpec::Cache(_) => self.remap_keys(),
+            _ => 0,
+        };
+        let now = self.core.now;
         let node = &mut self.nodes[slot as usize];
         let mut reschedule = false;
         let mut shrink_db = None;
@@ -226,7 +235,14 @@ impl Simulation {
                 }
             }
             (Model::Cache(c), NodeSpec::Cache(p)) if c.params != *p => {
-                let evicted = c.retune(p);
+                // Members added or taken away, or another hashing: record the keys that move.
+                let before = c
+                    .membership_changes(p)
+                    .then(|| c.membership.owners(remap_keys));
+                let evicted = c.retune(p, now);
+                if let Some(before) = before {
+                    c.membership.record_remap(&before, now);
+                }
                 for _ in 0..evicted {
                     node.metrics.data.evicted();
                 }

@@ -1,6 +1,7 @@
 //! A least-recently-used map of keys to cached versions, with expiry: O(1) lookups, inserts and
 //! evictions (an intrusive doubly linked list in a slab, indexed by a hash map that is only
-//! looked up, never iterated, so the run stays deterministic).
+//! looked up, never iterated, so the run stays deterministic). Used through `peek` and
+//! `put_in_place`, which leave the order alone, the same list is a FIFO.
 
 use crate::time::Time;
 use std::collections::HashMap;
@@ -55,7 +56,6 @@ impl Lru {
         }
     }
 
-    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.map.len()
     }
@@ -111,6 +111,16 @@ impl Lru {
 
     /// Looks a key up at `now`, making it the most recently used. An expired entry is removed.
     pub fn get(&mut self, key: u64, now: Time) -> Lookup {
+        self.lookup(key, now, true)
+    }
+
+    /// Looks a key up without changing the order: the list stays in insertion order (FIFO).
+    pub fn peek(&mut self, key: u64, now: Time) -> Lookup {
+        self.lookup(key, now, false)
+    }
+
+    #[inline(always)]
+    fn lookup(&mut self, key: u64, now: Time, promote: bool) -> Lookup {
         let Some(&i) = self.map.get(&key) else {
             return Lookup::Miss;
         };
@@ -119,8 +129,10 @@ impl Lru {
             self.remove(key);
             return Lookup::Expired;
         }
-        self.unlink(i);
-        self.push_front(i);
+        if promote {
+            self.unlink(i);
+            self.push_front(i);
+        }
         Lookup::Hit {
             version: e.version,
             stale_since: e.stale_since,
@@ -130,6 +142,30 @@ impl Lru {
     /// Stores `key` at `version` (already stale since `stale_since` if it came from a lagging
     /// replica). Returns true if another key was evicted to make room.
     pub fn put(&mut self, key: u64, version: u64, now: Time, stale_since: Option<Time>) -> bool {
+        self.store(key, version, now, stale_since, true)
+    }
+
+    /// Like [`Lru::put`], but a key already held keeps its place (FIFO: an update is not an
+    /// insertion).
+    pub fn put_in_place(
+        &mut self,
+        key: u64,
+        version: u64,
+        now: Time,
+        stale_since: Option<Time>,
+    ) -> bool {
+        self.store(key, version, now, stale_since, false)
+    }
+
+    #[inline(always)]
+    fn store(
+        &mut self,
+        key: u64,
+        version: u64,
+        now: Time,
+        stale_since: Option<Time>,
+        promote: bool,
+    ) -> bool {
         if self.capacity == 0 {
             return false;
         }
@@ -143,8 +179,10 @@ impl Lru {
             e.version = version;
             e.expires = expires;
             e.stale_since = stale_since;
-            self.unlink(i);
-            self.push_front(i);
+            if promote {
+                self.unlink(i);
+                self.push_front(i);
+            }
             return false;
         }
         let evicted = self.map.len() >= self.capacity;
@@ -220,6 +258,21 @@ mod tests {
         assert_eq!(c.len(), 2);
         assert_eq!(c.resize(1, 0), 1);
         assert_eq!(c.len(), 1);
+    }
+
+    #[test]
+    fn peeking_keeps_insertion_order_a_fifo() {
+        let mut c = Lru::new(2, 0);
+        c.put_in_place(1, 10, 0, None);
+        c.put_in_place(2, 20, 0, None);
+        assert!(matches!(c.peek(1, 1), Lookup::Hit { version: 10, .. }));
+        assert!(
+            !c.put_in_place(1, 11, 2, None),
+            "an update is not an insertion"
+        );
+        assert!(c.put_in_place(3, 30, 3, None));
+        assert_eq!(c.peek(1, 4), Lookup::Miss, "1 was first in, read or not");
+        assert!(matches!(c.peek(2, 4), Lookup::Hit { .. }));
     }
 
     #[test]

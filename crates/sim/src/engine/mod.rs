@@ -8,6 +8,7 @@
 mod autoscale;
 mod balancer;
 mod cache;
+mod cache_cluster;
 mod cdn;
 mod chaos;
 mod classes;
@@ -15,17 +16,20 @@ mod client;
 mod client_flow;
 mod connection;
 mod database;
+mod eviction;
 mod failover;
 mod hashring;
 mod health;
 mod jobs;
 mod l7;
+mod lfu;
 mod live;
 mod lru;
 mod message_queue;
 mod node;
 mod partition;
 mod queue;
+mod random_evict;
 mod regions;
 mod report;
 mod router;
@@ -36,6 +40,8 @@ mod traffic_manager;
 mod transaction;
 mod txn_sequence;
 
+pub use cache::MemberCounts;
+pub use cache_cluster::{Remap, REMAP_KEYS_MAX};
 pub use cdn::CdnCounts;
 pub use client::ClientStats;
 pub use connection::ConnectionCounts;
@@ -47,9 +53,9 @@ pub use message_queue::QueueCounts;
 pub use partition::PartitionStats;
 pub use regions::RegionNow;
 pub use report::{
-    CdnCacheReport, CdnReport, Ci95, ClassReport, Dot, DotKind, EdgeReport, EndToEndReport,
-    Latency, NodeReport, NodeStatus, PartitionReport, QueueReport, RegionReport, Report, SloReport,
-    TargetReport, TrafficManagerReport, TransactionReport, Unit,
+    CacheMemberReport, CdnCacheReport, CdnReport, Ci95, ClassReport, ClusterReport, Dot, DotKind,
+    EdgeReport, EndToEndReport, Latency, NodeReport, NodeStatus, PartitionReport, QueueReport,
+    RegionReport, Report, SloReport, TargetReport, TrafficManagerReport, TransactionReport, Unit,
 };
 pub use router::keys_moved_if_added;
 pub use spread::{BackendShare, BalancerReport};
@@ -737,7 +743,7 @@ impl Simulation {
             };
             for w in watchers {
                 match &mut self.nodes[w as usize].model {
-                    Model::Cache(c) => c.lru.mark_stale(key, version, now),
+                    Model::Cache(c) => c.mark_stale(key, version, now),
                     Model::Server(s) => s.mark_stale(key, version, now),
                     Model::Cdn(c) => c.mark_stale(key, version, now),
                     _ => {}
@@ -923,6 +929,7 @@ impl Simulation {
                 Model::Client(c) => c.stats = ClientStats::default(),
                 Model::Database(d) => d.stats = DatabaseStats::default(),
                 Model::Cdn(c) => c.reset_stats(),
+                Model::Cache(c) => c.reset_stats(),
                 Model::Queue(q) => q.reset_stats(),
                 Model::Balancer(lb) => {
                     lb.sent.iter_mut().for_each(|s| *s = 0);
@@ -1157,6 +1164,8 @@ impl Simulation {
     }
 }
 
+#[cfg(test)]
+mod cache_tests;
 #[cfg(test)]
 mod connection_tests;
 #[cfg(test)]

@@ -69,11 +69,12 @@ impl NodeRt {
         matches!(self.model, Model::Removed)
     }
 
-    /// Instances currently in service (servers), members (databases), else 1.
+    /// Instances currently in service (servers), members (databases, caches), else 1.
     pub fn instances(&self) -> u32 {
         match &self.model {
             Model::Server(s) => s.active_instances(),
             Model::Database(d) => d.members.len() as u32,
+            Model::Cache(c) => c.members.len() as u32,
             Model::Removed => 0,
             _ => 1,
         }
@@ -82,7 +83,7 @@ impl NodeRt {
     pub fn cost_per_hour(&self) -> f64 {
         match &self.model {
             Model::Server(s) => s.cost_per_hour(),
-            Model::Cache(c) => c.params.cost_per_hour,
+            Model::Cache(c) => c.cost_per_hour(),
             Model::Database(d) => d.cost_per_hour(),
             _ => 0.0,
         }

@@ -301,6 +301,43 @@ pub struct CacheReport {
     pub evictions: u64,
     /// Hits that returned a version older than the database's latest.
     pub stale_hits: u64,
+    /// Cache components: which entry a full member gives up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eviction: Option<crate::diagram::Eviction>,
+    /// Cache clusters (more than one member): each member's share, and what moved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<ClusterReport>,
+}
+
+/// A cache cluster: its members since warm-up, and the last membership change.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClusterReport {
+    pub hashing: crate::diagram::CacheHashing,
+    pub members: Vec<CacheMemberReport>,
+    /// Members killed, revived, added or taken away since the start.
+    pub membership_changes: u64,
+    /// Of the keys `0..remap_keys` (the largest client key space, at most 100 000), the share
+    /// whose member changed at the last membership change (None: none yet).
+    pub remapped_share: Option<f64>,
+    pub remap_keys: u64,
+    /// Simulated time of the last membership change.
+    pub remapped_at_s: Option<f64>,
+}
+
+/// One member of a cache cluster, since warm-up (`keys` now).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CacheMemberReport {
+    pub index: u32,
+    pub up: bool,
+    pub hits: u64,
+    pub misses: u64,
+    pub hit_ratio: Option<f64>,
+    /// Operations routed to it.
+    pub requests: u64,
+    /// Its share of the cluster's operations (the load a hot key concentrates).
+    pub load_share: Option<f64>,
+    /// Entries it holds now.
+    pub keys: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -427,6 +464,8 @@ pub struct NodeStatus {
     /// Chaos now: service-time multiplier and injected error rate.
     pub slow: f64,
     pub error_rate: f64,
+    /// Cache clusters: each member's hit ratio and load since warm-up (for the inspector).
+    pub cache_members: Vec<CacheMemberReport>,
     /// Message queues: backlog, lag and counts now (for the card).
     pub queue: Option<QueueReport>,
     /// Servers that coordinate transactions: in doubt, locks, compensations (for badges).
@@ -706,6 +745,10 @@ impl Simulation {
             _ => false,
         };
         let d = node.metrics.data.total;
+        let cache = match &node.model {
+            Model::Cache(c) => Some(c),
+            _ => None,
+        };
         has_cache.then(|| CacheReport {
             hits: d.hits,
             misses: d.misses,
@@ -713,6 +756,8 @@ impl Simulation {
             expired: d.expired,
             evictions: d.evictions,
             stale_hits: d.stale,
+            eviction: cache.map(|c| c.params.eviction),
+            cluster: cache.and_then(cluster_report),
         })
     }
 
@@ -991,6 +1036,19 @@ impl Simulation {
                                 primary: m.primary,
                             })
                             .collect(),
+                        Model::Cache(c) if c.members.len() > 1 => (0u32..)
+                            .zip(&c.membership.up)
+                            .map(|(index, &up)| Unit {
+                                index,
+                                up,
+                                booting: false,
+                                primary: false,
+                            })
+                            .collect(),
+                        _ => Vec::new(),
+                    },
+                    cache_members: match &node.model {
+                        Model::Cache(c) => cluster_report(c).map(|r| r.members).unwrap_or_default(),
                         _ => Vec::new(),
                     },
                     unhealthy: match &node.model {
@@ -1088,4 +1146,35 @@ impl Simulation {
             });
         }
     }
+}
+
+/// The members of a cache cluster (None for a single cache).
+fn cluster_report(c: &super::cache::CacheRt) -> Option<ClusterReport> {
+    if c.members.len() < 2 {
+        return None;
+    }
+    let total: u64 = c.members.iter().map(|m| m.counts.requests).sum();
+    let ratio = |x: u64, n: u64| (n > 0).then(|| x as f64 / n as f64);
+    let members = (0u32..)
+        .zip(&c.members)
+        .map(|(index, m)| CacheMemberReport {
+            index,
+            up: c.membership.up[index as usize],
+            hits: m.counts.hits,
+            misses: m.counts.misses,
+            hit_ratio: ratio(m.counts.hits, m.counts.hits + m.counts.misses),
+            requests: m.counts.requests,
+            load_share: ratio(m.counts.requests, total),
+            keys: m.store.len() as u64,
+        })
+        .collect();
+    let remap = c.membership.last_remap;
+    Some(ClusterReport {
+        hashing: c.params.hashing,
+        members,
+        membership_changes: c.membership.changes,
+        remapped_share: remap.map(|r| r.share),
+        remap_keys: remap.map_or(0, |r| r.keys),
+        remapped_at_s: remap.map(|r| r.at as f64 / 1e9),
+    })
 }

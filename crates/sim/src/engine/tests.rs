@@ -712,6 +712,21 @@ pub(super) mod random {
         // Queues and transactions likewise.
         let mut more = Rng::seed(d.seed ^ 0x0013_a5c1);
         super::super::geo_tests::go_async(&mut d, &mut more);
+        // Cache clusters and eviction policies likewise.
+        let mut caches = Rng::seed(d.seed ^ 0x0020_cace);
+        for n in &mut d.nodes {
+            if let NodeSpec::Cache(p) = &mut n.spec {
+                p.members = 1 + caches.below(4) as u32;
+                p.hashing =
+                    [CacheHashing::Consistent, CacheHashing::Modulo][caches.below(2) as usize];
+                p.eviction = [
+                    Eviction::Lru,
+                    Eviction::Lfu,
+                    Eviction::Fifo,
+                    Eviction::Random,
+                ][caches.below(4) as usize];
+            }
+        }
         d
     }
 }
@@ -773,7 +788,12 @@ pub(super) fn conserved_under_live_chaos(d: &Diagram, rng: &mut crate::dist::Rng
                                 p.replicas = rng.below(3) as u32;
                                 p.connections = 1 + rng.below(4) as u32;
                             }
-                            NodeSpec::Cache(p) => p.capacity_keys = 1 + rng.below(50),
+                            NodeSpec::Cache(p) => {
+                                p.capacity_keys = 1 + rng.below(50);
+                                p.members = 1 + rng.below(4) as u32;
+                                p.eviction = [Eviction::Lru, Eviction::Lfu, Eviction::Random]
+                                    [rng.below(3) as usize];
+                            }
                             _ => {}
                         }
                         sim.apply(Edit::UpdateNode(n)).unwrap();

@@ -1,0 +1,28 @@
+//! Korean text for cache clusters and eviction policies (issue 20).
+
+table! {
+    "LRU (least recently used)" => "LRU (가장 오래전에 쓰인 것부터)",
+    "LFU (least frequently used)" => "LFU (가장 적게 쓰인 것부터)",
+    "FIFO (oldest first)" => "FIFO (먼저 들어온 것부터)",
+    "When full, the key untouched the longest goes. Follows changes in popularity quickly." => "가득 차면 가장 오래 쓰이지 않은 키가 나갑니다. 인기의 변화를 빨리 따라갑니다.",
+    "When full, the key requested the fewest times goes; a newcomer requested less often than every key held is not stored. Keeps the most popular keys, but is slow to forget yesterday's favourites." => "가득 차면 요청 횟수가 가장 적은 키가 나갑니다. 새 키가 담긴 모든 키보다 덜 요청됐다면 저장하지 않습니다. 가장 인기 있는 키를 지키지만, 어제의 인기 키를 잊는 데 오래 걸립니다.",
+    "When full, the key stored first goes, however often it is read: a hot key is thrown out as readily as a cold one." => "가득 차면 가장 먼저 저장된 키가 나갑니다. 얼마나 자주 읽히든 상관없어서 뜨거운 키도 차가운 키만큼 쉽게 쫓겨납니다.",
+    "When full, a key chosen at random goes. Hits as often as FIFO under independent requests, with no bookkeeping at all." => "가득 차면 무작위로 고른 키가 나갑니다. 독립적인 요청에서는 FIFO와 적중률이 같고, 따로 기록할 것이 전혀 없습니다.",
+    "Modulo (hash mod N)" => "나머지 해싱 (키 해시 % 멤버 수)",
+    "Each member owns arcs of a hash ring: when one leaves, only its keys move (about 1/N of them)." => "멤버마다 해시 링의 구간을 맡습니다. 하나가 빠지면 그 멤버의 키만 옮겨집니다 (약 1/N).",
+    "Member = hash(key) mod (members up): even, but when one leaves almost every key moves and misses." => "멤버 = 키 해시 % 살아 있는 멤버 수. 고르게 나뉘지만, 하나가 빠지면 거의 모든 키가 옮겨져 미스가 납니다.",
+    "Eviction policy" => "제거 정책",
+    "Members" => "멤버",
+    "cache servers" => "캐시 서버",
+    "Cache servers the keys are spread over; each holds its own keys and costs its own price. Kill one from the right-click menu to see its keys miss." => "키가 나뉘어 담기는 캐시 서버 수. 각 멤버가 자기 키를 담고 따로 비용이 듭니다. 오른쪽 클릭 메뉴에서 하나를 종료해 그 키들이 미스 나는 것을 보세요.",
+    "Key placement" => "키 배치",
+    "Points per member on the hash ring; more points spread keys more evenly." => "해시 링에 멤버마다 찍는 점의 수. 많을수록 키가 고르게 퍼집니다.",
+    "Eviction" => "제거",
+    "Cluster" => "클러스터",
+    "keys per member" => "멤버당 키",
+    "Keys each member keeps; when full, the eviction policy picks the key that goes." => "멤버마다 담는 키 수. 가득 차면 제거 정책이 내보낼 키를 고릅니다.",
+    "Hourly price of one cache member." => "캐시 멤버 하나의 시간당 가격입니다.",
+    "Kill one member (#{})" => "멤버 하나 종료 (#{})",
+    "member #{}" => "멤버 #{}",
+    "hits {} · load {}" => "적중 {} · 부하 {}",
+}
