@@ -101,6 +101,10 @@ pub const EXAMPLES: &[Example] = &[
         slug: "2pc-vs-saga-under-partition",
         json: include_str!("../examples/2pc-vs-saga-under-partition.json"),
     },
+    Example {
+        slug: "batch-mapreduce",
+        json: include_str!("../examples/batch-mapreduce.json"),
+    },
 ];
 
 impl Example {

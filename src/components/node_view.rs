@@ -144,6 +144,10 @@ pub fn subtitle(node: &Node, lang: Lang) -> String {
             tr(lang, "{} consumers · {} attempts"),
             &[&p.consumers.to_string(), &p.max_attempts.to_string()],
         ),
+        NodeSpec::BatchJob(p) => fill(
+            tr(lang, "{} map → {} reduce · {} slots"),
+            &[&p.map_tasks(), &p.reducers, &p.slots()],
+        ),
         NodeSpec::TrafficManager(p) => {
             let policy = match p.policy {
                 RoutingPolicy::Latency => tr(lang, "latency routing"),
@@ -215,6 +219,7 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
     let conflicts = last.map_or(0.0, |s| s.conflicts_per_s);
     let mq = status.and_then(|s| s.queue.as_ref());
     let txn = status.and_then(|s| s.transactions.as_ref());
+    let job = status.and_then(|s| s.job.as_ref());
     // What a screen reader says on focus: "API servers, server, 3 instances, p99 51 ms, healthy".
     let spoken = {
         let state = match health {
@@ -248,6 +253,11 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
             (tr(lang, "down").to_owned(), "key")
         } else if in_doubt > 0 {
             (fill(tr(lang, "{} in doubt"), &[&in_doubt]), "in-doubt")
+        } else if let Some(j) = job {
+            (
+                super::job_card::phase_name(lang, j.phase).0.to_owned(),
+                "job-phase",
+            )
         } else if let Some(q) = mq.filter(|q| q.backlog > 0) {
             (
                 fill(tr(lang, "backlog {}"), &[&format::rate(q.backlog as f64)]),
@@ -303,7 +313,22 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
                 <span class="node-kind">{ tr(lang, short_label(kind)) }</span>
             </div>
             <div class="node-sub">{ subtitle(n, lang) }</div>
-            <div class="node-badges">
+            // A batch job answers no requests: its phase and job time replace the badges.
+            if kind == scaleboard_sim::ComponentKind::BatchJob {
+                if let Some(j) = job {
+                    <div class="node-badges">
+                        { super::job_card::badges(id, j, lang) }
+                    </div>
+                    { super::job_card::timeline(id, j, lang) }
+                } else {
+                    <div class="node-badges">
+                        <span class="badge" data-testid={format!("node-{id}-job-phase")} data-value="waiting">
+                            { tr(lang, "waiting") }
+                        </span>
+                    </div>
+                }
+            }
+            <div class="node-badges" hidden={kind == scaleboard_sim::ComponentKind::BatchJob}>
                 <span class="badge" data-testid={format!("node-{id}-rps")} title={tr(lang, "Successful answers per second")}>
                     { format!("{}/s", format::rate(rps)) }
                 </span>
@@ -442,11 +467,14 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
                     { &n.zone }
                 </div>
             }
-            if kind != scaleboard_sim::ComponentKind::Client {
+            // Nothing connects to a batch job: it runs on its own schedule.
+            if kind != scaleboard_sim::ComponentKind::Client && kind != scaleboard_sim::ComponentKind::BatchJob {
                 <div class="port port-in" data-port="in" data-node={id.clone()}></div>
             }
-            <div class="port port-out" data-port="out" data-node={id.clone()} data-testid={format!("port-{id}")}
-                 title={tr(lang, "Drag to another node to connect")}></div>
+            if kind != scaleboard_sim::ComponentKind::BatchJob {
+                <div class="port port-out" data-port="out" data-node={id.clone()} data-testid={format!("port-{id}")}
+                     title={tr(lang, "Drag to another node to connect")}></div>
+            }
         </div>
     }
 }

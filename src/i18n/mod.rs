@@ -21,6 +21,7 @@ macro_rules! table {
 mod ko;
 mod ko_access;
 mod ko_async;
+mod ko_batch;
 mod ko_classes;
 mod ko_examples;
 mod ko_global;
@@ -79,6 +80,7 @@ const TABLES: &[fn(&str) -> Option<&'static str>] = &[
     ko_global::lookup,
     ko_classes::lookup,
     ko_async::lookup,
+    ko_batch::lookup,
     ko_access::lookup,
     ko_problems::lookup,
 ];
@@ -108,6 +110,7 @@ pub fn kind_name(lang: Lang, kind: scaleboard_sim::ComponentKind) -> &'static st
         ComponentKind::TrafficManager => tr(lang, "Traffic manager"),
         ComponentKind::Cdn => tr(lang, "CDN"),
         ComponentKind::Queue => tr(lang, "Message queue"),
+        ComponentKind::BatchJob => tr(lang, "Batch job"),
     }
 }
 

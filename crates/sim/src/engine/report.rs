@@ -187,6 +187,9 @@ pub struct NodeReport {
     /// Servers that coordinate distributed transactions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transactions: Option<TransactionReport>,
+    /// Batch jobs: phases, runs and tasks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job: Option<super::JobReport>,
 }
 
 /// A message queue, now and since the start of the run (its counts add up:
@@ -424,6 +427,8 @@ pub struct NodeStatus {
     pub queue: Option<QueueReport>,
     /// Servers that coordinate transactions: in doubt, locks, compensations (for badges).
     pub transactions: Option<TransactionReport>,
+    /// Batch jobs: phase, progress and timeline now (for the card).
+    pub job: Option<super::JobReport>,
 }
 
 impl NodeStatus {
@@ -580,6 +585,10 @@ impl Simulation {
                     cdn: self.cdn_report(node),
                     traffic_manager: self.traffic_manager_report(node),
                     queue: self.queue_report(node),
+                    job: match &node.model {
+                        Model::BatchJob(b) => Some(super::JobReport::of(b)),
+                        _ => None,
+                    },
                     transactions: self.transaction_report(n as u32, node),
                 },
             );
@@ -990,6 +999,10 @@ impl Simulation {
                     slow: node.slow,
                     error_rate: node.error_rate,
                     queue: self.queue_report(node),
+                    job: match &node.model {
+                        Model::BatchJob(b) => Some(super::JobReport::of(b)),
+                        _ => None,
+                    },
                     transactions: self.transaction_report(slot, node),
                 })
             })
