@@ -130,7 +130,8 @@ struct Run {
 #[derive(Clone, Debug)]
 pub(crate) struct BatchJobRt {
     pub params: BatchJobParams,
-    /// Run generation: events of an abandoned run carry an older one and are dropped.
+    /// Run and phase generation: events of an abandoned run or of an earlier phase (the end
+    /// of a killed copy, a speculation check) carry an older one and are dropped.
     gen: u32,
     /// Start-schedule generation: a live edit of `start_s`/`period_s` replaces the schedule.
     sched: u32,
@@ -320,6 +321,9 @@ impl BatchJobRt {
         r.durations.clear();
         r.attempts.clear();
         r.check_at = None;
+        // Attempt numbers start again: a killed map copy still due to end must not end a
+        // reduce task.
+        self.gen = self.gen.wrapping_add(1);
         self.fill(now, slow, n, q);
     }
 

@@ -140,6 +140,34 @@ fn speculation_brings_the_straggler_back_to_the_computed_time() {
     assert_eq!(r.tasks.completed, 18);
 }
 
+/// The example's pool: 48 map tasks of 5 s and 8 reducers of 6 s on 8 machines × 2 slots,
+/// 4.8 s of shuffle, 2 s of setup; machine 0 (slots 0 and 1) is 5× slower. Map: the fast 14
+/// slots run tasks 2–47 in waves at 2, 7, 12 and 17 s; the tail starts at 17 s, when the slow
+/// tasks have run 15 s ≥ 7.5 s, and their backups (on the first slots freed) win at 22 s, not
+/// 27 s: map 20 s. Reduce (from 26.8 s): the fast reducers end at 32.8 s, the slow ones cross
+/// 1.5 × 6 s at 35.8 s and their backups win at 41.8 s. The killed map copies' ends fall in the
+/// reduce phase (27 s) and must not end a reducer.
+#[test]
+fn speculation_on_the_example_pool_matches_the_hand_worked_timeline() {
+    let d = Diagram::from_json(
+        r#"{ "version": 1, "workload": { "duration_s": 70, "warmup_s": 0 }, "nodes": [
+          { "id": "job", "kind": "batch_job", "params": { "records": 4800000,
+            "split_records": 100000, "map_us_per_record": 50, "workers": 8,
+            "slots_per_worker": 2, "reducers": 8, "reduce_us_per_record": 10,
+            "record_bytes": 100, "shuffle_mb_per_s": 100, "setup_s": 2,
+            "straggler_factor": 5, "speculative": true } } ] }"#,
+    )
+    .unwrap();
+    let r = run(&d, 70.0);
+    let t = r.timeline.unwrap();
+    assert_eq!(ends(t.map), (2.0, 22.0));
+    assert_eq!(ends(t.shuffle), (22.0, 26.8));
+    assert_eq!(ends(t.reduce), (26.8, 41.8));
+    assert_eq!(r.job_time_s, Some(41.8));
+    assert_eq!((r.tasks.backups_launched, r.tasks.backups_won), (4, 4));
+    assert_eq!((r.tasks.launched, r.tasks.completed, r.tasks.killed), (60, 56, 4));
+}
+
 /// Without a straggler, speculation finds no task over the line: nothing changes.
 #[test]
 fn speculation_without_a_straggler_launches_nothing() {
