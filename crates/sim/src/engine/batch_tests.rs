@@ -165,7 +165,10 @@ fn speculation_on_the_example_pool_matches_the_hand_worked_timeline() {
     assert_eq!(ends(t.reduce), (26.8, 41.8));
     assert_eq!(r.job_time_s, Some(41.8));
     assert_eq!((r.tasks.backups_launched, r.tasks.backups_won), (4, 4));
-    assert_eq!((r.tasks.launched, r.tasks.completed, r.tasks.killed), (60, 56, 4));
+    assert_eq!(
+        (r.tasks.launched, r.tasks.completed, r.tasks.killed),
+        (60, 56, 4)
+    );
 }
 
 /// Without a straggler, speculation finds no task over the line: nothing changes.
@@ -263,4 +266,35 @@ fn the_batch_example_replays_exactly() {
         serde_json::to_string(&sim.report()).unwrap()
     };
     assert_eq!(json(), json());
+}
+
+/// Adds a batch job with small random settings to a random diagram (from the fuzzers), drawing
+/// from `rng` only: the live-chaos conservation test then kills, revives, slows, retunes and
+/// removes it, and `check_invariants` accounts for its task attempts throughout.
+pub(super) fn go_batch(d: &mut Diagram, rng: &mut crate::dist::Rng) {
+    if !rng.bernoulli(0.5) {
+        return;
+    }
+    let p = BatchJobParams {
+        records: 1 + rng.below(2000),
+        split_records: 1 + rng.below(200),
+        map_us_per_record: 2000.0 * rng.uniform(),
+        workers: 1 + rng.below(4) as u32,
+        slots_per_worker: 1 + rng.below(3) as u32,
+        reducers: 1 + rng.below(6) as u32,
+        reduce_us_per_record: 1000.0 * rng.uniform(),
+        record_bytes: 1000.0 * rng.uniform(),
+        shuffle_mb_per_s: 1.0 + 100.0 * rng.uniform(),
+        setup_s: 0.3 * rng.uniform(),
+        start_s: rng.uniform(),
+        period_s: if rng.bernoulli(0.5) {
+            0.0
+        } else {
+            0.5 + 1.5 * rng.uniform()
+        },
+        straggler_factor: 1.0 + 3.0 * rng.uniform(),
+        speculative: rng.bernoulli(0.5),
+        speculation_factor: 1.0 + rng.uniform(),
+    };
+    d.nodes.push(Node::new("batch", NodeSpec::BatchJob(p)));
 }

@@ -712,6 +712,9 @@ pub(super) mod random {
         // Queues and transactions likewise.
         let mut more = Rng::seed(d.seed ^ 0x0013_a5c1);
         super::super::geo_tests::go_async(&mut d, &mut more);
+        // Batch jobs likewise.
+        let mut batch = Rng::seed(d.seed ^ 0x0020_ba7c);
+        super::super::batch_tests::go_batch(&mut d, &mut batch);
         d
     }
 }
@@ -774,6 +777,10 @@ pub(super) fn conserved_under_live_chaos(d: &Diagram, rng: &mut crate::dist::Rng
                                 p.connections = 1 + rng.below(4) as u32;
                             }
                             NodeSpec::Cache(p) => p.capacity_keys = 1 + rng.below(50),
+                            NodeSpec::BatchJob(p) => {
+                                p.workers = 1 + rng.below(4) as u32;
+                                p.period_s = rng.uniform();
+                            }
                             _ => {}
                         }
                         sim.apply(Edit::UpdateNode(n)).unwrap();
