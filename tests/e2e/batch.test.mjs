@@ -83,13 +83,29 @@ test('the MapReduce example: phases advance map → shuffle → reduce → done,
   assert.equal(Number(await page.getByTestId('node-speculative-backups').getAttribute('data-value')), spec.tasks.backups_won);
   assert.equal(await page.getByTestId('node-plain-backups').count(), 0, 'no backups without speculation');
   await screenshot(page, 'batch-done');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
 
-  // The same cards in Korean, and the job's inspector.
-  await page.getByTestId('lang-toggle').click();
-  await page.waitForFunction(() => document.documentElement.lang === 'ko');
+test('1280×720 in Korean: the cards, their phases and the job inspector read in Korean', async () => {
+  const { page, errors, context } = await openApp(browser, { viewport: { width: 1280, height: 720 } });
+  await page.evaluate(() => localStorage.setItem('scaleboard.lang', 'ko'));
+  await page.reload();
+  await page.waitForSelector('[data-testid="app"][data-ready="true"][data-lang="ko"]');
+  await openExample(page, 'batch-mapreduce');
+  await page.getByTestId('speed-select').selectOption('6');
+  await page.getByTestId('play').click();
+  await waitPhase(page, 'speculative', 'reduce');
+  assert.match(await page.getByTestId('node-speculative-job-phase').innerText(), /리듀스/);
+  await waitPhase(page, 'speculative', 'done');
+  await pause(page);
+  const card = await page.getByTestId('node-speculative').innerText();
+  assert.match(card, /완료/);
+  assert.match(card, /백업 \d+\/\d+ 승리/);
   await page.getByTestId('node-speculative').click();
   await page.getByTestId('field-params.speculative').waitFor();
-  await screenshot(page, 'batch-done-ko');
+  assert.match(await page.getByTestId('inspector').innerText(), /추측 실행/);
+  await screenshot(page, 'batch-ko-inspector');
   assert.deepEqual(errors, []);
   await context.close();
 });
