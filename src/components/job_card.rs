@@ -18,7 +18,8 @@ pub fn phase_name(lang: Lang, p: JobPhase) -> (&'static str, &'static str) {
     }
 }
 
-/// Badges: phase (with progress), last job time, backups launched and won.
+/// Badges: phase (with progress), last job time, backups won of launched (short: a card is
+/// 208 px wide).
 pub fn badges(id: &str, job: &JobReport, lang: Lang) -> Html {
     let (name, slug) = phase_name(lang, job.phase);
     let phase = match job.phase {
@@ -36,13 +37,13 @@ pub fn badges(id: &str, job: &JobReport, lang: Lang) -> Html {
             <span class="badge" data-testid={format!("node-{id}-job-time")}
                   data-value={job.job_time_s.map(|s| s.to_string()).unwrap_or_default()}
                   title={tr(lang, "Time of the last finished run, start to end")}>
-                { format!("{} {}", tr(lang, "job"), job.job_time_s.map_or("–".into(), |s| format::ms(s * 1e3))) }
+                { job.job_time_s.map_or("–".into(), |s| format::ms(s * 1e3)) }
             </span>
             if t.backups_launched > 0 {
                 <span class="badge badge-warn" data-testid={format!("node-{id}-backups")}
                       data-value={t.backups_won.to_string()}
-                      title={tr(lang, "Backup copies launched for slow tasks, and how many finished first")}>
-                    { fill(tr(lang, "backups {}/{} won"), &[&t.backups_won, &t.backups_launched]) }
+                      title={tr(lang, "Backup copies of slow tasks: how many finished first, of how many launched")}>
+                    { fill(tr(lang, "backups {}/{}"), &[&t.backups_won, &t.backups_launched]) }
                 </span>
             }
         </>

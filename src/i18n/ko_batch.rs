@@ -13,9 +13,8 @@ table! {
     "done" => "완료",
     "What the job is doing now" => "작업이 지금 하고 있는 일",
     "Time of the last finished run, start to end" => "마지막으로 끝난 실행의 시작부터 끝까지 걸린 시간",
-    "job" => "작업",
-    "Backup copies launched for slow tasks, and how many finished first" => "느린 태스크를 위해 띄운 백업 사본 수와 그중 먼저 끝난 수",
-    "backups {}/{} won" => "백업 {}/{} 승리",
+    "Backup copies of slow tasks: how many finished first, of how many launched" => "느린 태스크의 백업 사본: 띄운 수 중 먼저 끝난 수",
+    "backups {}/{}" => "백업 {}/{}",
     "Phases of the run: setup, map, shuffle, reduce" => "실행 단계: 준비, 맵, 셔플, 리듀스",
     // The inspector.
     "Input" => "입력",
