@@ -34,6 +34,8 @@ export const ALLOWED_TERMS = [
   'GET', 'POST', 'PUT', 'DELETE',
   // Transactions and queues: two-phase commit and the dead-letter queue go by these names.
   '2PC', 'DLQ',
+  // Units: a batch job's network bandwidth.
+  'MB/s',
   'Redis', 'M/M/1',
   // The product's name, like Redis a proper noun.
   'Scaleboard',
