@@ -113,6 +113,10 @@ pub const EXAMPLES: &[Example] = &[
         slug: "eviction-policies",
         json: include_str!("../examples/eviction-policies.json"),
     },
+    Example {
+        slug: "batch-mapreduce",
+        json: include_str!("../examples/batch-mapreduce.json"),
+    },
 ];
 
 impl Example {

@@ -82,6 +82,13 @@ fn kind_colour(kind: ComponentKind, theme: Theme) -> &'static str {
                 "#b45309"
             }
         }
+        ComponentKind::BatchJob => {
+            if dark {
+                "#a3e635"
+            } else {
+                "#4d7c0f"
+            }
+        }
     }
 }
 

@@ -57,6 +57,17 @@ fn paths(kind: ComponentKind) -> &'static [&'static str] {
         ComponentKind::Cdn => &["M7 18h10a4 4 0 0 0 0-8a6 6 0 0 0-11.5 1.5A3.5 3.5 0 0 0 7 18z"],
         // Messages waiting in line, oldest first.
         ComponentKind::Queue => &["M3 7h18v10H3z", "M8 7v10", "M13 7v10", "M18 7v10"],
+        // Work split three ways, then merged: map → reduce.
+        ComponentKind::BatchJob => &[
+            "M3 12h4",
+            "M7 6v12",
+            "M7 6h5",
+            "M7 12h5",
+            "M7 18h5",
+            "M12 6l5 6l-5 6",
+            "M12 12h5",
+            "M17 12h4",
+        ],
     }
 }
 
@@ -91,6 +102,7 @@ pub fn label(kind: ComponentKind) -> &'static str {
         ComponentKind::TrafficManager => "Traffic manager",
         ComponentKind::Cdn => "CDN",
         ComponentKind::Queue => "Message queue",
+        ComponentKind::BatchJob => "Batch job",
     }
 }
 
@@ -106,6 +118,7 @@ pub fn short_label(kind: ComponentKind) -> &'static str {
         ComponentKind::TrafficManager => "GTM",
         ComponentKind::Cdn => "CDN",
         ComponentKind::Queue => "Queue",
+        ComponentKind::BatchJob => "Batch",
     }
 }
 
@@ -121,6 +134,7 @@ pub fn blurb(kind: ComponentKind) -> &'static str {
         ComponentKind::TrafficManager => "Routes users to the nearest healthy region",
         ComponentKind::Cdn => "Edge caches near users, in front of an origin",
         ComponentKind::Queue => "Answers producers at once; consumers work through the backlog",
+        ComponentKind::BatchJob => "Splits a big input over a worker pool: map, shuffle, reduce",
     }
 }
 

@@ -10,6 +10,7 @@ pub mod edge_view;
 pub mod examples_menu;
 pub mod file_dialog;
 pub mod inspector;
+pub mod job_card;
 pub mod kpis;
 pub mod lesson_panel;
 pub mod lessons_dialog;

@@ -163,6 +163,10 @@ pub fn subtitle(node: &Node, lang: Lang) -> String {
             tr(lang, "{} consumers · {} attempts"),
             &[&p.consumers.to_string(), &p.max_attempts.to_string()],
         ),
+        NodeSpec::BatchJob(p) => fill(
+            tr(lang, "{} map → {} reduce · {} slots"),
+            &[&p.map_tasks(), &p.reducers, &p.slots()],
+        ),
         NodeSpec::TrafficManager(p) => {
             let policy = match p.policy {
                 RoutingPolicy::Latency => tr(lang, "latency routing"),
@@ -235,6 +239,7 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
     let conflicts = last.map_or(0.0, |s| s.conflicts_per_s);
     let mq = status.and_then(|s| s.queue.as_ref());
     let txn = status.and_then(|s| s.transactions.as_ref());
+    let job = status.and_then(|s| s.job.as_ref());
     // What a screen reader says on focus: "API servers, server, 3 instances, p99 51 ms, healthy".
     let spoken = {
         let state = match health {
@@ -268,6 +273,11 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
             (tr(lang, "down").to_owned(), "key")
         } else if in_doubt > 0 {
             (fill(tr(lang, "{} in doubt"), &[&in_doubt]), "in-doubt")
+        } else if let Some(j) = job {
+            (
+                super::job_card::phase_name(lang, j.phase).0.to_owned(),
+                "job-phase",
+            )
         } else if let Some(q) = mq.filter(|q| q.backlog > 0) {
             (
                 fill(tr(lang, "backlog {}"), &[&format::rate(q.backlog as f64)]),
@@ -323,130 +333,150 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
                 <span class="node-kind">{ tr(lang, short_label(kind)) }</span>
             </div>
             <div class="node-sub">{ subtitle(n, lang) }</div>
-            <div class="node-badges">
-                <span class="badge" data-testid={format!("node-{id}-rps")} title={tr(lang, "Successful answers per second")}>
-                    { format!("{}/s", format::rate(rps)) }
-                </span>
-                // A queue answers in its enqueue time: its backlog says more than its p99.
-                if mq.is_none() {
-                    <span class="badge" data-testid={format!("node-{id}-p99")} title={tr(lang, "99th percentile latency at this node")}>
-                        { format!("p99 {}", p99.map_or("–".into(), format::ms)) }
-                    </span>
+            // A batch job answers no requests: its phase and job time replace the badges.
+            if kind == scaleboard_sim::ComponentKind::BatchJob {
+                if let Some(j) = job {
+                    <div class="node-badges">
+                        { super::job_card::badges(id, j, lang) }
+                    </div>
+                    { super::job_card::timeline(id, j, lang) }
+                } else {
+                    <div class="node-badges">
+                        <span class="badge" data-testid={format!("node-{id}-job-phase")} data-value="waiting">
+                            { tr(lang, "waiting") }
+                        </span>
+                    </div>
                 }
-                // What is broken comes before the rest: a card has room for three or four badges.
-                if instances_down > 0 && !down {
-                    <span class="badge badge-bad" data-testid={format!("node-{id}-instances-down")}
-                          title={tr(lang, "Instances or database members that are down")}>
-                        { fill(tr(lang, "{} down"), &[&instances_down]) }
+            }
+            if kind != scaleboard_sim::ComponentKind::BatchJob {
+                <div class="node-badges">
+                    <span class="badge" data-testid={format!("node-{id}-rps")} title={tr(lang, "Successful answers per second")}>
+                        { format!("{}/s", format::rate(rps)) }
                     </span>
-                }
-                if booting > 0 {
-                    <span class="badge badge-warn" data-testid={format!("node-{id}-booting")}
-                          title={tr(lang, "Instances the autoscaler started that are still booting")}>
-                        { fill(tr(lang, "{} booting"), &[&booting]) }
-                    </span>
-                }
-                if unhealthy > 0 {
-                    <span class="badge badge-bad" data-testid={format!("node-{id}-unhealthy")}
-                          title={tr(lang, "Backends the health check took out of rotation")}>
-                        { fill(tr(lang, "{} out of rotation"), &[&unhealthy]) }
-                    </span>
-                }
-                if standby {
-                    <span class="badge badge-warn" data-testid={format!("node-{id}-standby")}
-                          title={tr(lang, "The active balancer died; its standby is serving")}>
-                        { tr(lang, "standby active") }
-                    </span>
-                }
-                // Message queues: what waits, how old the oldest is, what gave up.
-                if let Some(q) = mq {
-                    <span class={classes!("badge", (q.backlog > 0).then_some("badge-warn"))} data-testid={format!("node-{id}-backlog")}
-                          data-value={q.backlog.to_string()} title={tr(lang, "Messages waiting for a consumer (consumer lag in messages)")}>
-                        { fill(tr(lang, "backlog {}"), &[&format::rate(q.backlog as f64)]) }
-                    </span>
-                    if q.consumer_lag_s > 0.0 {
-                        <span class={classes!("badge", (q.consumer_lag_s > 5.0).then_some("badge-warn"))} data-testid={format!("node-{id}-consumer-lag")}
-                              data-value={q.consumer_lag_s.to_string()} title={tr(lang, "Age of the oldest waiting message (consumer lag in time)")}>
-                            { format!("{} {}", tr(lang, "lag"), format::ms(q.consumer_lag_s * 1e3)) }
+                    // A queue answers in its enqueue time: its backlog says more than its p99.
+                    if mq.is_none() {
+                        <span class="badge" data-testid={format!("node-{id}-p99")} title={tr(lang, "99th percentile latency at this node")}>
+                            { format!("p99 {}", p99.map_or("–".into(), format::ms)) }
                         </span>
                     }
-                    if q.dlq > 0 {
-                        <span class="badge badge-bad" data-testid={format!("node-{id}-dlq")} data-value={q.dlq.to_string()}
-                              title={tr(lang, "Messages moved to the dead-letter queue after too many attempts")}>
-                            { fill(tr(lang, "DLQ {}"), &[&q.dlq]) }
+                    // What is broken comes before the rest: a card has room for three or four badges.
+                    if instances_down > 0 && !down {
+                        <span class="badge badge-bad" data-testid={format!("node-{id}-instances-down")}
+                              title={tr(lang, "Instances or database members that are down")}>
+                            { fill(tr(lang, "{} down"), &[&instances_down]) }
                         </span>
                     }
-                }
-                // Transactions this server coordinates: blocked (2PC) or undone (saga) work.
-                if let Some(t) = txn {
-                    if t.in_doubt > 0 {
-                        <span class="badge badge-bad" data-testid={format!("node-{id}-in-doubt")} data-value={t.in_doubt.to_string()}
-                              title={tr(lang, "2PC: transactions prepared and undecided while the coordinator is down; their locks stay held")}>
-                            { fill(tr(lang, "{} in doubt"), &[&t.in_doubt]) }
+                    if booting > 0 {
+                        <span class="badge badge-warn" data-testid={format!("node-{id}-booting")}
+                              title={tr(lang, "Instances the autoscaler started that are still booting")}>
+                            { fill(tr(lang, "{} booting"), &[&booting]) }
                         </span>
                     }
-                    if t.locks_held > 0 {
-                        <span class="badge badge-warn" data-testid={format!("node-{id}-locks")} data-value={t.locks_held.to_string()}
-                              title={tr(lang, "2PC: keys locked at participants now")}>
-                            { fill(tr(lang, "{} locks"), &[&t.locks_held]) }
+                    if unhealthy > 0 {
+                        <span class="badge badge-bad" data-testid={format!("node-{id}-unhealthy")}
+                              title={tr(lang, "Backends the health check took out of rotation")}>
+                            { fill(tr(lang, "{} out of rotation"), &[&unhealthy]) }
                         </span>
                     }
-                    if t.compensated > 0 {
-                        <span class="badge badge-warn" data-testid={format!("node-{id}-compensated")} data-value={t.compensated.to_string()}
-                              title={tr(lang, "Saga: steps undone by a compensation since the start")}>
-                            { fill(tr(lang, "{} compensated"), &[&t.compensated]) }
+                    if standby {
+                        <span class="badge badge-warn" data-testid={format!("node-{id}-standby")}
+                              title={tr(lang, "The active balancer died; its standby is serving")}>
+                            { tr(lang, "standby active") }
                         </span>
                     }
-                }
-                // With data-tier or queue badges to show, a 0 % error badge gives way.
-                if err_rate > 0.0 || (hit_ratio.is_none() && lag.is_none() && stale == 0.0 && mq.is_none()) {
-                    <span class={classes!("badge", (err_rate > 0.0).then_some("badge-bad"))} data-testid={format!("node-{id}-err")}
-                          title={tr(lang, "Share of answers that were errors")}>
-                        { format!("{} {}", format::pct(err_rate), tr(lang, "err")) }
-                    </span>
-                }
-                if let Some(h) = hit_ratio {
-                    <span class="badge badge-hit" data-testid={format!("node-{id}-hit")} title={tr(lang, "Cache hit ratio")}>
-                        { format!("{} {}", tr(lang, "hit"), format::pct(h)) }
-                    </span>
-                }
-                if let Some(l) = lag {
-                    <span class={classes!("badge", (l > 500.0).then_some("badge-warn"))} data-testid={format!("node-{id}-lag")}
-                          title={tr(lang, "How far the slowest replica is behind")}>
-                        { format!("{} {}", tr(lang, "lag"), format::ms(l)) }
-                    </span>
-                }
-                if stale > 0.0 {
-                    <span class="badge badge-stale" data-testid={format!("node-{id}-stale")} title={tr(lang, "Stale answers per second")}>
-                        { format!("{} {}/s", tr(lang, "stale"), format::rate(stale)) }
-                    </span>
-                }
-                if conflicts > 0.0 {
-                    <span class="badge badge-conflict" data-testid={format!("node-{id}-conflicts")} title={tr(lang, "Write conflicts per second")}>
-                        { format!("{} {}/s", tr(lang, "conflicts"), format::rate(conflicts)) }
-                    </span>
-                }
-                if queue > 0 && mq.is_none() {
-                    <span class="badge badge-warn" data-testid={format!("node-{id}-queue")} title={tr(lang, "Requests waiting now")}>
-                        { fill(tr(lang, "{} queued"), &[&queue]) }
-                    </span>
-                }
-                if slow != 1.0 {
-                    <span class="badge badge-warn" data-testid={format!("node-{id}-slow")}
-                          title={tr(lang, "Chaos: service times are multiplied")}>
-                        { format!("{} ×{}", tr(lang, "slow"), format::trim_num(slow)) }
-                    </span>
-                }
-                if injected > 0.0 {
-                    <span class="badge badge-bad" data-testid={format!("node-{id}-injected")}
-                          title={tr(lang, "Chaos: this share of requests fails on purpose")}>
-                        { format!("{} {}", tr(lang, "chaos"), format::pct(injected)) }
-                    </span>
-                }
-            </div>
-            <div class="node-util" title={tr(lang, "Utilisation")}>
-                <div class="node-util-bar" style={format!("width:{:.1}%", (util * 100.0).min(100.0))}></div>
-            </div>
+                    // Message queues: what waits, how old the oldest is, what gave up.
+                    if let Some(q) = mq {
+                        <span class={classes!("badge", (q.backlog > 0).then_some("badge-warn"))} data-testid={format!("node-{id}-backlog")}
+                              data-value={q.backlog.to_string()} title={tr(lang, "Messages waiting for a consumer (consumer lag in messages)")}>
+                            { fill(tr(lang, "backlog {}"), &[&format::rate(q.backlog as f64)]) }
+                        </span>
+                        if q.consumer_lag_s > 0.0 {
+                            <span class={classes!("badge", (q.consumer_lag_s > 5.0).then_some("badge-warn"))} data-testid={format!("node-{id}-consumer-lag")}
+                                  data-value={q.consumer_lag_s.to_string()} title={tr(lang, "Age of the oldest waiting message (consumer lag in time)")}>
+                                { format!("{} {}", tr(lang, "lag"), format::ms(q.consumer_lag_s * 1e3)) }
+                            </span>
+                        }
+                        if q.dlq > 0 {
+                            <span class="badge badge-bad" data-testid={format!("node-{id}-dlq")} data-value={q.dlq.to_string()}
+                                  title={tr(lang, "Messages moved to the dead-letter queue after too many attempts")}>
+                                { fill(tr(lang, "DLQ {}"), &[&q.dlq]) }
+                            </span>
+                        }
+                    }
+                    // Transactions this server coordinates: blocked (2PC) or undone (saga) work.
+                    if let Some(t) = txn {
+                        if t.in_doubt > 0 {
+                            <span class="badge badge-bad" data-testid={format!("node-{id}-in-doubt")} data-value={t.in_doubt.to_string()}
+                                  title={tr(lang, "2PC: transactions prepared and undecided while the coordinator is down; their locks stay held")}>
+                                { fill(tr(lang, "{} in doubt"), &[&t.in_doubt]) }
+                            </span>
+                        }
+                        if t.locks_held > 0 {
+                            <span class="badge badge-warn" data-testid={format!("node-{id}-locks")} data-value={t.locks_held.to_string()}
+                                  title={tr(lang, "2PC: keys locked at participants now")}>
+                                { fill(tr(lang, "{} locks"), &[&t.locks_held]) }
+                            </span>
+                        }
+                        if t.compensated > 0 {
+                            <span class="badge badge-warn" data-testid={format!("node-{id}-compensated")} data-value={t.compensated.to_string()}
+                                  title={tr(lang, "Saga: steps undone by a compensation since the start")}>
+                                { fill(tr(lang, "{} compensated"), &[&t.compensated]) }
+                            </span>
+                        }
+                    }
+                    // With data-tier or queue badges to show, a 0 % error badge gives way.
+                    if err_rate > 0.0 || (hit_ratio.is_none() && lag.is_none() && stale == 0.0 && mq.is_none()) {
+                        <span class={classes!("badge", (err_rate > 0.0).then_some("badge-bad"))} data-testid={format!("node-{id}-err")}
+                              title={tr(lang, "Share of answers that were errors")}>
+                            { format!("{} {}", format::pct(err_rate), tr(lang, "err")) }
+                        </span>
+                    }
+                    if let Some(h) = hit_ratio {
+                        <span class="badge badge-hit" data-testid={format!("node-{id}-hit")} title={tr(lang, "Cache hit ratio")}>
+                            { format!("{} {}", tr(lang, "hit"), format::pct(h)) }
+                        </span>
+                    }
+                    if let Some(l) = lag {
+                        <span class={classes!("badge", (l > 500.0).then_some("badge-warn"))} data-testid={format!("node-{id}-lag")}
+                              title={tr(lang, "How far the slowest replica is behind")}>
+                            { format!("{} {}", tr(lang, "lag"), format::ms(l)) }
+                        </span>
+                    }
+                    if stale > 0.0 {
+                        <span class="badge badge-stale" data-testid={format!("node-{id}-stale")} title={tr(lang, "Stale answers per second")}>
+                            { format!("{} {}/s", tr(lang, "stale"), format::rate(stale)) }
+                        </span>
+                    }
+                    if conflicts > 0.0 {
+                        <span class="badge badge-conflict" data-testid={format!("node-{id}-conflicts")} title={tr(lang, "Write conflicts per second")}>
+                            { format!("{} {}/s", tr(lang, "conflicts"), format::rate(conflicts)) }
+                        </span>
+                    }
+                    if queue > 0 && mq.is_none() {
+                        <span class="badge badge-warn" data-testid={format!("node-{id}-queue")} title={tr(lang, "Requests waiting now")}>
+                            { fill(tr(lang, "{} queued"), &[&queue]) }
+                        </span>
+                    }
+                    if slow != 1.0 {
+                        <span class="badge badge-warn" data-testid={format!("node-{id}-slow")}
+                              title={tr(lang, "Chaos: service times are multiplied")}>
+                            { format!("{} ×{}", tr(lang, "slow"), format::trim_num(slow)) }
+                        </span>
+                    }
+                    if injected > 0.0 {
+                        <span class="badge badge-bad" data-testid={format!("node-{id}-injected")}
+                              title={tr(lang, "Chaos: this share of requests fails on purpose")}>
+                            { format!("{} {}", tr(lang, "chaos"), format::pct(injected)) }
+                        </span>
+                    }
+                </div>
+            }
+            // A batch job's timeline bar takes the utilisation bar's place.
+            if kind != scaleboard_sim::ComponentKind::BatchJob {
+                <div class="node-util" title={tr(lang, "Utilisation")}>
+                    <div class="node-util-bar" style={format!("width:{:.1}%", (util * 100.0).min(100.0))}></div>
+                </div>
+            }
             if down {
                 <div class="node-down" data-testid={format!("node-{id}-down")}>{ tr(lang, "DOWN") }</div>
             }
@@ -462,11 +492,14 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
                     { &n.zone }
                 </div>
             }
-            if kind != scaleboard_sim::ComponentKind::Client {
+            // Nothing connects to a batch job: it runs on its own schedule.
+            if kind != scaleboard_sim::ComponentKind::Client && kind != scaleboard_sim::ComponentKind::BatchJob {
                 <div class="port port-in" data-port="in" data-node={id.clone()}></div>
             }
-            <div class="port port-out" data-port="out" data-node={id.clone()} data-testid={format!("port-{id}")}
-                 title={tr(lang, "Drag to another node to connect")}></div>
+            if kind != scaleboard_sim::ComponentKind::BatchJob {
+                <div class="port port-out" data-port="out" data-node={id.clone()} data-testid={format!("port-{id}")}
+                     title={tr(lang, "Drag to another node to connect")}></div>
+            }
         </div>
     }
 }

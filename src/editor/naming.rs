@@ -10,6 +10,7 @@ pub fn fresh_id(d: &Diagram, kind: ComponentKind, taken: &BTreeSet<String>) -> S
         ComponentKind::ShardRouter => "router",
         ComponentKind::Database => "db",
         ComponentKind::TrafficManager => "gtm",
+        ComponentKind::BatchJob => "job",
         other => other.slug(),
     };
     (1..)

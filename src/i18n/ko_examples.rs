@@ -147,4 +147,8 @@ table! {
     "FIFO cache" => "FIFO 캐시",
     "Random cache" => "무작위 캐시",
     "Cache" => "캐시",
+    "MapReduce: split the work over a worker pool; one slow machine holds the job back until backups run" => "맵리듀스: 일을 워커 풀에 나눈다. 느린 머신 한 대가 작업 전체를 붙잡다가 백업 태스크가 풀어 준다",
+    "Log report (one slow machine)" => "로그 리포트 (느린 머신 한 대)",
+    "Log report" => "로그 리포트",
+    "Log report (backup tasks)" => "로그 리포트 (백업 태스크)",
 }

@@ -21,6 +21,7 @@ macro_rules! table {
 mod ko;
 mod ko_access;
 mod ko_async;
+mod ko_batch;
 mod ko_cache;
 mod ko_classes;
 mod ko_connections;
@@ -85,6 +86,7 @@ const TABLES: &[fn(&str) -> Option<&'static str>] = &[
     ko_sequence::lookup,
     ko_connections::lookup,
     ko_cache::lookup,
+    ko_batch::lookup,
     ko_access::lookup,
     ko_problems::lookup,
 ];
@@ -114,6 +116,7 @@ pub fn kind_name(lang: Lang, kind: scaleboard_sim::ComponentKind) -> &'static st
         ComponentKind::TrafficManager => tr(lang, "Traffic manager"),
         ComponentKind::Cdn => tr(lang, "CDN"),
         ComponentKind::Queue => tr(lang, "Message queue"),
+        ComponentKind::BatchJob => tr(lang, "Batch job"),
     }
 }
 

@@ -104,6 +104,8 @@ problem_templates! {
         "이 CDN에는 오리진이 없습니다: 응답을 캐시할 서버나 로드 밸런서에 연결하세요";
     "cdn_one_origin" => "a CDN has one origin: keep a single outgoing edge (put a load balancer behind it to spread misses)",
         "CDN의 오리진은 하나입니다: 나가는 연결을 하나만 두세요 (미스를 분산하려면 뒤에 로드 밸런서를 두세요)";
+    "batch_job_no_edges" => "a batch job takes no requests and calls nothing: remove this edge (the job runs on its own schedule)",
+        "배치 작업은 요청을 받지도 호출하지도 않습니다: 이 연결을 지우세요 (작업은 자체 일정에 따라 실행됩니다)";
     "queue_without_consumers" => "this queue has no consumers: connect it to the servers (worker pools) that process its messages",
         "이 큐에는 소비자가 없습니다: 메시지를 처리할 서버(워커 풀)에 연결하세요";
     "transaction_without_participants" => "a transaction needs participants: connect this server to the databases it writes (two or more make it distributed)",

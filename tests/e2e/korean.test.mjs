@@ -36,6 +36,8 @@ export const ALLOWED_TERMS = [
   '2PC', 'DLQ',
   // Cache eviction policies go by these names.
   'LFU', 'FIFO',
+  // Units: a batch job's network bandwidth.
+  'MB/s',
   'Redis', 'M/M/1',
   // The product's name, like Redis a proper noun.
   'Scaleboard',

@@ -34,6 +34,17 @@ fn every_example_runs_and_reports_what_the_docs_promise() {
         let o = scaleboard(&["run", &p, "--duration", "12", "--warmup", "2"]);
         assert!(o.status.success(), "{p}: {}", stderr(&o));
         let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        // A diagram of batch jobs alone serves no requests: its jobs report their runs.
+        let nodes = r["nodes"].as_object().unwrap();
+        if nodes.values().all(|n| n["kind"] == "batch_job") {
+            for (id, n) in nodes {
+                assert!(
+                    n["job"]["runs"]["started"].as_u64().unwrap() > 0,
+                    "{p}: {id}"
+                );
+            }
+            continue;
+        }
         let e = &r["end_to_end"];
         assert!(e["completed"].as_u64().unwrap() > 0, "{p}");
         for key in ["throughput", "error_rate"] {
@@ -345,5 +356,48 @@ fn the_report_shows_cache_clusters_and_eviction_policies() {
         hit("lru") > hit("fifo").max(hit("random")),
         "{}",
         r["nodes"]
+    );
+}
+
+/// The report of a batch job: its phases in order with start and end, the job time, and every
+/// task attempt accounted for; speculation beats the straggler.
+#[test]
+fn the_report_shows_a_batch_jobs_phases_and_tasks() {
+    let o = scaleboard(&["run", "examples/batch-mapreduce.json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let f = |v: &serde_json::Value| v.as_f64().unwrap();
+    let n = |v: &serde_json::Value| v.as_u64().unwrap();
+    let mut times = Vec::new();
+    for id in ["plain", "speculative"] {
+        let j = &r["nodes"][id]["job"];
+        assert_eq!(j["phase"], "done", "{j}");
+        let t = &j["timeline"];
+        // Each phase starts when the one before ends.
+        let mut at = f(&t["started_s"]);
+        for phase in ["setup", "map", "shuffle", "reduce"] {
+            assert_eq!(f(&t[phase]["start_s"]), at, "{id} {phase}");
+            at = f(&t[phase]["end_s"]);
+            assert!(at > f(&t[phase]["start_s"]), "{id} {phase}");
+        }
+        assert_eq!(f(&t["finished_s"]), at);
+        assert_eq!(f(&j["job_time_s"]), at - f(&t["started_s"]));
+        let k = &j["tasks"];
+        assert_eq!(
+            n(&k["launched"]),
+            n(&k["completed"]) + n(&k["killed"]) + n(&k["lost"]) + n(&k["running"]),
+            "{k}"
+        );
+        assert_eq!(
+            n(&k["completed"]),
+            n(&j["map_tasks"]) + n(&j["reduce_tasks"])
+        );
+        times.push(f(&j["job_time_s"]));
+    }
+    assert!(times[1] < times[0], "speculation wins: {times:?}");
+    assert!(n(&r["nodes"]["speculative"]["job"]["tasks"]["backups_won"]) > 0);
+    assert_eq!(
+        n(&r["nodes"]["plain"]["job"]["tasks"]["backups_launched"]),
+        0
     );
 }

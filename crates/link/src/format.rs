@@ -18,6 +18,8 @@
 //! - Format 5: adds asynchronous work and distributed transactions — the message queue (kind
 //!   8). A server's `transaction` is a parameter, absent from every table (left out of the
 //!   parameters when off, written out in full when on); nothing else in the layout changed.
+//! - Format 6: adds batch processing — the batch job (MapReduce, kind 9). Nothing else in the
+//!   layout changed.
 //!
 //! A client's long-lived `connections` (issue 20) is a parameter like a server's
 //! `transaction`: absent from every table, left out when off, written out in full when on. Old
@@ -57,9 +59,12 @@ const V4_CDN: &str =
 /// Defaults of the kind link format 5 added, when it was defined. Never edit these.
 const V5_QUEUE: &str = r#"{"capacity":1000000,"consumers":8,"enqueue_ms":1.0,"idempotent":false,"max_attempts":5,"retention_s":86400.0,"visibility_timeout_ms":30000.0}"#;
 
-/// Kinds by their number on the wire: format 1's six, then those formats 4 and 5 added.
+/// Defaults of the kind link format 6 added, when it was defined. Never edit these.
+const V6_BATCH_JOB: &str = r#"{"map_us_per_record":50.0,"period_s":0.0,"record_bytes":100.0,"records":10000000,"reduce_us_per_record":10.0,"reducers":10,"setup_s":1.0,"shuffle_mb_per_s":500.0,"slots_per_worker":2,"speculation_factor":1.5,"speculative":false,"split_records":100000,"start_s":0.0,"straggler_factor":1.0,"workers":10}"#;
+
+/// Kinds by their number on the wire: format 1's six, then those formats 4, 5 and 6 added.
 /// Never reorder.
-const KINDS: [ComponentKind; 9] = [
+const KINDS: [ComponentKind; 10] = [
     ComponentKind::Client,
     ComponentKind::LoadBalancer,
     ComponentKind::Server,
@@ -69,12 +74,14 @@ const KINDS: [ComponentKind; 9] = [
     ComponentKind::TrafficManager,
     ComponentKind::Cdn,
     ComponentKind::Queue,
+    ComponentKind::BatchJob,
 ];
 
 /// How many of [`KINDS`] link format `version` knows.
 fn kinds_known(version: u32) -> usize {
     match version {
-        5.. => 9,
+        6.. => 10,
+        5 => 9,
         4 => 8,
         _ => 6,
     }
@@ -98,6 +105,7 @@ fn defaults(version: u32, kind: ComponentKind) -> Value {
         (_, ComponentKind::TrafficManager) => V4_TRAFFIC_MANAGER,
         (_, ComponentKind::Cdn) => V4_CDN,
         (_, ComponentKind::Queue) => V5_QUEUE,
+        (_, ComponentKind::BatchJob) => V6_BATCH_JOB,
     };
     serde_json::from_str(text).unwrap_or(Value::Null)
 }
@@ -457,6 +465,21 @@ mod tests {
         let bytes = to_bytes(5, &doc);
         assert_eq!(from_bytes(5, &bytes).unwrap(), doc);
         let e = from_bytes(4, &bytes).unwrap_err();
+        assert!(e.0.contains("unknown kind"), "{e}");
+    }
+
+    /// A batch job is kind 9, which only format 6 knows: read as format 5 the same bytes are
+    /// refused as damaged.
+    #[test]
+    fn only_format_6_can_name_a_batch_job() {
+        use crate::Document;
+        let doc = Document::new(Diagram {
+            nodes: vec![Node::new("job", NodeSpec::BatchJob(Default::default()))],
+            ..Default::default()
+        });
+        let bytes = to_bytes(6, &doc);
+        assert_eq!(from_bytes(6, &bytes).unwrap(), doc);
+        let e = from_bytes(5, &bytes).unwrap_err();
         assert!(e.0.contains("unknown kind"), "{e}");
     }
 }

@@ -1,6 +1,6 @@
 //! Share links: a whole Scaleboard document in a URL fragment.
 //!
-//! `https://…/#5.eNpt…` — a version number, a dot, then the document in a compact binary form
+//! `https://…/#6.eNpt…` — a version number, a dot, then the document in a compact binary form
 //! (postcard, with every parameter that equals its default left out), zlib-compressed (deflate
 //! plus a checksum, so a damaged link is detected rather than half-read), in base64url. The
 //! fragment never reaches a server: no backend, no 414 errors, no length limit but the browser's.
@@ -17,7 +17,7 @@ use scaleboard_sim::Diagram;
 use std::fmt;
 
 /// The link format this build writes.
-pub const CURRENT_VERSION: u32 = 5;
+pub const CURRENT_VERSION: u32 = 6;
 /// Longest link text accepted (a hostile link cannot make us read megabytes of text).
 pub const MAX_LINK_CHARS: usize = 262_144;
 /// Largest decompressed document accepted (a "zip bomb" stops here).
@@ -104,7 +104,7 @@ pub fn decode(text: &str) -> Result<Document, LinkError> {
         return Err(damaged("there is no diagram in it (nothing after #)"));
     }
     let Some((version, body)) = payload.split_once('.') else {
-        return Err(damaged("it has no format version (expected #5.…)"));
+        return Err(damaged("it has no format version (expected #6.…)"));
     };
     let version: u32 = version
         .parse()

@@ -113,7 +113,7 @@ fn a_fifty_node_diagram_fits_in_a_thousand_characters() {
 fn urls_fragments_and_bare_payloads_all_open() {
     let doc = Document::new(example("basic"));
     let url = to_url("https://scaleboard.example/app/#old-fragment", &doc);
-    assert!(url.starts_with("https://scaleboard.example/app/#5."));
+    assert!(url.starts_with("https://scaleboard.example/app/#6."));
     let payload = encode(&doc);
     for form in [
         url.clone(),
@@ -137,7 +137,7 @@ fn damaged_links_say_what_is_wrong() {
         ("#abc", "no format version"),
         ("#x.abc", "not a format version"),
         ("#9.abc", "newer Scaleboard"),
-        ("#6.abc", "newer Scaleboard"),
+        ("#7.abc", "newer Scaleboard"),
         ("#0.abc", "does not exist"),
         ("#1.@@@", "not valid base64url"),
         (&link[..link.len() / 2], "cut short"),
@@ -574,12 +574,54 @@ fn queues_and_transactions_travel_in_format_5() {
             ..Default::default()
         });
         let link = encode(&doc);
-        assert!(link.starts_with("5."), "{link}");
+        assert!(link.starts_with("6."), "{link}");
         assert_eq!(decode(&link).unwrap(), doc, "case {case}");
     }
     // A queue with today's defaults costs nothing beyond its kind and id.
     let plain = Document::new(Diagram {
         nodes: vec![Node::new("q", NodeSpec::Queue(Default::default()))],
+        ..Default::default()
+    });
+    let with_server = Document::new(Diagram {
+        nodes: vec![Node::new("q", NodeSpec::Server(Default::default()))],
+        ..Default::default()
+    });
+    assert_eq!(encode(&plain).len(), encode(&with_server).len());
+}
+
+/// Format 6's addition: the batch job kind with every parameter changed survives a link
+/// unchanged, and one with today's defaults costs nothing beyond its kind and id.
+#[test]
+fn batch_jobs_travel_in_format_6() {
+    let mut rng = Rng::seed(20);
+    for case in 0..100 {
+        let job = BatchJobParams {
+            records: 1 + rng.below(1_000_000_000),
+            split_records: 1 + rng.below(1_000_000),
+            map_us_per_record: rng.uniform() * 100.0,
+            workers: 1 + rng.below(100) as u32,
+            slots_per_worker: 1 + rng.below(8) as u32,
+            reducers: 1 + rng.below(100) as u32,
+            reduce_us_per_record: rng.uniform() * 100.0,
+            record_bytes: rng.uniform() * 1000.0,
+            shuffle_mb_per_s: 1.0 + rng.uniform() * 1000.0,
+            setup_s: rng.uniform() * 10.0,
+            start_s: rng.uniform() * 100.0,
+            period_s: rng.uniform() * 600.0,
+            straggler_factor: 1.0 + rng.uniform() * 5.0,
+            speculative: rng.bernoulli(0.5),
+            speculation_factor: 1.0 + rng.uniform(),
+        };
+        let doc = Document::new(Diagram {
+            nodes: vec![Node::new("job", NodeSpec::BatchJob(job))],
+            ..Default::default()
+        });
+        let link = encode(&doc);
+        assert!(link.starts_with("6."), "{link}");
+        assert_eq!(decode(&link).unwrap(), doc, "case {case}");
+    }
+    let plain = Document::new(Diagram {
+        nodes: vec![Node::new("q", NodeSpec::BatchJob(Default::default()))],
         ..Default::default()
     });
     let with_server = Document::new(Diagram {

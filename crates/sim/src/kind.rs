@@ -16,11 +16,13 @@ pub enum ComponentKind {
     Cdn,
     /// A message queue (Kafka/SQS-like): producers enqueue, consumers pull.
     Queue,
+    /// A batch job (MapReduce) on its own worker pool: not request/response.
+    BatchJob,
 }
 
 impl ComponentKind {
     /// Every kind, in palette order (traffic flows left to right through this list).
-    pub const ALL: [ComponentKind; 9] = [
+    pub const ALL: [ComponentKind; 10] = [
         ComponentKind::Client,
         ComponentKind::LoadBalancer,
         ComponentKind::Server,
@@ -30,6 +32,7 @@ impl ComponentKind {
         ComponentKind::TrafficManager,
         ComponentKind::Cdn,
         ComponentKind::Queue,
+        ComponentKind::BatchJob,
     ];
 
     /// The identifier used in diagram files and test hooks (`palette-<slug>`).
@@ -44,6 +47,7 @@ impl ComponentKind {
             ComponentKind::TrafficManager => "traffic_manager",
             ComponentKind::Cdn => "cdn",
             ComponentKind::Queue => "queue",
+            ComponentKind::BatchJob => "batch_job",
         }
     }
 

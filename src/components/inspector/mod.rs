@@ -5,6 +5,7 @@
 //! Layout: `diagram.rs` (nothing selected), `node.rs`, `edge.rs`, reusable widgets in
 //! `fields.rs`, and the pure parsing/validation logic in `check.rs`.
 
+mod batch_job;
 mod cache;
 mod cdn;
 mod check;

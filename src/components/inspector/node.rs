@@ -249,6 +249,7 @@ pub fn view(props: &InspectorProps, node: &Node) -> Html {
         NodeSpec::TrafficManager(p) => super::traffic_manager::params(&cx, p),
         NodeSpec::Cdn(p) => super::cdn::params(&cx, p),
         NodeSpec::Queue(p) => super::queue::params(&cx, p),
+        NodeSpec::BatchJob(p) => super::batch_job::params(&cx, p),
     };
     let toggle = {
         let (cb, id) = (props.on_set_down.clone(), node.id.clone());

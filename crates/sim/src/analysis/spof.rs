@@ -359,6 +359,8 @@ fn fail_uncached(f: &Failure, i: usize, reads: f64, depth: usize) -> f64 {
         // not fail the request.
         NodeSpec::Queue(_) if dead > 0 => 1.0,
         NodeSpec::Queue(_) => 0.0,
+        // A batch job answers no requests (validation keeps edges away from it).
+        NodeSpec::BatchJob(_) => 0.0,
         NodeSpec::Cache(_) => all_of(out),
         NodeSpec::ShardRouter(_) => spread(out),
         // A traffic manager's probes take a dead target out of its answers: traffic spreads

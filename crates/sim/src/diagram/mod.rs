@@ -4,12 +4,14 @@
 //! relations with network latency), a workload (run length, warm-up, traffic scale) and a seed.
 //! The format is described in `docs/diagram-format.md`.
 
+mod batch;
 mod node;
 pub mod params;
 mod parse;
 mod region;
 mod validate;
 
+pub use batch::BatchJobParams;
 pub use node::{Node, NodeSpec};
 pub use params::*;
 pub use parse::{MAX_EDGES, MAX_NODES};

@@ -3,6 +3,7 @@
 //! In JSON a node is flat — `{"id", "label", "x", "y", "kind", "params"}` — which is what a
 //! person expects to read and write. Binary formats (share links) get the same fields in order.
 
+use super::batch::BatchJobParams;
 use super::params::{
     CacheParams, CdnParams, ClientParams, DatabaseParams, LoadBalancerParams, QueueParams,
     ServerParams, ShardRouterParams, TrafficManagerParams,
@@ -39,6 +40,7 @@ pub enum NodeSpec {
     TrafficManager(TrafficManagerParams),
     Cdn(CdnParams),
     Queue(QueueParams),
+    BatchJob(BatchJobParams),
 }
 
 impl NodeSpec {
@@ -53,6 +55,7 @@ impl NodeSpec {
             NodeSpec::TrafficManager(_) => ComponentKind::TrafficManager,
             NodeSpec::Cdn(_) => ComponentKind::Cdn,
             NodeSpec::Queue(_) => ComponentKind::Queue,
+            NodeSpec::BatchJob(_) => ComponentKind::BatchJob,
         }
     }
 
@@ -69,6 +72,7 @@ impl NodeSpec {
             ComponentKind::TrafficManager => NodeSpec::TrafficManager(Default::default()),
             ComponentKind::Cdn => NodeSpec::Cdn(Default::default()),
             ComponentKind::Queue => NodeSpec::Queue(Default::default()),
+            ComponentKind::BatchJob => NodeSpec::BatchJob(Default::default()),
         })
     }
 }
@@ -140,6 +144,7 @@ impl Serialize for Node {
             NodeSpec::TrafficManager(p) => st.serialize_field("params", p)?,
             NodeSpec::Cdn(p) => st.serialize_field("params", p)?,
             NodeSpec::Queue(p) => st.serialize_field("params", p)?,
+            NodeSpec::BatchJob(p) => st.serialize_field("params", p)?,
         }
         st.end()
     }
@@ -168,6 +173,7 @@ pub(super) fn spec_from_value(
         ComponentKind::TrafficManager => parse(params).map(NodeSpec::TrafficManager),
         ComponentKind::Cdn => parse(params).map(NodeSpec::Cdn),
         ComponentKind::Queue => parse(params).map(NodeSpec::Queue),
+        ComponentKind::BatchJob => parse(params).map(NodeSpec::BatchJob),
     }
 }
 
@@ -206,6 +212,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
             ComponentKind::TrafficManager => seq.next_element()?.map(NodeSpec::TrafficManager),
             ComponentKind::Cdn => seq.next_element()?.map(NodeSpec::Cdn),
             ComponentKind::Queue => seq.next_element()?.map(NodeSpec::Queue),
+            ComponentKind::BatchJob => seq.next_element()?.map(NodeSpec::BatchJob),
         }
         .ok_or_else(|| missing(7))?;
         Ok(Node {

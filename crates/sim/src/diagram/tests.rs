@@ -378,7 +378,7 @@ fn documented_examples_parse() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 10, "one example per kind, and one edge");
+    assert_eq!(checked, 11, "one example per kind, and one edge");
 }
 
 #[test]

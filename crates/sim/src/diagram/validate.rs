@@ -126,6 +126,7 @@ problem_codes! {
     "cache_without_backing" => "this cache has nothing behind it: connect it to the database (or next cache) that misses go to",
     "router_without_shards" => "this shard router has no shards: connect it to at least one database",
     "cdn_without_origin" => "this CDN has no origin: connect it to the server or load balancer whose answers it caches",
+    "batch_job_no_edges" => "a batch job takes no requests and calls nothing: remove this edge (the job runs on its own schedule)",
     "queue_without_consumers" => "this queue has no consumers: connect it to the servers (worker pools) that process its messages",
     "transaction_without_participants" => "a transaction needs participants: connect this server to the databases it writes (two or more make it distributed)",
     "participant_not_database" => "'{}' is not a database this server calls: draw an edge from the server to it first",
@@ -312,6 +313,10 @@ pub const MAX_DELIVERY_ATTEMPTS: u32 = 100;
 /// Messages one queue may hold: each costs about 40 bytes of engine memory while held, so a
 /// full queue stays under 100 MB in a browser tab.
 pub const MAX_QUEUE_MESSAGES: u64 = 2_000_000;
+/// Map or reduce tasks of one batch job run (each costs a few dozen bytes while it runs).
+pub const MAX_BATCH_TASKS: u64 = 100_000;
+/// Records of one batch job's input.
+pub const MAX_BATCH_RECORDS: u64 = 1_000_000_000_000;
 
 pub fn validate(d: &Diagram) -> Vec<Problem> {
     validate_with(d, &BTreeSet::new())
@@ -796,6 +801,30 @@ fn check_node_params(id: &str, spec: &NodeSpec, out: &mut Vec<Problem>) {
             c.at_most("params.capacity", p.capacity, MAX_QUEUE_MESSAGES);
             c.non_negative("params.enqueue_ms", p.enqueue_ms);
         }
+        NodeSpec::BatchJob(p) => {
+            c.at_least("params.records", p.records, 1, "at_least");
+            c.at_most("params.records", p.records, MAX_BATCH_RECORDS);
+            c.at_least("params.split_records", p.split_records, 1, "at_least");
+            if p.split_records >= 1 && p.records <= MAX_BATCH_RECORDS {
+                c.at_most("params.split_records", p.map_tasks(), MAX_BATCH_TASKS);
+            }
+            c.non_negative("params.map_us_per_record", p.map_us_per_record);
+            c.at_least("params.workers", p.workers as u64, 1, "at_least_capacity");
+            c.at_most("params.workers", p.workers as u64, MAX_INSTANCES as u64);
+            let slots = "params.slots_per_worker";
+            c.at_least(slots, p.slots_per_worker as u64, 1, "at_least_capacity");
+            c.at_most(slots, p.slots(), MAX_WORKERS as u64);
+            c.at_least("params.reducers", p.reducers as u64, 1, "at_least");
+            c.at_most("params.reducers", p.reducers as u64, MAX_BATCH_TASKS);
+            c.non_negative("params.reduce_us_per_record", p.reduce_us_per_record);
+            c.non_negative("params.record_bytes", p.record_bytes);
+            c.positive("params.shuffle_mb_per_s", p.shuffle_mb_per_s);
+            c.non_negative("params.setup_s", p.setup_s);
+            c.non_negative("params.start_s", p.start_s);
+            c.non_negative("params.period_s", p.period_s);
+            c.positive("params.straggler_factor", p.straggler_factor);
+            c.positive("params.speculation_factor", p.speculation_factor);
+        }
         NodeSpec::Cache(p) => {
             check_lru(&mut c, p.capacity_keys, p.ttl_ms);
             c.at_least("params.members", p.members as u64, 1, "at_least");
@@ -1094,6 +1123,11 @@ fn check_edges(
         if to == Some(&ComponentKind::Client) {
             c.err("to", "calls_client", vec![]);
         }
+        for (field, kind) in [("from", from), ("to", to)] {
+            if kind == Some(&ComponentKind::BatchJob) {
+                c.err(field, "batch_job_no_edges", vec![]);
+            }
+        }
         if !seen_pairs.insert((edge.from.as_str(), edge.to.as_str())) {
             c.err(
                 "to",
@@ -1117,7 +1151,9 @@ fn check_topology(d: &Diagram, kinds: &BTreeMap<&str, ComponentKind>, out: &mut 
         .filter(|(_, k)| **k == ComponentKind::Client)
         .map(|(id, _)| *id)
         .collect();
-    if clients.is_empty() && !d.nodes.is_empty() {
+    // A batch job runs on its own schedule: a diagram of batch jobs alone needs no client.
+    let batch_only = kinds.values().all(|k| *k == ComponentKind::BatchJob);
+    if clients.is_empty() && !d.nodes.is_empty() && !batch_only {
         out.push(Problem::error(
             Location::Diagram,
             Some("nodes"),
@@ -1183,8 +1219,8 @@ fn check_topology(d: &Diagram, kinds: &BTreeMap<&str, ComponentKind>, out: &mut 
             stack.extend(adj.get(n).into_iter().flatten().copied());
         }
     }
-    for &id in kinds.keys() {
-        if !reached.contains(id) {
+    for (&id, &kind) in kinds {
+        if !reached.contains(id) && kind != ComponentKind::BatchJob {
             out.push(Problem::warning(
                 Location::Node(id.to_owned()),
                 None,

@@ -6,6 +6,7 @@
 //! in-flight requests — and every edge list is rebuilt.
 
 use super::balancer::{backends_for, BalancerRt};
+use super::batch_job::BatchJobRt;
 use super::cache::CacheRt;
 use super::cdn::CdnRt;
 use super::client::ClientRt;
@@ -179,6 +180,7 @@ impl Simulation {
             NodeSpec::TrafficManager(p) => Model::TrafficManager(TrafficManagerRt::new(p)),
             NodeSpec::Cdn(p) => Model::Cdn(CdnRt::new(p)),
             NodeSpec::Queue(p) => Model::Queue(MessageQueueRt::new(p)),
+            NodeSpec::BatchJob(p) => Model::BatchJob(BatchJobRt::new(p)),
         };
         self.nodes.push(NodeRt {
             id: node.id.clone(),
@@ -206,6 +208,7 @@ impl Simulation {
             self.intern_classes(slot);
             self.schedule_arrivals(slot);
         }
+        self.schedule_batch_start(slot);
     }
 
     fn retune(&mut self, slot: u32, spec: &NodeSpec, scale: f64) {
@@ -217,6 +220,7 @@ impl Simulation {
         let node = &mut self.nodes[slot as usize];
         let mut reschedule = false;
         let mut shrink_db = None;
+        let mut reschedule_batch = false;
         match (&mut node.model, spec) {
             (Model::Client(c), NodeSpec::Client(p)) => reschedule = c.retune(p, scale),
             (Model::Balancer(lb), NodeSpec::LoadBalancer(p)) => lb.retune(p),
@@ -262,6 +266,7 @@ impl Simulation {
             (Model::TrafficManager(t), NodeSpec::TrafficManager(p)) => t.retune(p),
             (Model::Cdn(c), NodeSpec::Cdn(p)) if c.params != *p => c.retune(p),
             (Model::Queue(q), NodeSpec::Queue(p)) => q.retune(p),
+            (Model::BatchJob(b), NodeSpec::BatchJob(p)) => reschedule_batch = b.retune(p),
             _ => {}
         }
         if matches!(spec, NodeSpec::Client(_)) {
@@ -269,6 +274,9 @@ impl Simulation {
         }
         if reschedule {
             self.schedule_arrivals(slot);
+        }
+        if reschedule_batch {
+            self.schedule_batch_start(slot);
         }
         if let Some(members) = shrink_db {
             self.abort_members_from(slot, members);

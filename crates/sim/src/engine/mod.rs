@@ -7,6 +7,8 @@
 
 mod autoscale;
 mod balancer;
+mod batch_job;
+mod batch_report;
 mod cache;
 mod cache_cluster;
 mod cdn;
@@ -40,6 +42,8 @@ mod traffic_manager;
 mod transaction;
 mod txn_sequence;
 
+pub use batch_job::{BatchCounts, JobPhase};
+pub use batch_report::{JobReport, JobTimeline, PhaseSpan, RunCounts, TaskCounts};
 pub use cache::MemberCounts;
 pub use cache_cluster::{Remap, REMAP_KEYS_MAX};
 pub use cdn::CdnCounts;
@@ -124,6 +128,9 @@ pub(crate) enum Ev {
     ConnEnd { conn: u32, gen: u32 },
     /// A message on a long-lived connection.
     Message { conn: u32, gen: u32 },
+    /// A batch job starts a run, ends its setup or shuffle, checks for slow tasks, or one of
+    /// its task attempts (`step`) ends. `gen` drops events of an abandoned run or schedule.
+    Batch { node: u32, gen: u32, step: u32 },
 }
 
 /// Something the system did on its own, worth a line in the event log.
@@ -668,6 +675,7 @@ impl Simulation {
             Ev::Txn { txn, gen, msg } => self.on_txn(txn, gen, msg),
             Ev::ConnEnd { conn, gen } => self.on_conn_end(conn, gen),
             Ev::Message { conn, gen } => self.on_message(conn, gen),
+            Ev::Batch { node, gen, step } => self.on_batch(node, gen, step),
         }
         true
     }
@@ -704,7 +712,8 @@ impl Simulation {
             Model::TrafficManager(_) => self.traffic_manager_arrive(n, j),
             Model::Cdn(_) => self.cdn_arrive(n, j),
             Model::Queue(_) => self.queue_arrive(n, j),
-            Model::Removed | Model::Client(_) => {
+            // Validation keeps edges away from a batch job: nothing arrives there.
+            Model::Removed | Model::Client(_) | Model::BatchJob(_) => {
                 let Simulation { core, nodes, .. } = self;
                 let m = &mut nodes[n as usize].metrics;
                 core.jobs.at(j).arrived_at = core.now;
@@ -775,7 +784,7 @@ impl Simulation {
             Model::TrafficManager(_) => self.traffic_manager_answer(job.parent, job),
             Model::Cdn(_) => self.cdn_answer(job.parent, job),
             Model::Queue(_) => self.queue_answer(job.parent, job),
-            Model::Database(_) | Model::Client(_) | Model::Removed => {}
+            Model::Database(_) | Model::Client(_) | Model::BatchJob(_) | Model::Removed => {}
         }
     }
 
@@ -980,6 +989,14 @@ impl Simulation {
             }
             return Ok(());
         }
+        if let Model::BatchJob(_) = self.nodes[n as usize].model {
+            // A killed job node loses its run in progress; the next start finds it revived.
+            if !up {
+                self.batch_abort(n);
+            }
+            self.refresh_capacity(n);
+            return Ok(());
+        }
         if !up {
             self.abort_node(n, Cause::NodeDown);
             self.after_balancer_died(n);
@@ -1000,6 +1017,10 @@ impl Simulation {
     fn abort_node(&mut self, n: u32, cause: Cause) {
         if let Model::Queue(_) = self.nodes[n as usize].model {
             self.queue_forget(n);
+            return;
+        }
+        if let Model::BatchJob(_) = self.nodes[n as usize].model {
+            self.batch_abort(n);
             return;
         }
         let now = self.core.now;
@@ -1029,6 +1050,7 @@ impl Simulation {
             | Model::Router(_)
             | Model::TrafficManager(_)
             | Model::Queue(_)
+            | Model::BatchJob(_)
             | Model::Removed => {}
         }
         node.metrics.levels.busy = 0;
@@ -1078,6 +1100,7 @@ impl Simulation {
             Model::Server(s) if node.up => s.capacity(),
             Model::Database(d) if node.up => d.capacity(),
             Model::Queue(q) if node.up => q.params.consumers as u64,
+            Model::BatchJob(b) if node.up => b.params.slots(),
             _ => 0,
         };
     }
@@ -1142,6 +1165,11 @@ impl Simulation {
             ));
         }
         for node in &self.nodes {
+            if let Model::BatchJob(b) = &node.model {
+                b.check_conservation()
+                    .map_err(|e| format!("batch job {}: {e}", node.id))?;
+                continue;
+            }
             let (busy, queued): (u64, u64) = match &node.model {
                 Model::Server(s) => (
                     s.instances.iter().map(|i| i.busy as u64).sum(),
@@ -1164,6 +1192,8 @@ impl Simulation {
     }
 }
 
+#[cfg(test)]
+mod batch_tests;
 #[cfg(test)]
 mod cache_tests;
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! A node at run time: its model, its outgoing edges and its metrics.
 
 use super::balancer::BalancerRt;
+use super::batch_job::BatchJobRt;
 use super::cache::CacheRt;
 use super::cdn::CdnRt;
 use super::client::ClientRt;
@@ -39,6 +40,7 @@ pub(crate) enum Model {
     TrafficManager(TrafficManagerRt),
     Cdn(CdnRt),
     Queue(MessageQueueRt),
+    BatchJob(BatchJobRt),
     /// Removed from the diagram; the slot stays so that indices held by jobs remain valid.
     Removed,
 }

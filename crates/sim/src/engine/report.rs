@@ -194,6 +194,9 @@ pub struct NodeReport {
     /// Load balancers: where requests went (and sticky users, open connections).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub balancer: Option<BalancerReport>,
+    /// Batch jobs: phases, runs and tasks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job: Option<super::JobReport>,
 }
 
 /// A message queue, now and since the start of the run (its counts add up:
@@ -472,6 +475,8 @@ pub struct NodeStatus {
     pub transactions: Option<TransactionReport>,
     /// Load balancers: where requests went, sticky users and open connections per backend.
     pub balancer: Option<BalancerReport>,
+    /// Batch jobs: phase, progress and timeline now (for the card).
+    pub job: Option<super::JobReport>,
 }
 
 impl NodeStatus {
@@ -628,6 +633,10 @@ impl Simulation {
                     cdn: self.cdn_report(node),
                     traffic_manager: self.traffic_manager_report(node),
                     queue: self.queue_report(node),
+                    job: match &node.model {
+                        Model::BatchJob(b) => Some(super::JobReport::of(b)),
+                        _ => None,
+                    },
                     transactions: self.transaction_report(n as u32, node),
                     balancer: self.balancer_report(n as u32, node),
                 },
@@ -1059,6 +1068,10 @@ impl Simulation {
                     slow: node.slow,
                     error_rate: node.error_rate,
                     queue: self.queue_report(node),
+                    job: match &node.model {
+                        Model::BatchJob(b) => Some(super::JobReport::of(b)),
+                        _ => None,
+                    },
                     transactions: self.transaction_report(slot, node),
                     balancer: self.balancer_report(slot, node),
                 })

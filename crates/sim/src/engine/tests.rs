@@ -727,6 +727,9 @@ pub(super) mod random {
                 ][caches.below(4) as usize];
             }
         }
+        // Batch jobs likewise.
+        let mut batch = Rng::seed(d.seed ^ 0x0020_ba7c);
+        super::super::batch_tests::go_batch(&mut d, &mut batch);
         d
     }
 }
@@ -793,6 +796,10 @@ pub(super) fn conserved_under_live_chaos(d: &Diagram, rng: &mut crate::dist::Rng
                                 p.members = 1 + rng.below(4) as u32;
                                 p.eviction = [Eviction::Lru, Eviction::Lfu, Eviction::Random]
                                     [rng.below(3) as usize];
+                            }
+                            NodeSpec::BatchJob(p) => {
+                                p.workers = 1 + rng.below(4) as u32;
+                                p.period_s = rng.uniform();
                             }
                             _ => {}
                         }
