@@ -74,11 +74,20 @@ test('2PC: the coordinator dies between the rounds, its transactions stay in dou
   assert.equal(await seq.locator('[data-message="abort"]').count(), 2);
   assert.equal(await seq.locator('[data-hold="lock"][data-open="true"]').count(), 0);
   assert.equal(await seq.locator('[data-note="up"]').count(), 1);
-  // The latest sample is a healthy one again: four messages per participant, committed.
+  // The latest sample is a healthy one again: four messages per participant, committed. (Run
+  // on until one is drawn whole: paused, the sample may be caught between its rounds.)
   await page.getByTestId('seq-latest').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="seq-outcome"]')?.dataset.outcome === 'committed');
+  await page.getByTestId('play').click();
+  await page.waitForFunction(() => {
+    const seq = document.querySelector('[data-testid="sequence"]');
+    return seq?.querySelector('[data-testid="seq-outcome"]')?.dataset.outcome === 'committed'
+      && seq.querySelectorAll('[data-message="ack"]').length === 2;
+  }, null, { timeout: 60_000 });
+  await pause(page);
+  assert.equal(await seq.locator('[data-message="prepare"]').count(), 2);
+  assert.equal(await seq.locator('[data-message="vote-yes"]').count(), 2);
   assert.equal(await seq.locator('[data-message="commit"]').count(), 2);
-  assert.equal(await seq.locator('[data-message="ack"]').count(), 2);
+  assert.equal(await seq.locator('[data-lost="true"]').count(), 0);
   await screenshot(page, 'async-2pc-sequence-committed');
   await page.getByTestId('tab-log').click();
   assert.match(await page.getByTestId('event-log').innerText(), /Order service|주문 서비스/);
