@@ -101,6 +101,15 @@ pub const EXAMPLES: &[Example] = &[
         slug: "2pc-vs-saga-under-partition",
         json: include_str!("../examples/2pc-vs-saga-under-partition.json"),
     },
+    // The two sides of the small-vs-big comparison (src/compare.rs), each an example too.
+    Example {
+        slug: "small",
+        json: include_str!("../examples/small.json"),
+    },
+    Example {
+        slug: "big",
+        json: include_str!("../examples/big.json"),
+    },
 ];
 
 impl Example {

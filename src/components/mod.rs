@@ -3,6 +3,7 @@
 pub mod bottom_panel;
 pub mod canvas;
 pub mod charts;
+pub mod compare_view;
 pub mod connect_picker;
 pub mod context_menu;
 pub mod edge_view;

@@ -22,6 +22,7 @@ mod ko;
 mod ko_access;
 mod ko_async;
 mod ko_classes;
+mod ko_compare;
 mod ko_examples;
 mod ko_global;
 mod ko_inspector;
@@ -79,6 +80,7 @@ const TABLES: &[fn(&str) -> Option<&'static str>] = &[
     ko_global::lookup,
     ko_classes::lookup,
     ko_async::lookup,
+    ko_compare::lookup,
     ko_access::lookup,
     ko_problems::lookup,
 ];
