@@ -6,12 +6,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch, openApp, screenshot, BASE_URL, NODE_CARDS, waitNodeCount, afterSave } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const targetDir = path.resolve(root, process.env.CARGO_TARGET_DIR ?? 'target');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const KEYS = ['offered_rps', 'throughput', 'p50_ms', 'p99_ms', 'error_rate', 'cost_per_hour'];
 
 let browser;
@@ -36,6 +38,17 @@ async function nextCompareSnapshot(page, n = 1) {
   const now = Number(await attr(page, 'data-snapshot'));
   await page.waitForFunction(
     (t) => Number(document.querySelector('.compare')?.dataset.snapshot ?? '0') >= t, now + n, { timeout: 20_000 });
+}
+
+/// Serious and critical axe-core violations inside the compare view.
+async function axeViolations(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run('[data-testid="compare-view"]', { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(', ')}`);
+  });
 }
 
 /// Every figure of the table, as the numbers behind the text (`data-value`).
@@ -97,6 +110,7 @@ test('small vs big runs side by side, the differences update live, and end as th
   assert.equal(await page.getByTestId('compare-slo-b').getAttribute('data-value'), 'true');
   assert.match(await page.getByTestId('compare-cost_per_hour-diff').innerText(), /^\+\$/);
   await screenshot(page, 'compare-1280x720-en-end');
+  assert.deepEqual(await axeViolations(page), [], 'axe: the compare view');
   // The link opens the same comparison in a fresh page, with the same figures at its end.
   const link = await page.getByTestId('compare-link').inputValue();
   assert.match(link, /#compare=\d+\.[A-Za-z0-9_-]+~\d+\.[A-Za-z0-9_-]+~[A-Za-z0-9_-]+$/);
