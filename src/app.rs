@@ -3,6 +3,7 @@
 
 use crate::components::bottom_panel::BottomPanel;
 use crate::components::canvas::Canvas;
+use crate::components::compare_view::CompareView;
 use crate::components::context_menu::ContextMenuView;
 use crate::components::file_dialog::{Export, FileDialog};
 use crate::components::inspector::{Inspector, Selected};
@@ -65,6 +66,10 @@ fn open_hash(
         open_lesson.emit(at);
         return;
     }
+    if scaleboard_link::is_compare(&hash) {
+        open_compare_hash(&hash, dispatch, lang);
+        return;
+    }
     match scaleboard_link::decode(&hash) {
         Ok(doc) => keep.run(DocCommand::Incoming {
             title: doc.diagram.name.clone(),
@@ -77,6 +82,18 @@ fn open_hash(
                 tr(lang, "This link could not be opened — {}. {}"),
                 &[&e, &tr(lang, "Your current work is unchanged.")],
             ),
+            kind: ToastKind::Error,
+        }),
+    }
+}
+
+/// Opens a comparison link in the compare view, or says which half is damaged (the user's
+/// work stays as it was).
+fn open_compare_hash(hash: &str, dispatch: &Callback<Action>, lang: crate::i18n::Lang) {
+    match scaleboard_link::decode_compare(hash) {
+        Ok(c) => dispatch.emit(Action::OpenCompare(Rc::new(c))),
+        Err(e) => dispatch.emit(Action::Toast {
+            text: crate::compare::link_error_text(lang, &e),
             kind: ToastKind::Error,
         }),
     }
@@ -522,6 +539,28 @@ pub fn App() -> Html {
             }
         })
     };
+    // A step with `compare`: the learner's design beside the step's reference solution.
+    let on_lesson_compare = {
+        let dispatch = dispatch.clone();
+        let l = lesson.clone();
+        let step = state.lesson.as_ref().map_or(0, |s| s.step);
+        let current = state.doc.clone();
+        Callback::from(move |()| {
+            let Some(l) = &l else { return };
+            let Some(offer) = l.steps.get(step).and_then(|s| s.compare.as_ref()) else {
+                return;
+            };
+            let mut solution = crate::lessons::step_design(l, step, true, lang);
+            crate::examples::localize(&mut solution, lang);
+            let labels = scaleboard_sim::compare::Labels {
+                a: offer.a.get(lang.code()).to_owned(),
+                b: offer.b.get(lang.code()).to_owned(),
+            };
+            dispatch.emit(Action::OpenCompare(Rc::new(
+                scaleboard_sim::compare::Comparison::new((*current).clone(), solution, labels),
+            )));
+        })
+    };
     // Offline: once the service worker has cached the app, say so.
     let offline_ready = use_state(|| false);
     {
@@ -617,11 +656,13 @@ pub fn App() -> Html {
         let keep = keep.clone();
         let ready = state.keeping.ready;
         let doc_id = state.keeping.doc_id.clone();
+        // While the compare view is open the address bar holds the comparison's link.
+        let comparing = state.compare.is_some();
         use_effect_with(
-            (payload.clone(), ready, doc_id),
-            move |(payload, ready, doc_id)| {
+            (payload.clone(), ready, doc_id, comparing),
+            move |(payload, ready, doc_id, comparing)| {
                 let address = persist::address_for(payload, doc_id);
-                let ready = *ready;
+                let ready = *ready && !*comparing;
                 let timer = gloo_timers::callback::Timeout::new(300, move || {
                     if ready && *written.borrow() != address {
                         persist::write_hash(&address);
@@ -647,6 +688,30 @@ pub fn App() -> Html {
                 }
             });
             move || drop(listener)
+        });
+    }
+    // The compare view: its link in the address bar (a reload opens it again).
+    {
+        let written = written.clone();
+        let keep = keep.clone();
+        use_effect_with(state.compare.clone(), move |c| {
+            if let Some(c) = c {
+                let address = scaleboard_link::encode_compare(c);
+                persist::write_hash(&address);
+                keep.wrote_hash(&address);
+                *written.borrow_mut() = address;
+            }
+        });
+    }
+    // A comparison link in the address bar at start-up: the store opened the user's own work
+    // underneath (a comparison is not a design of its own), the compare view opens over it.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(state.keeping.ready, move |ready| {
+            let hash = persist::current_hash();
+            if *ready && scaleboard_link::is_compare(&hash) {
+                open_compare_hash(&hash, &dispatch, lang);
+            }
         });
     }
     // Play state and speed, for the loop.
@@ -801,13 +866,60 @@ pub fn App() -> Html {
     };
     let on_example = {
         let keep = keep.clone();
+        let dispatch = dispatch.clone();
+        let current = state.doc.clone();
         Callback::from(move |slug: &'static str| {
+            // The menu's comparisons open the compare view over the current design.
+            let compare = match slug {
+                crate::compare::SMALL_VS_BIG => crate::compare::small_vs_big(lang),
+                crate::compare::WITH_CURRENT => Some(crate::compare::with_copy(&current, lang)),
+                _ => None,
+            };
+            if let Some(c) = compare {
+                dispatch.emit(Action::OpenCompare(Rc::new(c)));
+                return;
+            }
             if let Some(doc) = examples::find(slug).and_then(|ex| ex.diagram_in(lang)) {
                 keep.run(DocCommand::Incoming {
                     title: doc.name.clone(),
                     doc,
                     view: None,
                     playhead: None,
+                });
+            }
+        })
+    };
+    // One variant of the comparison, opened in the editor as a design of its own.
+    let on_compare_edit = {
+        let keep = keep.clone();
+        let dispatch = dispatch.clone();
+        let c = state.compare.clone();
+        Callback::from(move |side: scaleboard_sim::compare::Side| {
+            if let Some(c) = &c {
+                let doc = c.side(side).clone();
+                dispatch.emit(Action::CloseCompare);
+                keep.run(DocCommand::Incoming {
+                    title: doc.name.clone(),
+                    doc,
+                    view: None,
+                    playhead: None,
+                });
+            }
+        })
+    };
+    let on_compare_download = {
+        let dispatch = dispatch.clone();
+        let c = state.compare.clone();
+        Callback::from(move |()| {
+            let Some(c) = &c else { return };
+            if let Err(e) = files::download_text(
+                &crate::compare::file_name(c),
+                "application/json",
+                &c.to_json_pretty(),
+            ) {
+                dispatch.emit(Action::Toast {
+                    text: fill(tr(lang, "Export failed: {}"), &[&e.text(lang)]),
+                    kind: ToastKind::Error,
                 });
             }
         })
@@ -1068,7 +1180,7 @@ pub fn App() -> Html {
                         <LessonPanel lesson={l} state={ls} live={(*lesson_live).clone()} lang={lang}
                                  running={state.running} dispatch={dispatch.clone()}
                                  on_go={let d = dispatch.clone(); Callback::from(move |i| d.emit(Action::LessonGo(i)))}
-                                 on_solution={on_solution.clone()} />
+                                 on_solution={on_solution.clone()} on_compare={on_lesson_compare.clone()} />
                     </div>
                 }
                 <div class="stage">
@@ -1118,6 +1230,11 @@ pub fn App() -> Html {
             if state.dialog == Some(Dialog::File) {
                 <FileDialog doc={state.doc.clone()} keeping={state.keeping.clone()} lang={lang}
                             dispatch={dispatch.clone()} on_doc={on_doc.clone()} on_export={on_export.clone()} />
+            }
+            if let Some(c) = state.compare.clone() {
+                <CompareView comparison={c.clone()} lang={lang} dispatch={dispatch.clone()}
+                             link={scaleboard_link::compare_url(&persist::page_base(), &c)}
+                             on_edit={on_compare_edit.clone()} on_download={on_compare_download.clone()} />
             }
             <div class="sr-only" role="status" aria-live="polite" data-testid="announcer">
                 { state.announcement.1.clone() }

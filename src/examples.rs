@@ -117,6 +117,15 @@ pub const EXAMPLES: &[Example] = &[
         slug: "batch-mapreduce",
         json: include_str!("../examples/batch-mapreduce.json"),
     },
+    // The two sides of the small-vs-big comparison (src/compare.rs), each an example too.
+    Example {
+        slug: "small",
+        json: include_str!("../examples/small.json"),
+    },
+    Example {
+        slug: "big",
+        json: include_str!("../examples/big.json"),
+    },
 ];
 
 impl Example {

@@ -209,7 +209,8 @@ impl Keep {
                 crate::examples::localize(&mut d, self.lang.get());
                 link = Some(Ok(scaleboard_link::Document::new(d)));
             }
-        } else if fresh {
+        } else if fresh && !scaleboard_link::is_compare(&hash) {
+            // (A comparison link opens over the user's own work: the app shows it once ready.)
             link = Some(scaleboard_link::decode(&hash).map_err(|e| e.0));
         }
         let journals = journal_slots();

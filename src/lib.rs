@@ -6,6 +6,7 @@
 //! completeness of the Korean translation.
 
 pub mod app;
+pub mod compare;
 pub mod components;
 pub mod editor;
 pub mod event_text;

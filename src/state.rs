@@ -212,6 +212,8 @@ pub struct State {
     /// The last sentence for screen readers, with a counter (the same words twice are two
     /// announcements).
     pub announcement: (u64, String),
+    /// Two variants of a design shown side by side (the compare view), over the editor.
+    pub compare: Option<Rc<scaleboard_sim::compare::Comparison>>,
     next_toast: u64,
 }
 
@@ -289,6 +291,7 @@ impl State {
             lesson_go: None,
             connect_from: None,
             announcement: (0, String::new()),
+            compare: None,
             next_toast: 0,
         }
     }
@@ -438,6 +441,9 @@ pub enum Action {
         damaged: Vec<crate::store::Damaged>,
     },
     Importing(Option<String>),
+    /// Show two variants side by side (the editor's run pauses: one run at a time).
+    OpenCompare(Rc<scaleboard_sim::compare::Comparison>),
+    CloseCompare,
     /// A lesson step is now shown (its diagram arrives as a document of its own).
     LessonOpened {
         id: String,
@@ -976,6 +982,13 @@ impl State {
                 self.menu = None;
             }
             Action::CloseDialog => self.dialog = None,
+            Action::OpenCompare(c) => {
+                self.running = false;
+                self.dialog = None;
+                self.menu = None;
+                self.compare = Some(c);
+            }
+            Action::CloseCompare => self.compare = None,
             Action::Escape => {
                 if self.connect_from.take().is_some() {
                     return;

@@ -121,6 +121,26 @@ pub fn ExamplesMenu(props: &ExamplesMenuProps) -> Html {
                             </button>
                         }
                     }) }
+                    // Comparisons: two designs side by side (not examples: their own test ids).
+                    <div class="menu-separator" role="separator"></div>
+                    { for [
+                        (crate::compare::SMALL_VS_BIG, "compare-example-small-vs-big", tr(lang, "Side by side: small vs big, the same traffic")),
+                        (crate::compare::WITH_CURRENT, "compare-with-current", tr(lang, "Compare this design with…")),
+                    ].into_iter().map(|(slug, testid, text)| {
+                        let pick = {
+                            let cb = props.on_example.clone();
+                            let close = close_and_refocus.clone();
+                            Callback::from(move |_: MouseEvent| {
+                                close.emit(());
+                                cb.emit(slug);
+                            })
+                        };
+                        html! {
+                            <button class="menu-item" role="menuitem" data-testid={testid} onclick={pick}>
+                                { text }
+                            </button>
+                        }
+                    }) }
                 </div>
             }
         </div>

@@ -106,6 +106,14 @@ pub fn FileDialog(props: &FileDialogProps) -> Html {
                     d.emit(Action::Importing(None));
                     problems.set(vec![e.text(lang)]);
                 }
+                // A comparison file opens the compare view (both variants side by side).
+                Ok((_, text)) if scaleboard_sim::compare::is_comparison_json(&text) => {
+                    d.emit(Action::Importing(None));
+                    match scaleboard_sim::compare::Comparison::from_json(&text) {
+                        Ok(c) => d.emit(Action::OpenCompare(std::rc::Rc::new(c))),
+                        Err(e) => problems.set(crate::compare::file_error_lines(lang, &e)),
+                    }
+                }
                 Ok((file, text)) => after_paint(move || match Diagram::from_json(&text) {
                     Ok(doc) => on.emit(DocCommand::Incoming {
                         doc,

@@ -35,6 +35,10 @@ pub struct LessonPanelProps {
     pub on_go: Callback<usize>,
     /// Put the step's reference solution on the canvas.
     pub on_solution: Callback<()>,
+    /// Show the learner's design and the step's reference solution side by side (steps with
+    /// `compare`).
+    #[prop_or_default]
+    pub on_compare: Callback<()>,
 }
 
 /// A figure for people: few digits, no trailing noise.
@@ -260,6 +264,12 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
             </header>
             <div class="lesson-text" data-testid="lesson-text">{ render(&step.text.blocks(code)) }</div>
             { for prediction }
+            if step.compare.is_some() {
+                <button class="btn btn-small lesson-compare" data-testid="lesson-compare"
+                        onclick={let c = props.on_compare.clone(); Callback::from(move |_: MouseEvent| c.emit(()))}>
+                    { tr(lang, "Compare yours with the solution, side by side") }
+                </button>
+            }
             <section>
                 <h4>{ tr(lang, "Goals") }</h4>
                 <ul class="lesson-goals" data-testid="lesson-goals">{ for goals }</ul>

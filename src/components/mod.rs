@@ -4,6 +4,7 @@ pub mod balancer_spread;
 pub mod bottom_panel;
 pub mod canvas;
 pub mod charts;
+pub mod compare_view;
 pub mod connect_picker;
 pub mod context_menu;
 pub mod edge_view;

@@ -3,6 +3,12 @@
 table! {
     "Cascading failure: a slow dependency exhausts the API's workers" => "연쇄 장애: 느린 의존 서비스가 API의 워커를 고갈시킨다",
     "A cache in front of the database" => "데이터베이스 앞의 캐시",
+    "When small: one server, one database" => "작을 때: 서버 하나, 데이터베이스 하나",
+    "When it grows: balancer, servers, cache, replicas and shards" => "커졌을 때: 로드밸런서, 서버 여러 대, 캐시, 복제본과 샤드",
+    "API (4 instances)" => "API (인스턴스 4개)",
+    "Shared cache" => "공유 캐시",
+    "Shard 0 (primary + 2 replicas)" => "샤드 0 (프라이머리 + 복제본 2개)",
+    "Shard 1 (primary + 2 replicas)" => "샤드 1 (프라이머리 + 복제본 2개)",
     "A lone load balancer: one box takes everything down (SPOF)" => "단독 로드밸런서: 장비 하나가 전체를 멈춘다 (SPOF)",
     "Autoscaling for a daily peak: instances follow the load, and cost follows them" => "하루 피크에 맞춘 오토스케일링: 인스턴스는 부하를, 비용은 인스턴스를 따라간다",
     "Database failover: asynchronous replication loses the writes in flight" => "데이터베이스 페일오버: 비동기 복제는 전송 중인 쓰기를 잃는다",

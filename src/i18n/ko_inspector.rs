@@ -226,7 +226,7 @@ table! {
     "Strategy" => "분할 방식",
     "Hash mod N" => "해시 모드 N",
     "Key ranges" => "키 범위",
-    "hash(key) mod N spreads keys evenly, but adding a shard (resharding) moves almost every key." => "hash(key) mod N은 키를 고르게 나누지만, 샤드를 추가하면(리샤딩) 거의 모든 키가 옮겨집니다.",
+    "hash(key) mod N spreads keys evenly, but adding a shard (resharding) moves almost every key." => "키의 해시를 샤드 수 N으로 나눈 나머지로 나누면 키가 고르게 퍼지지만, 샤드를 추가하면(리샤딩) 거의 모든 키가 옮겨집니다.",
     "A hash ring: keys spread evenly and adding a shard moves only about 1/(N+1) of them." => "해시 링: 키가 고르게 퍼지고, 샤드를 추가해도 약 1/(N+1)만 옮겨집니다.",
     "Each shard holds a range of neighbouring keys, but popular keys crowd into one hot shard." => "샤드마다 이웃한 키의 범위를 맡지만, 인기 키가 한 샤드에 몰려 핫 샤드가 생깁니다.",
     "per shard" => "개/샤드",

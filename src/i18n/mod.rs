@@ -24,6 +24,7 @@ mod ko_async;
 mod ko_batch;
 mod ko_cache;
 mod ko_classes;
+mod ko_compare;
 mod ko_connections;
 mod ko_examples;
 mod ko_global;
@@ -87,6 +88,7 @@ const TABLES: &[fn(&str) -> Option<&'static str>] = &[
     ko_connections::lookup,
     ko_cache::lookup,
     ko_batch::lookup,
+    ko_compare::lookup,
     ko_access::lookup,
     ko_problems::lookup,
 ];

@@ -9,6 +9,7 @@ use scaleboard_sim::{Diagram, RunConfig, Simulation};
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod compare;
 mod lesson;
 
 const USAGE: &str = "\
@@ -20,6 +21,9 @@ USAGE:
     scaleboard run FILE.json [--duration S] [--warmup S] [--seed N] [--compact] [--series]
         Simulate the diagram and print one JSON report (see docs/cli.md);
         --series adds the end-to-end figures of every simulated second.
+    scaleboard compare A.json B.json [--duration S] [--warmup S] [--seed N] [--compact]
+        Run two variants of a design side by side (each exactly as `run` runs it) and print
+        {labels, a: report, b: report, diff}; one comparison file or link works too.
     scaleboard validate FILE.json
         List every problem with a diagram; exit 0 if it can run.
     scaleboard link FILE.json [--base URL]
@@ -69,6 +73,7 @@ fn dispatch(args: &[String]) -> Result<(), Fail> {
             Ok(())
         }
         "run" => run(rest),
+        "compare" => compare::compare(rest),
         "validate" => validate(rest),
         "bench" => bench(rest),
         "link" => link(rest),
@@ -197,14 +202,8 @@ fn link(args: &[String]) -> Result<(), Fail> {
     Ok(())
 }
 
-fn run(args: &[String]) -> Result<(), Fail> {
-    let o = Opts::parse(
-        args,
-        &["--duration", "--warmup", "--seed"],
-        &["--compact", "--series"],
-    )?;
-    let path = o.one_file("run")?;
-    let mut d = load(path)?;
+/// Applies `--duration`, `--warmup` and `--seed` to a diagram (`run` and `compare`).
+fn run_flags(d: &mut Diagram, o: &Opts) -> Result<(), Fail> {
     if let Some(s) = o.number("--duration")? {
         d.workload.duration_s = s;
     }
@@ -216,6 +215,18 @@ fn run(args: &[String]) -> Result<(), Fail> {
             .parse()
             .map_err(|_| Fail(format!("--seed must be a whole number (got '{v}')"), 2))?;
     }
+    Ok(())
+}
+
+fn run(args: &[String]) -> Result<(), Fail> {
+    let o = Opts::parse(
+        args,
+        &["--duration", "--warmup", "--seed"],
+        &["--compact", "--series"],
+    )?;
+    let path = o.one_file("run")?;
+    let mut d = load(path)?;
+    run_flags(&mut d, &o)?;
     let cfg = RunConfig::for_diagram(&d);
     let mut sim = Simulation::with_config(&d, cfg).map_err(|problems| {
         let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();

@@ -8,8 +8,14 @@
 //! Every format version keeps a decoder for ever, and a migration to the current [`Document`];
 //! links saved as fixtures in `tests/fixtures/` must keep opening to the same document.
 
+mod compare;
 mod format;
 mod leaf;
+
+pub use compare::{
+    compare_url, decode_compare, encode_compare, is_compare, CompareLinkError,
+    PREFIX as COMPARE_PREFIX,
+};
 
 use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
@@ -144,5 +150,7 @@ fn clip(s: &str) -> String {
     s.chars().take(12).collect()
 }
 
+#[cfg(test)]
+mod compare_tests;
 #[cfg(test)]
 mod tests;

@@ -17,6 +17,7 @@
 
 pub mod analysis;
 pub mod analytic;
+pub mod compare;
 pub mod diagram;
 pub mod dist;
 pub mod engine;

@@ -116,11 +116,23 @@ pub struct Step {
     /// Shown one at a time on request (markup).
     pub hints: Vec<Text>,
     pub prediction: Option<Prediction>,
+    /// Offer the learner's design and this step's reference solution side by side (the
+    /// compare view), with these labels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compare: Option<StepCompare>,
     run: Run,
     /// The starting diagram, with the step's chaos and run length applied.
     start: Diagram,
     /// The reference solution, with the same chaos and run length.
     solution: Diagram,
+}
+
+/// A step's side-by-side offer: what the learner's design (A) and the reference solution (B)
+/// are called.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StepCompare {
+    pub a: Text,
+    pub b: Text,
 }
 
 impl Step {

@@ -36,6 +36,7 @@ const STEP_FIELDS: &[&str] = &[
     "goals",
     "hints",
     "prediction",
+    "compare",
     "solution",
 ];
 
@@ -170,6 +171,10 @@ fn read_step(r: &mut Reader, chain: &mut Chain, v: &Value, i: usize) -> Option<S
     let prediction = match map.get("prediction") {
         None => Some(None),
         Some(v) => Prediction::read(r, v, &join(&path, "prediction")).map(Some),
+    };
+    let compare = match map.get("compare") {
+        None => Some(None),
+        Some(v) => read_compare(r, v, &join(&path, "compare")).map(Some),
     };
     // Each goal kept apart, so that the good ones are checked against the solution even when
     // another goal is malformed.
@@ -322,11 +327,21 @@ fn read_step(r: &mut Reader, chain: &mut Chain, v: &Value, i: usize) -> Option<S
         goals: goals?,
         hints: hints?,
         prediction: prediction?,
+        compare: compare?,
         run,
         start,
         solution,
     };
     (r.problems.len() == before).then_some(step)
+}
+
+/// A step's `compare`: the labels of the learner's design and of the reference solution when
+/// the two are shown side by side.
+fn read_compare(r: &mut Reader, v: &Value, path: &str) -> Option<super::StepCompare> {
+    let map = r.object(v, path, &["a", "b"])?;
+    let a = r.text_field(map, path, "a");
+    let b = r.text_field(map, path, "b");
+    Some(super::StepCompare { a: a?, b: b? })
 }
 
 /// The step's `chaos` and `run`, to write into its diagrams.

@@ -313,3 +313,36 @@ fn no_lesson_makes_the_reader_panic() {
         }
     }
 }
+
+#[test]
+fn a_step_may_offer_the_side_by_side_comparison() {
+    let mut v = lesson();
+    v["steps"][0]["compare"] = json!({ "a": text("Yours"), "b": text("The solution") });
+    let l = Lesson::from_json(&v.to_string()).unwrap();
+    let offer = l.steps[0].compare.as_ref().unwrap();
+    assert_eq!(offer.a.get("en"), "Yours");
+    assert_eq!(offer.b.get("ko"), "The solution (ko)");
+    assert!(l.steps[1].compare.is_none(), "optional");
+    // A label missing, a language missing, an unknown key: each named with its path.
+    v["steps"][0]["compare"] = json!({ "a": text("Yours"), "c": 1 });
+    let p = problems(&v);
+    assert!(
+        p.contains(&"steps[0].compare.b: missing".to_owned()),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .any(|p| p.starts_with("steps[0].compare.c: unknown field")),
+        "{p:?}"
+    );
+    v["steps"][0]["compare"] = json!({ "a": { "en": "Yours" }, "b": text("S") });
+    let p = problems(&v);
+    assert!(
+        p.iter().any(|p| p.starts_with("steps[0].compare.a.ko")),
+        "{p:?}"
+    );
+    // The workshop's small-vs-big lesson offers it on every step.
+    let twelve = include_str!("../../../../lessons/12-small-vs-big.json");
+    let l = Lesson::from_json(twelve).unwrap();
+    assert!(l.steps.iter().all(|s| s.compare.is_some()));
+}
