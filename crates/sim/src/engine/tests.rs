@@ -79,7 +79,7 @@ pub(super) fn rel(got: f64, want: f64) -> f64 {
 /// The standard error of the run's steady-state mean latency (ms), estimated by the run's own
 /// batch means (the 95 % half-width over Student's t): what tells whether a tolerance is
 /// wide enough for the sample — queueing output is autocorrelated, so √n would flatter it.
-fn mean_latency_standard_error(r: &Report) -> f64 {
+pub(super) fn mean_latency_standard_error(r: &Report) -> f64 {
     let ci = r
         .end_to_end
         .ci95
