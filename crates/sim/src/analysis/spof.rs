@@ -622,6 +622,12 @@ mod tests {
         );
         let single = LB_AND_POOL.replace(r#""instances":3"#, r#""instances":1"#);
         assert!(analyze(&diagram(&single)).is_spof("api"));
+        // The risk threshold is 5 %: one instance in 20 is reported, one in 21 (4.8 %) is not.
+        let twenty = no_checks.replace(r#""instances":3"#, r#""instances":20"#);
+        let r = analyze(&diagram(&twenty));
+        assert!((r.finding("api").expect("a risk").blast["users"] - 0.05).abs() < 1e-9);
+        let twenty_one = no_checks.replace(r#""instances":3"#, r#""instances":21"#);
+        assert!(analyze(&diagram(&twenty_one)).finding("api").is_none());
     }
 
     #[test]

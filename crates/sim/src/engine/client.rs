@@ -324,13 +324,19 @@ mod tests {
 
     #[test]
     fn constant_rate_is_poisson_with_the_right_mean() {
-        let counts = arrivals_per_second(&client(Profile::Constant, 1_000.0), 200, 1);
-        let mean = counts.iter().sum::<u64>() as f64 / 200.0;
+        // 400 one-second counts: the mean's standard error is √(1000/400) ≈ 1.6 (±10 is 6 of
+        // them); the index of dispersion's is √(2/399) ≈ 0.07 (±0.3 is 4 of them).
+        let counts = arrivals_per_second(&client(Profile::Constant, 1_000.0), 400, 1);
+        let mean = counts.iter().sum::<u64>() as f64 / 400.0;
         let var = counts
             .iter()
             .map(|&c| (c as f64 - mean).powi(2))
             .sum::<f64>()
-            / 199.0;
+            / 399.0;
+        eprintln!(
+            "Poisson arrivals: mean {mean:.2}/s, dispersion {:.3}",
+            var / mean
+        );
         assert!((mean - 1_000.0).abs() < 10.0, "mean {mean}");
         // Poisson: variance equals the mean (index of dispersion ≈ 1).
         assert!((var / mean - 1.0).abs() < 0.3, "dispersion {}", var / mean);

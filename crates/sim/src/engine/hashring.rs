@@ -61,8 +61,14 @@ mod tests {
             let after = owners(&HashRing::new(&more, 200), 100_000);
             let moved = before.iter().zip(&after).filter(|(a, b)| a != b).count() as f64 / 1e5;
             let ideal = 1.0 / (n as f64 + 1.0);
+            // Not sampling error: the newcomer's 200 points cover a random share of the ring
+            // whose relative spread is about 1/√200 ≈ 7 %, so 30 % is over 4 of those spreads.
+            eprintln!(
+                "consistent hashing {n} → {}: moved {moved:.4}, ideal {ideal:.4}",
+                n + 1
+            );
             assert!(
-                (moved - ideal).abs() < 0.35 * ideal,
+                (moved - ideal).abs() < 0.30 * ideal,
                 "n={n}: moved {moved}, ideal {ideal}"
             );
             // Every key that moved went to the new backend.

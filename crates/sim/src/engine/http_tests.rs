@@ -226,6 +226,15 @@ fn l7_costs_its_documented_latency_and_capacity_against_l4() {
         (m7 - expect7).abs() < 0.02 * expect7,
         "L7 {m7} vs {expect7}"
     );
+    // 75,000 requests each: the 2 % is over 4 standard errors of each mean (by batch means).
+    for (r, expect) in [(&r4, expect4), (&r7, expect7)] {
+        let se = super::tests::mean_latency_standard_error(r);
+        eprintln!(
+            "standard error {:.3} % of {expect:.4} ms",
+            100.0 * se / expect
+        );
+        assert!(4.0 * se < 0.02 * expect, "standard error {se} ms");
+    }
     // Capacity: at 1 200 req/s an L4 balancer (2 000/s) copes; an L7 one forwards at most
     // 2 000 / 4 = 500/s and refuses the rest.
     let (_, r4) = run(&lb_chain("l4", 1_200.0, 50), 2.0, 60.0);
@@ -233,6 +242,7 @@ fn l7_costs_its_documented_latency_and_capacity_against_l4() {
     assert_eq!(r4.end_to_end.failed, 0);
     let t7 = r7.end_to_end.throughput;
     let cap7 = 2_000.0 / L7_CPU_FACTOR;
+    eprintln!("L7 saturated: {t7:.1} req/s of {cap7}");
     assert!((t7 - cap7).abs() < 0.01 * cap7, "L7 throughput {t7}");
     assert!(r7.end_to_end.failures["lb_overloaded"] > 0);
 }

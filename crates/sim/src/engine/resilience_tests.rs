@@ -343,9 +343,19 @@ fn the_chaos_timeline_runs_kills_revives_slowdowns_and_spikes_on_time() {
         at(21.0).generated_per_s > 2.5 * at(19.0).generated_per_s,
         "spike at 20 s"
     );
+    // One second of about 1,500 answers, each failing with probability 0.5: the standard
+    // error of the share is 0.5/√n ≈ 0.013, and the tolerance is 4 of them (≈ 0.05).
+    // `an_injected_error_rate_fails_that_share_of_requests` checks the rate on 100,000.
+    let answered = at(24.0).throughput + at(24.0).failed_per_s;
+    let four_sigma = 4.0 * 0.5 / answered.sqrt();
+    eprintln!(
+        "injected 0.5: {:.4} of {answered} answers (tolerance ±{four_sigma:.4})",
+        at(24.0).error_rate
+    );
     assert!(
-        (at(24.0).error_rate - 0.5).abs() < 0.1,
-        "half fail from 22 s"
+        (at(24.0).error_rate - 0.5).abs() < four_sigma,
+        "half fail from 22 s: {} of {answered}",
+        at(24.0).error_rate
     );
     assert!(sim.report().end_to_end.failures["injected"] > 0);
     let mut log = Vec::new();
@@ -447,4 +457,28 @@ fn slo_burn_is_reported() {
     assert!(slo.success_ratio < 0.9);
     // A quarter of requests failing against a 0.1 % budget burns it ~200× too fast.
     assert!(slo.error_budget_burn > 100.0, "{slo:?}");
+}
+
+/// An injected error rate of 0.5 at the balancer fails each request with probability 0.5,
+/// independently: on n = 100,000 requests the failed share's standard error is 0.5/√n ≈ 0.0016
+/// and the tolerance is 4 of them (±0.0063). Every failure is the injected one.
+#[test]
+fn an_injected_error_rate_fails_that_share_of_requests() {
+    let mut d = pool(false);
+    d.chaos = vec![ChaosEvent {
+        at_s: 0.0,
+        action: ChaosAction::Errors {
+            node: "lb".into(),
+            rate: 0.5,
+        },
+    }];
+    let (_, r) = run(&d, 1.0, 200.0);
+    let e = &r.end_to_end;
+    let answered = (e.completed + e.failed) as f64;
+    let share = e.failures["injected"] as f64 / answered;
+    let four_sigma = 4.0 * 0.5 / answered.sqrt();
+    eprintln!("injected 0.5: {share:.5} of {answered} (tolerance ±{four_sigma:.5})");
+    assert!(answered >= 99_000.0, "{answered} answers");
+    assert!((share - 0.5).abs() < four_sigma, "{share} of {answered}");
+    assert_eq!(e.failed, e.failures["injected"], "{:?}", e.failures);
 }

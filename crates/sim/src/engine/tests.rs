@@ -76,10 +76,24 @@ pub(super) fn rel(got: f64, want: f64) -> f64 {
     (got - want).abs() / want
 }
 
+/// The standard error of the run's steady-state mean latency (ms), estimated by the run's own
+/// batch means (the 95 % half-width over Student's t): what tells whether a tolerance is
+/// wide enough for the sample — queueing output is autocorrelated, so √n would flatter it.
+pub(super) fn mean_latency_standard_error(r: &Report) -> f64 {
+    let ci = r
+        .end_to_end
+        .ci95
+        .as_ref()
+        .and_then(|c| c.mean_ms.as_ref())
+        .expect("a batch-means interval");
+    assert!(ci.batches >= 20, "{ci:?}");
+    ci.half_width / crate::metrics::batch::t_975(ci.batches - 1)
+}
+
 #[test]
 fn mm1_mean_response_time_and_littles_law() {
     let mu = 1_000.0; // 1 ms mean service
-    for (rho, secs, seed) in [(0.5, 400.0, 1), (0.8, 1_500.0, 2), (0.9, 4_000.0, 3)] {
+    for (rho, secs, seed) in [(0.5, 400.0, 1), (0.8, 2_500.0, 2), (0.9, 8_000.0, 3)] {
         let lambda = rho * mu;
         let d = queue_diagram(seed, lambda, 1, 1_000_000, 1_000.0 / mu);
         let (_, r) = run(&d, 50.0, secs);
@@ -107,19 +121,16 @@ fn mm1_mean_response_time_and_littles_law() {
             "ρ={rho}: utilisation {}",
             q.utilization
         );
-        // The batch-means interval is reported and is tight around the estimate.
-        let ci = r
-            .end_to_end
-            .ci95
-            .as_ref()
-            .unwrap()
-            .mean_ms
-            .as_ref()
-            .unwrap();
-        assert!(
-            ci.batches >= 20 && ci.half_width < 0.1 * ci.estimate,
-            "{ci:?}"
+        // The sample is big enough for the 3 %: at least 4 standard errors of the mean, by the
+        // run's batch means. Heavy traffic is strongly autocorrelated — the relative variance of
+        // the mean is about 2(1 + ρ) / (ρ(1 − ρ)² μT) (Whitt) — so the runs are 200,000, 2
+        // million and 7.2 million requests long for a standard error under 0.75 % at each ρ.
+        let se = mean_latency_standard_error(&r) / 1e3;
+        eprintln!(
+            "M/M/1 ρ={rho}: standard error {:.3} % of W",
+            100.0 * se / theory
         );
+        assert!(4.0 * se < 0.03 * theory, "ρ={rho}: standard error {se}");
     }
 }
 
@@ -141,6 +152,11 @@ fn mmc_waiting_time_matches_erlang_c() {
         "Wq = {wq:.7} s, Erlang C says {theory:.7} s ({:.2} % off)",
         100.0 * rel(wq, theory)
     );
+    // 2.56 million requests: the 5 % is at least 4 standard errors of Wq (by batch means of the
+    // response time W = Wq + S, whose service part adds almost nothing to the error).
+    let se = mean_latency_standard_error(&r) / 1e3;
+    eprintln!("M/M/4: standard error {:.3} % of Wq", 100.0 * se / theory);
+    assert!(4.0 * se < 0.05 * theory, "standard error {se}");
 }
 
 #[test]
@@ -148,18 +164,37 @@ fn mm1k_blocking_probability() {
     let (mu, lambda, k) = (1_000.0, 800.0, 5);
     // K = 5 in the system: one in service, four waiting.
     let d = queue_diagram(5, lambda, 1, k - 1, 1.0);
-    let (_, r) = run(&d, 10.0, 600.0);
+    // 600 s after a 10 s warm-up (480,000 arrivals), read in 20 batches of 30 s whose blocked
+    // shares estimate the standard error: blocking comes in bursts, so the binomial √(p(1−p)/n)
+    // would understate it.
+    let cfg = RunConfig::for_run(secs_to_ns(610.0), secs_to_ns(10.0));
+    let mut sim = Simulation::with_config(&d, cfg).unwrap();
+    let (mut shares, mut before) = (Vec::new(), (0, 0));
+    for batch in 1..=20 {
+        sim.run_until(secs_to_ns(10.0 + 30.0 * batch as f64));
+        let q = &sim.report().nodes["queue"];
+        let now = (q.rejected["queue_full"], q.arrivals);
+        shares.push((now.0 - before.0) as f64 / (now.1 - before.1) as f64);
+        before = now;
+    }
+    sim.check_invariants().unwrap();
+    let r = sim.report();
     let q = &r.nodes["queue"];
     let blocked = q.rejected["queue_full"] as f64 / q.arrivals as f64;
     let theory = analytic::mm1k_blocking(lambda, mu, k);
+    let mean = shares.iter().sum::<f64>() / 20.0;
+    let var = shares.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 19.0;
+    let se = (var / 20.0).sqrt();
     eprintln!(
-        "M/M/1/5 ρ=0.8: P(block) {blocked:.5} vs {theory:.5} ({:+.2} %)",
-        100.0 * (blocked - theory) / theory
+        "M/M/1/5 ρ=0.8: P(block) {blocked:.5} vs {theory:.5} ({:+.2} %), standard error {:.2} %",
+        100.0 * (blocked - theory) / theory,
+        100.0 * se / theory
     );
     assert!(
         rel(blocked, theory) < 0.05,
         "P(block) = {blocked:.5}, M/M/1/K says {theory:.5}"
     );
+    assert!(4.0 * se < 0.05 * theory, "standard error {se}");
     // Every refused request is a failed request for the client: a 503 with its cause.
     assert_eq!(
         r.end_to_end.failures["queue_full"],

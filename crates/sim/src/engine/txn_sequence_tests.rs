@@ -241,3 +241,37 @@ fn a_coordinator_killed_between_samples_shows_its_newest_transaction_in_doubt() 
     let t = sim.report().nodes["coord"].transactions.clone().unwrap();
     assert!(t.in_doubt >= 1 && t.locks_held == 2 * t.in_doubt, "{t:?}");
 }
+
+/// The docs' "at most 96 messages are kept per sample; later ones are counted": participant b
+/// dies after voting yes, so the commit to it is lost and re-sent every 200 ms (`timeout_ms`)
+/// while the sample stays open. Thirty seconds give about 150 re-sends: 96 are drawn, every
+/// one after them is counted.
+#[test]
+fn a_sample_keeps_96_messages_and_counts_the_rest() {
+    let d0 = txn_diagram("2pc", 1000.0, 0.0, 1_000_000_000, "", "");
+    let mut probe = Simulation::new(&d0).unwrap();
+    let began = samples_at(&mut probe, 9.05)
+        .shown
+        .expect("a sample")
+        .started_s;
+    // b's prepare arrives at 7 ms and its vote leaves at 9 ms; the commit would reach it at 23.
+    let kill_at = began + 0.012;
+    let chaos = format!(r#"{{ "at_s": {kill_at}, "action": {{ "kill": {{ "node": "b" }} }} }}"#);
+    let d = txn_diagram("2pc", 1000.0, 0.0, 1_000_000_000, "", &chaos);
+    let mut sim = Simulation::new(&d).unwrap();
+    let seq = samples_at(&mut sim, began + 30.0).shown.expect("a sample");
+    assert!(close(seq.started_s, began), "the same transaction");
+    assert!(!seq.finished, "b never acknowledges");
+    assert_eq!(seq.arrows.len(), 96);
+    let lost_commits = arrows_of(&seq, SeqMessage::Commit)
+        .iter()
+        .filter(|a| a.participant == 1 && a.lost)
+        .count();
+    // Prepare, vote and commit to a, its ack; prepare and vote of b: the rest are b's commits.
+    assert!(lost_commits >= 88, "{lost_commits} lost commits drawn");
+    let sent = seq.arrows.len() + seq.more_arrows as usize;
+    assert!(
+        (140..=160).contains(&sent),
+        "{sent} messages in 30 s of re-sends every 200 ms"
+    );
+}

@@ -157,11 +157,12 @@ mod tests {
 
     #[test]
     fn interval_covers_the_true_mean_of_independent_batches() {
-        // 200 repetitions of a 20-batch experiment on i.i.d. exponential data: a 95 % interval
-        // must contain the true mean about 95 % of the time.
+        // 1,000 repetitions of a 20-batch experiment on i.i.d. exponential data: a 95 % interval
+        // must contain the true mean 95 % of the time. The count covered is binomial with a
+        // standard deviation of √(1000 × 0.05 × 0.95) ≈ 6.9: 950 ± 27 is 4 of them.
         let mut rng = Rng::seed(17);
         let mut covered = 0;
-        for _ in 0..200 {
+        for _ in 0..1_000 {
             let mut b = BatchMeans::default();
             for _ in 0..20 {
                 for _ in 0..200 {
@@ -175,7 +176,8 @@ mod tests {
                 covered += 1;
             }
         }
-        assert!((180..=199).contains(&covered), "coverage {covered}/200");
+        eprintln!("batch means: coverage {covered}/1000");
+        assert!((923..=977).contains(&covered), "coverage {covered}/1000");
     }
 
     #[test]

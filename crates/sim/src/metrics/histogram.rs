@@ -173,8 +173,37 @@ mod tests {
         }
     }
 
+    /// The ±0.4 % the docs state, proved for every bucket rather than sampled: a bucket
+    /// [m·2^k, (m+1)·2^k) with m ≥ 128 reports its midpoint a + ⌊(2^k − 1)/2⌋, at most 2^(k−1)
+    /// from any value in it, and every value is at least 128·2^k: the relative error is below
+    /// 1/256 ≈ 0.39 %. Buckets under 128 hold one value each and are exact. Both ends of every
+    /// bucket are recorded as a two-sample histogram, so p50 is the low end and p100 the high
+    /// end, both read through the reported midpoint.
     #[test]
-    fn quantiles_are_within_half_a_percent_of_the_exact_order_statistic() {
+    fn every_buckets_midpoint_is_within_0_4_percent_of_every_value_in_it() {
+        let mut h = Histogram::new();
+        let mut worst: f64 = 0.0;
+        for i in 0..BUCKETS - 1 {
+            let (a, b) = bucket_range(i);
+            h.clear();
+            h.record(a);
+            h.record(b - 1);
+            for (q, exact) in [(0.5, a), (1.0, b - 1)] {
+                let got = h.quantile(q).unwrap();
+                let err = (got as f64 - exact as f64).abs() / exact.max(1) as f64;
+                worst = worst.max(err);
+                assert!(err < 0.004, "bucket {i} [{a}, {b}): p{q} {got} vs {exact}");
+            }
+        }
+        // The bound is tight: the worst bucket is close to 1/256, not far below it.
+        assert!(worst > 0.0038, "worst relative error {worst}");
+    }
+
+    /// On a real sample the error is no larger than the bound: 200,000 exponential latencies,
+    /// every quantile within 0.4 % of the exact order statistic (the bound above, so no
+    /// sampling error enters: both sides are computed from the same 200,000 values).
+    #[test]
+    fn quantiles_are_within_0_4_percent_of_the_exact_order_statistic() {
         let mut rng = Rng::seed(2);
         let mut h = Histogram::new();
         let mut xs: Vec<u64> = (0..200_000)
@@ -187,8 +216,9 @@ mod tests {
         for q in [0.5, 0.9, 0.95, 0.99, 0.999] {
             let exact = xs[(q * xs.len() as f64).ceil() as usize - 1] as f64;
             let got = h.quantile(q).unwrap() as f64;
+            eprintln!("q={q}: {:+.3} %", 100.0 * (got - exact) / exact);
             assert!(
-                ((got - exact) / exact).abs() < 0.005,
+                ((got - exact) / exact).abs() < 0.004,
                 "q={q}: {got} vs {exact}"
             );
         }
