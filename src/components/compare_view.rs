@@ -8,7 +8,7 @@ use super::modal::Modal;
 use crate::examples::EXAMPLES;
 use crate::format;
 use crate::i18n::{fill, kind_name, tr, Lang};
-use crate::state::{Action, ToastKind};
+use crate::state::Action;
 use scaleboard_sim::compare::{Comparison, Diff, Kpis, Run, Side, KPI_KEYS};
 use scaleboard_sim::engine::Report;
 use scaleboard_sim::{ComponentKind, Diagram};
@@ -114,6 +114,8 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
     let speed = use_state(|| 1usize);
     let epoch = use_state(|| 0u64);
     let counter = use_mut_ref(|| 0u64);
+    // Said here, not as a toast: the view is a modal dialog, above the page's toasts.
+    let copied = use_state(|| false);
 
     // A new comparison or a restart: both sides from t = 0.
     {
@@ -244,15 +246,12 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
     };
     let copy_link = {
         let link = props.link.clone();
-        let d = props.dispatch.clone();
+        let copied = copied.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(w) = web_sys::window() {
                 let _ = w.navigator().clipboard().write_text(&link);
             }
-            d.emit(Action::Toast {
-                text: tr(lang, "Link copied. It opens both variants side by side.").into(),
-                kind: ToastKind::Info,
-            });
+            copied.set(true);
         })
     };
 
@@ -326,6 +325,9 @@ pub fn CompareView(props: &CompareViewProps) -> Html {
                         </span>
                         <span class="tool-spacer"></span>
                         <button class="btn" data-testid="compare-copy-link" onclick={copy_link}>{ tr(lang, "Copy link") }</button>
+                        <span class="muted small" role="status" data-testid="compare-copied">
+                            if *copied { { tr(lang, "Link copied. It opens both variants side by side.") } }
+                        </span>
                         <button class="btn" data-testid="compare-download"
                                 onclick={let d = props.on_download.clone(); Callback::from(move |_: MouseEvent| d.emit(()))}>
                             { tr(lang, "Download file") }

@@ -113,6 +113,10 @@ test('small vs big runs side by side, the differences update live, and end as th
   assert.deepEqual(await axeViolations(page), [], 'axe: the compare view');
   // The link opens the same comparison in a fresh page, with the same figures at its end.
   const link = await page.getByTestId('compare-link').inputValue();
+  // Copying says so inside the view (a toast would sit under the modal dialog).
+  assert.equal((await page.getByTestId('compare-copied').innerText()).trim(), '');
+  await page.getByTestId('compare-copy-link').click();
+  assert.match(await page.getByTestId('compare-copied').innerText(), /Link copied/);
   assert.match(link, /#compare=\d+\.[A-Za-z0-9_-]+~\d+\.[A-Za-z0-9_-]+~[A-Za-z0-9_-]+$/);
   assert.equal(await page.evaluate(() => location.hash), `#${link.split('#')[1]}`, 'the address bar holds it');
   const fresh = await openApp(browser, { hash: `#${link.split('#')[1]}` });
