@@ -51,5 +51,11 @@ mod tests {
         );
         // M/M/1/K with K = 1 is Erlang B with one server: ρ/(1+ρ).
         assert!((mm1k_blocking(1.0, 2.0, 1) - 0.5 / 1.5).abs() < 1e-12);
+        // At ρ = 1 every state of 0..=K is equally likely: blocking is 1/(K+1), the limit of
+        // the general formula from either side.
+        assert!((mm1k_blocking(5.0, 5.0, 4) - 0.2).abs() < 1e-12);
+        for rho in [1.0 - 1e-7, 1.0 + 1e-7] {
+            assert!((mm1k_blocking(rho, 1.0, 4) - 0.2).abs() < 1e-6);
+        }
     }
 }

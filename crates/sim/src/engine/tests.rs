@@ -927,3 +927,22 @@ fn watching_a_run_does_not_change_it() {
         }
     }
 }
+
+/// `is_up` says what the canvas colours: up, down after a kill, up again after a revival;
+/// nothing for a node that does not exist.
+#[test]
+fn is_up_follows_kills_and_revivals() {
+    let d = queue_diagram(3, 100.0, 1, 10, 1.0);
+    let mut sim = Simulation::new(&d).unwrap();
+    assert_eq!(sim.is_up("queue"), Some(true));
+    sim.set_up("queue", false).unwrap();
+    assert_eq!(sim.is_up("queue"), Some(false));
+    assert_eq!(
+        sim.is_up("source"),
+        Some(true),
+        "only the killed node is down"
+    );
+    sim.set_up("queue", true).unwrap();
+    assert_eq!(sim.is_up("queue"), Some(true));
+    assert_eq!(sim.is_up("nobody"), None);
+}
