@@ -946,3 +946,27 @@ fn is_up_follows_kills_and_revivals() {
     assert_eq!(sim.is_up("queue"), Some(true));
     assert_eq!(sim.is_up("nobody"), None);
 }
+
+/// A database's members are paid for: three members cost three times one, and the bill is in
+/// the end-to-end cost.
+#[test]
+fn a_databases_members_are_in_the_bill() {
+    let cost = |replicas: u32| {
+        let json = format!(
+            r#"{{ "version": 1, "seed": 4,
+              "nodes": [
+                {{ "id": "users", "kind": "client", "params": {{ "rate_rps": 10 }} }},
+                {{ "id": "db", "kind": "database", "params": {{ "replicas": {replicas}, "cost_per_hour": 0.1 }} }}
+              ],
+              "edges": [ {{ "from": "users", "to": "db" }} ] }}"#
+        );
+        let d = Diagram::from_json(&json).unwrap();
+        let (_, r) = run(&d, 0.0, 2.0);
+        (r.nodes["db"].cost_per_hour, r.end_to_end.cost_per_hour)
+    };
+    let (one, total_one) = cost(0);
+    let (three, total_three) = cost(2);
+    assert!(one > 0.0);
+    assert!(rel(three, 3.0 * one) < 1e-12, "{one} {three}");
+    assert!(rel(total_one, one) < 1e-12 && rel(total_three, three) < 1e-12);
+}
