@@ -298,12 +298,16 @@ fn diagram_view(l: Lang, doc: &Diagram, coord: &str, seq: &TxnSequence) -> Html 
                 }
             }) }
             { for seq.arrows.iter().map(|a| arrow_view(l, left, &cols, a)) }
-            { for seq.notes.iter().map(|n| {
+            { for seq.notes.iter().enumerate().map(|(i, n)| {
                 let (x, y) = (column(left, &cols, n.at_ms), lane_y(0));
+                // Notes of the same moment (revived, then aborted) take turns above and below
+                // the lane rather than print over each other.
+                let before = seq.notes[..i].iter().filter(|o| (o.at_ms - n.at_ms).abs() < 1e-3).count();
+                let label_y = if before % 2 == 0 { y - 8.0 } else { y + 16.0 };
                 html! {
                     <g class={classes!("seq-note", note_slug(n.kind))} data-note={note_slug(n.kind)}>
                         <circle cx={x.to_string()} cy={y.to_string()} r="5" />
-                        <text x={x.to_string()} y={(y - 8.0).to_string()} text-anchor="middle">{ note_name(l, n.kind) }</text>
+                        <text x={x.to_string()} y={label_y.to_string()} text-anchor="middle">{ note_name(l, n.kind) }</text>
                     </g>
                 }
             }) }
