@@ -9,6 +9,7 @@ use scaleboard_sim::{Diagram, RunConfig, Simulation};
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod budget;
 mod compare;
 mod lesson;
 
@@ -19,8 +20,12 @@ Wherever a FILE.json is expected, a share link (or its #fragment) works too.
 
 USAGE:
     scaleboard run FILE.json [--duration S] [--warmup S] [--seed N] [--compact] [--series]
+                             [--max-events N] [--quiet]
         Simulate the diagram and print one JSON report (see docs/cli.md);
-        --series adds the end-to-end figures of every simulated second.
+        --series adds the end-to-end figures of every simulated second. A run estimated at
+        more than --max-events events (default 1,000,000,000) is refused with the estimate;
+        a run longer than 2 s reports progress on standard error (not with --quiet); Ctrl+C
+        stops it and prints the report of what was simulated, marked partial.
     scaleboard compare A.json B.json [--duration S] [--warmup S] [--seed N] [--compact]
         Run two variants of a design side by side (each exactly as `run` runs it) and print
         {labels, a: report, b: report, diff}; one comparison file or link works too.
@@ -218,15 +223,104 @@ fn run_flags(d: &mut Diagram, o: &Opts) -> Result<(), Fail> {
     Ok(())
 }
 
+/// `--max-events N`: a whole number of events.
+fn max_events(o: &Opts) -> Result<u64, Fail> {
+    match o.flags.iter().rev().find(|(f, _)| f == "--max-events") {
+        Some((_, Some(v))) => v.replace(['_', ','], "").parse().map_err(|_| {
+            Fail(
+                format!("--max-events must be a whole number of events (got '{v}')"),
+                2,
+            )
+        }),
+        _ => Ok(budget::DEFAULT_MAX_EVENTS),
+    }
+}
+
+/// Why a run stopped before its end.
+#[derive(serde::Serialize)]
+struct Partial {
+    /// Simulated seconds reached, of those asked for.
+    simulated_s: f64,
+    duration_s: f64,
+    /// "interrupted" (Ctrl+C) or "event_budget" (`--max-events` reached).
+    reason: &'static str,
+}
+
+/// Set by Ctrl+C: the run stops at the next slice and reports what it has.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Runs `sim` to `end` in slices: progress on standard error once it has taken 2 s (unless
+/// `quiet`), stopping early on Ctrl+C or at `max_events`.
+fn run_watched(
+    sim: &mut Simulation,
+    end: scaleboard_sim::time::Time,
+    max_events: u64,
+    quiet: bool,
+) -> Option<&'static str> {
+    use std::sync::atomic::Ordering;
+    use std::time::Duration;
+    // A second Ctrl+C (or a handler that cannot be set) falls back to the default: the
+    // process ends at once.
+    let _ = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
+    const SLICE: u64 = 250_000;
+    let (start, first_events) = (Instant::now(), sim.events());
+    let mut said = start;
+    loop {
+        let used = sim.events() - first_events;
+        if used >= max_events {
+            return Some("event_budget");
+        }
+        let step = sim.advance_to(end, SLICE.min(max_events - used));
+        if step.kept_up {
+            return None;
+        }
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            return Some("interrupted");
+        }
+        let wall = start.elapsed();
+        if !quiet && wall > Duration::from_secs(2) && said.elapsed() >= Duration::from_secs(1) {
+            said = Instant::now();
+            let (now, of) = (sim.now() as f64 / 1e9, end as f64 / 1e9);
+            let rate = (sim.events() - first_events) as f64 / wall.as_secs_f64();
+            let left = wall.as_secs_f64() * (of - now) / now.max(1e-9);
+            eprintln!(
+                "scaleboard: t = {now:.1} s of {of:.1} s · {} events/s · about {left:.0} s left (Ctrl+C stops and reports)",
+                budget::count(rate)
+            );
+        }
+    }
+}
+
 fn run(args: &[String]) -> Result<(), Fail> {
     let o = Opts::parse(
         args,
-        &["--duration", "--warmup", "--seed"],
-        &["--compact", "--series"],
+        &["--duration", "--warmup", "--seed", "--max-events"],
+        &["--compact", "--series", "--quiet"],
     )?;
     let path = o.one_file("run")?;
     let mut d = load(path)?;
     run_flags(&mut d, &o)?;
+    let max_events = max_events(&o)?;
+    let est = budget::estimate(&d);
+    if est.events > max_events as f64 {
+        return Err(Fail(
+            format!(
+                "{}: this run would take about {} events ({} requests over {} s, each through up to {} components and back) — more than the budget of {} events, hours of work. Shorten it (--duration), lower the clients' rates, or raise the budget (--max-events {:.0}).",
+                shown(path),
+                budget::count(est.events),
+                budget::count(est.requests),
+                d.workload.duration_s,
+                est.hops,
+                budget::count(max_events as f64),
+                est.events.ceil(),
+            ),
+            1,
+        ));
+    }
     let cfg = RunConfig::for_diagram(&d);
     let mut sim = Simulation::with_config(&d, cfg).map_err(|problems| {
         let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
@@ -235,18 +329,27 @@ fn run(args: &[String]) -> Result<(), Fail> {
             1,
         )
     })?;
-    sim.run_until(secs_to_ns(d.workload.duration_s));
-    /// The report, with the per-second series appended when asked for.
+    let end = secs_to_ns(d.workload.duration_s);
+    let stopped = run_watched(&mut sim, end, max_events, o.has("--quiet"));
+    /// The report, with the per-second series appended when asked for, and why it stopped
+    /// early if it did.
     #[derive(serde::Serialize)]
     struct Output<'a> {
         #[serde(flatten)]
         report: scaleboard_sim::Report,
         #[serde(skip_serializing_if = "Option::is_none")]
         series: Option<Vec<&'a scaleboard_sim::metrics::EndToEndSample>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        partial: Option<Partial>,
     }
     let output = Output {
         report: sim.report(),
         series: o.has("--series").then(|| sim.series().collect()),
+        partial: stopped.map(|reason| Partial {
+            simulated_s: sim.now() as f64 / 1e9,
+            duration_s: d.workload.duration_s,
+            reason,
+        }),
     };
     let json = if o.has("--compact") {
         serde_json::to_string(&output)
@@ -255,7 +358,25 @@ fn run(args: &[String]) -> Result<(), Fail> {
     }
     .map_err(|e| Fail(format!("cannot write the report: {e}"), 1))?;
     println!("{json}");
-    Ok(())
+    match &output.partial {
+        Some(p) if p.reason == "interrupted" => Err(Fail(
+            format!(
+                "interrupted at t = {:.1} s of {} s: the report above is partial",
+                p.simulated_s, p.duration_s
+            ),
+            130,
+        )),
+        Some(p) => Err(Fail(
+            format!(
+                "stopped at the budget of {} events, at t = {:.1} s of {} s: the report above is partial (raise --max-events to go on)",
+                budget::count(max_events as f64),
+                p.simulated_s,
+                p.duration_s
+            ),
+            3,
+        )),
+        None => Ok(()),
+    }
 }
 
 fn validate(args: &[String]) -> Result<(), Fail> {
