@@ -630,3 +630,66 @@ fn batch_jobs_travel_in_format_6() {
     });
     assert_eq!(encode(&plain).len(), encode(&with_server).len());
 }
+
+/// A link of exactly the longest length is read (and found damaged only for what it holds);
+/// one character more is refused for its length.
+#[test]
+fn the_length_limit_is_inclusive() {
+    let at_limit = format!("2.{}", "A".repeat(MAX_LINK_CHARS - 2));
+    let e = decode(&at_limit).unwrap_err().to_string();
+    assert!(!e.contains("characters long"), "{e}");
+    let over = format!("2.{}", "A".repeat(MAX_LINK_CHARS - 1));
+    assert!(decode(&over)
+        .unwrap_err()
+        .to_string()
+        .contains("characters long"));
+    // The same for a comparison link, as a whole.
+    let c = crate::compare_url(
+        "",
+        &scaleboard_sim::compare::Comparison::new(
+            example("basic"),
+            example("basic"),
+            scaleboard_sim::compare::Labels::default(),
+        ),
+    );
+    let pad = |n: usize| format!("{c}{}", "x".repeat(n));
+    let base = pad(0).len();
+    let e = crate::decode_compare(&pad(MAX_LINK_CHARS - base))
+        .unwrap_err()
+        .to_string();
+    assert!(!e.contains("characters long"), "{e}");
+    let e = crate::decode_compare(&pad(MAX_LINK_CHARS - base + 1))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("characters long"), "{e}");
+}
+
+/// Each way a payload can be spoiled is named: a changed checksum, a version that is no
+/// number (its start quoted, clipped to 12 characters).
+#[test]
+fn a_changed_checksum_and_a_bad_version_are_named() {
+    let good = encode(&Document::new(example("basic")));
+    let (version, body) = good.split_once('.').unwrap();
+    let mut bytes = URL_SAFE_NO_PAD.decode(body).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x55; // the Adler-32 trailer
+    let spoiled = format!("{version}.{}", URL_SAFE_NO_PAD.encode(&bytes));
+    let e = decode(&spoiled).unwrap_err().to_string();
+    assert!(e.contains("checksum does not match"), "{e}");
+    let e = decode("abcdefghijklmnopqrstuvwxyz.AAAA")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("'abcdefghijkl' is not a format version"), "{e}");
+}
+
+/// A negative or non-finite playhead is left out of the link, not turned into 0.
+#[test]
+fn a_negative_playhead_is_left_out() {
+    for bad in [-5.0, f64::NAN, f64::INFINITY] {
+        let doc = Document {
+            playhead_s: Some(bad),
+            ..Document::new(example("basic"))
+        };
+        assert_eq!(decode(&encode(&doc)).unwrap().playhead_s, None, "{bad}");
+    }
+}
