@@ -176,4 +176,30 @@ mod tests {
         assert_eq!(flatten(&back).len(), flatten(&v).len());
         assert!(apply(&defaults, &[("a..b".into(), Leaf::Null)]).is_err());
     }
+
+    /// Whole numbers travel as integers up to 2⁵³ (beyond it an f64 is not exact), negative
+    /// ones too; −0 keeps its sign as a float.
+    #[test]
+    fn whole_numbers_are_integers_below_two_to_the_53() {
+        assert_eq!(
+            Leaf::from_f64(EXACT - 1.0),
+            Leaf::Int(9_007_199_254_740_991)
+        );
+        assert_eq!(Leaf::from_f64(EXACT), Leaf::Float(EXACT));
+        assert_eq!(Leaf::from_f64(-3.0), Leaf::Int(-3));
+        assert_eq!(Leaf::from_f64(0.5), Leaf::Float(0.5));
+        assert_eq!(Leaf::UInt(u64::MAX).as_f64(), Some(u64::MAX as f64));
+        assert_eq!(Leaf::Int(-2).as_f64(), Some(-2.0));
+        assert_eq!(Leaf::Str("x".into()).as_f64(), None);
+    }
+
+    /// A parameter's name may nest eight deep, not nine.
+    #[test]
+    fn names_nest_at_most_eight_deep() {
+        let eight = "a.b.c.d.e.f.g.h";
+        let v = apply(&json!({}), &[(eight.into(), Leaf::Int(1))]).unwrap();
+        assert_eq!(v["a"]["b"]["c"]["d"]["e"]["f"]["g"]["h"], json!(1));
+        let nine = format!("{eight}.i");
+        assert!(apply(&json!({}), &[(nine, Leaf::Int(1))]).is_err());
+    }
 }
