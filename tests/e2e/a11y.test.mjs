@@ -70,6 +70,9 @@ for (const theme of ['dark', 'light']) {
     const { context, page, errors } = await openApp(browser);
     await setTheme(page, theme);
     await page.getByTestId('example-basic').click();
+    // The example arrives from the document store a moment later: Play before it would meet
+    // the empty canvas (and its problems).
+    await page.getByTestId('node-users').waitFor();
     await page.getByTestId('play').click();
     await waitSimTime(page, 2);
     await page.getByTestId('play').click(); // pause: a still page for axe

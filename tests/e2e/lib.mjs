@@ -228,8 +228,18 @@ export async function screenshot(page, name) {
 
 /// Opens an example from the toolbar's Examples menu, by slug.
 export async function openExample(page, slug) {
+  // An example opens as a new document from the store a moment after the click: wait for the
+  // open document to change, or a Play pressed at once would meet the previous design.
+  const status = page.getByTestId('save-status');
+  const before = (await status.count()) ? await status.getAttribute('data-doc-id') : null;
   await page.getByTestId('examples').click();
   await page.getByTestId(`examples-item-${slug}`).click();
+  if (before !== null) {
+    await page.waitForFunction(
+      (b) => document.querySelector('[data-testid="save-status"]')?.dataset.docId !== b,
+      before,
+    );
+  }
 }
 
 /// The slugs the Examples menu offers, in order (the menu is left closed).

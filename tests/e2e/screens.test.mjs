@@ -198,6 +198,9 @@ for (const reducedMotion of ['no-preference', 'reduce']) {
     await page.goto(`${BASE_URL}/`);
     await ready(page);
     await page.getByTestId('example-basic').click();
+    // The example arrives from the document store a moment later: Play before it would meet
+    // the empty canvas (and its problems).
+    await page.getByTestId('node-users').waitFor();
     await page.getByTestId('play').click();
     await waitSimTime(page, 1.5);
     const dots = await paintedDots(page);

@@ -33,6 +33,9 @@ test('the app loads with no console errors and shows palette, canvas, inspector 
   // With a diagram, Play runs it: the clock advances, requests get through with a measured tail
   // latency and no errors, and Pause stops the clock.
   await page.getByTestId('example-basic').click();
+  // The example arrives from the document store a moment later: Play before it would meet
+  // the empty canvas (and its problems).
+  await page.getByTestId('node-users').waitFor();
   await play.click();
   assert.match(await play.innerText(), /Pause/);
   await waitSimTime(page, 2);
