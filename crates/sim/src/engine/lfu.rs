@@ -7,7 +7,7 @@
 //! Entries are ordered by (uses, last use) in a B-tree: O(log C) per operation. The hash maps
 //! are only looked up, never iterated, so the run stays deterministic.
 
-use super::lru::Lookup;
+use super::lru::{expiry, mark_stale, Lookup};
 use crate::time::Time;
 use std::collections::{BTreeSet, HashMap};
 
@@ -92,11 +92,7 @@ impl Lfu {
         if self.capacity == 0 {
             return false;
         }
-        let expires = if self.ttl == 0 {
-            Time::MAX
-        } else {
-            now.saturating_add(self.ttl)
-        };
+        let expires = expiry(now, self.ttl);
         if let Some(e) = self.entries.get_mut(&key) {
             e.version = version;
             e.expires = expires;
@@ -135,9 +131,7 @@ impl Lfu {
 
     pub fn mark_stale(&mut self, key: u64, version: u64, now: Time) {
         if let Some(e) = self.entries.get_mut(&key) {
-            if e.version < version && e.stale_since.is_none() {
-                e.stale_since = Some(now);
-            }
+            mark_stale(&mut e.stale_since, e.version, version, now);
         }
     }
 

@@ -19,6 +19,23 @@ pub(crate) struct Entry {
     next: u32,
 }
 
+/// When a copy put in at `now` expires: never with a TTL of 0. (Every eviction policy.)
+pub(super) fn expiry(now: Time, ttl: Time) -> Time {
+    if ttl == 0 {
+        Time::MAX
+    } else {
+        now.saturating_add(ttl)
+    }
+}
+
+/// A newer version (`version`) was committed at `now`: a copy holding `held` is stale from
+/// then on (the first such moment is kept). (Every eviction policy.)
+pub(super) fn mark_stale(stale_since: &mut Option<Time>, held: u64, version: u64, now: Time) {
+    if held < version && stale_since.is_none() {
+        *stale_since = Some(now);
+    }
+}
+
 /// What a lookup found.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Lookup {
@@ -169,11 +186,7 @@ impl Lru {
         if self.capacity == 0 {
             return false;
         }
-        let expires = if self.ttl == 0 {
-            Time::MAX
-        } else {
-            now.saturating_add(self.ttl)
-        };
+        let expires = expiry(now, self.ttl);
         if let Some(&i) = self.map.get(&key) {
             let e = &mut self.slots[i as usize];
             e.version = version;
@@ -223,9 +236,7 @@ impl Lru {
     pub fn mark_stale(&mut self, key: u64, version: u64, now: Time) {
         if let Some(&i) = self.map.get(&key) {
             let e = &mut self.slots[i as usize];
-            if e.version < version && e.stale_since.is_none() {
-                e.stale_since = Some(now);
-            }
+            mark_stale(&mut e.stale_since, e.version, version, now);
         }
     }
 

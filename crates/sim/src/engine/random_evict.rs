@@ -4,7 +4,7 @@
 //! simulation's generator when the cache is built: the same diagram and seed evict the same
 //! keys, and switching a cache's policy leaves every other random draw of the run unchanged.
 
-use super::lru::Lookup;
+use super::lru::{expiry, mark_stale, Lookup};
 use crate::dist::Rng;
 use crate::time::Time;
 use std::collections::HashMap;
@@ -88,11 +88,7 @@ impl RandomEvict {
         if self.capacity == 0 {
             return false;
         }
-        let expires = if self.ttl == 0 {
-            Time::MAX
-        } else {
-            now.saturating_add(self.ttl)
-        };
+        let expires = expiry(now, self.ttl);
         let slot = Slot {
             key,
             version,
@@ -121,9 +117,7 @@ impl RandomEvict {
     pub fn mark_stale(&mut self, key: u64, version: u64, now: Time) {
         if let Some(&i) = self.map.get(&key) {
             let s = &mut self.slots[i as usize];
-            if s.version < version && s.stale_since.is_none() {
-                s.stale_since = Some(now);
-            }
+            mark_stale(&mut s.stale_since, s.version, version, now);
         }
     }
 
