@@ -258,6 +258,39 @@ fn the_autoscaler_converges_like_hpa_and_respects_max_and_stabilisation() {
     assert_eq!(seen, 6, "never above max");
 }
 
+/// On the request-rate metric the HPA rule is ceil(λ / target) once the load is spread over
+/// the ready instances: 2,000 req/s at 300 req/s per instance → 7 (from 2), whatever the CPU.
+#[test]
+fn the_rate_autoscaler_sizes_the_pool_to_the_offered_rate_per_instance() {
+    let lambda: f64 = 2_000.0;
+    let mut d = autoscaled(lambda, 20);
+    if let Some(NodeSpec::Server(p)) = d.node_mut("api").map(|n| &mut n.spec) {
+        p.autoscale.metric = ScaleMetric::Rps;
+        p.autoscale.target = 300.0;
+    }
+    let mut sim = Simulation::new(&d).unwrap();
+    sim.run_until(300 * NS_PER_S);
+    let expected = (lambda / 300.0).ceil() as u32;
+    assert_eq!(expected, 7);
+    assert_eq!(
+        instances(&sim),
+        expected,
+        "ceil(λ / target rate per instance)"
+    );
+    let mut log = Vec::new();
+    sim.drain_log(&mut log);
+    let first_step = log.iter().find_map(|e| match e.what {
+        LogWhat::Scaled { from, to, .. } => Some((from, to)),
+        _ => None,
+    });
+    assert_eq!(
+        first_step,
+        Some((2, 7)),
+        "2 instances at 1,000 req/s each → 7"
+    );
+    sim.check_invariants().unwrap();
+}
+
 #[test]
 fn scheduled_scaling_raises_the_floor_for_the_peak() {
     let mut d = autoscaled(300.0, 20);
