@@ -112,6 +112,30 @@ fn round_robin_spreads_connects_exactly_in_arrival_order() {
     }
 }
 
+/// Least connections breaks ties in turn, not always from the first backend: when every
+/// connection (1 ms) has closed long before the next one arrives (≈ 1 s apart), all backends
+/// tie at zero and the connects go round in arrival order, exactly like round robin.
+#[test]
+fn least_connections_takes_turns_when_every_backend_is_idle() {
+    let d = long_connections(1.0, 0.001, 0.0, Algorithm::LeastOutstanding, 3);
+    let mut sim = start(&d);
+    for t in [4.0, 11.0, 40.0] {
+        let r = spread_at(&mut sim, t);
+        let c = counts(&r);
+        assert_eq!(c.dropped + c.drained, 0);
+        let opened: Vec<u64> = r
+            .backends
+            .iter()
+            .map(|b| b.connections_opened.unwrap())
+            .collect();
+        let want: Vec<u64> = (0..3)
+            .map(|b| c.opened / 3 + u64::from(b < c.opened % 3))
+            .collect();
+        assert!(c.opened >= 3, "t = {t}: {} connects", c.opened);
+        assert_eq!(opened, want, "t = {t}: ties taken in turn");
+    }
+}
+
 #[test]
 fn every_connection_is_open_closed_dropped_or_drained_at_every_instant() {
     let d = long_connections(40.0, 30.0, 1.0, Algorithm::RoundRobin, 4);
