@@ -303,5 +303,9 @@ test('a static shell paints before the wasm and is gone once the app mounts', as
   release();
   await ready(page);
   assert.equal(await page.locator('#boot-shell').count(), 0, 'the app removed the shell');
+  // The app's stylesheets load without blocking the shell's paint, and are all on once it runs.
+  const sheets = await page.evaluate(() => [...document.querySelectorAll('link[rel="stylesheet"]')].map((l) => l.media));
+  assert.ok(sheets.length >= 5 && sheets.every((m) => m === 'all'), `every stylesheet applies: ${JSON.stringify(sheets)}`);
+  assert.match(html, /rel="stylesheet"[^>]*media="print"/, 'the stylesheets do not block the first paint');
   await context.close();
 });
