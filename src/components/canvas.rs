@@ -807,12 +807,13 @@ fn cut_regions<'a>(doc: &'a Diagram, cut: &BTreeSet<String>) -> BTreeSet<&'a str
 }
 
 /// Room Fit leaves for what floats over the canvas: the KPI strip at the top, and at the bottom
-/// the zoom controls or a toast, whichever is taller (toasts come and go, so their room is
-/// always kept).
+/// the zoom controls or the strip a toast may take (`--toast-room` of the stage, set in the CSS
+/// beside the toast's place), whichever is taller. Toasts come and go, so their room is always
+/// kept.
 fn overlay_insets(canvas: &Element, r: &web_sys::DomRect) -> crate::editor::geometry::Insets {
     const GAP: f64 = 8.0;
-    /// A one-line toast, its offset from the bottom and a gap.
-    const TOAST_ROOM: f64 = 72.0;
+    /// The toast's room when the stylesheet does not say: two lines, its offset and a gap.
+    const TOAST_ROOM: f64 = 86.0;
     // The KPI strip is the canvas's sibling in the stage.
     let scope = canvas.parent_element().unwrap_or_else(|| canvas.clone());
     let rect_of = |sel: &str| {
@@ -825,10 +826,16 @@ fn overlay_insets(canvas: &Element, r: &web_sys::DomRect) -> crate::editor::geom
     };
     let top = rect_of(".kpis").map_or(0.0, |k| (k.bottom() - r.top() + GAP).max(0.0));
     let zoom = rect_of(".zoom-controls").map_or(0.0, |z| (r.bottom() - z.top() + GAP).max(0.0));
+    let toast = web_sys::window()
+        .and_then(|w| w.get_computed_style(&scope).ok().flatten())
+        .and_then(|s| s.get_property_value("--toast-room").ok())
+        .and_then(|v| v.trim().trim_end_matches("px").parse::<f64>().ok())
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .unwrap_or(TOAST_ROOM);
     crate::editor::geometry::Insets {
         top: top.max(36.0),
         right: 24.0,
-        bottom: zoom.max(TOAST_ROOM),
+        bottom: zoom.max(toast),
         left: 24.0,
     }
 }

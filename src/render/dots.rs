@@ -143,8 +143,10 @@ pub fn draw(
             continue;
         };
         let age = ((now_ms - m.born_ms) / MARKER_MS).clamp(0.0, 1.0);
-        // Centred above the card: the corners hold the DOWN and SPOF badges.
-        let p = view.to_screen(Point::new(x + NODE_W / 2.0, y - 6.0 - 18.0 * age));
+        // Centred above the card (the corners hold the DOWN and SPOF badges), its lower edge
+        // clear of the card's top in screen pixels, so that at any zoom it never hides the title.
+        let top = view.to_screen(Point::new(x + NODE_W / 2.0, y));
+        let p = Point::new(top.x, top.y - 9.0 - 3.0 - 18.0 * age);
         let fill = match m.label {
             Label::Dropped(_) => pal.marker,
             Label::Stale(_) | Label::ReadYourWrites => pal.stale,

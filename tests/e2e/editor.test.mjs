@@ -196,7 +196,8 @@ test('pan, zoom and fit', async () => {
   const zoom1 = parseFloat(await viewport.getAttribute('data-zoom'));
   assert.ok(zoom1 > zoom0 * 1.3, `wheel zooms in: ${zoom0} → ${zoom1}`);
   const pan0 = await viewport.getAttribute('data-pan');
-  await drag(page, { x: canvas.x + 30, y: canvas.y + canvas.height - 30 }, { x: canvas.x + 230, y: canvas.y + canvas.height - 80 });
+  // Background above the bottom strip, where the "opened" toast sits for a few seconds.
+  await drag(page, { x: canvas.x + 30, y: canvas.y + canvas.height - 110 }, { x: canvas.x + 230, y: canvas.y + canvas.height - 160 });
   assert.notEqual(await viewport.getAttribute('data-pan'), pan0, 'dragging the background pans');
   await page.getByTestId('zoom-out').click();
   const zoomed = await viewport.getAttribute('data-zoom');

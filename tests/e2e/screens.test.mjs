@@ -52,47 +52,73 @@ async function assertNoSidewaysOverflow(page, label) {
   assert.ok(sw <= iw, `${label}: page is ${sw}px wide in a ${iw}px window`);
 }
 
-async function assertCanvasShowsDiagram(page, label) {
-  const canvas = await page.getByTestId('canvas').boundingBox();
+/// What floats over (or borders) the canvas and could hide a card: the KPI cards, the zoom
+/// controls, a toast, the lesson band (docked or presenting), the phone's bottom bar and its
+/// sheets, an open menu.
+const OVERLAYS = [
+  '.kpi', '.zoom-controls', '[data-testid="toast"]', '.lesson-dock', '[data-testid="sheet-bar"]',
+  '.sheet-backdrop', '.context-menu', '.examples-list', '.hint-recent',
+];
+
+/// One look at the page, in one round trip: which controls are off screen, how wide the page
+/// is, where the canvas, the cards and the overlays are, and how tall each title is on screen.
+function examine({ controls, cards: cardSel, overlays: overlaySel }) {
+  const vw = window.innerWidth;
+  const vh = window.innerHeight;
+  const shown = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+  const onScreen = (e) => {
+    if (!e || !shown(e)) return false;
+    const b = e.getBoundingClientRect();
+    return b.width > 0 && b.height > 0 && b.left >= 0 && b.top >= 0 && b.right <= vw + 0.5 && b.bottom <= vh + 0.5;
+  };
+  const byId = (id) => document.querySelector(`[data-testid="${id}"]`);
+  const hidden = controls.filter((id) => !onScreen(byId(id)));
+  const overlays = [...document.querySelectorAll(overlaySel.join(','))]
+    .filter(shown)
+    .map((e) => ({ what: e.dataset.testid || e.className, ...e.getBoundingClientRect().toJSON() }))
+    .filter((o) => o.width > 0 && o.height > 0);
+  const cards = [...document.querySelectorAll(cardSel)].map((e) => {
+    const box = e.getBoundingClientRect().toJSON();
+    const title = e.querySelector('.node-title');
+    // The card's own transform (the canvas zoom) scales its CSS font size on screen.
+    const scale = box.width / (e.offsetWidth || 1);
+    return { id: e.dataset.node, box, titlePx: title && shown(title) ? parseFloat(getComputedStyle(title).fontSize) * scale : 0 };
+  });
+  const canvas = byId('canvas').getBoundingClientRect().toJSON();
+  return {
+    hidden,
+    scrollWidth: document.documentElement.scrollWidth,
+    viewportWidth: vw,
+    canvas,
+    cards,
+    overlays,
+    toast: overlays.some((o) => o.what === 'toast'),
+  };
+}
+
+/// Asserts what `examine` saw: the controls off screen are the ones the "More" menu holds, no
+/// sideways overflow, the canvas big enough and every card inside it, no card under an overlay,
+/// and titles at least `minTitlePx` tall on screen.
+function assertLook(look, label, { moreHolds, minTitlePx }) {
+  const extra = look.hidden.filter((id) => !moreHolds.includes(id));
+  assert.deepEqual(extra, [], `${label}: ${extra.join(', ')} out of reach (More holds ${moreHolds.join(', ') || 'nothing'})`);
+  assert.ok(look.scrollWidth <= look.viewportWidth, `${label}: page is ${look.scrollWidth}px wide`);
+  const { canvas, cards, overlays } = look;
   assert.ok(canvas.width >= 300 && canvas.height >= 300, `${label}: canvas is ${canvas.width}×${canvas.height}`);
-  const cards = await page.locator(NODE_CARDS).evaluateAll((els) =>
-    els.map((e) => {
-      const r = e.getBoundingClientRect();
-      return { id: e.getAttribute('data-node'), x: r.x, y: r.y, r: r.right, b: r.bottom };
-    }),
-  );
   assert.ok(cards.length > 0, `${label}: the diagram has node cards`);
   const slack = 2;
   for (const c of cards) {
+    const b = c.box;
     assert.ok(
-      c.x >= canvas.x - slack && c.y >= canvas.y - slack &&
-        c.r <= canvas.x + canvas.width + slack && c.b <= canvas.y + canvas.height + slack,
-      `${label}: node ${c.id} (${Math.round(c.x)},${Math.round(c.y)})–(${Math.round(c.r)},${Math.round(c.b)}) lies inside the canvas ` +
-        `(${Math.round(canvas.x)},${Math.round(canvas.y)} ${Math.round(canvas.width)}×${Math.round(canvas.height)})`,
+      b.left >= canvas.left - slack && b.top >= canvas.top - slack &&
+        b.right <= canvas.right + slack && b.bottom <= canvas.bottom + slack,
+      `${label}: node ${c.id} (${Math.round(b.left)},${Math.round(b.top)})–(${Math.round(b.right)},${Math.round(b.bottom)}) lies inside the canvas ` +
+        `(${Math.round(canvas.left)},${Math.round(canvas.top)} ${Math.round(canvas.width)}×${Math.round(canvas.height)})`,
     );
-  }
-}
-
-/// No node card lies under something floating over the canvas (KPI cards, zoom controls, a
-/// toast), and — where asked — every node title is at least 12 px tall on screen.
-async function assertReadableAndUncovered(page, label, { minTitlePx }) {
-  const { overlays, cards } = await page.evaluate((sel) => {
-    const visible = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
-    const overlays = [...document.querySelectorAll('.kpi, .zoom-controls, .toast')]
-      .filter(visible)
-      .map((e) => ({ what: e.dataset.testid || e.className, ...e.getBoundingClientRect().toJSON() }));
-    const cards = [...document.querySelectorAll(sel)].map((e) => {
-      const box = e.getBoundingClientRect().toJSON();
-      const title = e.querySelector('.node-title');
-      const scale = box.width / (e.offsetWidth || 1);
-      return { id: e.dataset.node, box, titlePx: title ? parseFloat(getComputedStyle(title).fontSize) * scale : 0 };
-    });
-    return { overlays, cards };
-  }, NODE_CARDS);
-  for (const c of cards) {
     for (const o of overlays) {
-      const hit = c.box.left < o.right && o.left < c.box.right && c.box.top < o.bottom && o.top < c.box.bottom;
-      assert.ok(!hit, `${label}: node ${c.id} lies under ${o.what}`);
+      const hit = b.left < o.right && o.left < b.right && b.top < o.bottom && o.top < b.bottom;
+      assert.ok(!hit, `${label}: node ${c.id} (${Math.round(b.left)},${Math.round(b.top)})–(${Math.round(b.right)},${Math.round(b.bottom)}) ` +
+        `lies under ${o.what} (${Math.round(o.left)},${Math.round(o.top)})–(${Math.round(o.right)},${Math.round(o.bottom)})`);
     }
     if (minTitlePx) {
       assert.ok(c.titlePx >= minTitlePx - 0.05, `${label}: node ${c.id}'s title is ${c.titlePx.toFixed(1)} px on screen`);
@@ -103,6 +129,7 @@ async function assertReadableAndUncovered(page, label, { minTitlePx }) {
 for (const screen of SCREENS) {
   const { width, height, hasTouch, isMobile } = screen;
   const projector = width >= 1280;
+  const name = `${width}x${height}`;
   test(`${width}×${height}${isMobile ? ' (phone)' : hasTouch ? ' (touch)' : ''}, Korean: every example after Fit and a few seconds`, async () => {
     const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1, hasTouch, isMobile });
     await context.addInitScript(() => {
@@ -113,36 +140,46 @@ for (const screen of SCREENS) {
     await page.goto(`${BASE_URL}/`);
     await ready(page);
     assert.equal(await page.getByTestId('app').getAttribute('data-lang'), 'ko');
-    await assertReachable(page, `${width}×${height} empty`, `screen-${width}x${height}-more`);
+    await assertReachable(page, `${width}×${height} empty`, `screen-${name}-more`);
     await assertNoSidewaysOverflow(page, `${width}×${height} empty`);
+    // What the "More" menu holds at this size: the only controls allowed off screen.
+    const moreHolds = [];
+    for (const id of CONTROLS) if (!(await inView(page, id))) moreHolds.push(id);
 
     // The Examples menu fits the screen too.
     await page.getByTestId('examples').click();
     const menu = await page.getByTestId('examples-menu').boundingBox();
     assert.ok(menu.x >= 0 && menu.x + menu.width <= width + 0.5 && menu.y + menu.height <= height + 0.5,
       `${width}×${height}: the Examples menu (${JSON.stringify(menu)}) is on screen`);
-    await screenshot(page, `screen-${width}x${height}-examples`);
+    await screenshot(page, `screen-${name}-examples`);
     await page.keyboard.press('Escape');
 
     const slugs = await exampleSlugs(page);
+    assert.ok(slugs.length >= 20, `every example is offered (${slugs.length})`);
+    let toastsChecked = 0;
     for (const slug of slugs) {
       const label = `${width}×${height} ${slug}`;
       await openExample(page, slug);
+      // The new document starts again from t = 0 (the previous example was stepped to 3 s).
       await page.waitForFunction(
-        (sel) => document.querySelectorAll(sel).length > 0,
+        (sel) => document.querySelectorAll(sel).length > 0
+          && Number(document.querySelector('[data-testid="kpis"]')?.dataset.simTime ?? '0') < 1,
         NODE_CARDS,
       );
-      // The new document starts again from t = 0 (the previous example was stepped to 3 s).
-      await page.waitForFunction(() => Number(document.querySelector('[data-testid="kpis"]')?.dataset.simTime ?? '0') < 1);
       await page.getByTestId('fit').click();
+      // Right after Fit the "opened" toast is still up: it must not cover a card either.
+      const fitted = await page.evaluate(examine, { controls: CONTROLS, cards: NODE_CARDS, overlays: OVERLAYS });
+      assertLook(fitted, `${label} (fitted)`, { moreHolds, minTitlePx: projector ? 12 : 0 });
+      if (fitted.toast) toastsChecked++;
+      // A few seconds of simulated running: the KPI strip fills with figures (and may wrap).
       for (let i = 0; i < 3; i++) await page.getByTestId('step').click();
       await waitSimTime(page, 2.9); // the snapshot after the third step is on screen
-      await assertReachable(page, label);
-      await assertNoSidewaysOverflow(page, label);
-      await assertCanvasShowsDiagram(page, label);
-      await assertReadableAndUncovered(page, label, { minTitlePx: projector ? 12 : 0 });
-      if (slug === 'hot-shard') await screenshot(page, `screen-${width}x${height}`);
+      const ran = await page.evaluate(examine, { controls: CONTROLS, cards: NODE_CARDS, overlays: OVERLAYS });
+      assertLook(ran, `${label} (after 3 s)`, { moreHolds, minTitlePx: projector ? 12 : 0 });
+      if (slug === 'hot-shard') await screenshot(page, `screen-${name}`);
+      if (slug === 'global-two-regions') await screenshot(page, `screen-${name}-regions`);
     }
+    assert.ok(toastsChecked >= slugs.length / 2, `the "opened" toast was on screen for ${toastsChecked} of ${slugs.length} checks`);
     assert.deepEqual(errors, [], 'no console errors or panics');
     await context.close();
   });
@@ -266,5 +303,9 @@ test('a static shell paints before the wasm and is gone once the app mounts', as
   release();
   await ready(page);
   assert.equal(await page.locator('#boot-shell').count(), 0, 'the app removed the shell');
+  // The app's stylesheets load without blocking the shell's paint, and are all on once it runs.
+  const sheets = await page.evaluate(() => [...document.querySelectorAll('link[rel="stylesheet"]')].map((l) => l.media));
+  assert.ok(sheets.length >= 5 && sheets.every((m) => m === 'all'), `every stylesheet applies: ${JSON.stringify(sheets)}`);
+  assert.match(html, /rel="stylesheet"[^>]*media="print"/, 'the stylesheets do not block the first paint');
   await context.close();
 });
