@@ -35,7 +35,8 @@ USAGE:
     scaleboard link FILE.json [--base URL]
         Print a share link for the diagram (default base http://127.0.0.1:8080/).
     scaleboard bench [--json] [--seconds S]
-        Measure engine speed on the reference diagram (client → LB → 4 servers).
+        Measure engine speed on the reference diagram (client → LB → 4 servers), then the
+        bare event loop of the same topology, and print both and their ratio.
     scaleboard kinds
         List the component kinds.
     scaleboard lesson list [DIR] | scaleboard lesson check [DIR] [--verbose]
