@@ -3,7 +3,8 @@
 //! Every error reaches the user as one line naming the problem, with a non-zero exit status;
 //! nothing a file contains can make this program panic.
 
-use scaleboard_sim::reference::{reference_diagram, REFERENCE_RATE};
+use scaleboard_sim::bare_loop;
+use scaleboard_sim::reference::{reference_bare_config, reference_diagram, REFERENCE_RATE};
 use scaleboard_sim::time::secs_to_ns;
 use scaleboard_sim::{Diagram, RunConfig, Simulation};
 use std::process::ExitCode;
@@ -34,7 +35,8 @@ USAGE:
     scaleboard link FILE.json [--base URL]
         Print a share link for the diagram (default base http://127.0.0.1:8080/).
     scaleboard bench [--json] [--seconds S]
-        Measure engine speed on the reference diagram (client → LB → 4 servers).
+        Measure engine speed on the reference diagram (client → LB → 4 servers), then the
+        bare event loop of the same topology, and print both and their ratio.
     scaleboard kinds
         List the component kinds.
     scaleboard lesson list [DIR] | scaleboard lesson check [DIR] [--verbose]
@@ -412,13 +414,24 @@ fn bench(args: &[String]) -> Result<(), Fail> {
     let counts = sim.lifetime_counts();
     let events_per_s = sim.events() as f64 / wall;
     let requests_per_s = counts.completed as f64 / wall;
+    // The bare loop of the same topology, right after, on the same machine and load.
+    let start = Instant::now();
+    let bare = bare_loop::run(&reference_bare_config(REFERENCE_RATE), secs_to_ns(seconds));
+    let bare_wall = start.elapsed().as_secs_f64();
+    let reference_requests_per_s = bare.completed as f64 / bare_wall;
+    let ratio = reference_requests_per_s / requests_per_s;
     if o.has("--json") {
         println!(
             "{}",
-            serde_json::json!({ "events_per_s": events_per_s.round(), "requests_per_s": requests_per_s.round() })
+            serde_json::json!({
+                "events_per_s": events_per_s.round(),
+                "requests_per_s": requests_per_s.round(),
+                "reference_requests_per_s": reference_requests_per_s.round(),
+                "reference_ratio": (ratio * 100.0).round() / 100.0,
+            })
         );
     } else {
-        println!("reference diagram: client → LB → 4 servers at {REFERENCE_RATE} req/s, {seconds} simulated s");
+        println!("reference diagram: client → LB → 4 servers × 8 workers at {REFERENCE_RATE} req/s, {seconds} simulated s");
         println!("  events handled        {:>14}", sim.events());
         println!("  requests completed    {:>14}", counts.completed);
         println!("  wall-clock time       {wall:>14.3} s");
@@ -426,6 +439,11 @@ fn bench(args: &[String]) -> Result<(), Fail> {
         println!("  requests per second   {requests_per_s:>14.0}");
         println!("  simulated / real time {:>14.1}×", seconds / wall);
         println!("  peak job slots        {:>14}", sim.job_capacity());
+        println!("bare loop of the same topology (no diagram, no charts, no dots)");
+        println!("  requests completed    {:>14}", bare.completed);
+        println!("  wall-clock time       {bare_wall:>14.3} s");
+        println!("  requests per second   {reference_requests_per_s:>14.0}");
+        println!("  engine cost per request {ratio:>12.2}× the bare loop's");
     }
     Ok(())
 }

@@ -180,6 +180,15 @@ fn bench_prints_one_json_line() {
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     assert!(v["events_per_s"].as_f64().unwrap() > 0.0);
     assert!(v["requests_per_s"].as_f64().unwrap() > 0.0);
+    // The bare loop ran beside it, and the ratio is the one of the two rates.
+    let reference = v["reference_requests_per_s"].as_f64().unwrap();
+    let ratio = v["reference_ratio"].as_f64().unwrap();
+    assert!(reference > 0.0);
+    let expected = reference / v["requests_per_s"].as_f64().unwrap();
+    assert!(
+        (ratio - expected).abs() < 0.01 + expected * 1e-3,
+        "{ratio} vs {expected}"
+    );
 }
 
 #[test]

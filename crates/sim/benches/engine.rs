@@ -1,9 +1,11 @@
 //! `cargo bench -p scaleboard-sim`: the engine's hot path on the reference diagram
-//! (client → LB → 4 servers), plus the pieces every request touches.
+//! (client → LB → 4 servers), the bare loop of the same topology it is measured against, plus
+//! the pieces every request touches.
 
+use scaleboard_sim::bare_loop;
 use scaleboard_sim::dist::{Rng, Zipf};
 use scaleboard_sim::metrics::Histogram;
-use scaleboard_sim::reference::{reference_diagram, REFERENCE_RATE};
+use scaleboard_sim::reference::{reference_bare_config, reference_diagram, REFERENCE_RATE};
 use scaleboard_sim::time::NS_PER_S;
 use scaleboard_sim::{RunConfig, Simulation};
 
@@ -26,6 +28,15 @@ fn reference_one_simulated_second(b: divan::Bencher) {
         sim.run_until(2 * NS_PER_S);
         sim
     });
+}
+
+/// The bare loop of the same topology and load (see `bare_loop`): the floor the engine is
+/// measured against. One simulated second, ≈ 200 000 requests.
+#[divan::bench(sample_count = 10)]
+fn bare_loop_one_simulated_second(b: divan::Bencher) {
+    let cfg = reference_bare_config(REFERENCE_RATE);
+    b.counter(divan::counter::ItemsCount::new(REFERENCE_RATE as u64))
+        .bench_local(|| bare_loop::run(divan::black_box(&cfg), NS_PER_S));
 }
 
 #[divan::bench]

@@ -17,6 +17,8 @@
 
 pub mod analysis;
 pub mod analytic;
+#[doc(hidden)]
+pub mod bare_loop;
 pub mod compare;
 pub mod diagram;
 pub mod dist;
@@ -24,6 +26,7 @@ pub mod engine;
 pub mod kind;
 pub mod lesson;
 pub mod metrics;
+mod quad_heap;
 pub mod reference;
 pub mod time;
 
