@@ -181,9 +181,12 @@ mod tests {
             assert!(d.errors().is_empty());
             assert!(!e.title(Lang::En).is_empty());
             // Every title and label reads in Korean too.
+            // A node without a label would show its id, in English, in Korean mode.
+            for n in &d.nodes {
+                assert!(!n.label.is_empty(), "{}: {} has no label", e.slug, n.id);
+            }
             let texts = std::iter::once(d.name.clone())
-                .chain(d.nodes.iter().map(|n| n.label.clone()))
-                .filter(|t| !t.is_empty());
+                .chain(d.nodes.iter().map(|n| n.label.clone()));
             for t in texts {
                 assert!(
                     crate::i18n::example_korean(&t).is_some(),

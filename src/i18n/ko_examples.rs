@@ -157,4 +157,12 @@ table! {
     "Log report (one slow machine)" => "로그 리포트 (느린 머신 한 대)",
     "Log report" => "로그 리포트",
     "Log report (backup tasks)" => "로그 리포트 (백업 태스크)",
+    "Cart servers" => "장바구니 서버",
+    "Profile servers" => "프로필 서버",
+    "Arrivals" => "도착 요청",
+    "Server" => "서버",
+    "Old server" => "기존 서버",
+    "New server" => "새 서버",
+    "API server" => "API 서버",
+    "Standby load balancer" => "대기 로드밸런서",
 }
