@@ -24,6 +24,7 @@ pub mod palette;
 pub mod qr;
 pub mod qr_dialog;
 pub mod recent_docs;
+pub mod report_view;
 pub mod region_frame;
 pub mod resilience;
 pub mod save_status;

@@ -50,7 +50,7 @@ pub fn pct(f: f64) -> String {
         "0%".into()
     } else if p < 10.0 {
         format!("{p:.1}%")
-    } else if p >= 99.0 && p < 100.0 {
+    } else if (99.0..100.0).contains(&p) {
         format!("{}%", trim(format!("{p:.2}")))
     } else {
         format!("{p:.0}%")
@@ -81,7 +81,7 @@ pub fn count(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
