@@ -14,8 +14,8 @@ use crate::components::node_live::NodeLive;
 use crate::components::palette::Palette;
 use crate::components::qr_dialog::QrDialog;
 use crate::components::recent_docs::RecentDocs;
-use crate::components::save_status::{SaveFailed, SaveStatus};
 use crate::components::report_view::ReportView;
+use crate::components::save_status::{SaveFailed, SaveStatus};
 use crate::components::share_dialog::ShareDialog;
 use crate::components::toast::ToastView;
 use crate::components::toolbar::Toolbar;
@@ -57,10 +57,7 @@ fn open_embedded(dispatch: &Callback<Action>, lang: crate::i18n::Lang) {
             playhead: d.playhead_s,
         }),
         Err(e) => dispatch.emit(Action::Toast {
-            text: fill(
-                tr(lang, "This embed's link cannot be opened: {}"),
-                &[&e.0],
-            ),
+            text: fill(tr(lang, "This embed's link cannot be opened: {}"), &[&e.0]),
             kind: ToastKind::Error,
         }),
     }

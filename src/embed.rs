@@ -169,7 +169,10 @@ mod tests {
         assert_eq!(embed, "https://x.org/app/?embed#5.abcDEF");
         assert_eq!(editor_url(&embed), share);
         // A query already in the share link's page is replaced, not stacked.
-        assert_eq!(embed_url("https://x.org/?embed#5.a"), "https://x.org/?embed#5.a");
+        assert_eq!(
+            embed_url("https://x.org/?embed#5.a"),
+            "https://x.org/?embed#5.a"
+        );
     }
 
     #[test]

@@ -127,7 +127,10 @@ mod tests {
     fn report_pictures_use_the_editor_geometry() {
         use crate::editor::geometry::{edge_curve, Point, NODE_H, NODE_W};
         assert_eq!(
-            (scaleboard_report::svg::NODE_W, scaleboard_report::svg::NODE_H),
+            (
+                scaleboard_report::svg::NODE_W,
+                scaleboard_report::svg::NODE_H
+            ),
             (NODE_W, NODE_H)
         );
         for (a, b) in [((0.0, 0.0), (300.0, 40.0)), ((500.0, 10.0), (100.0, 200.0))] {
@@ -151,7 +154,10 @@ mod tests {
                 assert_eq!(app, *ko, "{en}");
             }
         }
-        assert!(shared >= 30, "only {shared} shared sentences: did the tables move?");
+        assert!(
+            shared >= 30,
+            "only {shared} shared sentences: did the tables move?"
+        );
     }
 
     #[test]

@@ -28,12 +28,8 @@ pub fn report(args: &[String]) -> Result<(), Fail> {
     };
     let lang = match o.value("--lang") {
         None => Lang::En,
-        Some(code) => Lang::from_code(code).ok_or_else(|| {
-            Fail(
-                format!("--lang must be 'en' or 'ko' (got '{code}')"),
-                2,
-            )
-        })?,
+        Some(code) => Lang::from_code(code)
+            .ok_or_else(|| Fail(format!("--lang must be 'en' or 'ko' (got '{code}')"), 2))?,
     };
     let mut d = load(path)?;
     run_flags(&mut d, &o)?;

@@ -9,8 +9,13 @@ use serde_json::Value;
 /// The exact value of a `data-figure` cell.
 fn figure(html: &str, id: &str) -> f64 {
     let key = format!("data-figure=\"{id}\" data-value=\"");
-    let at = html.find(&key).unwrap_or_else(|| panic!("no {id} in the page")) + key.len();
-    html[at..at + html[at..].find('"').unwrap()].parse().unwrap()
+    let at = html
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {id} in the page"))
+        + key.len();
+    html[at..at + html[at..].find('"').unwrap()]
+        .parse()
+        .unwrap()
 }
 
 fn out(name: &str) -> std::path::PathBuf {
@@ -37,12 +42,24 @@ fn the_page_has_the_figures_of_the_same_run() {
     let run = scaleboard(&["run", file, "--duration", "30", "--compact"]);
     let r: Value = serde_json::from_str(&stdout(&run)).unwrap();
     let e = &r["end_to_end"];
-    assert_eq!(figure(&html, "throughput"), e["throughput"].as_f64().unwrap());
+    assert_eq!(
+        figure(&html, "throughput"),
+        e["throughput"].as_f64().unwrap()
+    );
     assert_eq!(figure(&html, "offered"), e["offered_rps"].as_f64().unwrap());
-    assert_eq!(figure(&html, "error_rate"), e["error_rate"].as_f64().unwrap());
+    assert_eq!(
+        figure(&html, "error_rate"),
+        e["error_rate"].as_f64().unwrap()
+    );
     assert_eq!(figure(&html, "completed"), e["completed"].as_f64().unwrap());
-    assert_eq!(figure(&html, "p99_ms"), e["latency_ms"]["p99"].as_f64().unwrap());
-    assert_eq!(figure(&html, "mean_ms"), e["latency_ms"]["mean"].as_f64().unwrap());
+    assert_eq!(
+        figure(&html, "p99_ms"),
+        e["latency_ms"]["p99"].as_f64().unwrap()
+    );
+    assert_eq!(
+        figure(&html, "mean_ms"),
+        e["latency_ms"]["mean"].as_f64().unwrap()
+    );
     assert_eq!(
         figure(&html, "spofs"),
         r["spof"]["spofs"].as_array().unwrap().len() as f64
@@ -52,9 +69,16 @@ fn the_page_has_the_figures_of_the_same_run() {
     // A well-formed standalone page: one document, one report, balanced main elements.
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
     assert!(html.trim_end().ends_with("</body></html>"));
-    for tag in ["html", "head", "body", "article", "section", "svg", "table", "ul", "style"] {
-        let open = html.matches(&format!("<{tag}>")).count() + html.matches(&format!("<{tag} ")).count();
-        assert_eq!(open, html.matches(&format!("</{tag}>")).count(), "<{tag}> unbalanced");
+    for tag in [
+        "html", "head", "body", "article", "section", "svg", "table", "ul", "style",
+    ] {
+        let open =
+            html.matches(&format!("<{tag}>")).count() + html.matches(&format!("<{tag} ")).count();
+        assert_eq!(
+            open,
+            html.matches(&format!("</{tag}>")).count(),
+            "<{tag}> unbalanced"
+        );
     }
 }
 
@@ -79,11 +103,25 @@ fn korean_pages_and_bad_flags() {
     let refused = scaleboard(&["report", "examples/basic.json"]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(stderr(&refused).contains("--html"));
-    let refused = scaleboard(&["report", "examples/basic.json", "--html", "x.html", "--lang", "fr"]);
+    let refused = scaleboard(&[
+        "report",
+        "examples/basic.json",
+        "--html",
+        "x.html",
+        "--lang",
+        "fr",
+    ]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(stderr(&refused).contains("--lang must be 'en' or 'ko' (got 'fr')"));
     let unwritable = root().join("no-such-dir/x.html");
-    let refused = scaleboard(&["report", "examples/basic.json", "--html", unwritable.to_str().unwrap(), "--duration", "15"]);
+    let refused = scaleboard(&[
+        "report",
+        "examples/basic.json",
+        "--html",
+        unwritable.to_str().unwrap(),
+        "--duration",
+        "15",
+    ]);
     assert_eq!(refused.status.code(), Some(1));
     assert!(stderr(&refused).contains("cannot write the report"));
 }

@@ -15,12 +15,16 @@ pub fn line_chart(title: &str, points: &[(f64, Option<f64>)], colour: &str, empt
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<figure class="chart"><figcaption>{}</figcaption>"#,
+        r#"<figure class="sbr-chart"><figcaption>{}</figcaption>"#,
         crate::html::escape(title)
     );
     let values: Vec<f64> = points.iter().filter_map(|p| p.1).collect();
     let (Some(first), Some(last)) = (points.first(), points.last()) else {
-        let _ = write!(s, r#"<p class="muted">{}</p></figure>"#, crate::html::escape(empty));
+        let _ = write!(
+            s,
+            r#"<p class="sbr-muted">{}</p></figure>"#,
+            crate::html::escape(empty)
+        );
         return s;
     };
     let top = values.iter().copied().fold(0.0_f64, f64::max);
@@ -73,7 +77,12 @@ mod tests {
 
     #[test]
     fn a_gap_lifts_the_pen_and_an_empty_series_says_so() {
-        let pts = [(1.0, Some(1.0)), (2.0, None), (3.0, Some(2.0)), (4.0, Some(3.0))];
+        let pts = [
+            (1.0, Some(1.0)),
+            (2.0, None),
+            (3.0, Some(2.0)),
+            (4.0, Some(3.0)),
+        ];
         let svg = line_chart("T", &pts, "#000", "none");
         let d = svg.split("<path d=\"").nth(1).unwrap();
         let d = &d[..d.find('"').unwrap()];

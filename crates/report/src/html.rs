@@ -3,7 +3,7 @@
 //! confidence intervals, charts over time, the SLO verdict, SPOFs and chaos events.
 
 use crate::chart::line_chart;
-use crate::fmt::{clock, count, ms, money_per_hour, num, pct, rate};
+use crate::fmt::{clock, count, money_per_hour, ms, num, pct, rate};
 use crate::svg::{diagram_svg, CardText, Palette};
 use crate::words::{fill, kind_name, t, Lang};
 use scaleboard_sim::analysis::{Element, Finding, Reason};
@@ -30,25 +30,26 @@ const STYLE: &str = r#"<style>
 .sb-report{--ink:#111827;--muted:#5b6677;--line:#d6dbe3;--ok:#0e7a4f;--bad:#c2273f;
  box-sizing:border-box;width:190mm;margin:0 auto;padding:8mm;background:#fff;color:var(--ink);
  font:10.5px/1.4 Inter,'Noto Sans KR','NanumGothic',system-ui,sans-serif;
- display:grid;grid-template-columns:1fr 1fr;gap:3mm 6mm;align-content:start}
+ display:grid;grid-template-columns:3fr 2fr;gap:3mm 6mm;align-content:start}
 .sb-report *{box-sizing:border-box}
-.sb-report header,.sb-report .diagram,.sb-report .charts{grid-column:1/-1}
+.sb-report header,.sb-report .sbr-diagram,.sb-report .sbr-charts{grid-column:1/-1}
 .sb-report h1{font-size:18px;margin:0}
 .sb-report h2{font-size:12px;margin:0 0 1.5mm;text-transform:uppercase;letter-spacing:.04em;color:var(--muted)}
-.sb-report .design{font-size:13px;font-weight:600;margin:.5mm 0 0}
-.sb-report .meta,.sb-report .muted{color:var(--muted);margin:.5mm 0 0}
-.sb-report .diagram svg{display:block;width:100%;height:auto;max-height:82mm;border:1px solid var(--line);border-radius:6px}
+.sb-report .sbr-design{font-size:13px;font-weight:600;margin:.5mm 0 0}
+.sb-report .sbr-meta,.sb-report .sbr-muted{color:var(--muted);margin:.5mm 0 0}
+.sb-report .sbr-diagram svg{display:block;width:100%;height:auto;max-height:82mm;border:1px solid var(--line);border-radius:6px}
 .sb-report table{width:100%;border-collapse:collapse}
 .sb-report td,.sb-report th{padding:.8mm 1mm;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 .sb-report th{font-weight:500;color:var(--muted)}
-.sb-report td.v{font-weight:650;white-space:nowrap}
-.sb-report td.ci{color:var(--muted);font-size:9.5px}
-.sb-report .verdict{font-size:14px;font-weight:700;margin:0 0 1mm}
-.sb-report .verdict.met{color:var(--ok)}.sb-report .verdict.missed{color:var(--bad)}
+.sb-report td.sbr-v{font-weight:650;white-space:nowrap}
+.sb-report .sbr-ci{color:var(--muted);font-size:9.5px}
+.sb-report thead th{font-size:9px;border-bottom:1px solid var(--line)}
+.sb-report .sbr-verdict{font-size:14px;font-weight:700;margin:0 0 1mm}
+.sb-report .sbr-verdict.sbr-met{color:var(--ok)}.sb-report .sbr-verdict.sbr-missed{color:var(--bad)}
 .sb-report ul{margin:0;padding-left:4mm}.sb-report li{margin:0 0 .8mm}
-.sb-report .charts{display:flex;gap:4mm;justify-content:space-between}
+.sb-report .sbr-charts{display:flex;gap:4mm;justify-content:space-between}
 .sb-report figure{margin:0}.sb-report figcaption{font-weight:600;margin-bottom:.5mm}
-.sb-report .chart svg{display:block;width:58mm;height:auto}
+.sb-report .sbr-chart svg{display:block;width:58mm;height:auto}
 .sb-report section{break-inside:avoid}
 @page{margin:10mm}
 @media print{
@@ -106,7 +107,7 @@ fn header(s: &mut String, d: &Diagram, r: &Report, lang: Lang) {
     };
     let _ = write!(
         s,
-        r#"<header><h1>{}</h1><p class="design">{}</p><p class="meta">{} · {} · {} · {}</p></header>"#,
+        r#"<header><h1>{}</h1><p class="sbr-design">{}</p><p class="sbr-meta">{} · {} · {} · {}</p></header>"#,
         t(lang, "Run report"),
         escape(&name),
         fill(t(lang, "seed {}"), &[&r.seed]),
@@ -137,7 +138,7 @@ fn diagram(s: &mut String, d: &Diagram, r: &Report, lang: Lang) {
     };
     let _ = write!(
         s,
-        r#"<section class="diagram">{}</section>"#,
+        r#"<section class="sbr-diagram">{}</section>"#,
         diagram_svg(d, Palette::Light, &edge_label, &card)
     );
 }
@@ -148,20 +149,16 @@ fn row(s: &mut String, id: &str, name: &str, shown: &str, exact: Option<f64>, ci
     let exact = exact.map_or(String::new(), |v| format!(r#" data-value="{v}""#));
     let _ = write!(
         s,
-        r#"<tr><th>{}</th><td class="v" data-figure="{id}"{exact}>{}</td><td class="ci">{ci}</td></tr>"#,
+        r#"<tr><th>{}</th><td class="sbr-v" data-figure="{id}"{exact}>{}</td><td class="sbr-ci">{ci}</td></tr>"#,
         escape(name),
         escape(shown)
     );
 }
 
+/// A 95 % interval as "46.2 ms – 46.5 ms" (the column is headed "95 % confidence interval").
 fn interval(i: Option<&Interval>, lang: Lang) -> String {
     match i {
-        Some(i) => format!(
-            "{}: {} – {}",
-            t(lang, "95 % confidence interval"),
-            ms(Some(i.low)),
-            ms(Some(i.high))
-        ),
+        Some(i) => format!("{} – {}", ms(Some(i.low)), ms(Some(i.high))),
         None => t(lang, "not enough data for an interval").to_owned(),
     }
 }
@@ -169,13 +166,38 @@ fn interval(i: Option<&Interval>, lang: Lang) -> String {
 fn figures(s: &mut String, r: &Report, lang: Lang) {
     let e = &r.end_to_end;
     let ci = e.ci95.as_ref();
-    s.push_str(r#"<section class="kpis"><h2>"#);
+    s.push_str(r#"<section class="sbr-kpis"><h2>"#);
     s.push_str(t(lang, "Key figures"));
-    s.push_str("</h2><table>");
+    let _ = write!(
+        s,
+        r#"</h2><table><thead><tr><th></th><th></th><th class="sbr-ci">{}</th></tr></thead><tbody>"#,
+        t(lang, "95 % confidence interval")
+    );
     let per_s = |v: f64| format!("{} {}", rate(v), t(lang, "req/s"));
-    row(s, "throughput", t(lang, "Throughput"), &per_s(e.throughput), Some(e.throughput), "");
-    row(s, "offered", t(lang, "Offered load"), &per_s(e.offered_rps), Some(e.offered_rps), "");
-    row(s, "error_rate", t(lang, "Error rate"), &pct(e.error_rate), Some(e.error_rate), "");
+    row(
+        s,
+        "throughput",
+        t(lang, "Throughput"),
+        &per_s(e.throughput),
+        Some(e.throughput),
+        "",
+    );
+    row(
+        s,
+        "offered",
+        t(lang, "Offered load"),
+        &per_s(e.offered_rps),
+        Some(e.offered_rps),
+        "",
+    );
+    row(
+        s,
+        "error_rate",
+        t(lang, "Error rate"),
+        &pct(e.error_rate),
+        Some(e.error_rate),
+        "",
+    );
     row(
         s,
         "mean_ms",
@@ -184,8 +206,22 @@ fn figures(s: &mut String, r: &Report, lang: Lang) {
         e.latency_ms.mean,
         &interval(ci.and_then(|c| c.mean_ms.as_ref()), lang),
     );
-    row(s, "p50_ms", "p50", &ms(e.latency_ms.p50), e.latency_ms.p50, "");
-    row(s, "p95_ms", "p95", &ms(e.latency_ms.p95), e.latency_ms.p95, "");
+    row(
+        s,
+        "p50_ms",
+        "p50",
+        &ms(e.latency_ms.p50),
+        e.latency_ms.p50,
+        "",
+    );
+    row(
+        s,
+        "p95_ms",
+        "p95",
+        &ms(e.latency_ms.p95),
+        e.latency_ms.p95,
+        "",
+    );
     row(
         s,
         "p99_ms",
@@ -213,7 +249,7 @@ fn figures(s: &mut String, r: &Report, lang: Lang) {
         Some(e.cost_per_hour),
         "",
     );
-    s.push_str("</table></section>");
+    s.push_str("</tbody></table></section>");
 }
 
 fn slo(s: &mut String, r: &Report, lang: Lang) {
@@ -225,7 +261,7 @@ fn slo(s: &mut String, r: &Report, lang: Lang) {
     };
     let _ = write!(
         s,
-        r#"<section class="slo"><h2>{}</h2><p class="verdict {class}" data-figure="slo_met" data-value="{}">{}</p><ul><li>{}</li><li>{}</li><li>{}</li></ul></section>"#,
+        r#"<section class="sbr-slo"><h2>{}</h2><p class="sbr-verdict sbr-{class}" data-figure="slo_met" data-value="{}">{}</p><ul><li>{}</li><li>{}</li><li>{}</li></ul></section>"#,
         t(lang, "Service level objective"),
         o.met,
         verdict,
@@ -252,7 +288,7 @@ fn charts(s: &mut String, sim: &Simulation, lang: Lang) {
     let empty = t(lang, "no samples yet");
     let _ = write!(
         s,
-        r#"<section class="charts"><h2 hidden>{}</h2>{}{}{}</section>"#,
+        r#"<section class="sbr-charts"><h2 hidden>{}</h2>{}{}{}</section>"#,
         t(lang, "Over time"),
         line_chart(
             t(lang, "Throughput (req/s)"),
@@ -315,14 +351,14 @@ fn finding(d: &Diagram, f: &Finding, lang: Lang) -> String {
 fn spofs(s: &mut String, d: &Diagram, r: &Report, lang: Lang) {
     let _ = write!(
         s,
-        r#"<section class="spof"><h2>{}</h2>"#,
+        r#"<section class="sbr-spof"><h2>{}</h2>"#,
         t(lang, "Single points of failure")
     );
     let all = &r.spof.spofs;
     if all.is_empty() {
         let _ = write!(
             s,
-            r#"<p class="muted">{}</p>"#,
+            r#"<p class="sbr-muted">{}</p>"#,
             t(lang, "None: every client survives any one failure.")
         );
     } else {
@@ -391,18 +427,29 @@ fn action(d: &Diagram, a: &ChaosAction, lang: Lang) -> String {
 fn chaos(s: &mut String, d: &Diagram, r: &Report, lang: Lang) {
     let _ = write!(
         s,
-        r#"<section class="chaos"><h2>{}</h2>"#,
+        r#"<section class="sbr-chaos"><h2>{}</h2>"#,
         t(lang, "Chaos events")
     );
     let mut events: Vec<_> = d.chaos.iter().collect();
     events.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
     if events.is_empty() {
-        let _ = write!(s, r#"<p class="muted">{}</p>"#, t(lang, "None scripted."));
+        let _ = write!(
+            s,
+            r#"<p class="sbr-muted">{}</p>"#,
+            t(lang, "None scripted.")
+        );
     } else {
-        let _ = write!(s, r#"<ul data-figure="chaos" data-value="{}">"#, events.len());
+        let _ = write!(
+            s,
+            r#"<ul data-figure="chaos" data-value="{}">"#,
+            events.len()
+        );
         for e in events.iter().take(MAX_CHAOS) {
             let later = if e.at_s > r.time_s {
-                format!(r#" <span class="muted">({})</span>"#, t(lang, "not reached yet"))
+                format!(
+                    r#" <span class="sbr-muted">({})</span>"#,
+                    t(lang, "not reached yet")
+                )
             } else {
                 String::new()
             };

@@ -16,7 +16,9 @@ fn run(json: &str, secs: f64) -> Simulation {
 fn figure(html: &str, id: &str) -> f64 {
     let key = format!("data-figure=\"{id}\" data-value=\"");
     let at = html.find(&key).unwrap_or_else(|| panic!("no {id}")) + key.len();
-    html[at..at + html[at..].find('"').unwrap()].parse().unwrap()
+    html[at..at + html[at..].find('"').unwrap()]
+        .parse()
+        .unwrap()
 }
 
 #[test]
@@ -28,10 +30,17 @@ fn the_page_carries_the_run_figures_exactly() {
     assert_eq!(figure(&html, "error_rate"), r.end_to_end.error_rate);
     assert_eq!(figure(&html, "completed"), r.end_to_end.completed as f64);
     assert_eq!(Some(figure(&html, "p99_ms")), r.end_to_end.latency_ms.p99);
-    assert!(r.end_to_end.completed > 1000, "a 20 s run completes requests");
+    assert!(
+        r.end_to_end.completed > 1000,
+        "a 20 s run completes requests"
+    );
     // Every node's card is drawn, with its live figures.
     for n in &sim.diagram().nodes {
-        assert!(html.contains(&format!(">{}</text>", n.display_name())), "{}", n.id);
+        assert!(
+            html.contains(&format!(">{}</text>", n.display_name())),
+            "{}",
+            n.id
+        );
     }
     assert!(html.contains("req/s · "));
 }
@@ -43,12 +52,19 @@ fn confidence_intervals_and_verdict_are_shown() {
     let html = report_html(&sim, Lang::En);
     let ci = r.end_to_end.ci95.expect("60 s of basic has batch means");
     let p99 = ci.p99_ms.expect("p99 interval");
+    assert!(html.contains("95 % confidence interval"));
     assert!(html.contains(&format!(
-        "95 % confidence interval: {} – {}",
+        r#"data-figure="p99_ms" data-value="{}">{}</td><td class="sbr-ci">{} – {}</td>"#,
+        r.end_to_end.latency_ms.p99.unwrap(),
+        crate::fmt::ms(r.end_to_end.latency_ms.p99),
         crate::fmt::ms(Some(p99.low)),
         crate::fmt::ms(Some(p99.high))
     )));
-    let verdict = if r.end_to_end.slo.met { "SLO met" } else { "SLO missed" };
+    let verdict = if r.end_to_end.slo.met {
+        "SLO met"
+    } else {
+        "SLO missed"
+    };
     assert!(html.contains(verdict));
     assert_eq!(
         html.contains(r#"data-figure="slo_met" data-value="true""#),
@@ -58,7 +74,10 @@ fn confidence_intervals_and_verdict_are_shown() {
 
 #[test]
 fn spofs_and_chaos_events_are_listed_and_future_events_marked() {
-    let sim = run(include_str!("../../../examples/lone-load-balancer.json"), 5.0);
+    let sim = run(
+        include_str!("../../../examples/lone-load-balancer.json"),
+        5.0,
+    );
     let r = sim.report();
     let d = sim.diagram();
     let html = report_html(&sim, Lang::En);
@@ -73,13 +92,29 @@ fn spofs_and_chaos_events_are_listed_and_future_events_marked() {
 
 #[test]
 fn korean_page_has_no_english_report_words() {
-    let sim = run(include_str!("../../../examples/lone-load-balancer.json"), 5.0);
+    let sim = run(
+        include_str!("../../../examples/lone-load-balancer.json"),
+        5.0,
+    );
     let ko = report_html(&sim, Lang::Ko);
     assert!(ko.contains(r#"lang="ko""#));
-    for en in ["Key figures", "Throughput", "Single points of failure", "Chaos events", "Run report", "req/s"] {
+    for en in [
+        "Key figures",
+        "Throughput",
+        "Single points of failure",
+        "Chaos events",
+        "Run report",
+        "req/s",
+    ] {
         assert!(!ko.contains(en), "{en} left in English");
     }
-    for ko_word in ["핵심 지표", "처리량", "단일 장애 지점", "카오스 이벤트", "실행 보고서"] {
+    for ko_word in [
+        "핵심 지표",
+        "처리량",
+        "단일 장애 지점",
+        "카오스 이벤트",
+        "실행 보고서",
+    ] {
         assert!(ko.contains(ko_word), "{ko_word}");
     }
 }
@@ -102,7 +137,8 @@ fn the_document_is_one_escaped_page_with_print_rules() {
 
 #[test]
 fn long_lists_are_cut_to_fit_one_page() {
-    let mut d = Diagram::from_json(include_str!("../../../examples/lone-load-balancer.json")).unwrap();
+    let mut d =
+        Diagram::from_json(include_str!("../../../examples/lone-load-balancer.json")).unwrap();
     let first = d.chaos[0].clone();
     d.chaos = (0..20)
         .map(|i| scaleboard_sim::diagram::ChaosEvent {

@@ -41,7 +41,10 @@ pub const PAIRS: &[(&str, &str)] = &[
     ("Untitled design", "제목 없는 설계"),
     ("seed {}", "시드 {}"),
     ("{} simulated", "시뮬레이션 {}"),
-    ("statistics over {} after {} of warm-up", "워밍업 {} 이후 {} 동안의 통계"),
+    (
+        "statistics over {} after {} of warm-up",
+        "워밍업 {} 이후 {} 동안의 통계",
+    ),
     ("{} events", "이벤트 {}개"),
     ("Key figures", "핵심 지표"),
     ("Throughput", "처리량"),
@@ -52,7 +55,10 @@ pub const PAIRS: &[(&str, &str)] = &[
     ("{} completed · {} failed", "{}개 완료 · {}개 실패"),
     ("Cost", "비용"),
     ("95 % confidence interval", "95% 신뢰 구간"),
-    ("not enough data for an interval", "구간을 낼 만큼 데이터가 없음"),
+    (
+        "not enough data for an interval",
+        "구간을 낼 만큼 데이터가 없음",
+    ),
     ("Service level objective", "서비스 수준 목표"),
     ("SLO met", "서비스 수준 목표 달성"),
     ("SLO missed", "서비스 수준 목표 미달"),
@@ -68,7 +74,10 @@ pub const PAIRS: &[(&str, &str)] = &[
     ("Errors (%)", "오류 (%)"),
     ("no samples yet", "아직 표본 없음"),
     ("Single points of failure", "단일 장애 지점"),
-    ("None: every client survives any one failure.", "없음: 어떤 한 곳이 고장 나도 모든 클라이언트가 살아남습니다."),
+    (
+        "None: every client survives any one failure.",
+        "없음: 어떤 한 곳이 고장 나도 모든 클라이언트가 살아남습니다.",
+    ),
     ("and {} more", "외 {}개"),
     ("Chaos events", "카오스 이벤트"),
     ("None scripted.", "예약된 이벤트가 없습니다."),
@@ -87,19 +96,46 @@ pub const PAIRS: &[(&str, &str)] = &[
     ("CDN", "CDN"),
     ("Message queue", "메시지 큐"),
     ("Batch job", "배치 작업"),
-    ("zone {} holds everything some request path needs", "영역 {}에 어떤 요청 경로에 필요한 모든 것이 들어 있습니다"),
-    ("{} is a lone load balancer with no standby", "{}은(는) 대기 장비 없는 단독 로드밸런서입니다"),
-    ("{} is a single server instance", "{}은(는) 인스턴스가 하나뿐인 서버입니다"),
+    (
+        "zone {} holds everything some request path needs",
+        "영역 {}에 어떤 요청 경로에 필요한 모든 것이 들어 있습니다",
+    ),
+    (
+        "{} is a lone load balancer with no standby",
+        "{}은(는) 대기 장비 없는 단독 로드밸런서입니다",
+    ),
+    (
+        "{} is a single server instance",
+        "{}은(는) 인스턴스가 하나뿐인 서버입니다",
+    ),
     (
         "{}: a dead instance keeps getting traffic (no health-checked load balancer in front)",
         "{}: 죽은 인스턴스에도 트래픽이 계속 갑니다 (앞에 헬스 체크하는 로드밸런서가 없음)",
     ),
-    ("{} is a database with no replica to fail over to", "{}은(는) 페일오버할 레플리카가 없는 데이터베이스입니다"),
-    ("{} has replicas, but failover is off: none is ever promoted", "{}에 레플리카가 있지만 페일오버가 꺼져 있어 승격되지 않습니다"),
-    ("{}: writes fail while its primary fails over", "{}: 프라이머리 페일오버 동안 쓰기가 실패합니다"),
-    ("{} is a lone cache every request passes through", "{}은(는) 모든 요청이 지나가는 단독 캐시입니다"),
-    ("{} is a lone shard router", "{}은(는) 단독 샤드 라우터입니다"),
-    ("every request path goes through {}", "모든 요청 경로가 {}을(를) 지납니다"),
+    (
+        "{} is a database with no replica to fail over to",
+        "{}은(는) 페일오버할 레플리카가 없는 데이터베이스입니다",
+    ),
+    (
+        "{} has replicas, but failover is off: none is ever promoted",
+        "{}에 레플리카가 있지만 페일오버가 꺼져 있어 승격되지 않습니다",
+    ),
+    (
+        "{}: writes fail while its primary fails over",
+        "{}: 프라이머리 페일오버 동안 쓰기가 실패합니다",
+    ),
+    (
+        "{} is a lone cache every request passes through",
+        "{}은(는) 모든 요청이 지나가는 단독 캐시입니다",
+    ),
+    (
+        "{} is a lone shard router",
+        "{}은(는) 단독 샤드 라우터입니다",
+    ),
+    (
+        "every request path goes through {}",
+        "모든 요청 경로가 {}을(를) 지납니다",
+    ),
     ("kill {}", "{} 종료"),
     ("revive {}", "{} 복구"),
     ("slow {} down ×{}", "{} 느리게 ×{}"),
@@ -108,7 +144,10 @@ pub const PAIRS: &[(&str, &str)] = &[
     ("heal the network on {}", "{} 네트워크 복구"),
     ("cut zone {} off the network", "영역 {} 네트워크 분할"),
     ("reconnect zone {}", "영역 {} 네트워크 재연결"),
-    ("cut region {} off from the other regions", "리전 {}을(를) 다른 리전과 분리"),
+    (
+        "cut region {} off from the other regions",
+        "리전 {}을(를) 다른 리전과 분리",
+    ),
     ("reconnect region {}", "리전 {} 다시 연결"),
     ("zone {} goes down", "영역 {} 장애"),
     ("zone {} comes back", "영역 {} 복구"),
@@ -187,7 +226,10 @@ mod tests {
                 );
             }
         }
-        assert!(checked > 20, "found only {checked} texts: is the scan broken?");
+        assert!(
+            checked > 20,
+            "found only {checked} texts: is the scan broken?"
+        );
         let mut seen = std::collections::BTreeSet::new();
         for (en, _) in PAIRS {
             assert!(seen.insert(en), "{en:?} twice");
