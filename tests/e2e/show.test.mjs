@@ -90,6 +90,7 @@ test('Print report: one A4 and one Letter page with the run\'s figures, SPOF, SL
   assert.equal(await page.locator('.sb-report-host').count(), 0);
 
   // In Korean the page is Korean (the same numbers).
+  if (!(await page.getByTestId('lang-toggle').isVisible())) await page.getByTestId('more').click();
   await page.getByTestId('lang-toggle').click();
   const ko = await openReport(page);
   assert.equal(await ko.getAttribute('lang'), 'ko');

@@ -48,11 +48,12 @@ const STYLE: &str = r#"<style>
 .sb-report .sbr-verdict.sbr-met{color:var(--ok)}.sb-report .sbr-verdict.sbr-missed{color:var(--bad)}
 .sb-report ul{margin:0;padding-left:4mm}.sb-report li{margin:0 0 .8mm}
 .sb-report .sbr-charts{display:flex;gap:4mm;justify-content:space-between}
-.sb-report figure{margin:0}.sb-report figcaption{font-weight:600;margin-bottom:.5mm}
-.sb-report .sbr-chart svg{display:block;width:58mm;height:auto}
+.sb-report figure{margin:0;flex:1 1 0;min-width:0}.sb-report figcaption{font-weight:600;margin-bottom:.5mm}
+.sb-report .sbr-chart svg{display:block;width:100%;height:auto}
 .sb-report section{break-inside:avoid}
 @page{margin:10mm}
 @media print{
+ :root{color-scheme:light!important}
  html,body{margin:0!important;padding:0!important;background:#fff!important;height:auto!important;overflow:visible!important}
  body>:not(.sb-report-host){display:none!important}
  .sb-report-host{position:static!important;inset:auto!important;overflow:visible!important;background:none!important;padding:0!important;display:block!important}
