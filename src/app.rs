@@ -718,7 +718,11 @@ pub fn App() -> Html {
             let lang = *lang;
             let window = web_sys::window().expect("a browser window");
             let listener = gloo_events::EventListener::new(&window, "hashchange", move |_| {
-                if persist::current_hash() != *written.borrow() {
+                if embed {
+                    // The embedding page pointed the frame at another link: show that one,
+                    // still never through the document store.
+                    open_embedded(&dispatch, lang);
+                } else if persist::current_hash() != *written.borrow() {
                     open_hash(&keep, &open_lesson, &dispatch, lang);
                 }
             });

@@ -112,6 +112,10 @@ test('Embed: the Share dialog\'s iframe plays the design read-only and never wri
   await editor.page.getByTestId('share').click();
   const snippet = await editor.page.getByTestId('share-embed').inputValue();
   const link = await editor.page.getByTestId('share-link').inputValue();
+  await editor.page.keyboard.press('Escape');
+  await openExample(editor.page, 'small');
+  await editor.page.getByTestId('share').click();
+  const otherLink = await editor.page.getByTestId('share-link').inputValue();
   await editor.context.close();
   assert.match(snippet, /^<iframe src="[^"]+\?embed#[^"]+" title="[^"]+" width="800" height="450"/);
   const src = /src="([^"]+)"/.exec(snippet)[1].replaceAll('&amp;', '&');
@@ -178,12 +182,19 @@ test('Embed: the Share dialog\'s iframe plays the design read-only and never wri
     null, { timeout: 30_000 });
   assert.match(await frame.getByTestId('embed-clock').textContent(), /^30(\.\d)? s$/);
 
+  // The course page points the frame at another design: the embed shows it, still without
+  // the store.
+  await embedded.evaluate((hash) => { location.hash = hash; }, new URL(otherLink).hash);
+  await frame.locator('[data-node="db"]').first().waitFor();
+  assert.equal(await frame.locator('[data-node="lb"]').count(), 0, 'the first design is gone');
+
   // Nothing written: the document store (IndexedDB) never opened, no preference saved, the
   // address kept.
   const asked = await embedded.evaluate(() => ({ ...window.__storage, address: location.href }));
   assert.equal(asked.idbOpens, 0, 'IndexedDB never opened');
   assert.equal(asked.writes, 0, 'nothing written to localStorage or sessionStorage');
-  assert.equal(asked.address, src, 'the address bar is untouched');
+  assert.equal(asked.address, src.replace(/#.*/, new URL(otherLink).hash),
+    'the address is what the course page set, nothing more');
   assert.deepEqual(errors, []);
   await context.close();
 });
