@@ -59,6 +59,12 @@ if [ "$mode" = "test" ]; then
         as_root apt-get update -qq
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-nanum
     fi
+    # The printed report's e2e test reads Chromium's PDF: page count, text, first page as PNG.
+    if ! command -v pdftoppm >/dev/null || ! command -v pdftotext >/dev/null; then
+        say "installing poppler-utils (pdfinfo, pdftotext, pdftoppm) for the report test"
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
+    fi
     if [ ! -d tests/e2e/node_modules/playwright-core ] \
         || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
         say "installing e2e npm packages"

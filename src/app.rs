@@ -14,6 +14,7 @@ use crate::components::node_live::NodeLive;
 use crate::components::palette::Palette;
 use crate::components::qr_dialog::QrDialog;
 use crate::components::recent_docs::RecentDocs;
+use crate::components::report_view::ReportView;
 use crate::components::save_status::{SaveFailed, SaveStatus};
 use crate::components::share_dialog::ShareDialog;
 use crate::components::toast::ToastView;
@@ -43,6 +44,23 @@ fn initial_state() -> State {
     s.theme = storage::load_theme().unwrap_or_else(storage::system_theme);
     s.lang = storage::load_lang().unwrap_or_else(storage::browser_lang);
     s
+}
+
+/// Embed mode: opens the design of the link in the address bar straight into the page state,
+/// fitted to the frame — never through the document store.
+fn open_embedded(dispatch: &Callback<Action>, lang: crate::i18n::Lang) {
+    match scaleboard_link::decode(&persist::current_hash()) {
+        Ok(d) => dispatch.emit(Action::Load {
+            doc: d.diagram,
+            title: String::new(),
+            view: None,
+            playhead: d.playhead_s,
+        }),
+        Err(e) => dispatch.emit(Action::Toast {
+            text: fill(tr(lang, "This embed's link cannot be opened: {}"), &[&e.0]),
+            kind: ToastKind::Error,
+        }),
+    }
 }
 
 /// Opens whatever is now in the address bar (the user pasted another link, or went Back).
@@ -341,6 +359,10 @@ fn sim_events(
 #[function_component]
 pub fn App() -> Html {
     let state = use_reducer(initial_state);
+    // `?embed`: a read-only view for another page's iframe (see embed.rs). It opens the link
+    // in the address bar itself and leaves the document store, the address bar and the saved
+    // preferences alone.
+    let embed = *use_memo((), |_| crate::embed::requested());
     let stats = use_state(|| Rc::new(Stats::default()));
     let host: Rc<RefCell<SimHost>> = use_mut_ref(SimHost::default);
     let inputs: Rc<RefCell<LoopInputs>> = use_mut_ref(LoopInputs::default);
@@ -349,7 +371,11 @@ pub fn App() -> Html {
     let root_ref = use_node_ref();
     let dispatch = {
         let state = state.clone();
-        Callback::from(move |a: Action| state.dispatch(a))
+        Callback::from(move |a: Action| {
+            if !embed || crate::embed::allowed(&a) {
+                state.dispatch(a)
+            }
+        })
     };
     let lang = state.lang;
     let keep: Rc<Keep> = {
@@ -364,7 +390,12 @@ pub fn App() -> Html {
     // or closed.
     {
         let keep = keep.clone();
+        let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
+            if embed {
+                open_embedded(&dispatch, lang);
+                return Box::new(|| ()) as Box<dyn FnOnce()>;
+            }
             keep.start();
             let window = web_sys::window().expect("a browser window");
             let k = keep.clone();
@@ -379,7 +410,7 @@ pub fn App() -> Html {
                     k.flush();
                 }
             });
-            move || drop((hide, visibility))
+            Box::new(move || drop((hide, visibility)))
         });
     }
     {
@@ -579,7 +610,11 @@ pub fn App() -> Html {
         };
         use_effect_with(
             (state.doc_rev, state.view, state.keeping.ready),
-            move |_| keep.changed(snap),
+            move |_| {
+                if !embed {
+                    keep.changed(snap)
+                }
+            },
         );
     }
 
@@ -662,7 +697,7 @@ pub fn App() -> Html {
             (payload.clone(), ready, doc_id, comparing),
             move |(payload, ready, doc_id, comparing)| {
                 let address = persist::address_for(payload, doc_id);
-                let ready = *ready && !*comparing;
+                let ready = *ready && !*comparing && !embed;
                 let timer = gloo_timers::callback::Timeout::new(300, move || {
                     if ready && *written.borrow() != address {
                         persist::write_hash(&address);
@@ -683,7 +718,11 @@ pub fn App() -> Html {
             let lang = *lang;
             let window = web_sys::window().expect("a browser window");
             let listener = gloo_events::EventListener::new(&window, "hashchange", move |_| {
-                if persist::current_hash() != *written.borrow() {
+                if embed {
+                    // The embedding page pointed the frame at another link: show that one,
+                    // still never through the document store.
+                    open_embedded(&dispatch, lang);
+                } else if persist::current_hash() != *written.borrow() {
                     open_hash(&keep, &open_lesson, &dispatch, lang);
                 }
             });
@@ -783,19 +822,21 @@ pub fn App() -> Html {
             {
                 let _ = el.set_attribute("data-theme", t.name());
             }
-            if !std::mem::replace(&mut *first.borrow_mut(), false) {
+            if !std::mem::replace(&mut *first.borrow_mut(), false) && !embed {
                 storage::save_theme(*t);
             }
         });
     }
-    use_effect_with(lang, |l| {
+    use_effect_with(lang, move |l| {
         if let Some(el) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.document_element())
         {
             let _ = el.set_attribute("lang", l.code());
         }
-        storage::save_lang(*l);
+        if !embed {
+            storage::save_lang(*l);
+        }
     });
     // Log what the simulation does that a learner should notice.
     {
@@ -932,8 +973,11 @@ pub fn App() -> Html {
         let dispatch = dispatch.clone();
         Callback::from(move |_| dispatch.emit(Action::OpenDialog(Dialog::File)))
     };
+    // The printed report's HTML while its view is open.
+    let report = use_state(|| None::<AttrValue>);
     let on_export = {
         let dispatch = dispatch.clone();
+        let report = report.clone();
         let doc = state.doc.clone();
         let host = host.clone();
         let theme = state.theme;
@@ -980,6 +1024,16 @@ pub fn App() -> Html {
                         &export::metrics_csv(sim),
                     )
                     .map_err(|e| e.text(lang)),
+                    None => Err(tr(lang, "nothing has run yet: press Play first")),
+                },
+                Export::Report => match host.borrow().simulation() {
+                    Some(sim) => {
+                        dispatch.emit(Action::CloseDialog);
+                        report.set(Some(
+                            scaleboard_report::report_html(sim, export::report_lang(lang)).into(),
+                        ));
+                        Ok(())
+                    }
                     None => Err(tr(lang, "nothing has run yet: press Play first")),
                 },
             };
@@ -1148,6 +1202,25 @@ pub fn App() -> Html {
         }
     };
 
+    if embed {
+        return html! {
+            <div class="app app-embed" data-testid="embed" data-lang={lang.code()}
+                 data-loaded={(!state.doc.nodes.is_empty()).to_string()}>
+                <div class="stage">
+                    <Canvas doc={state.doc.clone()} selection={state.selection.clone()} view={state.view}
+                            stats={(*stats).clone()} down={(*down).clone()} spof={(*spof).clone()} lang={lang}
+                            dispatch={dispatch.clone()} dots_ref={dots_ref} root_ref={root_ref}
+                            inputs={runtime::SharedInputs(inputs.clone())} space_held={space} fit_rev={state.fit_rev}
+                            on_example={Callback::noop()} />
+                    <Kpis stats={(*stats).clone()} lang={lang} hidden={state.doc.nodes.is_empty()} />
+                    <ToastView toast={state.toast.clone()} dispatch={dispatch.clone()} />
+                </div>
+                <crate::embed::EmbedBar doc={state.doc.clone()} running={state.running}
+                                        speed_index={state.speed_index} stats={(*stats).clone()}
+                                        lang={lang} dispatch={dispatch.clone()} />
+            </div>
+        };
+    }
     html! {
         <div class="app" data-testid="app" data-lang={lang.code()} data-ready={state.keeping.ready.to_string()}
              data-sheet={(*sheet).map_or("", Sheet::name)}
@@ -1230,6 +1303,10 @@ pub fn App() -> Html {
             if state.dialog == Some(Dialog::File) {
                 <FileDialog doc={state.doc.clone()} keeping={state.keeping.clone()} lang={lang}
                             dispatch={dispatch.clone()} on_doc={on_doc.clone()} on_export={on_export.clone()} />
+            }
+            if let Some(html) = (*report).clone() {
+                <ReportView {html} lang={lang}
+                            on_close={let r = report.clone(); Callback::from(move |()| r.set(None))} />
             }
             if let Some(c) = state.compare.clone() {
                 <CompareView comparison={c.clone()} lang={lang} dispatch={dispatch.clone()}

@@ -2,183 +2,40 @@
 //! as CSV. Pure functions over the document and the simulation, tested natively.
 
 use crate::components::node_view::subtitle;
-use crate::editor::geometry::{bounds, edge_curve, in_port, out_port, svg_path, NODE_H, NODE_W};
 use crate::i18n::{tr, Lang};
 use crate::icons::label;
 use crate::state::Theme;
-use scaleboard_sim::{ComponentKind, Diagram, Simulation};
+use scaleboard_report::svg::{CardText, Palette};
+use scaleboard_sim::{Diagram, Simulation};
 use std::fmt::Write;
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-fn kind_colour(kind: ComponentKind, theme: Theme) -> &'static str {
-    let dark = theme == Theme::Dark;
-    match kind {
-        ComponentKind::Client => {
-            if dark {
-                "#5eb1ff"
-            } else {
-                "#1d7fd8"
-            }
-        }
-        ComponentKind::LoadBalancer => {
-            if dark {
-                "#b48cff"
-            } else {
-                "#7c4fe0"
-            }
-        }
-        ComponentKind::Server => {
-            if dark {
-                "#4fd1a5"
-            } else {
-                "#0e9f76"
-            }
-        }
-        ComponentKind::Cache => {
-            if dark {
-                "#ffb648"
-            } else {
-                "#d48806"
-            }
-        }
-        ComponentKind::Database => {
-            if dark {
-                "#ff7a90"
-            } else {
-                "#d6385a"
-            }
-        }
-        ComponentKind::ShardRouter => {
-            if dark {
-                "#6ee7f0"
-            } else {
-                "#0f9fb0"
-            }
-        }
-        ComponentKind::TrafficManager => {
-            if dark {
-                "#a3e635"
-            } else {
-                "#4d7c0f"
-            }
-        }
-        ComponentKind::Cdn => {
-            if dark {
-                "#f0abfc"
-            } else {
-                "#a21caf"
-            }
-        }
-        ComponentKind::Queue => {
-            if dark {
-                "#fbbf24"
-            } else {
-                "#b45309"
-            }
-        }
-        ComponentKind::BatchJob => {
-            if dark {
-                "#a3e635"
-            } else {
-                "#4d7c0f"
-            }
-        }
+/// The report crate's words for the app's language (the report page and the CLI share them).
+pub fn report_lang(lang: Lang) -> scaleboard_report::Lang {
+    match lang {
+        Lang::En => scaleboard_report::Lang::En,
+        Lang::Ko => scaleboard_report::Lang::Ko,
     }
 }
 
-/// The diagram as a self-contained SVG document (no external fonts, styles or images).
+/// The diagram as a self-contained SVG document (no external fonts, styles or images), drawn
+/// by the report crate — the same picture the printed report shows — with the editor's card
+/// text: the kind and what the node is.
 pub fn diagram_svg(d: &Diagram, theme: Theme, lang: Lang) -> String {
-    let (bg, card, text, muted, edge) = match theme {
-        Theme::Dark => ("#0d1117", "#161d28", "#e6ebf2", "#8b98a9", "#7b8aa3"),
-        Theme::Light => ("#f5f7fb", "#ffffff", "#111827", "#5b6677", "#6b7a90"),
+    let palette = match theme {
+        Theme::Dark => Palette::Dark,
+        Theme::Light => Palette::Light,
     };
-    let margin = 40.0;
-    let b = bounds(d.nodes.iter().map(|n| (n.x, n.y))).unwrap_or(crate::editor::geometry::Rect {
-        x: 0.0,
-        y: 0.0,
-        w: 400.0,
-        h: 200.0,
-    });
-    let (x0, y0) = (b.x - margin, b.y - margin - 30.0);
-    let (w, h) = (b.w + 2.0 * margin, b.h + 2.0 * margin + 30.0);
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0}" height="{h:.0}" viewBox="{x0:.1} {y0:.1} {w:.1} {h:.1}" font-family="Inter, 'Noto Sans KR', 'NanumGothic', system-ui, sans-serif">"#
-    );
-    let _ = write!(
-        s,
-        r#"<defs><marker id="a" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="11" markerHeight="11" markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{edge}"/></marker></defs>"#
-    );
-    let _ = write!(
-        s,
-        r#"<rect x="{x0:.1}" y="{y0:.1}" width="{w:.1}" height="{h:.1}" fill="{bg}"/>"#
-    );
-    if !d.name.is_empty() {
-        let _ = write!(
-            s,
-            r#"<text x="{:.1}" y="{:.1}" font-size="16" font-weight="700" fill="{text}">{}</text>"#,
-            x0 + margin,
-            y0 + margin,
-            escape(&d.name)
-        );
-    }
-    for e in &d.edges {
-        let (Some(a), Some(z)) = (d.node(&e.from), d.node(&e.to)) else {
-            continue;
-        };
-        let c = edge_curve(out_port(a.x, a.y), in_port(z.x, z.y));
-        let _ = write!(
-            s,
-            r#"<path d="{}" fill="none" stroke="{edge}" stroke-width="2" marker-end="url(#a)"/>"#,
-            svg_path(&c)
-        );
-        let mid = crate::editor::geometry::bezier(&c, 0.5);
-        let _ = write!(
-            s,
-            r#"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="middle" fill="{muted}">{}</text>"#,
-            mid.x,
-            mid.y - 8.0,
-            escape(&crate::format::ms(e.latency_ms))
-        );
-    }
-    for n in &d.nodes {
-        let colour = kind_colour(n.kind(), theme);
-        let _ = write!(
-            s,
-            r#"<g><rect x="{:.1}" y="{:.1}" width="{NODE_W}" height="{NODE_H}" rx="12" fill="{card}" stroke="{colour}" stroke-width="1.5"/>"#,
-            n.x, n.y
-        );
-        let _ = write!(
-            s,
-            r#"<text x="{:.1}" y="{:.1}" font-size="14" font-weight="650" fill="{text}">{}</text>"#,
-            n.x + 14.0,
-            n.y + 28.0,
-            escape(n.display_name())
-        );
-        let _ = write!(
-            s,
-            r#"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="end" fill="{colour}">{}</text>"#,
-            n.x + NODE_W - 12.0,
-            n.y + 27.0,
-            escape(&tr(lang, label(n.kind())).to_uppercase())
-        );
-        let _ = write!(
-            s,
-            r#"<text x="{:.1}" y="{:.1}" font-size="12" fill="{muted}">{}</text></g>"#,
-            n.x + 14.0,
-            n.y + 52.0,
-            escape(&subtitle(n, lang))
-        );
-    }
-    s.push_str("</svg>");
-    s
+    let edge_label = |i: usize| {
+        d.edges
+            .get(i)
+            .map(|e| crate::format::ms(e.latency_ms))
+            .unwrap_or_default()
+    };
+    let card = |n: &scaleboard_sim::Node| CardText {
+        tag: tr(lang, label(n.kind())).to_uppercase(),
+        line: subtitle(n, lang),
+    };
+    scaleboard_report::svg::diagram_svg(d, palette, &edge_label, &card)
 }
 
 fn opt(v: Option<f64>) -> String {
@@ -262,6 +119,45 @@ mod tests {
         assert!(svg.contains("Users &lt;&amp;&gt; &quot;web&quot;"));
         assert!(svg.contains("API servers"));
         assert!(!svg.contains("Users <&>"));
+    }
+
+    /// The report crate draws cards and edges with the editor's shapes: a printed report, an
+    /// exported SVG and the canvas put every card and curve in the same place.
+    #[test]
+    fn report_pictures_use_the_editor_geometry() {
+        use crate::editor::geometry::{edge_curve, Point, NODE_H, NODE_W};
+        assert_eq!(
+            (
+                scaleboard_report::svg::NODE_W,
+                scaleboard_report::svg::NODE_H
+            ),
+            (NODE_W, NODE_H)
+        );
+        for (a, b) in [((0.0, 0.0), (300.0, 40.0)), ((500.0, 10.0), (100.0, 200.0))] {
+            let editor = edge_curve(Point::new(a.0, a.1), Point::new(b.0, b.1));
+            let report = scaleboard_report::svg::edge_curve(a, b);
+            for (e, r) in editor.iter().zip(report) {
+                assert_eq!((e.x, e.y), r);
+            }
+        }
+    }
+
+    /// Sentences both the app and the report say (kinds, SPOF reasons, chaos actions) read the
+    /// same in Korean in both.
+    #[test]
+    fn report_korean_matches_the_app() {
+        let mut shared = 0;
+        for (en, ko) in scaleboard_report::words::PAIRS {
+            let app = tr(Lang::Ko, en);
+            if app != *en {
+                shared += 1;
+                assert_eq!(app, *ko, "{en}");
+            }
+        }
+        assert!(
+            shared >= 30,
+            "only {shared} shared sentences: did the tables move?"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod app;
 pub mod compare;
 pub mod components;
 pub mod editor;
+pub mod embed;
 pub mod event_text;
 pub mod examples;
 pub mod export;

@@ -1,6 +1,6 @@
 //! The File dialog: name this design, start a new one, reopen or manage Recent designs, import
 //! a JSON file (every problem listed, nothing half-loaded, progress while a big one is checked),
-//! export JSON, SVG, PNG or the run's metrics as CSV.
+//! export JSON, SVG, PNG or the run's metrics as CSV, or print the run's one-page report.
 
 use crate::components::modal::Modal;
 use crate::components::recent_docs::RecentDocs;
@@ -21,6 +21,8 @@ pub enum Export {
     Svg,
     Png,
     Csv,
+    /// The one-page run report, shown and printed.
+    Report,
 }
 
 #[derive(Properties, PartialEq)]
@@ -179,6 +181,8 @@ pub fn FileDialog(props: &FileDialogProps) -> Html {
                         <button class="btn" data-testid="export-svg" onclick={export(Export::Svg)}>{ tr(lang, "Picture (SVG)") }</button>
                         <button class="btn" data-testid="export-png" onclick={export(Export::Png)}>{ tr(lang, "Picture (PNG)") }</button>
                         <button class="btn" data-testid="export-csv" onclick={export(Export::Csv)}>{ tr(lang, "Run metrics (CSV)") }</button>
+                        <button class="btn" data-testid="print-report" onclick={export(Export::Report)}
+                                title={tr(lang, "A one-page summary of this run to print or save as PDF")}>{ tr(lang, "Print report") }</button>
                     </div>
                 </section>
                 <div class="dialog-actions">

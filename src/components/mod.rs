@@ -25,6 +25,7 @@ pub mod qr;
 pub mod qr_dialog;
 pub mod recent_docs;
 pub mod region_frame;
+pub mod report_view;
 pub mod resilience;
 pub mod save_status;
 pub mod sequence_diagram;

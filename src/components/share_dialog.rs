@@ -1,4 +1,5 @@
-//! The Share dialog: the whole document as a link, its length, and what to do when it is long.
+//! The Share dialog: the whole document as a link, its length, and what to do when it is long;
+//! and the same design as an `<iframe>` embed.
 
 use crate::components::modal::Modal;
 use crate::editor::View;
@@ -49,6 +50,23 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
         let c = props.on_close.clone();
         Callback::from(move |_| c.emit(()))
     };
+    // The same design as a read-only embed for another page's iframe.
+    let title = if props.doc.name.is_empty() {
+        "Scaleboard".to_owned()
+    } else {
+        props.doc.name.clone()
+    };
+    let snippet = crate::embed::iframe_snippet(&crate::embed::embed_url(&url), &title);
+    let copy_embed = {
+        let snippet = snippet.clone();
+        let on_copied = props.on_copied.clone();
+        Callback::from(move |_| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.navigator().clipboard().write_text(&snippet);
+            }
+            on_copied.emit(snippet.clone());
+        })
+    };
     let export = {
         let c = props.on_export_json.clone();
         Callback::from(move |_| c.emit(()))
@@ -78,6 +96,13 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
                         { tr(lang, "Some chat apps and Windows shortcuts cut links longer than 2,000 characters.") }
                     </p>
                 }
+                <section class="dialog-section share-embed">
+                    <h3>{ tr(lang, "Embed in a page") }</h3>
+                    <p class="muted small">{ tr(lang, "Paste this into a web page, course or slide: it shows the design read-only, with Play, speed, the timeline and the key figures. It never changes anyone's saved designs.") }</p>
+                    <textarea class="share-link" data-testid="share-embed" readonly=true rows="3" value={snippet}
+                              aria-label={tr(lang, "Embed code")} />
+                    <button class="btn btn-small" data-testid="share-embed-copy" onclick={copy_embed}>{ tr(lang, "Copy embed code") }</button>
+                </section>
                 <div class="dialog-actions">
                     <button class="btn" onclick={close}>{ tr(lang, "Close") }</button>
                     <button class="btn btn-primary" data-testid="share-copy" onclick={copy}>{ tr(lang, "Copy link") }</button>

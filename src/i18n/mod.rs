@@ -34,6 +34,7 @@ mod ko_layout;
 mod ko_problems;
 mod ko_resilience;
 mod ko_sequence;
+mod ko_show;
 mod ko_workshop;
 pub mod problems;
 
@@ -78,6 +79,7 @@ const TABLES: &[fn(&str) -> Option<&'static str>] = &[
     ko::lookup,
     ko_inspector::lookup,
     ko_resilience::lookup,
+    ko_show::lookup,
     ko_keeping::lookup,
     ko_workshop::lookup,
     ko_layout::lookup,

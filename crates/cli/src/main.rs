@@ -13,6 +13,7 @@ use std::time::Instant;
 mod budget;
 mod compare;
 mod lesson;
+mod report;
 
 const USAGE: &str = "\
 scaleboard — run Scaleboard system diagrams headless
@@ -30,6 +31,11 @@ USAGE:
     scaleboard compare A.json B.json [--duration S] [--warmup S] [--seed N] [--compact]
         Run two variants of a design side by side (each exactly as `run` runs it) and print
         {labels, a: report, b: report, diff}; one comparison file or link works too.
+    scaleboard report FILE.json --html OUT.html [--lang en|ko] [--duration S] [--warmup S]
+                             [--seed N] [--max-events N] [--quiet]
+        Simulate the diagram exactly as `run` does and write the one-page run report (the
+        page the app's Print report button prints: diagram, key figures with 95 % confidence
+        intervals, charts, SLO verdict, SPOFs, chaos events) as a standalone HTML file.
     scaleboard validate FILE.json
         List every problem with a diagram; exit 0 if it can run.
     scaleboard link FILE.json [--base URL]
@@ -85,6 +91,7 @@ fn dispatch(args: &[String]) -> Result<(), Fail> {
         "bench" => bench(rest),
         "link" => link(rest),
         "lesson" => lesson::lesson(rest),
+        "report" => report::report(rest),
         other => Err(Fail(format!("unknown command '{other}'\n\n{USAGE}"), 2)),
     }
 }
@@ -134,6 +141,15 @@ impl Opts {
                 2,
             )),
         }
+    }
+
+    /// The last value given to `--name`.
+    fn value(&self, name: &str) -> Option<&str> {
+        self.flags
+            .iter()
+            .rev()
+            .find(|(f, _)| f == name)
+            .and_then(|(_, v)| v.as_deref())
     }
 
     fn one_file(&self, cmd: &str) -> Result<&str, Fail> {
@@ -297,17 +313,9 @@ fn run_watched(
     }
 }
 
-fn run(args: &[String]) -> Result<(), Fail> {
-    let o = Opts::parse(
-        args,
-        &["--duration", "--warmup", "--seed", "--max-events"],
-        &["--compact", "--series", "--quiet"],
-    )?;
-    let path = o.one_file("run")?;
-    let mut d = load(path)?;
-    run_flags(&mut d, &o)?;
-    let max_events = max_events(&o)?;
-    let est = budget::estimate(&d);
+/// Refuses a run over the event budget, then builds its simulation (`run` and `report`).
+fn simulation(path: &str, d: &Diagram, max_events: u64) -> Result<Simulation, Fail> {
+    let est = budget::estimate(d);
     if est.events > max_events as f64 {
         return Err(Fail(
             format!(
@@ -323,14 +331,27 @@ fn run(args: &[String]) -> Result<(), Fail> {
             1,
         ));
     }
-    let cfg = RunConfig::for_diagram(&d);
-    let mut sim = Simulation::with_config(&d, cfg).map_err(|problems| {
+    let cfg = RunConfig::for_diagram(d);
+    Simulation::with_config(d, cfg).map_err(|problems| {
         let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
         Fail(
             format!("{}: cannot run:\n{}", shown(path), list.join("\n")),
             1,
         )
-    })?;
+    })
+}
+
+fn run(args: &[String]) -> Result<(), Fail> {
+    let o = Opts::parse(
+        args,
+        &["--duration", "--warmup", "--seed", "--max-events"],
+        &["--compact", "--series", "--quiet"],
+    )?;
+    let path = o.one_file("run")?;
+    let mut d = load(path)?;
+    run_flags(&mut d, &o)?;
+    let max_events = max_events(&o)?;
+    let mut sim = simulation(path, &d, max_events)?;
     let end = secs_to_ns(d.workload.duration_s);
     let stopped = run_watched(&mut sim, end, max_events, o.has("--quiet"));
     /// The report, with the per-second series appended when asked for, and why it stopped
