@@ -260,6 +260,13 @@ fn sim_events(
                     tr(lang, "{} found no routing rule for some requests (404)"),
                     &[&name],
                 ),
+                "overflow" => fill(
+                    tr(
+                        lang,
+                        "{} sends more requests than the simulator holds at once: the excess fails as overflow",
+                    ),
+                    &[&name],
+                ),
                 _ => fill(tr(lang, "Requests failed at {}"), &[&name]),
             };
             out.push(LogEntry {
