@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch } from './lib.mjs';
+import { launch, screenshot } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(process.env.BENCH_DIST ?? path.resolve(here, '../../dist'));
@@ -165,6 +165,11 @@ await page.waitForFunction(() => Number(document.querySelector('[data-testid="kp
 const running = await fps(SPAN);
 console.error(`bench-big: running ${JSON.stringify(running)}`);
 await page.getByTestId('play').click().catch(() => {});
+// What a person sees (look at them: target/e2e/bench-big-*.png), in English and in Korean.
+await screenshot(page, 'bench-big-running');
+await page.getByTestId('lang-toggle').click();
+await page.waitForFunction(() => document.documentElement.lang === 'ko');
+await screenshot(page, 'bench-big-ko');
 
 // The heap after a long run at the top speed with a client at 10⁹ req/s.
 const cdp = await page.context().newCDPSession(page);
@@ -189,6 +194,7 @@ for (let t = 10; t <= HEAP_SECONDS; t += 10) {
   console.error(`bench-big: after ${t} s: JS heap ${heap_mb.at(-1)} MB, wasm memory ${wasm_mb.at(-1)} MB (simulated ${await page.evaluate(() => document.querySelector('[data-testid="kpis"]')?.dataset.simTime)} s)`);
 }
 
+await screenshot(page, 'bench-big-flood-ko');
 console.log(JSON.stringify({ open_ms, cards, idle, drag, pan, zoom, running, heap_mb, wasm_mb }));
 await browser.close();
 server.close();
