@@ -7,7 +7,7 @@
 //! the mouse after the button is released.
 
 use super::edge_view::EdgeView;
-use super::node_view::{zoom_fonts, NodeView, COMPACT_BELOW};
+use super::node_view::NodeView;
 use super::region_frame::RegionFrame;
 use crate::editor::cull::{self, CULL_ABOVE};
 use crate::editor::geometry::{
@@ -670,7 +670,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                       spof={findings.get(n.id.as_str()).map(|&(f, is_spof)| {
                           (is_spof, event_text::finding_text(lang, &props.doc, f, is_spof))
                       })}
-                      compact={view.zoom < COMPACT_BELOW}
+                      zoom={view.zoom}
                       lang={lang} />
         })
     });
@@ -698,11 +698,8 @@ pub fn Canvas(props: &CanvasProps) -> Html {
         view.y.rem_euclid(grid)
     );
     let viewport_style = format!(
-        "transform:translate({}px,{}px) scale({});{}",
-        view.x,
-        view.y,
-        view.zoom,
-        zoom_fonts(view.zoom)
+        "transform:translate({}px,{}px) scale({})",
+        view.x, view.y, view.zoom
     );
     let zoom_by = |f: f64| {
         let dispatch = props.dispatch.clone();

@@ -26,11 +26,9 @@ pub struct NodeViewProps {
     pub lang: Lang,
     /// The SPOF analysis says: Some((is a SPOF — else a risk, explanation)).
     pub spof: Option<(bool, String)>,
-    /// Zoomed out below [`COMPACT_BELOW`]: the card switches to a simpler form with larger type.
-    /// The type's size follows the zoom through CSS variables set once on the canvas's viewport
-    /// ([`zoom_fonts`]), so zooming re-renders no card except when it crosses the threshold.
-    #[prop_or(false)]
-    pub compact: bool,
+    /// The canvas zoom: zoomed out, the card switches to a simpler form with larger type.
+    #[prop_or(1.0)]
+    pub zoom: f64,
 }
 
 /// Below this zoom a card shows only its name and one figure, in type scaled to stay readable
@@ -41,16 +39,6 @@ pub const COMPACT_BELOW: f64 = 0.55;
 /// 12 px on screen until the card turns compact.
 pub fn title_px(zoom: f64) -> f64 {
     (12.0 / zoom.max(0.05)).clamp(14.0, 22.0)
-}
-
-/// The CSS variables the cards' type sizes read, for the viewport's style: the compact card's
-/// type (about 13 px on screen) and the full card's title.
-pub fn zoom_fonts(zoom: f64) -> String {
-    format!(
-        "--node-font:{:.1}px;--title-font:{:.1}px",
-        13.0 / zoom.max(0.05),
-        title_px(zoom)
-    )
 }
 
 /// What the node is, in a few words: "3 × medium · 8 workers".
@@ -277,7 +265,8 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
         }
         parts.join(", ")
     };
-    if props.compact {
+    if props.zoom < COMPACT_BELOW {
+        let font = 13.0 / props.zoom.max(0.05);
         // The one figure that says most about this kind of node now.
         let in_doubt = txn.map_or(0, |t| t.in_doubt);
         let (key, key_id) = if down {
@@ -315,7 +304,7 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
                  data-testid={format!("node-{id}")} data-kind={kind.slug()} data-node={id.clone()}
                  data-health={health} data-compact="true"
                  tabindex="0" role="group" aria-roledescription={tr(lang, "component")} aria-current={props.selected.then_some("true")} aria-label={spoken}
-                 style={format!("transform:translate({}px,{}px);width:{NODE_W}px;height:{NODE_H}px", props.x, props.y)}>
+                 style={format!("transform:translate({}px,{}px);width:{NODE_W}px;height:{NODE_H}px;--node-font:{font:.1}px", props.x, props.y)}>
                 <span class="node-title">{ n.display_name() }</span>
                 <span class="node-key" data-testid={format!("node-{id}-{key_id}")}
                       data-value={match key_id {
@@ -334,7 +323,7 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
              data-testid={format!("node-{id}")} data-kind={kind.slug()} data-node={id.clone()}
              data-health={health}
              tabindex="0" role="group" aria-roledescription={tr(lang, "component")} aria-current={props.selected.then_some("true")} aria-label={spoken}
-             style={format!("transform:translate({}px,{}px);width:{NODE_W}px;height:{NODE_H}px", props.x, props.y)}>
+             style={format!("transform:translate({}px,{}px);width:{NODE_W}px;height:{NODE_H}px;--title-font:{:.1}px", props.x, props.y, title_px(props.zoom))}>
             <div class="node-head">
                 <span class="node-icon"><KindIcon kind={kind} size={20} /></span>
                 <span class="node-title">{ n.display_name() }</span>
