@@ -278,6 +278,13 @@ fn sim_events(
                     tr(lang, "{} found no routing rule for some requests (404)"),
                     &[&name],
                 ),
+                "overflow" => fill(
+                    tr(
+                        lang,
+                        "{} sends more requests than the simulator holds at once: the excess fails as overflow",
+                    ),
+                    &[&name],
+                ),
                 _ => fill(tr(lang, "Requests failed at {}"), &[&name]),
             };
             out.push(LogEntry {
@@ -1106,7 +1113,9 @@ pub fn App() -> Html {
     });
     let d = dispatch.clone();
     let on_delete = Callback::from(move |_| d.emit(Action::DeleteSelection));
-    let problems = Rc::new(state.doc.problems());
+    // Checked once per change of the document, not on every render (a run re-renders the app
+    // every frame; a 1,000-node diagram takes milliseconds to check).
+    let problems = use_memo(state.doc.clone(), |doc| doc.problems());
     // Whether a node is down is the engine's answer (a kill from the canvas, the chaos timeline
     // or a zone outage all count).
     let down = use_memo(stats.clone(), |stats| {

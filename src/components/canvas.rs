@@ -9,6 +9,7 @@
 use super::edge_view::EdgeView;
 use super::node_view::NodeView;
 use super::region_frame::RegionFrame;
+use crate::editor::cull::{self, CULL_ABOVE};
 use crate::editor::geometry::{
     edge_curve, in_port, node_rect, out_port, snap, svg_path, Point, Rect,
 };
@@ -612,9 +613,35 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                          time_s={props.stats.time_s} lang={lang} dispatch={props.dispatch.clone()} zoom={view.zoom} />
         }
     });
+    // A big diagram draws only what can be on screen (the window bounds the canvas).
+    let world = (props.doc.nodes.len() > CULL_ABOVE)
+        .then(|| {
+            let w = web_sys::window()?;
+            let width = w.inner_width().ok()?.as_f64()?;
+            let height = w.inner_height().ok()?.as_f64()?;
+            Some(cull::visible_world(view, width, height))
+        })
+        .flatten();
+    // Each card's finding, looked up once (not a scan of the findings per card).
+    let findings: HashMap<&str, (&scaleboard_sim::analysis::Finding, bool)> = props
+        .spof
+        .risks
+        .iter()
+        .map(|f| (f, false))
+        .chain(props.spof.spofs.iter().map(|f| (f, true)))
+        .filter_map(|(f, is_spof)| match &f.element {
+            scaleboard_sim::analysis::Element::Node(id) => Some((id.as_str(), (f, is_spof))),
+            scaleboard_sim::analysis::Element::Zone(_) => None,
+        })
+        .collect();
     let edges = props.doc.edges.iter().filter_map(|e: &Edge| {
         let (fx, fy) = pos(&e.from)?;
         let (tx, ty) = pos(&e.to)?;
+        if let Some(w) = &world {
+            if !cull::edge_visible(w, (fx, fy), (tx, ty)) {
+                return None;
+            }
+        }
         let name = e.name();
         let rate = props.stats.edges.get(&name).copied().unwrap_or(0.0);
         Some(html! {
@@ -624,24 +651,28 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                       cut={props.stats.cut_edges.contains(&name)} lang={lang} />
         })
     });
-    let nodes = props.doc.nodes.iter().map(|n| {
+    let nodes = props.doc.nodes.iter().filter_map(|n| {
         let (x, y) = positions.get(&n.id).copied().unwrap_or((n.x, n.y));
+        if let Some(w) = &world {
+            if !cull::card_visible(w, x, y) && !drag_ids.contains(&n.id) {
+                return None;
+            }
+        }
         let connect_target =
             matches!(&*gesture, Gesture::Connect { over: Some(o), .. } if *o == n.id);
-        html! {
+        Some(html! {
             <NodeView key={n.id.clone()} node={n.clone()} x={x} y={y}
                       selected={props.selection.nodes.contains(&n.id)}
                       down={props.down.contains(&n.id)}
                       status={props.stats.nodes.get(&n.id).cloned()}
                       connect_target={connect_target}
                       dragging={drag_ids.contains(&n.id)}
-                      spof={props.spof.finding(&n.id).map(|f| {
-                          let is_spof = props.spof.is_spof(&n.id);
+                      spof={findings.get(n.id.as_str()).map(|&(f, is_spof)| {
                           (is_spof, event_text::finding_text(lang, &props.doc, f, is_spof))
                       })}
                       zoom={view.zoom}
                       lang={lang} />
-        }
+        })
     });
     let preview = match &*gesture {
         Gesture::Connect { from, now, .. } => pos(from).map(|(fx, fy)| {

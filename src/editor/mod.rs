@@ -3,6 +3,7 @@
 //! natively.
 
 pub mod commands;
+pub mod cull;
 pub mod geometry;
 pub mod history;
 pub mod naming;

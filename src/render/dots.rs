@@ -55,6 +55,7 @@ pub fn cause_label(lang: Lang, cause: Cause) -> &'static str {
         Cause::NoRoute => tr(lang, "404 no route"),
         Cause::NoQuorum => tr(lang, "no quorum"),
         Cause::Aborted => tr(lang, "transaction aborted"),
+        Cause::Overflow => tr(lang, "over the simulator's cap"),
     }
 }
 

@@ -1,14 +1,18 @@
 //! `scaleboard compare A.json B.json`: both variants run as `scaleboard run` runs each, and
 //! their key figures set side by side (b − a, b ÷ a).
 
-use super::{load, run_flags, shown, Fail, Opts, USAGE};
+use super::{load_with, shown, Fail, Opts, RunFlags, USAGE};
 use scaleboard_sim::compare::{CompareError, Comparison, Diff, Kpis, Labels, Run, Side};
 
 /// Reads the comparison the arguments name: two diagrams (files or links), or one comparison
 /// file or comparison link.
-fn comparison(positional: &[String]) -> Result<Comparison, Fail> {
+fn comparison(positional: &[String], flags: &RunFlags) -> Result<Comparison, Fail> {
     match positional {
-        [a, b] => Ok(Comparison::new(load(a)?, load(b)?, Labels::default())),
+        [a, b] => Ok(Comparison::new(
+            load_with(a, flags)?,
+            load_with(b, flags)?,
+            Labels::default(),
+        )),
         [one] if scaleboard_link::is_compare(one) && !std::path::Path::new(one).exists() => {
             scaleboard_link::decode_compare(one).map_err(|e| Fail(e.to_string(), 1))
         }
@@ -41,10 +45,11 @@ fn comparison(positional: &[String]) -> Result<Comparison, Fail> {
 
 pub fn compare(args: &[String]) -> Result<(), Fail> {
     let o = Opts::parse(args, &["--duration", "--warmup", "--seed"], &["--compact"])?;
-    let mut c = comparison(&o.positional)?;
+    let flags = RunFlags::parse(&o)?;
+    let mut c = comparison(&o.positional, &flags)?;
     // The same flags as `run`, applied to both sides: the same seed and run length.
-    run_flags(&mut c.a, &o)?;
-    run_flags(&mut c.b, &o)?;
+    flags.apply(&mut c.a);
+    flags.apply(&mut c.b);
     let mut run = Run::new(&c).map_err(|(side, problems)| {
         let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
         Fail(

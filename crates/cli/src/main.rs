@@ -181,6 +181,12 @@ fn shown(path: &str) -> String {
 
 /// Reads a diagram from a file, or from a share link.
 fn load(path: &str) -> Result<Diagram, Fail> {
+    load_with(path, &RunFlags::default())
+}
+
+/// Reads a diagram with the command line's run flags applied before it is validated: a file
+/// with a 5 s warm-up runs with `--duration 1 --warmup 0`.
+fn load_with(path: &str, flags: &RunFlags) -> Result<Diagram, Fail> {
     let text = if std::path::Path::new(path).exists() || !is_link(path) {
         std::fs::read_to_string(path)
             .map_err(|e| Fail(format!("{path}: cannot read the file: {e}"), 1))?
@@ -188,7 +194,7 @@ fn load(path: &str) -> Result<Diagram, Fail> {
         let doc = scaleboard_link::decode(path).map_err(|e| Fail(e.to_string(), 1))?;
         doc.diagram.to_json_pretty()
     };
-    Diagram::from_json(&text).map_err(|problems| {
+    Diagram::from_json_adjusted(&text, |d| flags.apply(d)).map_err(|problems| {
         let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
         Fail(
             format!(
@@ -225,20 +231,41 @@ fn link(args: &[String]) -> Result<(), Fail> {
     Ok(())
 }
 
-/// Applies `--duration`, `--warmup` and `--seed` to a diagram (`run` and `compare`).
-fn run_flags(d: &mut Diagram, o: &Opts) -> Result<(), Fail> {
-    if let Some(s) = o.number("--duration")? {
-        d.workload.duration_s = s;
+/// `--duration`, `--warmup` and `--seed`, read before the diagram (`run` and `compare`).
+#[derive(Default)]
+struct RunFlags {
+    duration_s: Option<f64>,
+    warmup_s: Option<f64>,
+    seed: Option<u64>,
+}
+
+impl RunFlags {
+    fn parse(o: &Opts) -> Result<RunFlags, Fail> {
+        let seed = match o.flags.iter().rev().find(|(f, _)| f == "--seed") {
+            Some((_, Some(v))) => Some(
+                v.parse()
+                    .map_err(|_| Fail(format!("--seed must be a whole number (got '{v}')"), 2))?,
+            ),
+            _ => None,
+        };
+        Ok(RunFlags {
+            duration_s: o.number("--duration")?,
+            warmup_s: o.number("--warmup")?,
+            seed,
+        })
     }
-    if let Some(s) = o.number("--warmup")? {
-        d.workload.warmup_s = s;
+
+    fn apply(&self, d: &mut Diagram) {
+        if let Some(s) = self.duration_s {
+            d.workload.duration_s = s;
+        }
+        if let Some(s) = self.warmup_s {
+            d.workload.warmup_s = s;
+        }
+        if let Some(seed) = self.seed {
+            d.seed = seed;
+        }
     }
-    if let Some((_, Some(v))) = o.flags.iter().rev().find(|(f, _)| f == "--seed") {
-        d.seed = v
-            .parse()
-            .map_err(|_| Fail(format!("--seed must be a whole number (got '{v}')"), 2))?;
-    }
-    Ok(())
 }
 
 /// `--max-events N`: a whole number of events.
@@ -348,8 +375,7 @@ fn run(args: &[String]) -> Result<(), Fail> {
         &["--compact", "--series", "--quiet"],
     )?;
     let path = o.one_file("run")?;
-    let mut d = load(path)?;
-    run_flags(&mut d, &o)?;
+    let d = load_with(path, &RunFlags::parse(&o)?)?;
     let max_events = max_events(&o)?;
     let mut sim = simulation(path, &d, max_events)?;
     let end = secs_to_ns(d.workload.duration_s);

@@ -2,7 +2,7 @@
 //! The page comes from `scaleboard-report`, the same code the app prints, so the two cannot
 //! drift; the run is exactly `scaleboard run`'s (same flags, same budget, same simulation).
 
-use crate::{load, max_events, run_flags, run_watched, simulation, Fail, Opts};
+use crate::{load_with, max_events, run_watched, simulation, Fail, Opts, RunFlags};
 use scaleboard_report::{report_document, Lang};
 use scaleboard_sim::time::secs_to_ns;
 
@@ -31,8 +31,7 @@ pub fn report(args: &[String]) -> Result<(), Fail> {
         Some(code) => Lang::from_code(code)
             .ok_or_else(|| Fail(format!("--lang must be 'en' or 'ko' (got '{code}')"), 2))?,
     };
-    let mut d = load(path)?;
-    run_flags(&mut d, &o)?;
+    let d = load_with(path, &RunFlags::parse(&o)?)?;
     let max_events = max_events(&o)?;
     let mut sim = simulation(path, &d, max_events)?;
     let stopped = run_watched(

@@ -8,12 +8,20 @@
 //! router gives each shard its share of keys; a database with failover promotes a replica that
 //! survives. An element is a SPOF if some client would lose (nearly) all of its traffic; its
 //! blast radius is which clients lose what share.
+//!
+//! The cost is linear in the diagram for the common shapes: a failure re-evaluates only the
+//! nodes it touches (the failed node and everything that calls it, transitively); a balancer
+//! among them updates its backend sums by the backends that changed instead of recounting all
+//! of them; and only the clients it touches (plus those already losing traffic with nothing
+//! failed) are re-read. A balancer over N servers is analysed in O(N), not O(N²)
+//! (`the_steps_grow_linearly_with_a_balancers_fan_out`); `spof_oracle.rs` keeps the old
+//! quadratic algorithm, which the tests compare against.
 
 use crate::diagram::{DatabaseParams, Diagram, Node, NodeSpec, ReadFrom};
 use crate::ComponentKind;
 use serde::Serialize;
-use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A client losing at least this share is cut off.
 const OUTAGE: f64 = 0.999;
@@ -93,6 +101,8 @@ impl SpofReport {
 struct Graph<'a> {
     d: &'a Diagram,
     index: HashMap<&'a str, usize>,
+    /// Every node carrying each id (ids are unique in a valid diagram; an edited one may not be).
+    by_id: HashMap<&'a str, Vec<usize>>,
     /// For each node (by the index its id resolves to): its edges' targets, `None` for a target
     /// that names no node.
     out: Vec<Vec<Option<usize>>>,
@@ -105,8 +115,10 @@ struct Graph<'a> {
 impl<'a> Graph<'a> {
     fn new(d: &'a Diagram) -> Graph<'a> {
         let mut index = HashMap::with_capacity(d.nodes.len());
+        let mut by_id: HashMap<&str, Vec<usize>> = HashMap::with_capacity(d.nodes.len());
         for (i, n) in d.nodes.iter().enumerate() {
             index.entry(n.id.as_str()).or_insert(i);
+            by_id.entry(n.id.as_str()).or_default().push(i);
         }
         let mut out = vec![Vec::new(); d.nodes.len()];
         let mut callers = vec![Vec::new(); d.nodes.len()];
@@ -136,6 +148,7 @@ impl<'a> Graph<'a> {
         Graph {
             d,
             index,
+            by_id,
             out,
             callers,
             acyclic: removed == d.nodes.len(),
@@ -145,6 +158,30 @@ impl<'a> Graph<'a> {
     fn resolve(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
     }
+
+    /// The node an id resolves to, as [`Diagram::node`] finds it (without scanning).
+    fn node(&self, id: &str) -> Option<&'a Node> {
+        self.resolve(id).map(|i| &self.d.nodes[i])
+    }
+}
+
+/// The nodes a failure touches (it kills a unit of theirs or of something they call), in the
+/// order they were found, and the shares with nothing failed, which hold for every other node.
+struct Touched<'a> {
+    set: HashSet<usize>,
+    list: Vec<usize>,
+    healthy: &'a Failure<'a>,
+}
+
+/// A balancer's backends with nothing failed: the sums a failure corrects by the backends it
+/// touches.
+struct BalancerSums {
+    /// How many of the balancer's edges lead to each target.
+    edges_to: HashMap<usize, usize>,
+    backends: usize,
+    /// Σ over backends of the share failing below each (health checks: only live ones count,
+    /// and with nothing failed all are live).
+    below: f64,
 }
 
 /// How much of a node is dead under a failure.
@@ -154,38 +191,56 @@ struct Failure<'a> {
     /// Failure shares already computed under this failure, by node and depth (the depth only
     /// matters when there is a cycle, where the search is cut off by depth).
     memo: RefCell<HashMap<(usize, usize), f64>>,
-    /// Without a cycle: which nodes the failure touches (it kills a unit of theirs or of
-    /// something they call), and the shares with nothing failed, which hold for all others.
-    untouched: Option<(Vec<bool>, &'a Failure<'a>)>,
+    /// Without a cycle: the nodes the failure touches; all others keep their healthy shares.
+    touched: Option<Touched<'a>>,
+    /// With nothing failed: each balancer's backend sums, computed once per analysis.
+    balancers: RefCell<HashMap<usize, std::rc::Rc<BalancerSums>>>,
+    /// Nodes evaluated and backends counted (shared by every failure of one analysis): the
+    /// analysis's work, which the tests bound.
+    steps: &'a Cell<u64>,
 }
 
 impl<'a> Failure<'a> {
-    fn new(g: &'a Graph<'a>, element: &'a Element) -> Failure<'a> {
+    fn new(g: &'a Graph<'a>, element: &'a Element, steps: &'a Cell<u64>) -> Failure<'a> {
         Failure {
             g,
             element,
             memo: RefCell::new(HashMap::new()),
-            untouched: None,
+            touched: None,
+            balancers: RefCell::new(HashMap::new()),
+            steps,
         }
+    }
+
+    fn step(&self, n: usize) {
+        self.steps.set(self.steps.get() + n as u64);
     }
 
     /// The failure of `element`, reusing `healthy` (the shares with nothing failed) for the
     /// nodes it cannot reach through their calls. Only without a cycle, where a share does not
     /// depend on the depth a node is reached at.
     fn beside(g: &'a Graph<'a>, element: &'a Element, healthy: &'a Failure<'a>) -> Failure<'a> {
-        let mut f = Failure::new(g, element);
+        let mut f = Failure::new(g, element, healthy.steps);
         if g.acyclic {
-            let mut touched = vec![false; g.d.nodes.len()];
-            let mut stack: Vec<usize> = (0..g.d.nodes.len())
-                .filter(|&i| f.dead_units(&g.d.nodes[i]).0 > 0)
-                .collect();
+            // A node fails only itself (found by id); a zone, whatever has units in it.
+            let mut stack: Vec<usize> = match element {
+                Element::Node(id) => g.by_id.get(id.as_str()).cloned().unwrap_or_default(),
+                Element::Zone(_) => {
+                    f.step(g.d.nodes.len());
+                    (0..g.d.nodes.len())
+                        .filter(|&i| f.dead_units(&g.d.nodes[i]).0 > 0)
+                        .collect()
+                }
+            };
+            let (mut set, mut list) = (HashSet::new(), Vec::new());
             while let Some(i) = stack.pop() {
-                if !touched[i] {
-                    touched[i] = true;
+                if set.insert(i) {
+                    list.push(i);
+                    f.step(1 + g.callers[i].len());
                     stack.extend(&g.callers[i]);
                 }
             }
-            f.untouched = Some((touched, healthy));
+            f.touched = Some(Touched { set, list, healthy });
         }
         f
     }
@@ -254,9 +309,9 @@ fn fail(f: &Failure, node: Option<usize>, reads: f64, depth: usize) -> f64 {
     let Some(i) = node else {
         return 1.0;
     };
-    if let Some((touched, healthy)) = &f.untouched {
-        if !touched[i] {
-            return fail(healthy, node, reads, depth);
+    if let Some(t) = &f.touched {
+        if !t.set.contains(&i) {
+            return fail(t.healthy, node, reads, depth);
         }
     }
     let key = (i, if f.g.acyclic { 0 } else { depth });
@@ -275,6 +330,7 @@ fn fail_uncached(f: &Failure, i: usize, reads: f64, depth: usize) -> f64 {
         return 0.0; // a cycle: validation refuses these, never loop on them
     }
     let out: &[Option<usize>] = &f.g.out[i];
+    f.step(1);
     // Every dependency is needed (servers call each in turn).
     let all_of = |targets: &[Option<usize>]| {
         1.0 - targets
@@ -301,6 +357,10 @@ fn fail_uncached(f: &Failure, i: usize, reads: f64, depth: usize) -> f64 {
             if dead > 0 && p.standby_failover_ms <= 0.0 {
                 return 1.0;
             }
+            if let Some(share) = balancer_by_change(f, i, p.health_check.enabled, reads, depth) {
+                return share;
+            }
+            f.step(out.len());
             // Backends: every instance of server targets, or the target node. Each target is a
             // run of backends: how many, how many of them (the first ones) are dead, and the
             // share failing below a live one.
@@ -408,6 +468,94 @@ fn fail_uncached(f: &Failure, i: usize, reads: f64, depth: usize) -> f64 {
     }
 }
 
+/// A backend of a balancer: how many backends it counts for, how many of them (the first
+/// ones) are dead, and the share failing below a live one.
+fn backend_run(f: &Failure, ti: usize, reads: f64, depth: usize) -> (usize, usize, f64) {
+    let tn = &f.g.d.nodes[ti];
+    let below = fail_below(f, ti, reads, depth);
+    match &tn.spec {
+        NodeSpec::Server(_) => {
+            let (tdead, instances) = f.dead_units(tn);
+            (instances, tdead.min(instances), below)
+        }
+        _ => (
+            1,
+            usize::from(f.node_dead(tn)),
+            fail(f, Some(ti), reads, depth),
+        ),
+    }
+}
+
+/// The balancer `i`'s failure share under `f` from its healthy backend sums, corrected by the
+/// backends `f` touches: O(touched) instead of O(backends). `None` where that is not cheaper
+/// (more touched nodes than edges) or not possible (a cycle: no healthy sums apply).
+fn balancer_by_change(
+    f: &Failure,
+    i: usize,
+    checked: bool,
+    reads: f64,
+    depth: usize,
+) -> Option<f64> {
+    let t = f.touched.as_ref()?;
+    let out = &f.g.out[i];
+    if t.list.len() >= out.len() {
+        return None;
+    }
+    let healthy = t.healthy;
+    let sums = healthy.balancer_sums(i, reads, depth);
+    let (mut below, mut alive) = (sums.below, sums.backends);
+    for &ti in &t.list {
+        f.step(1);
+        let Some(&edges) = sums.edges_to.get(&ti) else {
+            continue;
+        };
+        let (n, _, old_below) = backend_run(healthy, ti, reads, depth + 1);
+        let (_, dead, new_below) = backend_run(f, ti, reads, depth + 1);
+        let live = (n - dead) as f64;
+        if checked {
+            below += edges as f64 * (live * new_below - n as f64 * old_below);
+            alive -= edges * dead;
+        } else {
+            below += edges as f64 * (dead as f64 + live * new_below - n as f64 * old_below);
+        }
+    }
+    Some(if sums.backends == 0 || (checked && alive == 0) {
+        1.0
+    } else if checked {
+        below / alive as f64
+    } else {
+        below / sums.backends as f64
+    })
+}
+
+impl Failure<'_> {
+    /// The backend sums of balancer `i` under this failure (used on the healthy one), once.
+    fn balancer_sums(&self, i: usize, reads: f64, depth: usize) -> std::rc::Rc<BalancerSums> {
+        if let Some(s) = self.balancers.borrow().get(&i) {
+            return s.clone();
+        }
+        let out = &self.g.out[i];
+        self.step(out.len());
+        let mut sums = BalancerSums {
+            edges_to: HashMap::new(),
+            backends: 0,
+            below: 0.0,
+        };
+        for &ti in out.iter().flatten() {
+            *sums.edges_to.entry(ti).or_insert(0) += 1;
+            let (n, dead, below) = backend_run(self, ti, reads, depth + 1);
+            debug_assert_eq!(dead, 0, "nothing is dead with nothing failed");
+            sums.backends += n;
+            for _ in 0..n {
+                sums.below += below;
+            }
+        }
+        let sums = std::rc::Rc::new(sums);
+        self.balancers.borrow_mut().insert(i, sums.clone());
+        sums
+    }
+}
+
 /// Failure share of what a server instance behind a balancer depends on (its calls).
 fn fail_below(f: &Failure, i: usize, reads: f64, depth: usize) -> f64 {
     match &f.g.d.nodes[i].spec {
@@ -422,8 +570,8 @@ fn fail_below(f: &Failure, i: usize, reads: f64, depth: usize) -> f64 {
 }
 
 /// What "one failure" of a node is, in words: an instance of a pool, a primary, or the node.
-fn unit_failure(d: &Diagram, id: &str) -> String {
-    match d.node(id).map(|n| &n.spec) {
+fn unit_failure(g: &Graph, id: &str) -> String {
+    match g.node(id).map(|n| &n.spec) {
         Some(NodeSpec::Server(p)) if p.instances > 1 => {
             let why = "nothing takes it out of rotation: no health-checked balancer in front";
             format!("one instance of {id} fails ({why})")
@@ -437,11 +585,11 @@ fn unit_failure(d: &Diagram, id: &str) -> String {
 }
 
 /// The reason behind a finding, from the kind and settings of what fails.
-fn reason(d: &Diagram, element: &Element) -> Reason {
+fn reason(g: &Graph, element: &Element) -> Reason {
     let Element::Node(id) = element else {
         return Reason::Zone;
     };
-    match d.node(id).map(|n| &n.spec) {
+    match g.node(id).map(|n| &n.spec) {
         Some(NodeSpec::LoadBalancer(_)) => Reason::LoneBalancer,
         Some(NodeSpec::Server(p)) if p.instances <= 1 => Reason::SingleInstance,
         Some(NodeSpec::Server(_)) => Reason::UncheckedPool,
@@ -455,14 +603,14 @@ fn reason(d: &Diagram, element: &Element) -> Reason {
 }
 
 /// Why an element is a single point of failure, in a sentence.
-fn explain(d: &Diagram, element: &Element, cut_off: &[String]) -> String {
+fn explain(g: &Graph, element: &Element, cut_off: &[String]) -> String {
     let clients = cut_off.join(", ");
     match element {
         Element::Zone(z) => format!(
             "zone '{z}' holds everything some request path needs: if it goes down, {clients} lose every request"
         ),
         Element::Node(id) => {
-            let reason = match reason(d, element) {
+            let reason = match reason(g, element) {
                 Reason::LoneBalancer => "a lone load balancer with no standby",
                 Reason::SingleInstance => "a single server instance",
                 Reason::UncheckedPool => {
@@ -483,16 +631,22 @@ fn explain(d: &Diagram, element: &Element, cut_off: &[String]) -> String {
 
 /// Finds the single points of failure (and partial risks) of `d`.
 pub fn analyze(d: &Diagram) -> SpofReport {
+    analyze_counting(d).0
+}
+
+/// [`analyze`], and the steps it took (nodes evaluated, backends and callers counted).
+pub(crate) fn analyze_counting(d: &Diagram) -> (SpofReport, u64) {
     let reads = read_share(d);
-    let clients: Vec<(&Node, f64)> = d
+    let clients: Vec<(usize, &Node, f64)> = d
         .nodes
         .iter()
-        .filter_map(|n| match &n.spec {
-            NodeSpec::Client(c) => Some((n, c.rate_rps.max(0.0))),
+        .enumerate()
+        .filter_map(|(i, n)| match &n.spec {
+            NodeSpec::Client(c) => Some((i, n, c.rate_rps.max(0.0))),
             _ => None,
         })
         .collect();
-    let total_rate: f64 = clients.iter().map(|(_, r)| r).sum();
+    let total_rate: f64 = clients.iter().map(|(_, _, r)| r).sum();
     let mut elements: Vec<Element> = d
         .nodes
         .iter()
@@ -502,23 +656,60 @@ pub fn analyze(d: &Diagram) -> SpofReport {
     elements.extend(d.zones().into_iter().map(|z| Element::Zone(z.to_owned())));
 
     let graph = Graph::new(d);
+    let steps = Cell::new(0);
     // A zone with no name fails nothing.
     let nothing = Element::Zone(String::new());
-    let healthy = Failure::new(&graph, &nothing);
+    let healthy = Failure::new(&graph, &nothing, &steps);
+    // Clients already losing traffic with nothing failed are in every blast radius; the others
+    // only in those of failures that touch them.
+    let resolved: Vec<Option<usize>> = clients
+        .iter()
+        .map(|(_, c, _)| graph.resolve(&c.id))
+        .collect();
+    let always: Vec<usize> = (0..clients.len())
+        .filter(|&k| fail(&healthy, resolved[k], reads, 0).clamp(0.0, 1.0) >= RISK)
+        .collect();
+    let client_at: HashMap<usize, Vec<usize>> =
+        clients
+            .iter()
+            .enumerate()
+            .fold(HashMap::new(), |mut m, (k, (i, _, _))| {
+                m.entry(*i).or_default().push(k);
+                m
+            });
     let mut report = SpofReport::default();
     for element in elements {
         let f = Failure::beside(&graph, &element, &healthy);
+        // The clients whose share may differ from nothing failed, in the diagram's order (the
+        // order their losses are added in).
+        let read: Vec<usize> = match &f.touched {
+            Some(t) => {
+                let mut ks: Vec<usize> = t
+                    .list
+                    .iter()
+                    .filter_map(|i| client_at.get(i))
+                    .flatten()
+                    .chain(&always)
+                    .copied()
+                    .collect();
+                ks.sort_unstable();
+                ks.dedup();
+                ks
+            }
+            None => (0..clients.len()).collect(),
+        };
         let mut blast = BTreeMap::new();
         let mut lost = 0.0;
         let mut cut_off = Vec::new();
-        for (c, rate) in &clients {
+        for k in read {
+            let (_, c, rate) = &clients[k];
             // Users in a zone that is down are not "cut off" by it: they are gone too.
             if let Element::Zone(z) = &element {
                 if c.zone == *z {
                     continue;
                 }
             }
-            let share = fail(&f, graph.resolve(&c.id), reads, 0).clamp(0.0, 1.0);
+            let share = fail(&f, resolved[k], reads, 0).clamp(0.0, 1.0);
             if share >= RISK {
                 blast.insert(c.id.clone(), share);
                 lost += share * rate;
@@ -540,7 +731,7 @@ pub fn analyze(d: &Diagram) -> SpofReport {
             let why = match &element {
                 Element::Node(id) => format!(
                     "if {}, up to {:.0} % of some client's requests fail",
-                    unit_failure(d, id),
+                    unit_failure(&graph, id),
                     worst * 100.0
                 ),
                 Element::Zone(z) => format!(
@@ -549,16 +740,16 @@ pub fn analyze(d: &Diagram) -> SpofReport {
                 ),
             };
             report.risks.push(Finding {
-                reason: reason(d, &element),
+                reason: reason(&graph, &element),
                 element,
                 blast,
                 traffic_share,
                 why,
             });
         } else {
-            let why = explain(d, &element, &cut_off);
+            let why = explain(&graph, &element, &cut_off);
             report.spofs.push(Finding {
-                reason: reason(d, &element),
+                reason: reason(&graph, &element),
                 element,
                 blast,
                 traffic_share,
@@ -566,7 +757,7 @@ pub fn analyze(d: &Diagram) -> SpofReport {
             });
         }
     }
-    report
+    (report, steps.get())
 }
 
 #[cfg(test)]

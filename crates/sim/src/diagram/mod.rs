@@ -138,6 +138,15 @@ impl Diagram {
         parse::from_json(text)
     }
 
+    /// Parses like [`Diagram::from_json`], applying `adjust` (say, a run length given on the
+    /// command line) before validation.
+    pub fn from_json_adjusted(
+        text: &str,
+        adjust: impl FnOnce(&mut Diagram),
+    ) -> Result<Diagram, Vec<Problem>> {
+        parse::from_json_adjusted(text, adjust)
+    }
+
     pub fn to_json_pretty(&self) -> String {
         // Serialising plain data to a String cannot fail.
         serde_json::to_string_pretty(self).unwrap_or_default()

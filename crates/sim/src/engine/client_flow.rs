@@ -35,6 +35,12 @@ impl Simulation {
     /// A new request of client `c` (if it is up). `conn`: the long-lived connection it is a
     /// message on, which stands for its session; otherwise the session is drawn.
     pub(super) fn new_request(&mut self, c: u32, conn: Option<u32>) {
+        if self.over_caps(c) {
+            if self.nodes[c as usize].up {
+                self.overflow(c);
+            }
+            return;
+        }
         let Simulation { core, nodes, .. } = self;
         let node = &mut nodes[c as usize];
         let Model::Client(cl) = &mut node.model else {

@@ -65,10 +65,13 @@ pub enum Cause {
     /// A distributed transaction aborted (a participant voted no or did not answer in time,
     /// or a saga step failed and was compensated).
     Aborted,
+    /// The run already held as many requests or events as it may (see `overflow.rs`): the
+    /// request was refused by the simulator's memory cap, not by the design.
+    Overflow,
 }
 
 impl Cause {
-    pub const ALL: [Cause; 10] = [
+    pub const ALL: [Cause; 11] = [
         Cause::Timeout,
         Cause::QueueFull,
         Cause::LbOverloaded,
@@ -79,6 +82,7 @@ impl Cause {
         Cause::NoRoute,
         Cause::NoQuorum,
         Cause::Aborted,
+        Cause::Overflow,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -93,6 +97,7 @@ impl Cause {
             Cause::NoRoute => "no_route",
             Cause::NoQuorum => "no_quorum",
             Cause::Aborted => "aborted",
+            Cause::Overflow => "overflow",
         }
     }
 
@@ -115,6 +120,9 @@ impl Cause {
                 "the database's side of a network partition has no quorum and refuses (CP)"
             }
             Cause::Aborted => "the distributed transaction aborted (2PC or saga)",
+            Cause::Overflow => {
+                "the simulator already held its cap of requests in flight, so it refused this one (the design is far past its capacity)"
+            }
         }
     }
 }

@@ -29,6 +29,7 @@ mod live;
 mod lru;
 mod message_queue;
 mod node;
+mod overflow;
 mod partition;
 mod queue;
 mod random_evict;
@@ -1204,6 +1205,8 @@ mod data_tests;
 mod geo_tests;
 #[cfg(test)]
 mod http_tests;
+#[cfg(test)]
+mod overflow_tests;
 #[cfg(test)]
 mod partition_tests;
 #[cfg(test)]

@@ -1,9 +1,14 @@
 //! A log-linear latency histogram in the style of HdrHistogram.
 //!
 //! Each power of two is split into 128 equal buckets, so any recorded value is known to within
-//! 1/128 (0.8 %), percentiles are reported at bucket midpoints (±0.4 %), memory is fixed
-//! (≈37 KB) whatever the number of samples, and recording is a few integer operations. A sorted
-//! vector of samples — what most peers use — grows with every request and cannot run for an hour.
+//! 1/128 (0.8 %), percentiles are reported at bucket midpoints (±0.4 %), memory is bounded
+//! (≈37 KB at most) whatever the number of samples, and recording is a few integer operations.
+//! A sorted vector of samples — what most peers use — grows with every request and cannot run
+//! for an hour.
+//!
+//! Only the blocks of buckets between the smallest and largest value seen are allocated: a node
+//! holds three histograms, and a 10,000-node diagram whose nodes each see a few octaves of
+//! latency would otherwise preallocate over a gigabyte of zeros.
 
 use crate::time::Time;
 
@@ -12,10 +17,14 @@ const SUB: usize = 1 << SUB_BITS;
 /// Largest exactly-tracked magnitude: 2^42 ns ≈ 73 minutes. Larger values land in the top bucket.
 const MAX_EXP: u32 = 42;
 const BUCKETS: usize = (MAX_EXP - SUB_BITS + 1) as usize * SUB + SUB;
+/// Buckets are allocated in aligned blocks of this many (half an octave).
+const BLOCK: usize = 64;
 
 #[derive(Clone)]
 pub struct Histogram {
-    counts: Box<[u64]>,
+    /// Counts of buckets `base .. base + counts.len()` (empty until the first sample).
+    counts: Vec<u64>,
+    base: usize,
     total: u64,
     sum: u128,
     min: Time,
@@ -67,7 +76,8 @@ fn bucket_range(i: usize) -> (u64, u64) {
 impl Histogram {
     pub fn new() -> Histogram {
         Histogram {
-            counts: vec![0; BUCKETS].into_boxed_slice(),
+            counts: Vec::new(),
+            base: 0,
             total: 0,
             sum: 0,
             min: Time::MAX,
@@ -77,10 +87,42 @@ impl Histogram {
         }
     }
 
+    /// Buckets allocated (for tests of the memory bound).
+    pub fn allocated_buckets(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// Widens the allocated blocks to hold buckets `lo .. hi` (a cold path: a histogram's
+    /// range settles after its first samples).
+    #[cold]
+    fn cover(&mut self, lo: usize, hi: usize) {
+        let (old_lo, old_hi) = (self.base, self.base + self.counts.len());
+        let (new_lo, new_hi) = if self.counts.is_empty() {
+            (lo / BLOCK * BLOCK, hi.div_ceil(BLOCK) * BLOCK)
+        } else {
+            (
+                old_lo.min(lo / BLOCK * BLOCK),
+                old_hi.max(hi.div_ceil(BLOCK) * BLOCK),
+            )
+        };
+        let new_hi = new_hi.min(BUCKETS);
+        if self.counts.is_empty() {
+            self.counts = vec![0; new_hi - new_lo];
+        } else {
+            let mut counts = vec![0; new_hi - new_lo];
+            counts[old_lo - new_lo..old_hi - new_lo].copy_from_slice(&self.counts);
+            self.counts = counts;
+        }
+        self.base = new_lo;
+    }
+
     #[inline]
     pub fn record(&mut self, v: Time) {
         let i = index(v);
-        self.counts[i] += 1;
+        if i < self.base || i >= self.base + self.counts.len() {
+            self.cover(i, i + 1);
+        }
+        self.counts[i - self.base] += 1;
         self.total += 1;
         self.sum += v as u128;
         self.min = self.min.min(v);
@@ -115,7 +157,7 @@ impl Histogram {
         let rank = libm::ceil(q.clamp(0.0, 1.0) * self.total as f64).max(1.0) as u64;
         let mut seen = 0;
         for i in self.lo..self.hi {
-            seen += self.counts[i];
+            seen += self.counts[i - self.base];
             if seen >= rank {
                 let (a, b) = bucket_range(i);
                 let mid = a + (b - a - 1) / 2;
@@ -130,8 +172,11 @@ impl Histogram {
         if other.total == 0 {
             return;
         }
+        if other.lo < self.base || other.hi > self.base + self.counts.len() {
+            self.cover(other.lo, other.hi);
+        }
         for i in other.lo..other.hi {
-            self.counts[i] += other.counts[i];
+            self.counts[i - self.base] += other.counts[i - other.base];
         }
         self.total += other.total;
         self.sum += other.sum;
@@ -144,7 +189,7 @@ impl Histogram {
     /// Forgets every sample, touching only the buckets that were used.
     pub fn clear(&mut self) {
         if self.lo < self.hi {
-            self.counts[self.lo..self.hi].fill(0);
+            self.counts[self.lo - self.base..self.hi - self.base].fill(0);
         }
         self.total = 0;
         self.sum = 0;
@@ -225,6 +270,40 @@ mod tests {
         let mean = xs.iter().sum::<u64>() as f64 / xs.len() as f64;
         assert!((h.mean().unwrap() - mean).abs() < 1e-6 * mean);
         assert_eq!(h.quantile(1.0), Some(*xs.last().unwrap()));
+    }
+
+    /// Memory follows the range of values seen, not the 4,736 buckets: nothing before the first
+    /// sample, one block for values within half an octave, and every bucket only for values
+    /// from 1 ns to beyond 73 minutes. Merging widens the range and keeps every count.
+    #[test]
+    fn only_the_blocks_between_the_smallest_and_largest_value_are_allocated() {
+        let mut h = Histogram::new();
+        assert_eq!(h.allocated_buckets(), 0);
+        assert_eq!(h.quantile(0.5), None);
+        // 5.0 ms … 5.9 ms: one power of two, its lower half → one block of 64 buckets.
+        for v in (5_000_000..5_900_000).step_by(1000) {
+            h.record(v);
+        }
+        assert_eq!(h.allocated_buckets(), BLOCK);
+        let mut wide = Histogram::new();
+        wide.record(1);
+        wide.record(u64::MAX);
+        assert_eq!(wide.allocated_buckets(), BUCKETS);
+        // A histogram grown downwards and upwards gives the quantiles of one allocated whole.
+        let mut grown = Histogram::new();
+        let mut whole = Histogram::new();
+        whole.cover(0, BUCKETS);
+        for v in [3_000_000, 2_000, 9_000_000_000, 10, 3_100_000] {
+            grown.record(v);
+            whole.record(v);
+        }
+        grown.merge(&h);
+        whole.merge(&h);
+        assert_eq!(grown.count(), 905);
+        for q in [0.001, 0.01, 0.5, 0.99, 0.999, 1.0] {
+            assert_eq!(grown.quantile(q), whole.quantile(q), "q = {q}");
+        }
+        assert!(grown.allocated_buckets() < BUCKETS);
     }
 
     #[test]
