@@ -185,8 +185,8 @@ mod tests {
             for n in &d.nodes {
                 assert!(!n.label.is_empty(), "{}: {} has no label", e.slug, n.id);
             }
-            let texts = std::iter::once(d.name.clone())
-                .chain(d.nodes.iter().map(|n| n.label.clone()));
+            let texts =
+                std::iter::once(d.name.clone()).chain(d.nodes.iter().map(|n| n.label.clone()));
             for t in texts {
                 assert!(
                     crate::i18n::example_korean(&t).is_some(),
