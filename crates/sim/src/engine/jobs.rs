@@ -104,27 +104,6 @@ impl Cause {
     pub fn index(self) -> usize {
         self as usize
     }
-
-    /// What a learner should read next to a failed request.
-    pub fn explain(self) -> &'static str {
-        match self {
-            Cause::Timeout => "the client gave up waiting",
-            Cause::QueueFull => "the server's queue was full (503)",
-            Cause::LbOverloaded => "the load balancer was over capacity (503)",
-            Cause::NodeDown => "the node was down (connection refused)",
-            Cause::NodeRemoved => "the node was removed while the request was there",
-            Cause::Partitioned => "the network between two nodes was cut",
-            Cause::Injected => "an error was injected on purpose",
-            Cause::NoRoute => "no routing rule of the L7 load balancer matched the path (404)",
-            Cause::NoQuorum => {
-                "the database's side of a network partition has no quorum and refuses (CP)"
-            }
-            Cause::Aborted => "the distributed transaction aborted (2PC or saga)",
-            Cause::Overflow => {
-                "the simulator already held its cap of requests in flight, so it refused this one (the design is far past its capacity)"
-            }
-        }
-    }
 }
 
 pub const N_CAUSES: usize = Cause::ALL.len();

@@ -72,6 +72,63 @@ fn queue_diagram(seed: u64, lambda: f64, workers: u32, queue: u32, mean_ms: f64)
     )
 }
 
+/// One worker with a constant service time, offered `lambda`, room for `queue`.
+fn constant_queue(lambda: f64, queue: u32, mean_ms: f64) -> Diagram {
+    let mut d = queue_diagram(7, lambda, 1, queue, mean_ms);
+    if let Some(NodeSpec::Server(p)) = d.node_mut("queue").map(|n| &mut n.spec) {
+        p.service.distribution = Distribution::Constant;
+        p.service.cv = 0.0;
+    }
+    d
+}
+
+fn completed_at(sim: &mut Simulation, secs: f64) -> u64 {
+    sim.run_until(secs_to_ns(secs));
+    sim.check_invariants().expect("invariants hold");
+    sim.report().end_to_end.completed
+}
+
+/// The queue a card shows is the requests waiting at that instant: one worker taking 1 s per
+/// request, 100 req/s offered, room for 10 — half a second after a departure the 10 places
+/// have long been refilled (no arrival for 0.5 s has probability e⁻⁵⁰).
+#[test]
+fn the_queue_shown_now_is_the_requests_waiting_at_that_instant() {
+    let d = constant_queue(100.0, 10, 1_000.0);
+    let cfg = RunConfig::for_run(secs_to_ns(20.0), 0);
+    let mut sim = Simulation::with_config(&d, cfg).unwrap();
+    let done = completed_at(&mut sim, 10.5);
+    assert_eq!(sim.report().nodes["queue"].queue_now, 10);
+    assert_eq!(done, 10, "one request a second");
+}
+
+/// Workers added to a slowed server start its queued requests at the slowed pace: a 100 ms
+/// service slowed 10× takes 1 s, so the 10 requests drained at 5 s all finish at 6 s, not
+/// before.
+#[test]
+fn queued_requests_started_by_added_workers_keep_the_slowdown() {
+    let d = constant_queue(100.0, 10, 100.0);
+    let cfg = RunConfig::for_run(secs_to_ns(20.0), 0);
+    let mut sim = Simulation::with_config(&d, cfg).unwrap();
+    sim.run_until(secs_to_ns(2.0));
+    sim.set_slow("queue", 10.0).unwrap();
+    let before = completed_at(&mut sim, 5.0);
+    assert_eq!(sim.report().nodes["queue"].queue_now, 10);
+    let mut node = d.node("queue").unwrap().clone();
+    if let NodeSpec::Server(p) = &mut node.spec {
+        p.workers = 20;
+    }
+    sim.apply(Edit::UpdateNode(node)).unwrap();
+    assert_eq!(sim.report().nodes["queue"].queue_now, 0, "all ten started");
+    // Only the request already in service (if it was near its end) may finish before 6 s.
+    let early = completed_at(&mut sim, 5.95) - before;
+    assert!(early <= 1, "{early} finished early");
+    let late = completed_at(&mut sim, 6.05) - before;
+    assert!(
+        late >= 10,
+        "the ten drained requests finish at 6 s ({late})"
+    );
+}
+
 pub(super) fn rel(got: f64, want: f64) -> f64 {
     (got - want).abs() / want
 }

@@ -221,6 +221,29 @@ fn a_saga_compensates_exactly_the_steps_committed_before_each_failure() {
     assert_eq!(sim.txns.open_windows, 0, "every window closed");
 }
 
+/// A step whose answer comes back after the saga's timeout (b is 150 ms away: 300 ms round
+/// trip against a 200 ms timeout): the saga fails at that step and compensates it and the one
+/// before; the late "step done" changes nothing — no saga goes on to c while undoing.
+#[test]
+fn a_late_step_answer_after_the_timeout_is_ignored_while_compensating() {
+    let chaos = r#"{ "at_s": 20, "action": { "traffic": { "factor": 0 } } }"#;
+    let mut d = txn_diagram("saga", 50.0, 0.5, 1_000, "", chaos);
+    if let Some(e) = d.edges.iter_mut().find(|e| e.id == "to-b") {
+        e.latency_ms = 150.0;
+    }
+    let mut sim = Simulation::new(&d).unwrap();
+    let t = txns_at(&mut sim, 30.0);
+    let stats = &sim.txns.stats[sim.index["coord"] as usize];
+    assert!(t.started > 400, "{t:?}");
+    assert_eq!(t.committed, 0, "every saga times out at b");
+    assert_eq!(t.aborted, t.started);
+    assert_eq!(stats.failed_at_step[..2], [0, t.started]);
+    // a and b both applied their step (b late), and both were undone; c never ran.
+    assert_eq!(stats.steps_committed, 2 * t.started, "{t:?}");
+    assert_eq!(t.compensated, 2 * t.started, "{t:?}");
+    assert_eq!(sim.txns.open_windows, 0, "every window closed");
+}
+
 #[test]
 fn without_failures_a_saga_compensates_nothing_and_reads_see_no_anomaly() {
     // The same reads of the same keys, during the same step-by-step commits: windows that

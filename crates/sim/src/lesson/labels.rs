@@ -252,6 +252,14 @@ mod tests {
             label("end_to_end.failures.timeout", Op::Eq, 0.0, "en"),
             "End-to-end failed requests (timeout) = 0"
         );
+        assert_eq!(
+            label("nodes.users.retries", Op::Lt, 100.0, "ko"),
+            "users: 재시도 < 100"
+        );
+        assert_eq!(
+            label("nodes.users.timeouts", Op::Eq, 0.0, "en"),
+            "users: timeouts = 0"
+        );
         assert_eq!(label("seed", Op::Gt, 1.0, "en"), "seed > 1");
         assert_eq!(
             default_label(&GoalKind::NoSpof { node: None }, "ko"),
