@@ -207,6 +207,10 @@ pub struct State {
     /// A step of the open lesson to show, asked for by the keyboard or the panel (the app
     /// loads its diagram), with a counter so that asking twice is seen twice.
     pub lesson_go: Option<(usize, u64)>,
+    /// Lesson steps' designs on their way from the document store (several when "next" is
+    /// pressed quickly): Play pressed meanwhile (a presenter's clicker right after "next")
+    /// carries over to them instead of being undone by their arrival.
+    pub step_docs_pending: u32,
     /// A connection started from the keyboard: the target is picked from a list.
     pub connect_from: Option<String>,
     /// The last sentence for screen readers, with a counter (the same words twice are two
@@ -289,6 +293,7 @@ impl State {
             keeping: Keeping::default(),
             lesson: None,
             lesson_go: None,
+            step_docs_pending: 0,
             connect_from: None,
             announcement: (0, String::new()),
             compare: None,
@@ -845,7 +850,8 @@ impl State {
                 self.selection = Selection::default();
                 self.injections = Rc::new(Vec::new());
                 self.log.clear();
-                self.running = false;
+                self.running = self.running && self.step_docs_pending > 0;
+                self.step_docs_pending = self.step_docs_pending.saturating_sub(1);
                 self.edited = false;
                 self.doc_rev += 1;
                 self.sim_epoch += 1;
@@ -904,6 +910,10 @@ impl State {
                 asks,
             } => {
                 let presenter = self.lesson.as_ref().is_some_and(|l| l.presenter);
+                // A new step starts paused (as any design opened does); a Play pressed from
+                // here on is for the step's design, kept when it arrives.
+                self.running = false;
+                self.step_docs_pending += 1;
                 self.lesson = Some(LessonState {
                     id,
                     step,
@@ -1256,6 +1266,60 @@ mod tests {
         assert!(!empty.running, "nothing to run");
         assert_eq!(empty.toast.as_ref().unwrap().kind, ToastKind::Error);
         assert_eq!(empty.tab, BottomTab::Problems);
+    }
+
+    fn step_opened(s: &mut State, step: usize, asks: bool) {
+        s.apply(Action::LessonOpened {
+            id: "one-server".into(),
+            step,
+            steps: 3,
+            asks,
+        });
+    }
+
+    fn step_arrives(s: &mut State) {
+        s.apply(Action::Load {
+            doc: Diagram::from_json(include_str!("../examples/basic.json")).unwrap(),
+            title: String::new(),
+            view: None,
+            playhead: None,
+        });
+    }
+
+    /// A presenter presses "next" then P at once: the step's design arrives from the store
+    /// after the key, and the run it asked for goes on with it. Moving to a step pauses, and a
+    /// design opened otherwise starts paused.
+    #[test]
+    fn play_pressed_while_a_lesson_step_loads_runs_the_step() {
+        let mut s = basic();
+        step_opened(&mut s, 1, false);
+        s.apply(Action::TogglePlay);
+        assert!(s.running);
+        step_arrives(&mut s);
+        assert!(s.running, "the press carried over to the step's design");
+        // Three quick "next"/"back" presses, then P: the run survives all three arrivals.
+        for step in [2, 1, 2] {
+            step_opened(&mut s, step, false);
+        }
+        s.apply(Action::TogglePlay);
+        for _ in 0..3 {
+            step_arrives(&mut s);
+            assert!(s.running);
+        }
+        // The next step pauses the run; its arrival does not start it.
+        step_opened(&mut s, 2, false);
+        assert!(!s.running);
+        step_arrives(&mut s);
+        assert!(!s.running);
+        // Once arrived, another design (an example) opens paused even if it was running.
+        s.apply(Action::TogglePlay);
+        step_arrives(&mut s);
+        assert!(!s.running);
+        // A step that asks for a prediction still refuses Play before the answer.
+        step_opened(&mut s, 0, true);
+        s.apply(Action::TogglePlay);
+        step_arrives(&mut s);
+        assert!(!s.running);
     }
 
     #[test]

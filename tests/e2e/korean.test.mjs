@@ -38,6 +38,8 @@ export const ALLOWED_TERMS = [
   'LFU', 'FIFO',
   // Units: a batch job's network bandwidth.
   'MB/s',
+  // File formats: the printed report saved as PDF, the embed code as an HTML iframe.
+  'PDF', 'HTML', 'iframe',
   'Redis', 'M/M/1',
   // The product's name, like Redis a proper noun.
   'Scaleboard',

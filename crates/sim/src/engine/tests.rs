@@ -144,6 +144,10 @@ pub(super) fn mean_latency_standard_error(r: &Report) -> f64 {
         .and_then(|c| c.mean_ms.as_ref())
         .expect("a batch-means interval");
     assert!(ci.batches >= 20, "{ci:?}");
+    // The interval shown is centred on its estimate, all in ms like the figure beside it.
+    assert!(((ci.low + ci.high) / 2.0 - ci.estimate).abs() <= 1e-9 * ci.estimate);
+    let mean = r.end_to_end.latency_ms.mean.expect("a mean latency");
+    assert!(rel(ci.estimate, mean) < 0.05, "{ci:?} vs mean {mean} ms");
     ci.half_width / crate::metrics::batch::t_975(ci.batches - 1)
 }
 
