@@ -1036,9 +1036,7 @@ pub fn App() -> Html {
                 Export::Report => match host.borrow().simulation() {
                     Some(sim) => {
                         dispatch.emit(Action::CloseDialog);
-                        report.set(Some(
-                            scaleboard_report::report_html(sim, export::report_lang(lang)).into(),
-                        ));
+                        report.set(Some(scaleboard_report::report_html(sim, lang).into()));
                         Ok(())
                     }
                     None => Err(tr(lang, "nothing has run yet: press Play first")),

@@ -9,14 +9,6 @@ use scaleboard_report::svg::{CardText, Palette};
 use scaleboard_sim::{Diagram, Simulation};
 use std::fmt::Write;
 
-/// The report crate's words for the app's language (the report page and the CLI share them).
-pub fn report_lang(lang: Lang) -> scaleboard_report::Lang {
-    match lang {
-        Lang::En => scaleboard_report::Lang::En,
-        Lang::Ko => scaleboard_report::Lang::Ko,
-    }
-}
-
 /// The diagram as a self-contained SVG document (no external fonts, styles or images), drawn
 /// by the report crate — the same picture the printed report shows — with the editor's card
 /// text: the kind and what the node is.

@@ -1,5 +1,8 @@
 //! Numbers as a person reads them on a badge: three significant figures, sensible units.
 
+/// Dollars per hour and the simulated clock read the same on a badge and in a printed report.
+pub use scaleboard_report::fmt::{clock, money_per_hour};
+
 /// Requests per second: "0", "42", "597", "12.3k", "1.25M".
 pub fn rate(v: f64) -> String {
     if !v.is_finite() || v <= 0.0 {
@@ -42,15 +45,6 @@ pub fn pct(f: f64) -> String {
     }
 }
 
-/// Dollars per hour: "$0.60/h".
-pub fn money_per_hour(v: f64) -> String {
-    if v < 10.0 {
-        format!("${v:.2}/h")
-    } else {
-        format!("${v:.0}/h")
-    }
-}
-
 /// Dollars spent: "$0.0042", "$1.27", "$312".
 pub fn money(v: f64) -> String {
     if v < 0.1 {
@@ -66,16 +60,6 @@ pub fn money(v: f64) -> String {
 pub fn trim_num(v: f64) -> String {
     let s = format!("{v:.2}");
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
-}
-
-/// Simulated seconds: "12.3 s", "2 min 05 s".
-pub fn clock(secs: f64) -> String {
-    if secs < 120.0 {
-        format!("{secs:.1} s")
-    } else {
-        let s = secs as u64;
-        format!("{} min {:02} s", s / 60, s % 60)
-    }
 }
 
 trait TrimZeros {

@@ -90,20 +90,9 @@ pub fn KindIcon(props: &KindIconProps) -> Html {
     }
 }
 
-/// Short English label of a kind (translations arrive with the i18n module).
+/// Short English label of a kind: the report's name for it, so that both say the same.
 pub fn label(kind: ComponentKind) -> &'static str {
-    match kind {
-        ComponentKind::Client => "Client",
-        ComponentKind::LoadBalancer => "Load balancer",
-        ComponentKind::Server => "Server",
-        ComponentKind::Cache => "Cache",
-        ComponentKind::Database => "Database",
-        ComponentKind::ShardRouter => "Shard router",
-        ComponentKind::TrafficManager => "Traffic manager",
-        ComponentKind::Cdn => "CDN",
-        ComponentKind::Queue => "Message queue",
-        ComponentKind::BatchJob => "Batch job",
-    }
+    scaleboard_report::words::kind_name(scaleboard_report::Lang::En, kind)
 }
 
 /// A tag short enough for a node card.

@@ -38,41 +38,10 @@ mod ko_show;
 mod ko_workshop;
 pub mod problems;
 
-use serde::{Deserialize, Serialize};
-
 pub use ko_examples::lookup as example_korean;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Lang {
-    #[default]
-    En,
-    Ko,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Ko => "ko",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Lang> {
-        match code {
-            "en" => Some(Lang::En),
-            "ko" => Some(Lang::Ko),
-            _ => None,
-        }
-    }
-
-    /// The other language (the toolbar toggle).
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::En => Lang::Ko,
-            Lang::Ko => Lang::En,
-        }
-    }
-}
+/// The UI language: the report crate's, so that a printed report and the editor share it.
+pub use scaleboard_report::Lang;
 
 /// Every Korean table, looked up in order (one file per area of the app).
 const TABLES: &[fn(&str) -> Option<&'static str>] = &[

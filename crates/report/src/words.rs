@@ -8,8 +8,9 @@
 
 use scaleboard_sim::ComponentKind;
 
-/// The language of the page.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// The language of the page (and of the app, which uses this same type: stored in settings
+/// and links, hence serde).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Lang {
     #[default]
     En,
@@ -30,6 +31,14 @@ impl Lang {
             "en" => Some(Lang::En),
             "ko" => Some(Lang::Ko),
             _ => None,
+        }
+    }
+
+    /// The other language (the app's toolbar toggle).
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Ko,
+            Lang::Ko => Lang::En,
         }
     }
 }
