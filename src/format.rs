@@ -1,37 +1,8 @@
 //! Numbers as a person reads them on a badge: three significant figures, sensible units.
 
-/// Dollars per hour and the simulated clock read the same on a badge and in a printed report.
-pub use scaleboard_report::fmt::{clock, money_per_hour};
-
-/// Requests per second: "0", "42", "597", "12.3k", "1.25M".
-pub fn rate(v: f64) -> String {
-    if !v.is_finite() || v <= 0.0 {
-        "0".into()
-    } else if v < 10.0 {
-        format!("{v:.1}")
-    } else if v < 1_000.0 {
-        format!("{v:.0}")
-    } else if v < 1e6 {
-        format!("{:.3}k", v / 1e3).trim_zeros()
-    } else {
-        format!("{:.3}M", v / 1e6).trim_zeros()
-    }
-}
-
-/// Milliseconds: "0.42 ms", "52 ms", "1.35 s".
-pub fn ms(v: f64) -> String {
-    if !v.is_finite() {
-        "–".into()
-    } else if v < 1.0 {
-        format!("{v:.2} ms")
-    } else if v < 100.0 {
-        format!("{v:.1} ms")
-    } else if v < 1_000.0 {
-        format!("{v:.0} ms")
-    } else {
-        format!("{:.2} s", v / 1e3)
-    }
-}
+/// Rates, durations, dollars per hour and the simulated clock read the same on a badge and in a
+/// printed report: one definition, in the report crate (which cannot reach the app).
+pub use scaleboard_report::fmt::{clock, duration_ms as ms, money_per_hour, rate};
 
 /// A fraction as a percentage: "0%", "0.4%", "12%", "100%".
 pub fn pct(f: f64) -> String {
@@ -60,30 +31,6 @@ pub fn money(v: f64) -> String {
 pub fn trim_num(v: f64) -> String {
     let s = format!("{v:.2}");
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
-}
-
-trait TrimZeros {
-    fn trim_zeros(self) -> String;
-}
-
-impl TrimZeros for String {
-    /// "12.300k" → "12.3k": three significant figures without trailing zeros.
-    fn trim_zeros(self) -> String {
-        let (num, unit) = self.split_at(self.len() - 1);
-        let int_digits = num.split('.').next().map_or(0, str::len);
-        let keep = match int_digits {
-            1 => num.len().min(int_digits + 3),
-            2 => num.len().min(int_digits + 2),
-            _ => int_digits,
-        };
-        let num = &num[..keep];
-        let num = if num.contains('.') {
-            num.trim_end_matches('0').trim_end_matches('.')
-        } else {
-            num
-        };
-        format!("{num}{unit}")
-    }
 }
 
 #[cfg(test)]

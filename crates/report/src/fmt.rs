@@ -1,7 +1,7 @@
 //! Numbers as the app's badges show them (the rules of `src/format.rs`, for a page built
 //! without the app).
 
-/// Requests per second: "0", "4.2", "597", "12.3k", "1.25M".
+/// Requests per second: "0", "4.2", "597", "12.3k", "1.25M" — three significant figures.
 pub fn rate(v: f64) -> String {
     if !v.is_finite() || v <= 0.0 {
         "0".into()
@@ -10,10 +10,22 @@ pub fn rate(v: f64) -> String {
     } else if v < 1_000.0 {
         format!("{v:.0}")
     } else if v < 1e6 {
-        trim(format!("{:.3}", v / 1e3)) + "k"
+        significant(format!("{:.3}", v / 1e3)) + "k"
     } else {
-        trim(format!("{:.3}", v / 1e6)) + "M"
+        significant(format!("{:.3}", v / 1e6)) + "M"
     }
+}
+
+/// "12.345" → "12.3", "1.250" → "1.25", "100.000" → "100": three significant figures without
+/// trailing zeros.
+fn significant(num: String) -> String {
+    let int_digits = num.split('.').next().map_or(0, str::len);
+    let keep = match int_digits {
+        1 => num.len().min(int_digits + 3),
+        2 => num.len().min(int_digits + 2),
+        _ => int_digits,
+    };
+    trim(num[..keep].to_owned())
 }
 
 fn trim(s: String) -> String {
@@ -26,19 +38,21 @@ fn trim(s: String) -> String {
 
 /// Milliseconds: "0.42 ms", "52.0 ms", "1.35 s"; "–" when there is none.
 pub fn ms(v: Option<f64>) -> String {
-    match v {
-        Some(v) if v.is_finite() => {
-            if v < 1.0 {
-                format!("{v:.2} ms")
-            } else if v < 100.0 {
-                format!("{v:.1} ms")
-            } else if v < 1_000.0 {
-                format!("{v:.0} ms")
-            } else {
-                format!("{:.2} s", v / 1e3)
-            }
-        }
-        _ => "–".into(),
+    v.map_or_else(|| "–".into(), duration_ms)
+}
+
+/// Milliseconds as a badge shows them: "0.42 ms", "51.8 ms", "1.35 s" ("–" if not finite).
+pub fn duration_ms(v: f64) -> String {
+    if !v.is_finite() {
+        "–".into()
+    } else if v < 1.0 {
+        format!("{v:.2} ms")
+    } else if v < 100.0 {
+        format!("{v:.1} ms")
+    } else if v < 1_000.0 {
+        format!("{v:.0} ms")
+    } else {
+        format!("{:.2} s", v / 1e3)
     }
 }
 
@@ -103,7 +117,7 @@ mod tests {
         assert_eq!(rate(0.0), "0");
         assert_eq!(rate(4.24), "4.2");
         assert_eq!(rate(597.4), "597");
-        assert_eq!(rate(12_345.0), "12.345k");
+        assert_eq!(rate(12_345.0), "12.3k", "as the badge shows it");
         assert_eq!(rate(12_000.0), "12k");
         assert_eq!(ms(Some(0.421)), "0.42 ms");
         assert_eq!(ms(Some(1350.0)), "1.35 s");
