@@ -5,10 +5,9 @@
 //   node tests/e2e/bench-big.mjs        (serves dist/ itself; build it first with trunk;
 //                                        BENCH_DIST=/other/dist measures another build)
 // Ends with one JSON line of the figures.
-import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serveDist } from './serve.mjs';
 import { launch, screenshot } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -53,19 +52,8 @@ function floodDiagram() {
   };
 }
 
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
-const server = createServer(async (req, res) => {
-  let file = path.join(dist, decodeURIComponent(new URL(req.url, 'http://x').pathname));
-  try {
-    if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
-    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
-    res.end(await readFile(file));
-  } catch {
-    res.writeHead(404).end();
-  }
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${server.address().port}/`;
+const server = await serveDist(dist);
+const url = `${server.url}/`;
 
 const browser = await launch();
 const page = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
@@ -203,4 +191,4 @@ for (let t = 10; t <= HEAP_SECONDS; t += 10) {
 await screenshot(page, 'bench-big-flood-ko');
 console.log(JSON.stringify({ open_ms, cards, idle, drag, pan, zoom, running, heap_mb, wasm_mb }));
 await browser.close();
-server.close();
+await server.close();

@@ -2,10 +2,9 @@
 // Prints progress, then one JSON line: {"fps": …, "requests_per_s": …}.
 //   node tests/e2e/bench.mjs            (serves dist/ itself; build it first with trunk)
 // Target (issue 4): ≥ 55 fps while simulating ≥ 100 000 requests per wall-clock second.
-import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serveDist } from './serve.mjs';
 import { launch } from './lib.mjs';
 import { benchDiagram } from './bench-diagram.mjs';
 
@@ -15,19 +14,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 // Simulation speed (index into the toolbar's list: 3 = 1×, 4 = 2×, 5 = 5×).
 const SPEED_INDEX = process.env.BENCH_SPEED_INDEX ?? '3';
 
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
-const server = createServer(async (req, res) => {
-  let file = path.join(dist, decodeURIComponent(new URL(req.url, 'http://x').pathname));
-  try {
-    if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
-    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
-    res.end(await readFile(file));
-  } catch {
-    res.writeHead(404).end();
-  }
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${server.address().port}/`;
+const server = await serveDist(dist);
+const url = `${server.url}/`;
 
 const browser = await launch();
 const page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage();
@@ -85,4 +73,4 @@ console.error(`bench: ${result.fps.toFixed(1)} fps (worst frame ${result.worst_f
   `${result.sim_seconds_per_wall_second.toFixed(2)}× real time, ${Math.round(result.requests_per_s)} simulated req/s`);
 console.log(JSON.stringify({ fps: Math.round(result.fps * 10) / 10, requests_per_s: Math.round(result.requests_per_s) }));
 await browser.close();
-server.close();
+await server.close();
