@@ -1036,7 +1036,9 @@ pub fn App() -> Html {
                 Export::Report => match host.borrow().simulation() {
                     Some(sim) => {
                         dispatch.emit(Action::CloseDialog);
-                        report.set(Some(scaleboard_report::report_html(sim, lang).into()));
+                        // Names a bundled example gave its nodes read in the report's language.
+                        let named = crate::examples::named_in(sim.diagram(), lang);
+                        report.set(Some(scaleboard_report::report_html_as(sim, &named, lang).into()));
                         Ok(())
                     }
                     None => Err(tr(lang, "nothing has run yet: press Play first")),
@@ -1310,6 +1312,10 @@ pub fn App() -> Html {
             if state.dialog == Some(Dialog::File) {
                 <FileDialog doc={state.doc.clone()} keeping={state.keeping.clone()} lang={lang}
                             dispatch={dispatch.clone()} on_doc={on_doc.clone()} on_export={on_export.clone()} />
+            }
+            if state.dialog == Some(Dialog::Record) {
+                <crate::record::dialog::RecordDialog doc={state.doc.clone()} time_s={time_s} lang={lang}
+                    on_close={let d = dispatch.clone(); Callback::from(move |()| d.emit(Action::CloseDialog))} />
             }
             if let Some(html) = (*report).clone() {
                 <ReportView {html} lang={lang}

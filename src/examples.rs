@@ -164,6 +164,37 @@ pub fn localize(d: &mut Diagram, lang: Lang) {
     }
 }
 
+/// A bundled example's own words in `lang`, whichever language they were opened in: the
+/// example's English, or its Korean translation.
+fn example_words_in(lang: Lang, text: &str) -> Option<String> {
+    let en = if crate::i18n::example_korean(text).is_some() {
+        text
+    } else {
+        crate::i18n::example_english(text)?
+    };
+    Some(example_text(lang, en))
+}
+
+/// `d` with the names a bundled example gave it (title, node and region labels still as the
+/// example wrote them, in English or in Korean) in `lang`: an example opened in English reads
+/// in Korean in a Korean report, and the other way round. Names the learner typed stay.
+pub fn named_in(d: &Diagram, lang: Lang) -> Diagram {
+    let mut d = d.clone();
+    let name = |t: &mut String| {
+        if let Some(x) = example_words_in(lang, t) {
+            *t = x;
+        }
+    };
+    name(&mut d.name);
+    for n in &mut d.nodes {
+        name(&mut n.label);
+    }
+    for r in &mut d.regions {
+        name(&mut r.label);
+    }
+    d
+}
+
 pub fn find(slug: &str) -> Option<&'static Example> {
     EXAMPLES.iter().find(|e| e.slug == slug)
 }
@@ -199,5 +230,29 @@ mod tests {
             assert_eq!(ko.nodes.len(), d.nodes.len());
         }
         assert!(find("basic").is_some());
+    }
+
+    /// Seen: an example opened in English, the app switched to Korean, the printed report said
+    /// "Load balancer은(는)…". The report names the example's nodes in the reader's language.
+    #[test]
+    fn a_korean_report_names_an_english_example_in_korean() {
+        let e = find("lone-load-balancer").unwrap();
+        let mut d = e.diagram_in(Lang::En).unwrap();
+        let lb = d.nodes.iter().position(|n| n.label == "Load balancer").unwrap();
+        // A label the learner typed stays as typed.
+        d.nodes[0].label = "My users".into();
+        let ko = named_in(&d, Lang::Ko);
+        assert_eq!(ko.nodes[lb].label, "로드밸런서");
+        assert_eq!(ko.nodes[0].label, "My users");
+        assert_eq!(ko.name, e.diagram_in(Lang::Ko).unwrap().name);
+        // And back: opened in Korean, read in English.
+        let en = named_in(&e.diagram_in(Lang::Ko).unwrap(), Lang::En);
+        assert_eq!(en.nodes[lb].label, "Load balancer");
+        assert_eq!(en.name, d.name);
+        let mut sim = scaleboard_sim::Simulation::new(&d).unwrap();
+        sim.run_until(2_000_000_000);
+        let html = scaleboard_report::report_html_as(&sim, &ko, Lang::Ko);
+        assert!(html.contains("로드밸런서"));
+        assert!(!html.contains("Load balancer"), "no English node name left");
     }
 }

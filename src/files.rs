@@ -43,6 +43,23 @@ pub fn download_text(filename: &str, mime: &str, text: &str) -> Result<(), Faile
     result
 }
 
+/// Offers `blob` as a file download (a recording).
+pub fn download_blob(blob: &Blob, filename: &str) -> Result<(), Failed> {
+    let url = Url::create_object_url_with_blob(blob).map_err(|_| Failed::File)?;
+    let result = click_link(&url, filename);
+    let _ = Url::revoke_object_url(&url);
+    result
+}
+
+/// Offers `bytes` as a file download of type `mime`.
+pub fn download_bytes(filename: &str, mime: &str, bytes: &[u8]) -> Result<(), Failed> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let props = BlobPropertyBag::new();
+    props.set_type(mime);
+    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &props).map_err(|_| Failed::File)?;
+    download_blob(&blob, filename)
+}
+
 fn click_link(href: &str, filename: &str) -> Result<(), Failed> {
     let document = web_sys::window()
         .and_then(|w| w.document())

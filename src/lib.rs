@@ -23,6 +23,7 @@ pub mod lesson_progress;
 pub mod lessons;
 pub mod offline;
 pub mod persist;
+pub mod record;
 pub mod render;
 pub mod runtime;
 pub mod sim_host;

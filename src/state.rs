@@ -119,6 +119,8 @@ pub enum Dialog {
     Lessons,
     /// The QR code of the current lesson step's link.
     Qr,
+    /// Record the run as a GIF or a video.
+    Record,
 }
 
 /// A learner's answer to a step's prediction.

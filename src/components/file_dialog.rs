@@ -183,6 +183,8 @@ pub fn FileDialog(props: &FileDialogProps) -> Html {
                         <button class="btn" data-testid="export-csv" onclick={export(Export::Csv)}>{ tr(lang, "Run metrics (CSV)") }</button>
                         <button class="btn" data-testid="print-report" onclick={export(Export::Report)}
                                 title={tr(lang, "A one-page summary of this run to print or save as PDF")}>{ tr(lang, "Print report") }</button>
+                        <button class="btn" data-testid="record" onclick={let d = props.dispatch.clone(); Callback::from(move |_| d.emit(Action::OpenDialog(crate::state::Dialog::Record)))}
+                                title={tr(lang, "The run as an animated GIF or a WebM video, frame by frame")}>{ tr(lang, "Record…") }</button>
                     </div>
                 </section>
                 <div class="dialog-actions">

@@ -9,6 +9,10 @@
 /// turns into a fast string switch.
 macro_rules! table {
     ($($en:literal => $ko:literal,)*) => {
+        /// Every (English, Korean) pair of the table, for looking up the other way.
+        #[allow(dead_code)]
+        pub const PAIRS: &[(&str, &str)] = &[$(($en, $ko),)*];
+
         pub fn lookup(en: &str) -> Option<&'static str> {
             match en {
                 $($en => Some($ko),)*
@@ -32,6 +36,7 @@ mod ko_inspector;
 mod ko_keeping;
 mod ko_layout;
 mod ko_problems;
+mod ko_record;
 mod ko_resilience;
 mod ko_sequence;
 mod ko_show;
@@ -62,6 +67,7 @@ const TABLES: &[fn(&str) -> Option<&'static str>] = &[
     ko_compare::lookup,
     ko_access::lookup,
     ko_problems::lookup,
+    ko_record::lookup,
 ];
 
 fn korean(en: &str) -> Option<&'static str> {
@@ -117,6 +123,14 @@ pub fn example_text(lang: Lang, en: &str) -> String {
         Lang::En => en.to_owned(),
         Lang::Ko => ko_examples::lookup(en).unwrap_or(en).to_owned(),
     }
+}
+
+/// The English a bundled example wrote, given its Korean translation (the first match).
+pub fn example_english(ko: &str) -> Option<&'static str> {
+    ko_examples::PAIRS
+        .iter()
+        .find(|(_, k)| *k == ko)
+        .map(|(en, _)| *en)
 }
 
 /// Whether `en` has a Korean translation (which may be identical, like "p99").

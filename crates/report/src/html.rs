@@ -65,7 +65,13 @@ const STYLE: &str = r#"<style>
 /// The report of `sim`'s run so far, as an HTML fragment (its style, then the page): the app
 /// puts it in a `.sb-report-host` element; [`report_document`] wraps it into a file.
 pub fn report_html(sim: &Simulation, lang: Lang) -> String {
-    let d = sim.diagram();
+    report_html_as(sim, sim.diagram(), lang)
+}
+
+/// [`report_html`] with the names (title, node and region labels) taken from `d`: the run's
+/// diagram with its names in the reader's language (the app translates a bundled example's
+/// own names). Node ids, and so every figure, come from the run.
+pub fn report_html_as(sim: &Simulation, d: &Diagram, lang: Lang) -> String {
     let r = sim.report();
     let mut s = String::from(STYLE);
     let _ = write!(

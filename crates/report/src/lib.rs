@@ -8,7 +8,7 @@ pub mod html;
 pub mod svg;
 pub mod words;
 
-pub use html::{report_document, report_html};
+pub use html::{report_document, report_html, report_html_as};
 pub use words::Lang;
 
 #[cfg(test)]

@@ -1,0 +1,264 @@
+//! File → Record: the dialog that asks for the format, the span of simulated time, the size,
+//! the speed and the frame rate, shows the frames as they are painted with a progress bar and
+//! Cancel, and downloads the file when done.
+
+use super::job::Job;
+use super::runner::{Progress, Recording};
+use super::settings::{Format, Invalid, Settings, SIZES, SPEEDS};
+use crate::components::modal::Modal;
+use crate::i18n::{fill, tr, Lang};
+use scaleboard_sim::Diagram;
+use std::rc::Rc;
+use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct RecordDialogProps {
+    pub doc: Rc<Diagram>,
+    /// The live run's clock, for the default span (its last 10 s).
+    pub time_s: f64,
+    pub lang: Lang,
+    pub on_close: Callback<()>,
+}
+
+/// What is wrong with the settings, naming the field.
+pub fn invalid_text(lang: Lang, e: Invalid) -> &'static str {
+    match e {
+        Invalid::From => tr(lang, "From: a number of seconds from 0 up to 3600"),
+        Invalid::To => tr(
+            lang,
+            "To: a number of seconds after From, at most 3600, and at least one frame later",
+        ),
+        Invalid::SpanTooLong => tr(lang, "From–To: at most 300 simulated seconds"),
+        Invalid::Size => tr(lang, "Size: choose one of the sizes offered"),
+        Invalid::Speed => tr(lang, "Speed: choose one of the speeds offered"),
+        Invalid::FrameRate => tr(lang, "Frame rate: choose one of the rates offered"),
+    }
+}
+
+fn select_value(e: &Event) -> String {
+    e.target_unchecked_into::<HtmlSelectElement>().value()
+}
+
+fn input_number(e: &Event) -> f64 {
+    e.target_unchecked_into::<HtmlInputElement>()
+        .value()
+        .trim()
+        .parse()
+        .unwrap_or(f64::NAN)
+}
+
+#[function_component]
+pub fn RecordDialog(props: &RecordDialogProps) -> Html {
+    let lang = props.lang;
+    let settings = use_state(|| Settings::default_for(Format::Gif, props.time_s));
+    let progress = use_state(|| None::<Progress>);
+    let recording = use_mut_ref(|| None::<Recording>);
+    let preview = use_node_ref();
+    // Closing the dialog (Escape, backdrop, Close) stops a recording under way.
+    {
+        let recording = recording.clone();
+        use_effect_with((), move |_| {
+            move || {
+                if let Some(r) = recording.borrow_mut().take() {
+                    r.cancel();
+                }
+            }
+        });
+    }
+    let s = *settings;
+    let busy = matches!(
+        *progress,
+        Some(Progress::Warming(_) | Progress::Frames(..) | Progress::Finishing)
+    );
+    let set = {
+        let settings = settings.clone();
+        move |f: fn(&mut Settings, &Event)| {
+            let settings = settings.clone();
+            Callback::from(move |e: Event| {
+                let mut s = *settings;
+                f(&mut s, &e);
+                settings.set(s);
+            })
+        }
+    };
+    let on_format = set(|s, e| {
+        s.format = if select_value(e) == "webm" {
+            Format::Webm
+        } else {
+            Format::Gif
+        };
+        if !s.format.frame_rates().contains(&s.fps) {
+            s.fps = s.format.default_fps();
+        }
+    });
+    let on_from = set(|s, e| s.from_s = input_number(e));
+    let on_to = set(|s, e| s.to_s = input_number(e));
+    let on_size = set(|s, e| {
+        if let Some((w, h)) = select_value(e).split_once('x') {
+            s.width = w.parse().unwrap_or(0);
+            s.height = h.parse().unwrap_or(0);
+        }
+    });
+    let on_speed = set(|s, e| s.speed = select_value(e).parse().unwrap_or(0));
+    let on_fps = set(|s, e| s.fps = select_value(e).parse().unwrap_or(0));
+    let problem = s.check().err();
+    let start = {
+        let progress = progress.clone();
+        let recording = recording.clone();
+        let preview = preview.clone();
+        let doc = props.doc.clone();
+        Callback::from(move |_| {
+            if s.check().is_err() {
+                return;
+            }
+            let Some(canvas) = preview.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            let job = match Job::new(&doc, s) {
+                Ok(job) => job,
+                Err(_) => {
+                    progress.set(Some(Progress::Failed(
+                        tr(lang, "The design has problems: fix them before recording").into(),
+                    )));
+                    return;
+                }
+            };
+            let names = crate::examples::named_in(&doc, lang);
+            let p = progress.clone();
+            p.set(Some(Progress::Warming(0.0)));
+            *recording.borrow_mut() = Recording::start(
+                job,
+                names,
+                &doc.name,
+                lang,
+                canvas,
+                move |x| p.set(Some(x)),
+                tr(lang, "The browser could not paint or encode the recording"),
+            );
+        })
+    };
+    let cancel = {
+        let recording = recording.clone();
+        Callback::from(move |_| {
+            if let Some(r) = recording.borrow_mut().take() {
+                r.cancel();
+            }
+        })
+    };
+    let close = {
+        let c = props.on_close.clone();
+        Callback::from(move |_| c.emit(()))
+    };
+    let frames = s.frames();
+    let summary = fill(
+        tr(lang, "{} frames, {} s of video"),
+        &[&frames, &crate::format::trim_num(f64::from(frames) / f64::from(s.fps.max(1)))],
+    );
+    // The progress bar: frames made of all (running to the span's start counts as frame 0).
+    let status = match &*progress {
+        None => html! {},
+        Some(Progress::Warming(p)) => html! {
+            <div class="record-progress" data-testid="record-progress" data-state="warming">
+                <div role="progressbar" aria-label={tr(lang, "Recording progress")} aria-valuemin="0"
+                     aria-valuemax={frames.to_string()} aria-valuenow="0"
+                     aria-valuetext={fill(tr(lang, "Running to the start of the span: {}%"), &[&((p * 100.0).round())])}
+                     class="record-bar"><span style={format!("width:{:.1}%", p * 100.0)} /></div>
+                <span>{ fill(tr(lang, "Running to the start of the span: {}%"), &[&((p * 100.0).round())]) }</span>
+            </div>
+        },
+        Some(Progress::Frames(n, total)) => {
+            let pc = f64::from(*n) * 100.0 / f64::from((*total).max(1));
+            let text = fill(tr(lang, "Frame {} of {} ({}%)"), &[n, total, &pc.floor()]);
+            html! {
+                <div class="record-progress" data-testid="record-progress" data-state="frames"
+                     data-frame={n.to_string()} data-frames={total.to_string()}>
+                    <div role="progressbar" aria-label={tr(lang, "Recording progress")} aria-valuemin="0"
+                         aria-valuemax={total.to_string()} aria-valuenow={n.to_string()}
+                         aria-valuetext={text.clone()} class="record-bar">
+                        <span style={format!("width:{pc:.1}%")} />
+                    </div>
+                    <span>{ text }</span>
+                </div>
+            }
+        }
+        Some(Progress::Finishing) => html! {
+            <p class="record-progress" data-testid="record-progress" data-state="finishing" role="status">
+                { tr(lang, "Finishing the video…") }
+            </p>
+        },
+        Some(Progress::Done(name)) => html! {
+            <p class="record-progress" data-testid="record-progress" data-state="done" role="status">
+                { fill(tr(lang, "Downloaded {}"), &[name]) }
+            </p>
+        },
+        Some(Progress::Cancelled) => html! {
+            <p class="record-progress" data-testid="record-progress" data-state="cancelled" role="status">
+                { tr(lang, "Cancelled: nothing was downloaded.") }
+            </p>
+        },
+        Some(Progress::Failed(why)) => html! {
+            <p class="record-progress field-error" data-testid="record-progress" data-state="failed" role="alert">
+                { why.clone() }
+            </p>
+        },
+    };
+    let option = |value: String, label: String, selected: bool| {
+        html! { <option value={value} {selected}>{ label }</option> }
+    };
+    html! {
+        <Modal testid="record-dialog" label={tr(lang, "Record the run")}
+               on_close={props.on_close.clone()}>
+            <h2 class="dialog-title">{ tr(lang, "Record the run") }</h2>
+            <p class="muted small">{ tr(lang, "Runs the design again from the start with its seed and paints each frame: the same design and settings always give the same recording. The live run is not touched.") }</p>
+            <div class="record-grid">
+                <label>{ tr(lang, "Format") }
+                    <select data-testid="record-format" onchange={on_format} disabled={busy}>
+                        { option("gif".into(), tr(lang, "Animated GIF").into(), s.format == Format::Gif) }
+                        { option("webm".into(), tr(lang, "WebM video").into(), s.format == Format::Webm) }
+                    </select>
+                </label>
+                <label>{ tr(lang, "From (simulated s)") }
+                    <input type="number" min="0" step="1" data-testid="record-from" disabled={busy}
+                           value={crate::format::trim_num(s.from_s)} onchange={on_from} />
+                </label>
+                <label>{ tr(lang, "To (simulated s)") }
+                    <input type="number" min="0" step="1" data-testid="record-to" disabled={busy}
+                           value={crate::format::trim_num(s.to_s)} onchange={on_to} />
+                </label>
+                <label>{ tr(lang, "Size") }
+                    <select data-testid="record-size" onchange={on_size} disabled={busy}>
+                        { for SIZES.iter().map(|&(w, h)| option(format!("{w}x{h}"), format!("{w} × {h}"), (w, h) == (s.width, s.height))) }
+                    </select>
+                </label>
+                <label>{ tr(lang, "Speed") }
+                    <select data-testid="record-speed" onchange={on_speed} disabled={busy}
+                            title={tr(lang, "Simulated seconds per second of video")}>
+                        { for SPEEDS.iter().map(|&x| option(x.to_string(), format!("{x}×"), x == s.speed)) }
+                    </select>
+                </label>
+                <label>{ tr(lang, "Frame rate") }
+                    <select data-testid="record-fps" onchange={on_fps} disabled={busy}>
+                        { for s.format.frame_rates().iter().map(|&x| option(x.to_string(), fill(tr(lang, "{} fps"), &[&x]), x == s.fps)) }
+                    </select>
+                </label>
+            </div>
+            <p class="muted small" data-testid="record-summary">{ summary }</p>
+            if let Some(e) = problem {
+                <p class="field-error" data-testid="record-problem" role="alert">{ invalid_text(lang, e) }</p>
+            }
+            <canvas ref={preview} class="record-preview" data-testid="record-preview"
+                    aria-label={tr(lang, "Preview of the recording")} width="320" height="180" />
+            { status }
+            <div class="dialog-actions">
+                if busy {
+                    <button class="btn" data-testid="record-cancel" onclick={cancel}>{ tr(lang, "Cancel") }</button>
+                } else {
+                    <button class="btn btn-primary" data-testid="record-start" onclick={start}
+                            disabled={problem.is_some()}>{ tr(lang, "Record") }</button>
+                }
+                <button class="btn" data-testid="record-close" onclick={close}>{ tr(lang, "Close") }</button>
+            </div>
+        </Modal>
+    }
+}
