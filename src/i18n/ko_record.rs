@@ -13,7 +13,6 @@ table! {
     "Size" => "크기",
     "Simulated seconds per second of video" => "동영상 1초에 담는 시뮬레이션 시간(초)",
     "Frame rate" => "프레임 속도",
-    "{} fps" => "{} fps",
     "{} frames, {} s of video" => "프레임 {}개, 동영상 {}초",
     "Preview of the recording" => "녹화 미리 보기",
     "Record" => "녹화",

@@ -40,18 +40,36 @@ fn select_value(e: &Event) -> String {
     e.target_unchecked_into::<HtmlSelectElement>().value()
 }
 
-fn input_number(e: &Event) -> f64 {
-    e.target_unchecked_into::<HtmlInputElement>()
-        .value()
-        .trim()
-        .parse()
-        .unwrap_or(f64::NAN)
+fn input_value(e: &Event) -> String {
+    e.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+/// A typed number of seconds; anything else is NaN, which the check names.
+fn number(v: &str) -> f64 {
+    v.trim().parse().unwrap_or(f64::NAN)
+}
+
+/// The dialog's settings as a reducer's state.
+#[derive(Clone, Copy, PartialEq)]
+struct Form(Settings);
+
+/// One field changed: how to apply it and the value read from the field.
+struct Change(fn(&mut Settings, &str), String);
+
+impl Reducible for Form {
+    type Action = Change;
+
+    fn reduce(self: Rc<Self>, Change(f, v): Change) -> Rc<Self> {
+        let mut s = self.0;
+        f(&mut s, &v);
+        Rc::new(Form(s))
+    }
 }
 
 #[function_component]
 pub fn RecordDialog(props: &RecordDialogProps) -> Html {
     let lang = props.lang;
-    let settings = use_state(|| Settings::default_for(Format::Gif, props.time_s));
+    let settings = use_reducer(|| Form(Settings::default_for(Format::Gif, props.time_s)));
     let progress = use_state(|| None::<Progress>);
     let recording = use_mut_ref(|| None::<Recording>);
     let preview = use_node_ref();
@@ -66,42 +84,42 @@ pub fn RecordDialog(props: &RecordDialogProps) -> Html {
             }
         });
     }
-    let s = *settings;
+    let s = settings.0;
     let busy = matches!(
         *progress,
         Some(Progress::Warming(_) | Progress::Frames(..) | Progress::Finishing)
     );
+    // Each field's change goes through a reducer, so that quick changes in a row (a test
+    // filling From and To, a keyboard user tabbing through) all land on the latest settings.
     let set = {
         let settings = settings.clone();
-        move |f: fn(&mut Settings, &Event)| {
+        move |f: fn(&mut Settings, &str), read: fn(&Event) -> String| {
             let settings = settings.clone();
-            Callback::from(move |e: Event| {
-                let mut s = *settings;
-                f(&mut s, &e);
-                settings.set(s);
-            })
+            Callback::from(move |e: Event| settings.dispatch(Change(f, read(&e))))
         }
     };
-    let on_format = set(|s, e| {
-        s.format = if select_value(e) == "webm" {
-            Format::Webm
-        } else {
-            Format::Gif
-        };
-        if !s.format.frame_rates().contains(&s.fps) {
-            s.fps = s.format.default_fps();
-        }
-    });
-    let on_from = set(|s, e| s.from_s = input_number(e));
-    let on_to = set(|s, e| s.to_s = input_number(e));
-    let on_size = set(|s, e| {
-        if let Some((w, h)) = select_value(e).split_once('x') {
-            s.width = w.parse().unwrap_or(0);
-            s.height = h.parse().unwrap_or(0);
-        }
-    });
-    let on_speed = set(|s, e| s.speed = select_value(e).parse().unwrap_or(0));
-    let on_fps = set(|s, e| s.fps = select_value(e).parse().unwrap_or(0));
+    let on_format = set(
+        |s, v| {
+            s.format = if v == "webm" { Format::Webm } else { Format::Gif };
+            if !s.format.frame_rates().contains(&s.fps) {
+                s.fps = s.format.default_fps();
+            }
+        },
+        select_value,
+    );
+    let on_from = set(|s, v| s.from_s = number(v), input_value);
+    let on_to = set(|s, v| s.to_s = number(v), input_value);
+    let on_size = set(
+        |s, v| {
+            if let Some((w, h)) = v.split_once('x') {
+                s.width = w.parse().unwrap_or(0);
+                s.height = h.parse().unwrap_or(0);
+            }
+        },
+        select_value,
+    );
+    let on_speed = set(|s, v| s.speed = v.parse().unwrap_or(0), select_value);
+    let on_fps = set(|s, v| s.fps = v.parse().unwrap_or(0), select_value);
     let problem = s.check().err();
     let start = {
         let progress = progress.clone();
@@ -124,13 +142,15 @@ pub fn RecordDialog(props: &RecordDialogProps) -> Html {
                     return;
                 }
             };
+            // The example's own names in the dialog's language, in the frames and the file name.
             let names = crate::examples::named_in(&doc, lang);
+            let title = names.name.clone();
             let p = progress.clone();
             p.set(Some(Progress::Warming(0.0)));
             *recording.borrow_mut() = Recording::start(
                 job,
                 names,
-                &doc.name,
+                &title,
                 lang,
                 canvas,
                 move |x| p.set(Some(x)),

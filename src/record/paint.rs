@@ -151,7 +151,11 @@ pub fn paint(ctx: &CanvasRenderingContext2d, job: &Job, d: &Diagram, k: u32, lan
     let _ = ctx.set_line_dash(&js_sys::Array::new());
     // Cards.
     let statuses = sim.statuses();
-    let font = |weight: u32, px: f64| format!("{weight} {px:.1}px Inter, system-ui, sans-serif");
+    // Text stays readable in a small picture: no smaller than 6–8 px whatever the zoom (the
+    // width limit keeps it inside the card).
+    let font = |weight: u32, px: f64, min: f64| {
+        format!("{weight} {:.1}px Inter, system-ui, sans-serif", px.max(min))
+    };
     ctx.set_text_baseline("middle");
     for n in &d.nodes {
         let p = view.to_screen(Point::new(n.x, n.y));
@@ -171,15 +175,15 @@ pub fn paint(ctx: &CanvasRenderingContext2d, job: &Job, d: &Diagram, k: u32, lan
         ctx.fill_rect(p.x + 8.0 * z, p.y, cw - 16.0 * z, 4.0 * z);
         let pad = 12.0 * z;
         ctx.set_text_align("left");
-        ctx.set_font(&font(700, 11.0 * z));
+        ctx.set_font(&font(700, 11.0 * z, 6.0));
         ctx.set_fill_style_str(&css(colour));
         let tag = tr(lang, crate::icons::label(n.kind())).to_uppercase();
         let _ = ctx.fill_text_with_max_width(&tag, p.x + pad, p.y + 20.0 * z, cw - 2.0 * pad);
-        ctx.set_font(&font(600, 15.0 * z));
+        ctx.set_font(&font(600, 15.0 * z, 8.0));
         ctx.set_fill_style_str(&css(TEXT));
         let _ = ctx.fill_text_with_max_width(name(n), p.x + pad, p.y + 42.0 * z, cw - 2.0 * pad);
         // How busy it is and its queue, or that it is down.
-        ctx.set_font(&font(500, 12.0 * z));
+        ctx.set_font(&font(500, 12.0 * z, 6.5));
         let last = status.and_then(|st| st.last.as_ref());
         let (line, ink) = if !up {
             (tr(lang, "down").to_uppercase(), ERROR)
@@ -237,7 +241,7 @@ pub fn paint(ctx: &CanvasRenderingContext2d, job: &Job, d: &Diagram, k: u32, lan
         ctx.fill();
     }
     // Refusal markers above their cards, as on the canvas.
-    ctx.set_font(&font(600, (11.0 * z).max(8.0)));
+    ctx.set_font(&font(600, 11.0 * z, 8.0));
     ctx.set_text_align("center");
     for m in &particles.markers {
         let Some((x, y)) = job.slot_positions.get(m.node as usize).copied().flatten() else {

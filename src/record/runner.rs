@@ -40,7 +40,11 @@ pub enum Progress {
 enum Output {
     Gif { writer: GifWriter, palette: Palette },
     /// The recorder (once the first frame is due) and the wall time frame 0 was sent, ms.
-    Webm { recorder: Option<(WebmRecorder, f64)> },
+    /// `closing`: the closing frame has been sent; the recorder stops at the next frame.
+    Webm {
+        recorder: Option<(WebmRecorder, f64)>,
+        closing: bool,
+    },
 }
 
 struct State {
@@ -116,7 +120,10 @@ impl Recording {
                     palette,
                 }
             }
-            Format::Webm => Output::Webm { recorder: None },
+            Format::Webm => Output::Webm {
+                recorder: None,
+                closing: false,
+            },
         };
         let state = Rc::new(RefCell::new(State {
             file_name: s.file_name(title),
@@ -155,6 +162,7 @@ impl Recording {
         if st.cancelled {
             if let Some(Output::Webm {
                 recorder: Some((r, _)),
+                ..
             }) = st.output.take()
             {
                 r.cancel();
@@ -200,7 +208,7 @@ impl Recording {
                 }
                 report(Progress::Frames(st.job.made(), frames));
             }
-            Some(Output::Webm { recorder }) => {
+            Some(Output::Webm { recorder, closing }) => {
                 let frame_ms = 1000.0 / f64::from(st.job.settings.fps);
                 if recorder.is_none() {
                     match WebmRecorder::start(&st.canvas) {
@@ -223,15 +231,27 @@ impl Recording {
                         r.request_frame();
                     }
                 }
-                // The last frame is shown for its whole frame time before the video ends.
-                if st.job.done() && now_ms() >= t0 + f64::from(frames) * frame_ms {
+                // The last frame is shown for its whole frame time before the video ends: it
+                // is sent again at the video's end time (painted again: the browser sends no
+                // frame for an untouched canvas), and the recorder stops a frame later, once
+                // that frame has reached it.
+                if st.job.done() && !*closing && now_ms() >= t0 + f64::from(frames) * frame_ms {
+                    paint(&st.ctx, &st.job, &st.names, frames.saturating_sub(1), st.lang);
+                    r.request_frame();
+                    *closing = true;
+                    report(Progress::Finishing);
+                    drop(report);
+                    self.schedule();
+                    return;
+                }
+                if *closing {
                     let Some(Output::Webm {
                         recorder: Some((r, _)),
+                        ..
                     }) = st.output.take()
                     else {
                         return;
                     };
-                    report(Progress::Finishing);
                     let name = st.file_name.clone();
                     let lang = st.lang;
                     r.finish(move |blob| {

@@ -11,8 +11,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, HtmlCanvasElement};
 
-/// Codecs asked for, best first; the first the browser supports is used.
-const TYPES: &[&str] = &["video/webm;codecs=vp9", "video/webm;codecs=vp8", "video/webm"];
+/// Codecs asked for, first choice first: VP8 costs the page less to encode than VP9 (the
+/// recording shares the machine with the editor), and every browser with WebM plays it.
+const TYPES: &[&str] = &["video/webm;codecs=vp8", "video/webm;codecs=vp9", "video/webm"];
 
 pub struct WebmRecorder {
     recorder: JsValue,

@@ -40,6 +40,8 @@ export const ALLOWED_TERMS = [
   'MB/s',
   // File formats: the printed report saved as PDF, the embed code as an HTML iframe.
   'PDF', 'HTML', 'iframe',
+  // A recording's formats and frame rate (File → Record).
+  'GIF', 'WebM', 'fps',
   'Redis', 'M/M/1',
   // The product's name, like Redis a proper noun.
   'Scaleboard',
