@@ -1038,7 +1038,9 @@ pub fn App() -> Html {
                         dispatch.emit(Action::CloseDialog);
                         // Names a bundled example gave its nodes read in the report's language.
                         let named = crate::examples::named_in(sim.diagram(), lang);
-                        report.set(Some(scaleboard_report::report_html_as(sim, &named, lang).into()));
+                        report.set(Some(
+                            scaleboard_report::report_html_as(sim, &named, lang).into(),
+                        ));
                         Ok(())
                     }
                     None => Err(tr(lang, "nothing has run yet: press Play first")),

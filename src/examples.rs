@@ -238,7 +238,11 @@ mod tests {
     fn a_korean_report_names_an_english_example_in_korean() {
         let e = find("lone-load-balancer").unwrap();
         let mut d = e.diagram_in(Lang::En).unwrap();
-        let lb = d.nodes.iter().position(|n| n.label == "Load balancer").unwrap();
+        let lb = d
+            .nodes
+            .iter()
+            .position(|n| n.label == "Load balancer")
+            .unwrap();
         // A label the learner typed stays as typed.
         d.nodes[0].label = "My users".into();
         let ko = named_in(&d, Lang::Ko);

@@ -56,7 +56,8 @@ pub fn download_bytes(filename: &str, mime: &str, bytes: &[u8]) -> Result<(), Fa
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let props = BlobPropertyBag::new();
     props.set_type(mime);
-    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &props).map_err(|_| Failed::File)?;
+    let blob =
+        Blob::new_with_u8_array_sequence_and_options(&parts, &props).map_err(|_| Failed::File)?;
     download_blob(&blob, filename)
 }
 

@@ -100,7 +100,11 @@ pub fn RecordDialog(props: &RecordDialogProps) -> Html {
     };
     let on_format = set(
         |s, v| {
-            s.format = if v == "webm" { Format::Webm } else { Format::Gif };
+            s.format = if v == "webm" {
+                Format::Webm
+            } else {
+                Format::Gif
+            };
             if !s.format.frame_rates().contains(&s.fps) {
                 s.fps = s.format.default_fps();
             }
@@ -173,7 +177,10 @@ pub fn RecordDialog(props: &RecordDialogProps) -> Html {
     let frames = s.frames();
     let summary = fill(
         tr(lang, "{} frames, {} s of video"),
-        &[&frames, &crate::format::trim_num(f64::from(frames) / f64::from(s.fps.max(1)))],
+        &[
+            &frames,
+            &crate::format::trim_num(f64::from(frames) / f64::from(s.fps.max(1))),
+        ],
     );
     // The progress bar: frames made of all (running to the span's start counts as frame 0).
     let status = match &*progress {

@@ -33,7 +33,9 @@ impl Palette {
 
     /// The palette index nearest to `rgb` (squared distance; ties go to the lower index).
     pub fn index_of(&mut self, rgb: [u8; 3]) -> u8 {
-        let key = (usize::from(rgb[0] >> 3) << 10) | (usize::from(rgb[1] >> 3) << 5) | usize::from(rgb[2] >> 3);
+        let key = (usize::from(rgb[0] >> 3) << 10)
+            | (usize::from(rgb[1] >> 3) << 5)
+            | usize::from(rgb[2] >> 3);
         let cached = self.nearest[key];
         if cached != u16::MAX {
             return cached as u8;
@@ -93,7 +95,10 @@ impl GifWriter {
     /// Adds a full frame of palette indices (row by row), shown for `delay_cs` hundredths of a
     /// second.
     pub fn frame(&mut self, indices: &[u8], delay_cs: u16) {
-        debug_assert_eq!(indices.len(), usize::from(self.width) * usize::from(self.height));
+        debug_assert_eq!(
+            indices.len(),
+            usize::from(self.width) * usize::from(self.height)
+        );
         let b = &mut self.bytes;
         // Graphic control extension: disposal "leave in place", no transparency.
         b.extend_from_slice(&[0x21, 0xF9, 0x04, 0x04]);

@@ -120,8 +120,11 @@ impl Job {
         self.traces.clear();
         self.sim.drain_traces(&mut self.traces);
         let n = self.traces.len();
-        self.particles
-            .spawn(&self.traces, self.video_ms(k), f64::from(self.settings.speed));
+        self.particles.spawn(
+            &self.traces,
+            self.video_ms(k),
+            f64::from(self.settings.speed),
+        );
         let every = self.particles.next_sampling(n);
         self.sim.set_trace_every(every);
         self.made += 1;
@@ -135,7 +138,9 @@ mod tests {
     use crate::record::settings::Format;
 
     fn example(slug: &str) -> Diagram {
-        crate::examples::find(slug).and_then(|e| e.diagram()).unwrap()
+        crate::examples::find(slug)
+            .and_then(|e| e.diagram())
+            .unwrap()
     }
 
     fn settings(from_s: f64, to_s: f64) -> Settings {

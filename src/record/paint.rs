@@ -213,7 +213,12 @@ pub fn paint(ctx: &CanvasRenderingContext2d, job: &Job, d: &Diagram, k: u32, lan
             ctx.set_fill_style_str(&css(mix(CARD, MUTED, 0.2)));
             ctx.fill_rect(p.x + pad, p.y + ch - 14.0 * z, cw - 2.0 * pad, 4.0 * z);
             ctx.set_fill_style_str(&css(bar));
-            ctx.fill_rect(p.x + pad, p.y + ch - 14.0 * z, (cw - 2.0 * pad) * util, 4.0 * z);
+            ctx.fill_rect(
+                p.x + pad,
+                p.y + ch - 14.0 * z,
+                (cw - 2.0 * pad) * util,
+                4.0 * z,
+            );
         }
     }
     // Dots, at this frame's video time.
@@ -266,7 +271,14 @@ pub fn paint(ctx: &CanvasRenderingContext2d, job: &Job, d: &Diagram, k: u32, lan
 }
 
 /// The key figures of the last simulated second and the throughput chart of the run so far.
-fn strip_figures(ctx: &CanvasRenderingContext2d, job: &Job, w: f64, h: f64, strip: f64, lang: Lang) {
+fn strip_figures(
+    ctx: &CanvasRenderingContext2d,
+    job: &Job,
+    w: f64,
+    h: f64,
+    strip: f64,
+    lang: Lang,
+) {
     let sim = job.sim();
     let top = h - strip;
     ctx.set_fill_style_str(&css(STRIP));
@@ -275,10 +287,18 @@ fn strip_figures(ctx: &CanvasRenderingContext2d, job: &Job, w: f64, h: f64, stri
     let figures = [
         (
             tr(lang, "Throughput"),
-            last.map_or("–".into(), |x| format!("{} {}", rate(x.throughput), tr(lang, "req/s"))),
+            last.map_or("–".into(), |x| {
+                format!("{} {}", rate(x.throughput), tr(lang, "req/s"))
+            }),
         ),
-        (tr(lang, "p99"), ms(last.and_then(|x| x.p99_ms).unwrap_or(f64::NAN))),
-        (tr(lang, "Error rate"), last.map_or("–".into(), |x| pct(x.error_rate))),
+        (
+            tr(lang, "p99"),
+            ms(last.and_then(|x| x.p99_ms).unwrap_or(f64::NAN)),
+        ),
+        (
+            tr(lang, "Error rate"),
+            last.map_or("–".into(), |x| pct(x.error_rate)),
+        ),
         (tr(lang, "Simulated time"), clock(sim.now() as f64 / 1e9)),
     ];
     // Four figures over the left 70 %, the chart in the rest.
@@ -339,7 +359,9 @@ mod tests {
     fn the_palette_holds_every_colour_painted_and_fits_a_gif() {
         let p = palette_colours();
         assert!(p.len() <= 256, "{}", p.len());
-        for c in [BACKGROUND, CARD, TEXT, MUTED, EDGE, READ, WRITE, ERROR, OK, STRIP, WHITE] {
+        for c in [
+            BACKGROUND, CARD, TEXT, MUTED, EDGE, READ, WRITE, ERROR, OK, STRIP, WHITE,
+        ] {
             assert!(p.contains(&c), "{c:?}");
         }
         for k in KINDS {
@@ -351,14 +373,22 @@ mod tests {
     fn every_card_fits_in_the_frame_above_the_strip() {
         for e in crate::examples::EXAMPLES {
             let d = e.diagram().unwrap();
-            for (w, h) in super::super::settings::SIZES.iter().map(|&(w, h)| (f64::from(w), f64::from(h))) {
+            for (w, h) in super::super::settings::SIZES
+                .iter()
+                .map(|&(w, h)| (f64::from(w), f64::from(h)))
+            {
                 let strip = strip_height(h);
                 let v = fit(&d, w, h, strip);
                 for n in &d.nodes {
                     let a = v.to_screen(Point::new(n.x, n.y));
                     let b = v.to_screen(Point::new(n.x + NODE_W, n.y + NODE_H));
                     assert!(a.x >= 0.0 && a.y >= 0.0, "{} {}", e.slug, n.id);
-                    assert!(b.x <= w + 1e-9 && b.y <= h - strip + 1e-9, "{} {}", e.slug, n.id);
+                    assert!(
+                        b.x <= w + 1e-9 && b.y <= h - strip + 1e-9,
+                        "{} {}",
+                        e.slug,
+                        n.id
+                    );
                 }
             }
         }

@@ -38,7 +38,10 @@ pub enum Progress {
 }
 
 enum Output {
-    Gif { writer: GifWriter, palette: Palette },
+    Gif {
+        writer: GifWriter,
+        palette: Palette,
+    },
     /// The recorder (once the first frame is due) and the wall time frame 0 was sent, ms.
     /// `closing`: the closing frame has been sent; the recorder stops at the next frame.
     Webm {
@@ -86,7 +89,10 @@ fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
 
 /// The canvas's RGBA pixels (`getImageData`, through Reflect: no extra web-sys feature).
 fn pixels(ctx: &CanvasRenderingContext2d, w: u32, h: u32) -> Option<Vec<u8>> {
-    let f: Function = Reflect::get(ctx, &"getImageData".into()).ok()?.dyn_into().ok()?;
+    let f: Function = Reflect::get(ctx, &"getImageData".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
     let args = Array::of4(&0.into(), &0.into(), &w.into(), &h.into());
     let image = f.apply(ctx, &args).ok()?;
     let data: Uint8ClampedArray = Reflect::get(&image, &"data".into()).ok()?.dyn_into().ok()?;
@@ -236,7 +242,13 @@ impl Recording {
                 // frame for an untouched canvas), and the recorder stops a frame later, once
                 // that frame has reached it.
                 if st.job.done() && !*closing && now_ms() >= t0 + f64::from(frames) * frame_ms {
-                    paint(&st.ctx, &st.job, &st.names, frames.saturating_sub(1), st.lang);
+                    paint(
+                        &st.ctx,
+                        &st.job,
+                        &st.names,
+                        frames.saturating_sub(1),
+                        st.lang,
+                    );
                     r.request_frame();
                     *closing = true;
                     report(Progress::Finishing);

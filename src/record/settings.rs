@@ -137,7 +137,8 @@ impl Settings {
     /// The simulated time frame `k` (from 0) shows: (k + 1) × speed ÷ fps seconds into the span,
     /// so the first frame is one step in and the last one is at the span's end.
     pub fn frame_time_ns(&self, k: u32) -> u64 {
-        let into = u64::from(k + 1) * u64::from(self.speed) * 1_000_000_000 / u64::from(self.fps.max(1));
+        let into =
+            u64::from(k + 1) * u64::from(self.speed) * 1_000_000_000 / u64::from(self.fps.max(1));
         scaleboard_sim::time::secs_to_ns(self.from_s) + into
     }
 
@@ -179,13 +180,21 @@ mod tests {
         s.speed = 5;
         assert_eq!(s.frames(), 20);
         assert_eq!(s.frame_step_ns(), 500_000_000);
-        assert_eq!(s.frame_time_ns(19), 10_000_000_000, "the last frame is the span's end");
+        assert_eq!(
+            s.frame_time_ns(19),
+            10_000_000_000,
+            "the last frame is the span's end"
+        );
         s.format = Format::Webm;
         s.fps = 30;
         s.speed = 1;
         assert_eq!(s.frames(), 300);
         assert_eq!(s.frame_step_ns(), 33_333_333);
-        assert_eq!(s.frame_time_ns(29), 1_000_000_000, "no drift from the rounded step");
+        assert_eq!(
+            s.frame_time_ns(29),
+            1_000_000_000,
+            "no drift from the rounded step"
+        );
         assert_eq!(s.frame_time_ns(299), 10_000_000_000);
         assert!(s.check().is_ok());
     }
@@ -208,11 +217,19 @@ mod tests {
         assert_eq!(with(&|s| s.from_s = f64::NAN), Err(Invalid::From));
         assert_eq!(with(&|s| s.to_s = 0.0), Err(Invalid::To));
         assert_eq!(with(&|s| s.to_s = 1e12), Err(Invalid::To));
-        assert_eq!(with(&|s| s.to_s = 0.01), Err(Invalid::To), "less than a frame");
+        assert_eq!(
+            with(&|s| s.to_s = 0.01),
+            Err(Invalid::To),
+            "less than a frame"
+        );
         assert_eq!(with(&|s| s.to_s = 400.0), Err(Invalid::SpanTooLong));
         assert_eq!(with(&|s| s.width = 7), Err(Invalid::Size));
         assert_eq!(with(&|s| s.speed = 3), Err(Invalid::Speed));
-        assert_eq!(with(&|s| s.fps = 30), Err(Invalid::FrameRate), "30 fps is not a GIF delay");
+        assert_eq!(
+            with(&|s| s.fps = 30),
+            Err(Invalid::FrameRate),
+            "30 fps is not a GIF delay"
+        );
         assert_eq!(with(&|s| s.fps = 25), Ok(()));
         assert_eq!(ok.gif_delay_cs(), 10);
     }
@@ -220,7 +237,10 @@ mod tests {
     #[test]
     fn the_file_is_named_after_the_design_and_the_span() {
         let mut s = Settings::default_for(Format::Gif, 0.0);
-        assert_eq!(s.file_name("Three servers, one LB"), "three-servers-one-lb-0-10s.gif");
+        assert_eq!(
+            s.file_name("Three servers, one LB"),
+            "three-servers-one-lb-0-10s.gif"
+        );
         s.format = Format::Webm;
         s.from_s = 2.5;
         assert_eq!(s.file_name(""), "scaleboard-2.5-10s.webm");

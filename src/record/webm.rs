@@ -13,7 +13,11 @@ use web_sys::{Blob, BlobPropertyBag, HtmlCanvasElement};
 
 /// Codecs asked for, first choice first: VP8 costs the page less to encode than VP9 (the
 /// recording shares the machine with the editor), and every browser with WebM plays it.
-const TYPES: &[&str] = &["video/webm;codecs=vp8", "video/webm;codecs=vp9", "video/webm"];
+const TYPES: &[&str] = &[
+    "video/webm;codecs=vp8",
+    "video/webm;codecs=vp9",
+    "video/webm",
+];
 
 pub struct WebmRecorder {
     recorder: JsValue,

@@ -100,6 +100,10 @@ test('Print report: one A4 and one Letter page with the run\'s figures, SPOF, SL
   for (const words of ['실행 보고서', '핵심 지표', '처리량', '단일 장애 지점', '카오스 이벤트', '서비스 수준 목표 미달']) {
     assert.ok(koPdf.text.includes(words), `the Korean page says "${words}"`);
   }
+  // The example was opened in English: the Korean report still names its nodes in Korean
+  // (seen before: "Load balancer은(는)…").
+  assert.ok(koPdf.text.includes('로드밸런서'), 'the load balancer named in Korean');
+  assert.ok(!/Load balancer|API pool|Users/.test(koPdf.text), 'no English node name left');
   await page.keyboard.press('Escape');
   await page.getByTestId('report-view').waitFor({ state: 'detached' });
   assert.deepEqual(errors, []);
