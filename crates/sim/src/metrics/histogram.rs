@@ -131,6 +131,7 @@ impl Histogram {
     /// histograms at once computes it once).
     #[inline]
     pub fn record_in(&mut self, b: Bucket, v: Time) {
+        debug_assert_eq!(b, Bucket::of(v), "a bucket computed for another value");
         let i = b.0;
         if i.wrapping_sub(self.base) >= self.counts.len() {
             self.cover(i, i + 1);
