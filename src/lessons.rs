@@ -96,6 +96,20 @@ mod tests {
         assert_eq!(all().len(), BUNDLED.len());
     }
 
+    /// The app bundles each lesson without its indentation (`build.rs`): the same JSON
+    /// document as the file, and smaller.
+    #[test]
+    fn bundled_lessons_are_their_files_without_the_whitespace() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+        for (name, text) in BUNDLED {
+            let file = std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap();
+            let same = serde_json::from_str::<serde_json::Value>(text).unwrap()
+                == serde_json::from_str::<serde_json::Value>(&file).unwrap();
+            assert!(same, "{name}: the bundled copy reads differently");
+            assert!(text.len() < file.len(), "{name}: not minified");
+        }
+    }
+
     /// Lesson diagrams show their node labels in Korean too (through the examples' table).
     #[test]
     fn every_lesson_label_reads_in_korean() {

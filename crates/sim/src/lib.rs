@@ -23,6 +23,7 @@ pub mod compare;
 pub mod diagram;
 pub mod dist;
 pub mod engine;
+mod fast_hash;
 pub mod kind;
 pub mod lesson;
 pub mod metrics;

@@ -47,11 +47,11 @@ pub(crate) struct BalancerRt {
     pub sent: Vec<u64>,
     /// Requests sent since warm-up to backends that have since left (scaled in, removed).
     pub sent_departed: u64,
-    pub(super) by_identity: HashMap<u64, u32>,
+    pub(super) by_identity: crate::fast_hash::FastMap<u64, u32>,
     ring: HashRing,
     /// session → backend identity. Only looked up, never iterated, so `HashMap`'s random order
     /// cannot leak into results.
-    pub(super) sticky: HashMap<u32, u64>,
+    pub(super) sticky: crate::fast_hash::FastMap<u32, u64>,
     /// L7 balancers with rules: each rule's pool (see `l7.rs`). `None`: route over all backends.
     pub routes: Option<super::l7::Routes>,
     rr: u32,
@@ -96,9 +96,9 @@ impl BalancerRt {
             outstanding: Vec::new(),
             sent: Vec::new(),
             sent_departed: 0,
-            by_identity: HashMap::new(),
+            by_identity: Default::default(),
             ring: HashRing::default(),
-            sticky: HashMap::new(),
+            sticky: Default::default(),
             rr: 0,
             epoch: 0,
             health: Vec::new(),

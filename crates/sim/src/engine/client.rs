@@ -36,7 +36,7 @@ pub(crate) struct ClientRt {
     pub stats: ClientStats,
     /// Each session's last completed write (key, version), for read-your-writes checks.
     /// Only looked up, never iterated: its order cannot leak into results.
-    pub last_write: std::collections::HashMap<u32, (u64, u64)>,
+    pub last_write: crate::fast_hash::FastMap<u32, (u64, u64)>,
     /// Indices of the client's classes in the simulation's table, and their cumulative
     /// normalised shares (both empty without classes).
     pub class_ids: Vec<u16>,
@@ -68,7 +68,7 @@ impl ClientRt {
             timer_at: None,
             rr: 0,
             stats: ClientStats::default(),
-            last_write: std::collections::HashMap::new(),
+            last_write: Default::default(),
             class_ids: Vec::new(),
             class_cum: Vec::new(),
             origins: Vec::new(),

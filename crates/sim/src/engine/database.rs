@@ -70,9 +70,9 @@ pub(crate) struct DatabaseRt {
     rr_read: u32,
     seq: u64,
     /// The latest committed version of each key written.
-    latest: HashMap<u64, u64>,
+    latest: crate::fast_hash::FastMap<u64, u64>,
     /// Writes not yet applied everywhere, by key, in commit order. Only looked up by key.
-    pending: HashMap<u64, Vec<Pending>>,
+    pending: crate::fast_hash::FastMap<u64, Vec<Pending>>,
     /// The same writes in commit order, for lag measurement and clean-up.
     log: VecDeque<(u64, u64)>,
     /// Nodes holding caches in front of this database (notified of commits).
@@ -115,8 +115,8 @@ impl DatabaseRt {
             rr_write: 0,
             rr_read: 0,
             seq: 0,
-            latest: HashMap::new(),
-            pending: HashMap::new(),
+            latest: Default::default(),
+            pending: Default::default(),
             log: VecDeque::new(),
             watchers: Vec::new(),
             stats: DatabaseStats::default(),

@@ -9,7 +9,7 @@
 
 use super::lru::{expiry, mark_stale, Lookup};
 use crate::time::Time;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 #[derive(Clone, Copy, Debug)]
 struct Entry {
@@ -24,11 +24,11 @@ struct Entry {
 pub(crate) struct Lfu {
     capacity: usize,
     ttl: Time,
-    entries: HashMap<u64, Entry>,
+    entries: crate::fast_hash::FastMap<u64, Entry>,
     /// (uses, last use, key) of every entry: the first is the next to go.
     order: BTreeSet<(u64, u64, u64)>,
     /// Requests of every key seen since the cache was built or emptied.
-    seen: HashMap<u64, u64>,
+    seen: crate::fast_hash::FastMap<u64, u64>,
     tick: u64,
 }
 
@@ -37,9 +37,9 @@ impl Lfu {
         Lfu {
             capacity: capacity as usize,
             ttl,
-            entries: HashMap::new(),
+            entries: Default::default(),
             order: BTreeSet::new(),
-            seen: HashMap::new(),
+            seen: Default::default(),
             tick: 0,
         }
     }

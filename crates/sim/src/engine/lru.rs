@@ -4,7 +4,6 @@
 //! `put_in_place`, which leave the order alone, the same list is a FIFO.
 
 use crate::time::Time;
-use std::collections::HashMap;
 
 const NIL: u32 = u32::MAX;
 
@@ -51,7 +50,7 @@ pub(crate) enum Lookup {
 pub(crate) struct Lru {
     capacity: usize,
     ttl: Time,
-    map: HashMap<u64, u32>,
+    map: crate::fast_hash::FastMap<u64, u32>,
     slots: Vec<Entry>,
     free: Vec<u32>,
     /// Most recently used.
@@ -65,7 +64,7 @@ impl Lru {
         Lru {
             capacity: capacity as usize,
             ttl,
-            map: HashMap::new(),
+            map: Default::default(),
             slots: Vec::new(),
             free: Vec::new(),
             head: NIL,

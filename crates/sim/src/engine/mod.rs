@@ -308,7 +308,7 @@ pub(crate) struct Core {
     pub events: u64,
     pub(crate) tracer: trace::Tracer,
     /// Synchronous writes waiting for acknowledgements: when each member applies them.
-    pub sync_waits: std::collections::HashMap<(u32, u32), Vec<Time>>,
+    pub sync_waits: crate::fast_hash::FastMap<(u32, u32), Vec<Time>>,
     /// Writes just committed (database, key, version), for caches in front to hear about.
     pub commits: Vec<(u32, u64, u64)>,
     /// Chaos: multiplies every client's rate.
@@ -369,7 +369,12 @@ impl Core {
         delay: Time,
         extra: Time,
     ) {
-        let p = *self.jobs.at(parent);
+        // Field by field, not a copy of the whole record: the caller has just written some of
+        // its fields, and a wide read of them stalls on store-to-load forwarding.
+        let p = self.jobs.at(parent);
+        let (write, class, attempt, req, req_gen, session, key, origin) = (
+            p.write, p.class, p.attempt, p.req, p.req_gen, p.session, p.key, p.origin,
+        );
         // No network hop is sampled over a cut edge (the random stream stays as it was).
         let hop = if out.cut {
             0
@@ -379,14 +384,14 @@ impl Core {
         let now = self.now;
         let k = self.jobs.alloc();
         let c = self.jobs.at(k);
-        c.write = p.write;
-        c.class = p.class;
-        c.attempt = p.attempt;
-        c.req = p.req;
-        c.req_gen = p.req_gen;
-        c.session = p.session;
-        c.key = p.key;
-        c.origin = p.origin;
+        c.write = write;
+        c.class = class;
+        c.attempt = attempt;
+        c.req = req;
+        c.req_gen = req_gen;
+        c.session = session;
+        c.key = key;
+        c.origin = origin;
         c.node = out.target;
         c.instance = instance;
         c.from = from;
@@ -558,7 +563,7 @@ impl Simulation {
                 edges: Vec::new(),
                 events: 0,
                 tracer: trace::Tracer::default(),
-                sync_waits: std::collections::HashMap::new(),
+                sync_waits: Default::default(),
                 commits: Vec::new(),
                 traffic_factor: 1.0,
                 cut_edges: Default::default(),

@@ -14,7 +14,7 @@ pub(crate) struct EventQueue {
 }
 
 impl EventQueue {
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, at: Time, ev: Ev) {
         self.heap.push(at, ev);
     }

@@ -7,7 +7,6 @@
 use super::lru::{expiry, mark_stale, Lookup};
 use crate::dist::Rng;
 use crate::time::Time;
-use std::collections::HashMap;
 
 #[derive(Clone, Copy, Debug)]
 struct Slot {
@@ -21,7 +20,7 @@ struct Slot {
 pub(crate) struct RandomEvict {
     capacity: usize,
     ttl: Time,
-    map: HashMap<u64, u32>,
+    map: crate::fast_hash::FastMap<u64, u32>,
     slots: Vec<Slot>,
     rng: Rng,
 }
@@ -31,7 +30,7 @@ impl RandomEvict {
         RandomEvict {
             capacity: capacity as usize,
             ttl,
-            map: HashMap::new(),
+            map: Default::default(),
             slots: Vec::new(),
             rng: Rng::seed(seed),
         }

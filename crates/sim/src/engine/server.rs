@@ -392,7 +392,12 @@ fn start_service(core: &mut Core, s: &mut ServerRt, m: &mut NodeMetrics, i: usiz
     job.phase = Phase::InService;
     let class = job.class;
     let service = s.sampler.sample(&mut core.rng) * s.slow * core.class_cost(class);
-    let at = core.now + (libm::round(service) as Time).max(1);
+    let rounded = if service > 0.0 && service < u64::MAX as f64 {
+        crate::time::round_positive(service)
+    } else {
+        libm::round(service) as Time
+    };
+    let at = core.now + rounded.max(1);
     core.queue.push(at, Ev::Done(j));
 }
 

@@ -17,7 +17,6 @@ use super::regions::Regions;
 use super::{Ev, LogWhat, Simulation};
 use crate::diagram::{RoutingPolicy, TrafficManagerParams};
 use crate::time::{ms_to_ns, secs_to_ns, Time};
-use std::collections::HashMap;
 
 /// Health of one target as the probes see it.
 #[derive(Clone, Copy, Debug)]
@@ -36,7 +35,7 @@ pub(crate) struct TrafficManagerRt {
     /// Cached DNS answers by (client node, user region): the target node and when the answer
     /// expires. Only looked up, never iterated, so its order cannot leak into results; at
     /// most one entry per client and region.
-    answers: HashMap<(u32, u32), (u32, Time)>,
+    answers: crate::fast_hash::FastMap<(u32, u32), (u32, Time)>,
     /// A probe cycle is scheduled.
     probing: bool,
 }
@@ -46,7 +45,7 @@ impl TrafficManagerRt {
         TrafficManagerRt {
             params: p.clone(),
             health: Vec::new(),
-            answers: HashMap::new(),
+            answers: Default::default(),
             probing: false,
         }
     }

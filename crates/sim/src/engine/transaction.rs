@@ -36,7 +36,7 @@ use super::{Ev, Simulation};
 use crate::diagram::TxnProtocol;
 use crate::metrics::Histogram;
 use crate::time::{ms_to_ns, Time};
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 /// What an `Ev::Txn` carries, in its top byte; the participant's index is the rest.
 const PREPARE: u32 = 1;
@@ -165,10 +165,10 @@ pub(crate) struct Transactions {
     txns: Vec<Txn>,
     free: Vec<u32>,
     /// By (participant node, key). Only looked up, never iterated: its order cannot leak.
-    locks: HashMap<(u32, u64), Lock>,
+    locks: crate::fast_hash::FastMap<(u32, u64), Lock>,
     locks_held: u64,
     /// Open saga windows by (participant node, key).
-    windows: HashMap<(u32, u64), Vec<Window>>,
+    windows: crate::fast_hash::FastMap<(u32, u64), Vec<Window>>,
     /// Windows open: database reads are looked up only when some are.
     pub open_windows: u64,
     /// By coordinator slot.

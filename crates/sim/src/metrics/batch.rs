@@ -104,6 +104,11 @@ impl BatchMeans {
         self.current.record(v);
     }
 
+    #[inline]
+    pub fn record_in(&mut self, b: super::histogram::Bucket, v: Time) {
+        self.current.record_in(b, v);
+    }
+
     /// Ends the current batch. An empty batch (nothing completed) is skipped.
     pub fn close_batch(&mut self) {
         if let (Some(mean), Some(p99)) = (self.current.mean(), self.current.quantile(0.99)) {

@@ -29,9 +29,6 @@ pub struct Histogram {
     sum: u128,
     min: Time,
     max: Time,
-    /// Range of buckets touched since the last clear, so clearing a sparse window is cheap.
-    lo: usize,
-    hi: usize,
 }
 
 impl std::fmt::Debug for Histogram {
@@ -46,6 +43,17 @@ impl std::fmt::Debug for Histogram {
 impl Default for Histogram {
     fn default() -> Self {
         Histogram::new()
+    }
+}
+
+/// The bucket a value falls in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bucket(usize);
+
+impl Bucket {
+    #[inline]
+    pub fn of(v: Time) -> Bucket {
+        Bucket(index(v))
     }
 }
 
@@ -82,8 +90,6 @@ impl Histogram {
             sum: 0,
             min: Time::MAX,
             max: 0,
-            lo: BUCKETS,
-            hi: 0,
         }
     }
 
@@ -118,8 +124,16 @@ impl Histogram {
 
     #[inline]
     pub fn record(&mut self, v: Time) {
-        let i = index(v);
-        if i < self.base || i >= self.base + self.counts.len() {
+        self.record_in(Bucket::of(v), v);
+    }
+
+    /// Records `v`, whose bucket the caller already computed (a value recorded into several
+    /// histograms at once computes it once).
+    #[inline]
+    pub fn record_in(&mut self, b: Bucket, v: Time) {
+        debug_assert_eq!(b, Bucket::of(v), "a bucket computed for another value");
+        let i = b.0;
+        if i.wrapping_sub(self.base) >= self.counts.len() {
             self.cover(i, i + 1);
         }
         self.counts[i - self.base] += 1;
@@ -127,8 +141,16 @@ impl Histogram {
         self.sum += v as u128;
         self.min = self.min.min(v);
         self.max = self.max.max(v);
-        self.lo = self.lo.min(i);
-        self.hi = self.hi.max(i + 1);
+    }
+
+    /// The range of buckets holding samples: those of the smallest and the largest value
+    /// (bucket order is value order), so nothing per sample needs to track it.
+    fn used(&self) -> std::ops::Range<usize> {
+        if self.total == 0 {
+            0..0
+        } else {
+            index(self.min)..index(self.max) + 1
+        }
     }
 
     pub fn count(&self) -> u64 {
@@ -156,7 +178,7 @@ impl Histogram {
         }
         let rank = libm::ceil(q.clamp(0.0, 1.0) * self.total as f64).max(1.0) as u64;
         let mut seen = 0;
-        for i in self.lo..self.hi {
+        for i in self.used() {
             seen += self.counts[i - self.base];
             if seen >= rank {
                 let (a, b) = bucket_range(i);
@@ -172,31 +194,29 @@ impl Histogram {
         if other.total == 0 {
             return;
         }
-        if other.lo < self.base || other.hi > self.base + self.counts.len() {
-            self.cover(other.lo, other.hi);
+        let theirs = other.used();
+        if theirs.start < self.base || theirs.end > self.base + self.counts.len() {
+            self.cover(theirs.start, theirs.end);
         }
-        for i in other.lo..other.hi {
+        for i in theirs {
             self.counts[i - self.base] += other.counts[i - other.base];
         }
         self.total += other.total;
         self.sum += other.sum;
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
-        self.lo = self.lo.min(other.lo);
-        self.hi = self.hi.max(other.hi);
     }
 
     /// Forgets every sample, touching only the buckets that were used.
     pub fn clear(&mut self) {
-        if self.lo < self.hi {
-            self.counts[self.lo - self.base..self.hi - self.base].fill(0);
+        let used = self.used();
+        if !used.is_empty() {
+            self.counts[used.start - self.base..used.end - self.base].fill(0);
         }
         self.total = 0;
         self.sum = 0;
         self.min = Time::MAX;
         self.max = 0;
-        self.lo = BUCKETS;
-        self.hi = 0;
     }
 }
 
