@@ -25,6 +25,7 @@ pub mod offline;
 pub mod persist;
 pub mod render;
 pub mod runtime;
+pub mod settled;
 pub mod sim_host;
 pub mod state;
 pub mod storage;
