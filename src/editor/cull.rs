@@ -23,7 +23,7 @@ pub fn visible_world(view: View, w: f64, h: f64) -> Rect {
 /// How much more world than the screen shows a kept culling area may cover (in area).
 const KEEP_UP_TO: f64 = 16.0;
 /// A new culling area reaches this share of the screen's size beyond each side.
-const MARGIN: f64 = 0.1;
+const MARGIN: f64 = 0.0;
 
 /// The part of the world to draw: the area drawn before while it still covers what can be on
 /// screen and is at most `KEEP_UP_TO` times that much, else the screen's world with a margin.

@@ -28,6 +28,15 @@ const COMPACT_MAX_PX: f64 = 34.0;
 pub struct ZoomLevel(usize);
 
 impl ZoomLevel {
+    /// Time without a change of zoom after which the canvas draws its world layer afresh.
+    pub const RERASTER_AFTER_MS: u32 = 200;
+
+    /// The zoom as an effect's dependency (`f64` is not `Eq`; a thousandth is below a pixel
+    /// on any card).
+    pub fn settled_key(zoom: f64) -> i64 {
+        (zoom * 1000.0).round() as i64
+    }
+
     pub fn of(zoom: f64) -> ZoomLevel {
         let zoom = if zoom.is_finite() { zoom } else { 1.0 };
         ZoomLevel(BANDS.iter().rposition(|&edge| zoom >= edge).unwrap_or(0))
