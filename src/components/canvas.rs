@@ -683,22 +683,35 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                 .collect::<HashMap<String, (bool, String)>>()
         },
     );
-    let edges = layout.edges.iter().filter_map(|(name, e)| {
-        let (fx, fy) = pos(&e.from)?;
-        let (tx, ty) = pos(&e.to)?;
-        if let Some(w) = &world {
-            if !cull::edge_visible(w, (fx, fy), (tx, ty)) {
-                return None;
+    // The edges of cards being dragged are drawn in a layer of their own, as the cards are
+    // (`.is-dragging`): a pointer move then repaints that small layer, not every tile of the
+    // world layer the moving curves cross, each full of other edges.
+    let (moving_edges, edges): (Vec<_>, Vec<_>) = layout
+        .edges
+        .iter()
+        .filter_map(|(name, e)| {
+            let (fx, fy) = pos(&e.from)?;
+            let (tx, ty) = pos(&e.to)?;
+            let moving = positions.is_dragged(&e.from) || positions.is_dragged(&e.to);
+            if let Some(w) = &world {
+                if !moving && !cull::edge_visible(w, (fx, fy), (tx, ty)) {
+                    return None;
+                }
             }
-        }
-        let rate = props.stats.edges.get(name).copied().unwrap_or(0.0);
-        Some(html! {
-            <EdgeView key={name.clone()} name={name.clone()} edge={e.clone()}
-                      curve={edge_curve(out_port(fx, fy), in_port(tx, ty))}
-                      selected={props.selection.edges.contains(name)} rate={rate}
-                      cut={props.stats.cut_edges.contains(name)} lang={lang} />
+            let rate = props.stats.edges.get(name).copied().unwrap_or(0.0);
+            Some((
+                moving,
+                html! {
+                    <EdgeView key={name.clone()} name={name.clone()} edge={e.clone()}
+                              curve={edge_curve(out_port(fx, fy), in_port(tx, ty))}
+                              selected={props.selection.edges.contains(name)} rate={rate}
+                              cut={props.stats.cut_edges.contains(name)} lang={lang} />
+                },
+            ))
         })
-    });
+        .partition(|(moving, _)| *moving);
+    let edges = edges.into_iter().map(|(_, h)| h);
+    let moving_edges: Vec<Html> = moving_edges.into_iter().map(|(_, h)| h).collect();
     // The semantic zoom: a card changes with the band of zoom, never with a wheel step inside
     // it (type sizes are custom properties of the world layer).
     let level = ZoomLevel::of(view.zoom);
@@ -793,6 +806,11 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                     { for edges }
                     { for preview }
                 </svg>
+                if !moving_edges.is_empty() {
+                    <svg class="edges edges-moving" aria-hidden="true">
+                        { for moving_edges }
+                    </svg>
+                }
                 { for nodes }
             </div>
             <canvas class="dots" ref={props.dots_ref.clone()} aria-hidden="true"></canvas>
