@@ -20,6 +20,7 @@ use crate::components::share_dialog::ShareDialog;
 use crate::components::toast::ToastView;
 use crate::components::toolbar::Toolbar;
 use crate::editor::geometry::Point;
+use crate::editor::layout::SameRc;
 use crate::i18n::{fill, tr};
 use crate::keeping::{DocCommand, Keep};
 use crate::runtime::{self, LoopInputs};
@@ -615,14 +616,20 @@ pub fn App() -> Html {
             history: state.history.clone(),
             edited: state.edited,
         };
-        use_effect_with(
-            (state.doc_rev, state.view, state.keeping.ready),
-            move |_| {
-                if !embed {
-                    keep.changed(snap)
-                }
-            },
-        );
+        // A pan or zoom step alone only moves the view the next save writes: checking whether
+        // the design changed hashes all of it, longer than a frame on a 1,000-node design.
+        let moved = keep.clone();
+        let moved_snap = snap.clone();
+        use_effect_with((state.doc_rev, state.keeping.ready), move |_| {
+            if !embed {
+                keep.changed(snap)
+            }
+        });
+        use_effect_with(state.view, move |_| {
+            if !embed {
+                moved.view_moved(moved_snap)
+            }
+        });
     }
 
     // The frame loop: started once, stopped when the app goes away.
@@ -689,9 +696,8 @@ pub fn App() -> Html {
     }
     // The address bar follows the document, a moment after each change so that a drag does
     // not write hundreds of times: a share link, or for a huge design the document's id.
-    let payload = use_memo((state.doc.clone(), state.view), |(doc, view)| {
-        scaleboard_link::encode(&persist::document(doc, *view, None))
-    });
+    // The link is encoded when the timer fires, not on every change: a wheel step or a pan
+    // changes the view, and encoding a 1,000-node design took longer than a frame.
     let written = use_mut_ref(String::new);
     {
         let written = written.clone();
@@ -701,12 +707,23 @@ pub fn App() -> Html {
         // While the compare view is open the address bar holds the comparison's link.
         let comparing = state.compare.is_some();
         use_effect_with(
-            (payload.clone(), ready, doc_id, comparing),
-            move |(payload, ready, doc_id, comparing)| {
-                let address = persist::address_for(payload, doc_id);
+            (
+                SameRc(state.doc.clone()),
+                state.view,
+                ready,
+                doc_id,
+                comparing,
+            ),
+            move |(doc, view, ready, doc_id, comparing)| {
+                let (doc, view, doc_id) = (doc.0.clone(), *view, doc_id.clone());
                 let ready = *ready && !*comparing && !embed;
                 let timer = gloo_timers::callback::Timeout::new(300, move || {
-                    if ready && *written.borrow() != address {
+                    if !ready {
+                        return;
+                    }
+                    let payload = scaleboard_link::encode(&persist::document(&doc, view, None));
+                    let address = persist::address_for(&payload, &doc_id);
+                    if *written.borrow() != address {
                         persist::write_hash(&address);
                         keep.wrote_hash(&address);
                         *written.borrow_mut() = address;
@@ -1116,8 +1133,10 @@ pub fn App() -> Html {
     let d = dispatch.clone();
     let on_delete = Callback::from(move |_| d.emit(Action::DeleteSelection));
     // Checked once per change of the document, not on every render (a run re-renders the app
-    // every frame; a 1,000-node diagram takes milliseconds to check).
-    let problems = use_memo(state.doc.clone(), |doc| doc.problems());
+    // every frame; a 1,000-node diagram takes milliseconds to check), and on a big design once
+    // its edits pause (`editor::settle`).
+    let analysed = crate::settled::use_settled(&state.doc, &state.keeping.doc_id);
+    let problems = use_memo(SameRc(analysed.clone()), |doc| doc.0.problems());
     // Whether a node is down is the engine's answer (a kill from the canvas, the chaos timeline
     // or a zone outage all count).
     let down = use_memo(stats.clone(), |stats| {
@@ -1130,8 +1149,8 @@ pub fn App() -> Html {
                 .collect::<BTreeSet<String>>(),
         )
     });
-    let spof = use_memo(state.doc.clone(), |doc| {
-        Rc::new(analysis::spof::analyze(doc))
+    let spof = use_memo(SameRc(analysed), |doc| {
+        Rc::new(analysis::spof::analyze(&doc.0))
     });
     // An edit that creates a single point of failure is said (and logged): the learner may
     // not be looking at the badge. Opening another design is not an edit.

@@ -343,6 +343,14 @@ impl Keep {
         ));
     }
 
+    /// The view moved (a pan or a zoom step), the design did not: the next save or journal
+    /// writes the new view.
+    pub fn view_moved(&self, snap: Snapshot) {
+        if self.ready.get() {
+            *self.latest.borrow_mut() = Some(snap);
+        }
+    }
+
     /// Writes the unsaved state to this tab's journal slot, synchronously (`dirty`: what
     /// `Keeper::is_dirty` said of `snap`, computed once by the caller: it hashes the design).
     fn journal(&self, snap: &Snapshot, dirty: bool) {

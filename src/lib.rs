@@ -26,6 +26,7 @@ pub mod persist;
 pub mod record;
 pub mod render;
 pub mod runtime;
+pub mod settled;
 pub mod sim_host;
 pub mod state;
 pub mod storage;

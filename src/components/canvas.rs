@@ -13,6 +13,8 @@ use crate::editor::cull::{self, CULL_ABOVE};
 use crate::editor::geometry::{
     edge_curve, in_port, node_rect, out_port, snap, svg_path, Point, Rect,
 };
+use crate::editor::layout::{Layout, Positions, SameRc};
+use crate::editor::zoom_level::ZoomLevel;
 use crate::editor::View;
 use crate::event_text;
 use crate::examples::EXAMPLES;
@@ -21,10 +23,9 @@ use crate::runtime::SharedInputs;
 use crate::sim_host::Stats;
 use crate::state::{Action, Selection};
 use scaleboard_sim::analysis::SpofReport;
-use scaleboard_sim::diagram::Edge;
 use scaleboard_sim::Diagram;
 use std::cell::Cell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -139,6 +140,8 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     let view = props.view;
 
     // ---- positions, with the transient offset of a drag ----
+    // Prepared once per document (not per pointer move or zoom step).
+    let layout = use_memo(SameRc(props.doc.clone()), |doc| Layout::of(&doc.0));
     let (drag_ids, drag_delta, drag_region) = match &*gesture {
         Gesture::Drag {
             ids, delta, region, ..
@@ -149,30 +152,43 @@ pub fn Canvas(props: &CanvasProps) -> Html {
         Gesture::Resize { id, size, .. } => Some((id.clone(), *size)),
         _ => None,
     };
-    let positions: BTreeMap<String, (f64, f64)> = props
-        .doc
-        .nodes
+    // Where the dragged cards are now (the only positions a pointer move changes).
+    let moved: Vec<(String, (f64, f64))> = drag_ids
         .iter()
-        .map(|n| {
-            let p = if drag_ids.contains(&n.id) {
-                (snap(n.x + drag_delta.0), snap(n.y + drag_delta.1))
-            } else {
-                (n.x, n.y)
-            };
-            (n.id.clone(), p)
+        .filter_map(|id| {
+            let (x, y) = layout.at(id)?;
+            Some((id.clone(), (snap(x + drag_delta.0), snap(y + drag_delta.1))))
         })
         .collect();
+    let positions = Positions::new(&layout, &moved);
 
-    // Tell the frame loop where things are, for the dot layer.
+    // Tell the frame loop where things are, for the dot layer: every position when the document
+    // changes or a drag ends, only the dragged cards' while one goes on.
     {
         let inputs = props.inputs.clone();
-        let positions = positions.clone();
-        use_effect_with((positions, view), move |(positions, view)| {
-            let mut i = inputs.0.borrow_mut();
-            i.positions = positions.iter().map(|(k, v)| (k.clone(), *v)).collect();
-            i.positions_rev += 1;
-            i.view = *view;
-        });
+        let shown = use_mut_ref(|| None::<SameRc<Diagram>>);
+        use_effect_with(
+            (SameRc(props.doc.clone()), moved.clone()),
+            move |(doc, moved)| {
+                let mut i = inputs.0.borrow_mut();
+                let mut shown = shown.borrow_mut();
+                if moved.is_empty() || shown.as_ref() != Some(doc) {
+                    i.positions = doc
+                        .0
+                        .nodes
+                        .iter()
+                        .map(|n| (n.id.clone(), (n.x, n.y)))
+                        .collect();
+                    *shown = Some(doc.clone());
+                }
+                for (id, p) in moved {
+                    i.positions.insert(id.clone(), *p);
+                }
+                i.positions_rev += 1;
+            },
+        );
+        let inputs = props.inputs.clone();
+        use_effect_with(view, move |view| inputs.0.borrow_mut().view = *view);
     }
 
     // Fit the diagram to the screen when asked.
@@ -233,6 +249,28 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                     obs.disconnect();
                 }
             }
+        });
+    }
+
+    // Once a zoom gesture pauses, the world layer is drawn again at the zoom it ended at: the
+    // browser otherwise keeps the layer at the resolution it had while zooming (the
+    // `will-change: transform` layer's raster scale is fixed after it first changes), and a
+    // layer kept at 2.5 times the pixels made every later frame of a run cost that much more
+    // (a 1,000-node diagram ran at 13 instead of 50 frames per second after a zoom). Dropping
+    // the hint for two frames makes the browser raster it afresh.
+    let world_ref = use_node_ref();
+    {
+        let world_ref = world_ref.clone();
+        // Not at the first render: the layer is new then.
+        let mounted = use_mut_ref(|| false);
+        use_effect_with(ZoomLevel::settled_key(view.zoom), move |_| {
+            let first = !std::mem::replace(&mut *mounted.borrow_mut(), true);
+            let timer = (!first).then(|| {
+                gloo_timers::callback::Timeout::new(ZoomLevel::RERASTER_AFTER_MS, move || {
+                    reraster(&world_ref)
+                })
+            });
+            move || drop(timer)
         });
     }
 
@@ -586,7 +624,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     };
 
     // ---- drawing ----
-    let pos = |id: &str| positions.get(id).copied();
+    let pos = |id: &str| positions.get(id);
     // Regions: frames behind everything. A region is partitioned while an edge crossing its
     // border is cut (the engine's view, whether the cut came from here or from the timeline).
     let cut_regions = cut_regions(&props.doc, &props.stats.cut_edges);
@@ -613,48 +651,76 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                          time_s={props.stats.time_s} lang={lang} dispatch={props.dispatch.clone()} zoom={view.zoom} />
         }
     });
-    // A big diagram draws only what can be on screen (the window bounds the canvas).
+    // A big diagram draws only what can be on screen (the window bounds the canvas), keeping
+    // the area it drew while that still covers the screen (see `cull::drawn_world`).
+    let drawn = use_mut_ref(|| None::<Rect>);
     let world = (props.doc.nodes.len() > CULL_ABOVE)
         .then(|| {
             let w = web_sys::window()?;
             let width = w.inner_width().ok()?.as_f64()?;
             let height = w.inner_height().ok()?.as_f64()?;
-            Some(cull::visible_world(view, width, height))
+            let area = cull::drawn_world(*drawn.borrow(), cull::visible_world(view, width, height));
+            *drawn.borrow_mut() = Some(area);
+            Some(area)
         })
         .flatten();
-    // Each card's finding, looked up once (not a scan of the findings per card).
-    let findings: HashMap<&str, (&scaleboard_sim::analysis::Finding, bool)> = props
-        .spof
-        .risks
+    // Each card's finding and its text, prepared once per analysis (not per card and render).
+    let findings = use_memo(
+        (SameRc(props.doc.clone()), SameRc(props.spof.clone()), lang),
+        |(doc, spof, lang)| {
+            spof.0
+                .risks
+                .iter()
+                .map(|f| (f, false))
+                .chain(spof.0.spofs.iter().map(|f| (f, true)))
+                .filter_map(|(f, is_spof)| match &f.element {
+                    scaleboard_sim::analysis::Element::Node(id) => Some((
+                        id.clone(),
+                        (is_spof, event_text::finding_text(*lang, &doc.0, f, is_spof)),
+                    )),
+                    scaleboard_sim::analysis::Element::Zone(_) => None,
+                })
+                .collect::<HashMap<String, (bool, String)>>()
+        },
+    );
+    // The edges of cards being dragged are drawn in a layer of their own, as the cards are
+    // (`.is-dragging`): a pointer move then repaints that small layer, not every tile of the
+    // world layer the moving curves cross, each full of other edges.
+    let (moving_edges, edges): (Vec<_>, Vec<_>) = layout
+        .edges
         .iter()
-        .map(|f| (f, false))
-        .chain(props.spof.spofs.iter().map(|f| (f, true)))
-        .filter_map(|(f, is_spof)| match &f.element {
-            scaleboard_sim::analysis::Element::Node(id) => Some((id.as_str(), (f, is_spof))),
-            scaleboard_sim::analysis::Element::Zone(_) => None,
-        })
-        .collect();
-    let edges = props.doc.edges.iter().filter_map(|e: &Edge| {
-        let (fx, fy) = pos(&e.from)?;
-        let (tx, ty) = pos(&e.to)?;
-        if let Some(w) = &world {
-            if !cull::edge_visible(w, (fx, fy), (tx, ty)) {
-                return None;
+        .filter_map(|(name, e)| {
+            let (fx, fy) = pos(&e.from)?;
+            let (tx, ty) = pos(&e.to)?;
+            let moving = positions.is_dragged(&e.from) || positions.is_dragged(&e.to);
+            if let Some(w) = &world {
+                if !moving && !cull::edge_visible(w, (fx, fy), (tx, ty)) {
+                    return None;
+                }
             }
-        }
-        let name = e.name();
-        let rate = props.stats.edges.get(&name).copied().unwrap_or(0.0);
-        Some(html! {
-            <EdgeView key={name.clone()} name={name.clone()} edge={e.clone()}
-                      curve={edge_curve(out_port(fx, fy), in_port(tx, ty))}
-                      selected={props.selection.edges.contains(&name)} rate={rate}
-                      cut={props.stats.cut_edges.contains(&name)} lang={lang} />
+            let rate = props.stats.edges.get(name).copied().unwrap_or(0.0);
+            Some((
+                moving,
+                html! {
+                    <EdgeView key={name.clone()} name={name.clone()} edge={e.clone()}
+                              curve={edge_curve(out_port(fx, fy), in_port(tx, ty))}
+                              selected={props.selection.edges.contains(name)} rate={rate}
+                              cut={props.stats.cut_edges.contains(name)} lang={lang} />
+                },
+            ))
         })
-    });
-    let nodes = props.doc.nodes.iter().filter_map(|n| {
-        let (x, y) = positions.get(&n.id).copied().unwrap_or((n.x, n.y));
+        .partition(|(moving, _)| *moving);
+    let edges = edges.into_iter().map(|(_, h)| h);
+    let moving_edges: Vec<Html> = moving_edges.into_iter().map(|(_, h)| h).collect();
+    // The semantic zoom: a card changes with the band of zoom, never with a wheel step inside
+    // it (type sizes are custom properties of the world layer).
+    let level = ZoomLevel::of(view.zoom);
+    let compact = level.compact();
+    let nodes = layout.nodes.iter().filter_map(|n| {
+        let (x, y) = positions.get(&n.id).unwrap_or((n.x, n.y));
+        let dragging = positions.is_dragged(&n.id);
         if let Some(w) = &world {
-            if !cull::card_visible(w, x, y) && !drag_ids.contains(&n.id) {
+            if !cull::card_visible(w, x, y) && !dragging {
                 return None;
             }
         }
@@ -666,11 +732,9 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                       down={props.down.contains(&n.id)}
                       status={props.stats.nodes.get(&n.id).cloned()}
                       connect_target={connect_target}
-                      dragging={drag_ids.contains(&n.id)}
-                      spof={findings.get(n.id.as_str()).map(|&(f, is_spof)| {
-                          (is_spof, event_text::finding_text(lang, &props.doc, f, is_spof))
-                      })}
-                      zoom={view.zoom}
+                      dragging={dragging}
+                      spof={findings.get(&n.id).cloned()}
+                      compact={compact}
                       lang={lang} />
         })
     });
@@ -727,7 +791,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                  aria-label={tr(lang, "Diagram canvas")} style={canvas_style}
                  {onpointerdown} {onpointermove} onpointerup={finish.clone()}
                  onpointercancel={finish.clone()} onlostpointercapture={finish} {oncontextmenu}>
-            <div class="viewport" data-testid="viewport" style={viewport_style}
+            <div class={classes!("viewport", level.class())} data-testid="viewport" ref={world_ref} style={viewport_style}
                  data-zoom={format!("{:.3}", view.zoom)} data-pan={format!("{:.1},{:.1}", view.x, view.y)}>
                 { for regions }
                 <svg class="edges" aria-hidden="true">
@@ -742,6 +806,11 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                     { for edges }
                     { for preview }
                 </svg>
+                if !moving_edges.is_empty() {
+                    <svg class="edges edges-moving" aria-hidden="true">
+                        { for moving_edges }
+                    </svg>
+                }
                 { for nodes }
             </div>
             <canvas class="dots" ref={props.dots_ref.clone()} aria-hidden="true"></canvas>
@@ -778,6 +847,28 @@ pub fn Canvas(props: &CanvasProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// Drops the world layer's `will-change` for two frames (see the effect that calls it).
+fn reraster(world: &NodeRef) {
+    let Some(el) = world.cast::<HtmlElement>() else {
+        return;
+    };
+    let _ = el.style().set_property("will-change", "auto");
+    let restore = move || {
+        let _ = el.style().remove_property("will-change");
+    };
+    let later = Closure::once(move || {
+        let next = Closure::once(restore);
+        if let Some(w) = web_sys::window() {
+            let _ = w.request_animation_frame(next.as_ref().unchecked_ref());
+        }
+        next.forget();
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w.request_animation_frame(later.as_ref().unchecked_ref());
+    }
+    later.forget();
 }
 
 /// What a pointer-down starts dragging: a region by its heading (its members move with it), or a

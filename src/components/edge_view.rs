@@ -5,12 +5,13 @@ use crate::editor::geometry::{bezier, svg_path, Point};
 use crate::format;
 use crate::i18n::{tr, Lang};
 use scaleboard_sim::diagram::Edge;
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct EdgeViewProps {
     pub name: String,
-    pub edge: Edge,
+    pub edge: Rc<Edge>,
     pub curve: [Point; 4],
     pub selected: bool,
     /// Requests per second in the last simulated second.

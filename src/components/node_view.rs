@@ -10,11 +10,12 @@ use scaleboard_sim::diagram::{
     WritePolicy,
 };
 use scaleboard_sim::engine::NodeStatus;
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct NodeViewProps {
-    pub node: Node,
+    pub node: Rc<Node>,
     pub x: f64,
     pub y: f64,
     pub selected: bool,
@@ -26,19 +27,11 @@ pub struct NodeViewProps {
     pub lang: Lang,
     /// The SPOF analysis says: Some((is a SPOF — else a risk, explanation)).
     pub spof: Option<(bool, String)>,
-    /// The canvas zoom: zoomed out, the card switches to a simpler form with larger type.
-    #[prop_or(1.0)]
-    pub zoom: f64,
-}
-
-/// Below this zoom a card shows only its name and one figure, in type scaled to stay readable
-/// (about 13 px on screen), as maps and diagram tools do.
-pub const COMPACT_BELOW: f64 = 0.55;
-
-/// The title's size in canvas pixels: 14, growing as the view zooms out so that it stays about
-/// 12 px on screen until the card turns compact.
-pub fn title_px(zoom: f64) -> f64 {
-    (12.0 / zoom.max(0.05)).clamp(14.0, 22.0)
+    /// Zoomed far out, the card is drawn simply: its name and one figure, in larger type (the
+    /// type sizes come from the canvas's world layer, `ZoomLevel::class`, so that a zoom step
+    /// changes no card).
+    #[prop_or_default]
+    pub compact: bool,
 }
 
 /// What the node is, in a few words: "3 × medium · 8 workers".
@@ -265,8 +258,7 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
         }
         parts.join(", ")
     };
-    if props.zoom < COMPACT_BELOW {
-        let font = 13.0 / props.zoom.max(0.05);
+    if props.compact {
         // The one figure that says most about this kind of node now.
         let in_doubt = txn.map_or(0, |t| t.in_doubt);
         let (key, key_id) = if down {
@@ -304,7 +296,7 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
                  data-testid={format!("node-{id}")} data-kind={kind.slug()} data-node={id.clone()}
                  data-health={health} data-compact="true"
                  tabindex="0" role="group" aria-roledescription={tr(lang, "component")} aria-current={props.selected.then_some("true")} aria-label={spoken}
-                 style={format!("transform:translate({}px,{}px);width:{NODE_W}px;height:{NODE_H}px;--node-font:{font:.1}px", props.x, props.y)}>
+                 style={format!("transform:translate({}px,{}px);width:{NODE_W}px;height:{NODE_H}px", props.x, props.y)}>
                 <span class="node-title">{ n.display_name() }</span>
                 <span class="node-key" data-testid={format!("node-{id}-{key_id}")}
                       data-value={match key_id {
@@ -323,7 +315,7 @@ pub fn NodeView(props: &NodeViewProps) -> Html {
              data-testid={format!("node-{id}")} data-kind={kind.slug()} data-node={id.clone()}
              data-health={health}
              tabindex="0" role="group" aria-roledescription={tr(lang, "component")} aria-current={props.selected.then_some("true")} aria-label={spoken}
-             style={format!("transform:translate({}px,{}px);width:{NODE_W}px;height:{NODE_H}px;--title-font:{:.1}px", props.x, props.y, title_px(props.zoom))}>
+             style={format!("transform:translate({}px,{}px);width:{NODE_W}px;height:{NODE_H}px", props.x, props.y)}>
             <div class="node-head">
                 <span class="node-icon"><KindIcon kind={kind} size={20} /></span>
                 <span class="node-title">{ n.display_name() }</span>

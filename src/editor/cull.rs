@@ -20,6 +20,31 @@ pub fn visible_world(view: View, w: f64, h: f64) -> Rect {
     }
 }
 
+/// How much more world than the screen shows a kept culling area may cover (in area).
+const KEEP_UP_TO: f64 = 16.0;
+
+/// The part of the world to draw: the area drawn before while it still covers what can be on
+/// screen and is at most `KEEP_UP_TO` times that much, else what can be on screen. (A margin
+/// around a new area, to spare small pans, drew a quarter more cards on the benchmark and cost
+/// more on every frame of a run than it saved.)
+/// Zooming in and back out, or panning a little, then adds and removes no card: each card
+/// that comes or goes costs the browser a repaint of the whole world layer (a wheel sweep on
+/// a 1,000-node diagram added and removed hundreds of cards and ran at 16 frames per second).
+pub fn drawn_world(kept: Option<Rect>, visible: Rect) -> Rect {
+    let area = |r: &Rect| r.w.max(0.0) * r.h.max(0.0);
+    match kept {
+        Some(k) if covers(&k, &visible) && area(&k) <= KEEP_UP_TO * area(&visible) => k,
+        _ => visible,
+    }
+}
+
+fn covers(outer: &Rect, inner: &Rect) -> bool {
+    outer.x <= inner.x
+        && outer.y <= inner.y
+        && outer.x + outer.w >= inner.x + inner.w
+        && outer.y + outer.h >= inner.y + inner.h
+}
+
 /// Whether the card at world (x, y) can be seen.
 pub fn card_visible(world: &Rect, x: f64, y: f64) -> bool {
     world.intersects(&Rect {
@@ -67,6 +92,26 @@ mod tests {
         // …but one a whole card beyond the margin is not.
         assert!(!card_visible(&w, 1800.0 + 2.0 * NODE_W, 0.0));
         assert!(!card_visible(&w, 0.0, -3.0 * NODE_H));
+    }
+
+    #[test]
+    fn zooming_in_and_back_out_keeps_the_drawn_area_and_panning_away_replaces_it() {
+        let at = |zoom: f64, x: f64| visible_world(View { x, y: 0.0, zoom }, 1280.0, 720.0);
+        let first = drawn_world(None, at(0.2, 0.0));
+        assert!(covers(&first, &at(0.2, 0.0)));
+        // The benchmark's wheel sweep: 0.2 → ×1.197 five times → back.
+        let mut kept = first;
+        for z in [0.239, 0.287, 0.343, 0.411, 0.492, 0.411, 0.287, 0.2] {
+            kept = drawn_world(Some(kept), at(z, 0.0));
+            assert_eq!(kept, first, "zoom {z}");
+        }
+        // Zoomed in a little, a small pan stays inside the kept area; a long one replaces it.
+        let panned = drawn_world(Some(first), at(0.4, -200.0));
+        assert_eq!(panned, first);
+        let moved = drawn_world(Some(first), at(0.4, -20_000.0));
+        assert_eq!(moved, at(0.4, -20_000.0));
+        // Zoomed in far, the old area is too big to keep: the screen's own.
+        assert_eq!(drawn_world(Some(first), at(2.0, 0.0)), at(2.0, 0.0));
     }
 
     #[test]

@@ -6,7 +6,10 @@ pub mod commands;
 pub mod cull;
 pub mod geometry;
 pub mod history;
+pub mod layout;
 pub mod naming;
+pub mod settle;
+pub mod zoom_level;
 
 pub use commands::Command;
 pub use geometry::View;
