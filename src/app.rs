@@ -375,7 +375,13 @@ pub fn App() -> Html {
     let stats = use_state(|| Rc::new(Stats::default()));
     // The engine: in a Web Worker (or, if none can start, in the page), reached only through
     // the protocol.
-    let link: Rc<EngineLink> = (*use_memo((), |_| Rc::new(EngineLink::start()))).clone();
+    let link: Rc<EngineLink> = (*use_memo((), |_| {
+        let link = Rc::new(EngineLink::start());
+        #[cfg(target_arch = "wasm32")]
+        crate::engine_link::expose_to_tests(&link);
+        link
+    }))
+    .clone();
     let inputs: Rc<RefCell<LoopInputs>> = use_mut_ref(LoopInputs::default);
     let space: Rc<Cell<bool>> = (*use_memo((), |_| Rc::new(Cell::new(false)))).clone();
     let dots_ref = use_node_ref();

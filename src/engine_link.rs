@@ -27,6 +27,9 @@ enum Transport {
     Worker(web::WorkerEnd),
 }
 
+/// Who asked a question: gets its answer.
+type AnswerTo = Box<dyn FnOnce(Answer)>;
+
 /// What the worker's callbacks share with the link.
 #[derive(Default)]
 struct Shared {
@@ -42,7 +45,7 @@ pub struct EngineLink {
     due: RefCell<VecDeque<bool>>,
     /// Messages sent since the start (replayed in the page if the worker fails to start).
     unanswered: RefCell<Vec<ToEngine>>,
-    answers: RefCell<BTreeMap<u32, Box<dyn FnOnce(Answer)>>>,
+    answers: RefCell<BTreeMap<u32, AnswerTo>>,
     next_id: Cell<u32>,
 }
 
@@ -128,8 +131,9 @@ impl EngineLink {
         self.send(ToEngine::Ask { id, question });
     }
 
-    /// Takes in what the engine sent: frames go to `on_frame`, answers to whoever asked.
-    pub fn pump(&self, on_frame: &mut dyn FnMut(Frame)) {
+    /// Takes in what the engine sent: frames go to `on_frame` (with whether they answer an
+    /// `Advance`, else a command: a reset, an edit, chaos, a step), answers to whoever asked.
+    pub fn pump(&self, on_frame: &mut dyn FnMut(Frame, bool)) {
         self.fall_back_if_the_worker_failed();
         loop {
             let Some(message) = self.shared.inbox.borrow_mut().pop_front() else {
@@ -139,8 +143,8 @@ impl EngineLink {
                 // The worker listens: what it was sent will be answered there.
                 FromEngine::Ready => self.unanswered.borrow_mut().clear(),
                 FromEngine::Frame(f) => {
-                    self.due.borrow_mut().pop_front();
-                    on_frame(f);
+                    let advance = self.due.borrow_mut().pop_front().unwrap_or(false);
+                    on_frame(*f, advance);
                 }
                 FromEngine::Answer { id, answer } => {
                     self.due.borrow_mut().pop_front();
@@ -182,6 +186,62 @@ fn now_ms() -> f64 {
             .duration_since(UNIX_EPOCH)
             .map_or(0.0, |d| d.as_secs_f64() * 1e3)
     }
+}
+
+/// `window.scaleboardEngine`, for end-to-end tests: `host()` says where the engine runs
+/// ("worker" or "page"); `report()` resolves to the live run's report (compact JSON, "" before
+/// any run); `runReport(json, duration_s, warmup_s)` to a separate run of a file, as the CLI's
+/// `run --compact` prints it — both computed by the engine wherever it runs; `step(secs)` runs
+/// the live run on by `secs` simulated seconds, like that many presses of Step.
+#[cfg(target_arch = "wasm32")]
+pub fn expose_to_tests(link: &Rc<EngineLink>) {
+    use wasm_bindgen::prelude::*;
+    fn ask(link: &EngineLink, question: Question) -> js_sys::Promise {
+        js_sys::Promise::new(&mut |resolve, _reject| {
+            link.ask(question.clone(), move |answer| {
+                let text = match answer {
+                    Answer::Text(t) => t,
+                    Answer::NoRun => String::new(),
+                };
+                let _ = resolve.call1(&JsValue::NULL, &JsValue::from_str(&text));
+            });
+        })
+    }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let hook = js_sys::Object::new();
+    let l = link.clone();
+    let host = Closure::<dyn Fn() -> String>::new(move || {
+        if l.in_worker() { "worker" } else { "page" }.to_owned()
+    });
+    let l = link.clone();
+    let report = Closure::<dyn Fn() -> js_sys::Promise>::new(move || ask(&l, Question::ReportJson));
+    let l = link.clone();
+    let run_report = Closure::<dyn Fn(String, f64, f64) -> js_sys::Promise>::new(
+        move |diagram: String, duration_s: f64, warmup_s: f64| {
+            ask(
+                &l,
+                Question::RunReport {
+                    diagram,
+                    duration_s,
+                    warmup_s,
+                },
+            )
+        },
+    );
+    let l = link.clone();
+    let step = Closure::<dyn Fn(f64)>::new(move |secs: f64| l.send(ToEngine::Step { secs }));
+    let _ = js_sys::Reflect::set(&hook, &"step".into(), step.as_ref());
+    step.forget();
+    let _ = js_sys::Reflect::set(&hook, &"host".into(), host.as_ref());
+    let _ = js_sys::Reflect::set(&hook, &"report".into(), report.as_ref());
+    let _ = js_sys::Reflect::set(&hook, &"runReport".into(), run_report.as_ref());
+    let _ = js_sys::Reflect::set(&window, &"scaleboardEngine".into(), &hook);
+    // They live as long as the page.
+    host.forget();
+    report.forget();
+    run_report.forget();
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -313,7 +373,8 @@ mod tests {
         link.ask(Question::ReportJson, move |a| *g.borrow_mut() = Some(a));
         let mut live = LiveView::default();
         let mut frames = 0;
-        link.pump(&mut |mut f| {
+        link.pump(&mut |mut f, advance| {
+            assert!(!advance);
             frames += 1;
             assert!(live.merge(&mut f), "commands bring the figures");
         });

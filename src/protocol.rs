@@ -80,7 +80,7 @@ pub enum FromEngine {
     /// The engine listens (a worker sends it once its module has started).
     Ready,
     /// After every `Advance`, `Step`, `Reset`, `Sync` and `Injections`.
-    Frame(Frame),
+    Frame(Box<Frame>),
     Answer {
         id: u32,
         answer: Answer,

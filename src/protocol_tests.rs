@@ -151,15 +151,7 @@ fn every_message_from_the_engine_round_trips() {
     let frames = busy_frames();
     let statuses = frames
         .iter()
-        .filter(|f| {
-            matches!(
-                f,
-                FromEngine::Frame(Frame {
-                    status: Some(_),
-                    ..
-                })
-            )
-        })
+        .filter(|f| matches!(f, FromEngine::Frame(fr) if fr.status.is_some()))
         .count();
     assert_eq!(statuses, frames.len(), "each frame carried figures");
     let logged = frames

@@ -165,10 +165,12 @@ fn frame(
     let speed = inp.speed.max(0.01);
     let mut fresh = false;
     let mut take_in = |st: &mut LoopState| {
-        link.pump(&mut |mut f: Frame| {
+        link.pump(&mut |mut f: Frame, advance| {
             st.particles.spawn(&f.traces, now, speed);
             st.trace_every = st.particles.next_sampling(f.traces.len());
-            fresh |= st.live.merge(&mut f);
+            // After a command (reset, edit, chaos, step) the views get a snapshot even if
+            // nothing runs.
+            fresh |= st.live.merge(&mut f) || !advance;
         });
     };
     take_in(st);

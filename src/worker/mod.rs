@@ -49,17 +49,17 @@ impl EngineService {
                     }
                     Err(_) => self.host = SimHost::default(),
                 }
-                FromEngine::Frame(self.frame(0, None, true))
+                FromEngine::Frame(Box::new(self.frame(0, None, true)))
             }
             ToEngine::Sync { diagram } => {
                 if let Ok(d) = serde_json::from_str::<Diagram>(&diagram) {
                     self.host.sync(&d);
                 }
-                FromEngine::Frame(self.frame(0, None, true))
+                FromEngine::Frame(Box::new(self.frame(0, None, true)))
             }
             ToEngine::Injections(list) => {
                 self.host.set_injections(&list);
-                FromEngine::Frame(self.frame(0, None, true))
+                FromEngine::Frame(Box::new(self.frame(0, None, true)))
             }
             ToEngine::Advance {
                 wall_ms,
@@ -69,11 +69,15 @@ impl EngineService {
                 want_status,
             } => {
                 let r = self.host.advance(wall_ms, speed, budget_ms, clock);
-                FromEngine::Frame(self.frame(r.events, Some(trace_every), want_status))
+                FromEngine::Frame(Box::new(self.frame(
+                    r.events,
+                    Some(trace_every),
+                    want_status,
+                )))
             }
             ToEngine::Step { secs } => {
                 self.host.step(secs);
-                FromEngine::Frame(self.frame(0, None, true))
+                FromEngine::Frame(Box::new(self.frame(0, None, true)))
             }
             ToEngine::Ask { id, question } => FromEngine::Answer {
                 id,

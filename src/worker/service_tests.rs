@@ -15,7 +15,7 @@ fn doc(text: &str) -> String {
 
 fn frame(reply: FromEngine) -> Frame {
     match reply {
-        FromEngine::Frame(f) => f,
+        FromEngine::Frame(f) => *f,
         other => panic!("a frame, not {other:?}"),
     }
 }
