@@ -3,8 +3,9 @@ use crate::worker::EngineService;
 use scaleboard_sim::Diagram;
 
 /// The browser benchmark's diagram (tests/e2e/bench-diagram.mjs): 5 clients × (1 load
-/// balancer → 8 servers) = 50 nodes, `rate` requests per second offered by each client.
-pub(crate) fn bench_diagram(rate: f64) -> Diagram {
+/// balancer → 8 servers) = 50 nodes, `offered` requests per second in all, servers 39 % busy.
+pub(crate) fn bench_diagram(offered: f64) -> Diagram {
+    let rate = offered / 5.0;
     let mut nodes = Vec::new();
     let mut edges = Vec::new();
     for g in 0..5 {
@@ -27,7 +28,8 @@ pub(crate) fn bench_diagram(rate: f64) -> Diagram {
                 serde_json::json!({ "id": id, "kind": "server", "x": 660 + (s % 4) * 240,
                 "y": y - 50 + (s / 4) * 110,
                 "params": { "instances": 1, "size": "medium", "workers": 32, "queue_capacity": 200,
-                    "service": { "distribution": "lognormal", "mean_ms": 5, "cv": 1.0 } } }),
+                    "service": { "distribution": "lognormal", "mean_ms": 5.0 * 100_000.0 / offered,
+                        "cv": 1.0 } } }),
             );
             edges.push(
                 serde_json::json!({ "from": format!("lb-{g}"), "to": id, "latency_ms": 0.5 }),
@@ -184,7 +186,7 @@ fn every_message_from_the_engine_round_trips() {
 fn frames_of_a_running_50_node_sim_are_small() {
     let mut e = EngineService::default();
     let mut c = clock();
-    let diagram = serde_json::to_string(&bench_diagram(200_000.0)).unwrap();
+    let diagram = serde_json::to_string(&bench_diagram(1_000_000.0)).unwrap();
     e.handle(
         ToEngine::Reset {
             diagram,
