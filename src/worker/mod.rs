@@ -25,10 +25,21 @@ struct Sent {
 }
 
 /// Answers the page's messages about one live run.
-#[derive(Default)]
 pub struct EngineService {
     host: SimHost,
     sent: Sent,
+    /// The dots' sampling the page asked for last (one hop in this many is traced).
+    trace_every: u32,
+}
+
+impl Default for EngineService {
+    fn default() -> Self {
+        EngineService {
+            host: SimHost::default(),
+            sent: Sent::default(),
+            trace_every: 1,
+        }
+    }
 }
 
 impl EngineService {
@@ -108,8 +119,10 @@ impl EngineService {
 
     fn frame(&mut self, events: u64, trace_every: Option<u32>, want_status: bool) -> Frame {
         let log = self.host.drain_log();
-        let traces =
-            trace_every.map_or_else(Vec::new, |every| self.host.take_traces(every).to_vec());
+        // Every frame carries the dots sampled since the last one (after a step too, as the
+        // page drew them before the engine moved to the worker).
+        self.trace_every = trace_every.unwrap_or(self.trace_every);
+        let traces = self.host.take_traces(self.trace_every).to_vec();
         let problems = self
             .host
             .problems
