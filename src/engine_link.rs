@@ -14,8 +14,7 @@ use std::rc::Rc;
 /// rest of the frame is for drawing and Yew).
 pub const PAGE_BUDGET_MS: f64 = 7.0;
 /// Most wall-clock milliseconds the worker spends on one advance before it answers (the page
-/// waits for the answer before it sends the next one, so the worker never falls behind on its
-/// inbox).
+/// keeps at most two advances in flight, so the worker never falls behind on its inbox).
 const WORKER_BUDGET_MS: f64 = 40.0;
 
 /// Where messages go.
@@ -108,9 +107,12 @@ impl EngineLink {
         }
     }
 
-    /// An `Advance` is on its way: the next one waits for its answer.
+    /// Enough `Advance`s are on their way: the next one waits for an answer. A worker gets
+    /// the next one before it has answered the last, so that it never idles waiting for the
+    /// page's next frame; the page host answers at once.
     pub fn advancing(&self) -> bool {
-        self.due.borrow().iter().any(|&a| a)
+        let in_flight = self.due.borrow().iter().filter(|&&a| a).count();
+        in_flight >= if self.in_worker() { 2 } else { 1 }
     }
 
     /// Wall-clock milliseconds the engine may spend to advance `wall_ms` of real time.
