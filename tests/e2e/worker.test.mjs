@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch, openApp, openExample, waitSimTime, screenshot } from './lib.mjs';
+import { launch, openApp, openExample, waitSimTime, screenshot, ready, BASE_URL } from './lib.mjs';
 import { benchDiagram } from './bench-diagram.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -69,6 +69,22 @@ for (const slug of EXAMPLES) {
     assert.deepEqual(inPage.errors, []);
   });
 }
+
+test('a worker that cannot start leaves the engine to the page, which replays what it was sent', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, colorScheme: 'dark' });
+  // The worker's script is unreachable (a blocked or missing file).
+  await context.route('**/engine_worker_loader.js', (route) => route.abort());
+  const page = await context.newPage();
+  await page.goto(`${BASE_URL}/`);
+  await ready(page);
+  await openExample(page, 'basic');
+  await page.getByTestId('step').click();
+  await waitSimTime(page, 1);
+  assert.equal(await page.evaluate(() => window.scaleboardEngine.host()), 'page');
+  const report = JSON.parse(await page.evaluate(() => window.scaleboardEngine.report()));
+  assert.equal(report.time_s, 1);
+  await context.close();
+});
 
 test('a file run by the worker matches `scaleboard run --compact`', async () => {
   const file = path.join(root, 'examples', 'cascading-failure.json');
