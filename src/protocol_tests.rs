@@ -94,6 +94,36 @@ fn busy_frames() -> Vec<FromEngine> {
     out
 }
 
+/// Every example's figures cross intact, ten simulated seconds in (its failures, queues,
+/// caches, regions, jobs and transactions included).
+#[test]
+fn every_examples_figures_round_trip() {
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut e = EngineService::default();
+        let mut c = clock();
+        e.handle(
+            ToEngine::Reset {
+                diagram: example(&text),
+                seek_s: Some(10.0),
+            },
+            &mut c,
+        );
+        let reply = e.handle(ToEngine::Step { secs: 0.5 }, &mut c);
+        let FromEngine::Frame(f) = &reply else {
+            panic!("a frame")
+        };
+        let status = f.status.as_ref().expect("figures");
+        assert!(!status.nodes.0.is_empty(), "{path:?}");
+        assert_eq!(
+            decode::<FromEngine>(&encode(&reply)).as_ref(),
+            Some(&reply),
+            "{path:?}"
+        );
+    }
+}
+
 #[test]
 fn every_message_to_the_engine_round_trips() {
     let messages = [
