@@ -21,12 +21,14 @@ use crate::components::toast::ToastView;
 use crate::components::toolbar::Toolbar;
 use crate::editor::geometry::Point;
 use crate::editor::layout::SameRc;
+use crate::engine_link::EngineLink;
 use crate::i18n::{fill, tr};
 use crate::keeping::{DocCommand, Keep};
+use crate::protocol::{Answer, Question, ToEngine};
 use crate::runtime::{self, LoopInputs};
-use crate::sim_host::{SimHost, Stats};
 use crate::state::Dialog;
 use crate::state::{Action, LogEntry, LogKind, State, ToastKind};
+use crate::stats::Stats;
 use crate::store::keeper::Snapshot;
 use crate::{event_text, examples, export, files, persist, storage};
 use scaleboard_sim::diagram::Workload;
@@ -372,7 +374,15 @@ pub fn App() -> Html {
     // preferences alone.
     let embed = *use_memo((), |_| crate::embed::requested());
     let stats = use_state(|| Rc::new(Stats::default()));
-    let host: Rc<RefCell<SimHost>> = use_mut_ref(SimHost::default);
+    // The engine: in a Web Worker (or, if none can start, in the page), reached only through
+    // the protocol.
+    let link: Rc<EngineLink> = (*use_memo((), |_| {
+        let link = Rc::new(EngineLink::start());
+        #[cfg(target_arch = "wasm32")]
+        crate::engine_link::expose_to_tests(&link);
+        link
+    }))
+    .clone();
     let inputs: Rc<RefCell<LoopInputs>> = use_mut_ref(LoopInputs::default);
     let space: Rc<Cell<bool>> = (*use_memo((), |_| Rc::new(Cell::new(false)))).clone();
     let dots_ref = use_node_ref();
@@ -491,7 +501,7 @@ pub fn App() -> Html {
     });
     let lesson_live = use_state(|| Rc::new(LessonLive::default()));
     {
-        let host = host.clone();
+        let link = link.clone();
         let lesson_live = lesson_live.clone();
         let dispatch = dispatch.clone();
         // The lesson (shared, not copied on every render) and the step shown.
@@ -517,51 +527,59 @@ pub fn App() -> Html {
                 let Some(step) = at.as_ref().and_then(|(l, i)| l.steps.get(*i)) else {
                     return;
                 };
-                let h = host.borrow();
-                let Some(sim) = h.simulation() else {
-                    return;
-                };
-                let report = sim.report();
-                let value = scaleboard_sim::lesson::goals::report_value(&report);
-                let time_s = report.time_s;
-                let warm = time_s >= step.run().warmup_s;
-                let results = if warm {
-                    step.goals
-                        .iter()
-                        .map(|g| scaleboard_sim::lesson::goals::evaluate(g, &value))
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-                let outcome = step.prediction.as_ref().map(|p| p.outcome(&value));
-                let shown_now = at.as_ref().map(|(l, i)| (l.id.clone(), *i));
-                // Goals that have just been met are said aloud (same step, same run).
-                let before = (*lesson_live).clone();
-                if before.shown == shown_now {
-                    let met = |r: Option<&scaleboard_sim::lesson::goals::GoalResult>| {
-                        r.is_some_and(|r| {
-                            r.status == scaleboard_sim::lesson::goals::GoalStatus::Met
-                        })
+                let step = step.clone();
+                let at = at.clone();
+                let lesson_live = lesson_live.clone();
+                let dispatch = dispatch.clone();
+                // The run's report, from the engine (it comes back at a later frame).
+                link.ask(Question::ReportJson, move |answer| {
+                    let Answer::Text(text) = answer else {
+                        return;
                     };
-                    for (i, g) in step.goals.iter().enumerate() {
-                        if met(results.get(i)) && !met(before.results.get(i)) {
-                            dispatch.emit(Action::Announce(fill(
-                                tr(lang, "Goal met: {}"),
-                                &[&g.label(lang.code())],
-                            )));
+                    // The report as goals read it (the same value `report_value` gives natively).
+                    let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+                        return;
+                    };
+                    let time_s = value["time_s"].as_f64().unwrap_or(0.0);
+                    let warm = time_s >= step.run().warmup_s;
+                    let results = if warm {
+                        step.goals
+                            .iter()
+                            .map(|g| scaleboard_sim::lesson::goals::evaluate(g, &value))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    let outcome = step.prediction.as_ref().map(|p| p.outcome(&value));
+                    let shown_now = at.as_ref().map(|(l, i)| (l.id.clone(), *i));
+                    // Goals that have just been met are said aloud (same step, same run).
+                    let before = (*lesson_live).clone();
+                    if before.shown == shown_now {
+                        let met = |r: Option<&scaleboard_sim::lesson::goals::GoalResult>| {
+                            r.is_some_and(|r| {
+                                r.status == scaleboard_sim::lesson::goals::GoalStatus::Met
+                            })
+                        };
+                        for (i, g) in step.goals.iter().enumerate() {
+                            if met(results.get(i)) && !met(before.results.get(i)) {
+                                dispatch.emit(Action::Announce(fill(
+                                    tr(lang, "Goal met: {}"),
+                                    &[&g.label(lang.code())],
+                                )));
+                            }
                         }
                     }
-                }
-                lesson_live.set(Rc::new(LessonLive {
-                    shown: shown_now,
-                    time_s,
-                    results,
-                    outcome,
-                }));
-                // The run is over: time to see what really happened.
-                if waiting_reveal && time_s >= step.run().duration_s {
-                    dispatch.emit(Action::LessonReveal);
-                }
+                    lesson_live.set(Rc::new(LessonLive {
+                        shown: shown_now,
+                        time_s,
+                        results,
+                        outcome,
+                    }));
+                    // The run is over: time to see what really happened.
+                    if waiting_reveal && time_s >= step.run().duration_s {
+                        dispatch.emit(Action::LessonReveal);
+                    }
+                });
             },
         );
     }
@@ -634,13 +652,13 @@ pub fn App() -> Html {
 
     // The frame loop: started once, stopped when the app goes away.
     {
-        let host = host.clone();
+        let link = link.clone();
         let inputs = inputs.clone();
         let dots_ref = dots_ref.clone();
         let stats = stats.clone();
         use_effect_with((), move |_| {
             let on_stats = Callback::from(move |s: Rc<Stats>| stats.set(s));
-            let frame_loop = runtime::start(host, inputs, dots_ref, on_stats);
+            let frame_loop = runtime::start(link, inputs, dots_ref, on_stats);
             move || drop(frame_loop)
         });
     }
@@ -793,45 +811,38 @@ pub fn App() -> Html {
     }
     // The simulation follows the document; a new epoch restarts it from t = 0.
     {
-        let host = host.clone();
-        let inputs = inputs.clone();
+        let link = link.clone();
         let epoch_seen = use_mut_ref(|| u64::MAX);
         let seek = state.seek_to;
         use_effect_with((state.sim_epoch, state.doc.clone()), move |(epoch, doc)| {
-            let mut h = host.borrow_mut();
+            // The engine reads the document as JSON (floats round-trip exactly).
+            let diagram = serde_json::to_string(&**doc).unwrap_or_default();
             if *epoch_seen.borrow() != *epoch {
                 *epoch_seen.borrow_mut() = *epoch;
-                h.reset(doc);
                 // A link's playhead: the same seed replays to the same moment.
-                if let Some(t) = seek {
-                    h.step(t);
-                }
+                link.send(ToEngine::Reset {
+                    diagram,
+                    seek_s: seek,
+                });
             } else {
-                h.sync(doc);
+                link.send(ToEngine::Sync { diagram });
             }
-            inputs.borrow_mut().refresh = true;
         });
     }
     // Failure injection.
     {
-        let host = host.clone();
-        let inputs = inputs.clone();
+        let link = link.clone();
         use_effect_with(
             (state.injections.clone(), state.sim_epoch),
-            move |(list, _)| {
-                host.borrow_mut().set_injections(list);
-                inputs.borrow_mut().refresh = true;
-            },
+            move |(list, _)| link.send(ToEngine::Injections(list.to_vec())),
         );
     }
     // The Step button.
     {
-        let host = host.clone();
-        let inputs = inputs.clone();
+        let link = link.clone();
         use_effect_with(state.step_rev, move |rev| {
             if *rev > 0 {
-                host.borrow_mut().step(1.0);
-                inputs.borrow_mut().refresh = true;
+                link.send(ToEngine::Step { secs: 1.0 });
             }
         });
     }
@@ -1003,7 +1014,7 @@ pub fn App() -> Html {
         let dispatch = dispatch.clone();
         let report = report.clone();
         let doc = state.doc.clone();
-        let host = host.clone();
+        let link = link.clone();
         let theme = state.theme;
         Callback::from(move |kind: Export| {
             let stem = file_stem(&doc.name);
@@ -1041,27 +1052,39 @@ pub fn App() -> Html {
                     );
                     Ok(())
                 }
-                Export::Csv => match host.borrow().simulation() {
-                    Some(sim) => files::download_text(
-                        &format!("{stem}-metrics.csv"),
-                        "text/csv",
-                        &export::metrics_csv(sim),
-                    )
-                    .map_err(|e| e.text(lang)),
-                    None => Err(tr(lang, "nothing has run yet: press Play first")),
-                },
-                Export::Report => match host.borrow().simulation() {
-                    Some(sim) => {
-                        dispatch.emit(Action::CloseDialog);
-                        // Names a bundled example gave its nodes read in the report's language.
-                        let named = crate::examples::named_in(sim.diagram(), lang);
-                        report.set(Some(
-                            scaleboard_report::report_html_as(sim, &named, lang).into(),
-                        ));
-                        Ok(())
-                    }
-                    None => Err(tr(lang, "nothing has run yet: press Play first")),
-                },
+                // The run's exports are made by the engine: the download starts when its
+                // answer arrives.
+                Export::Csv => {
+                    let fail = fail.clone();
+                    link.ask(Question::Csv, move |answer| {
+                        let result = match answer {
+                            Answer::Text(csv) => files::download_text(
+                                &format!("{stem}-metrics.csv"),
+                                "text/csv",
+                                &csv,
+                            )
+                            .map_err(|e| e.text(lang)),
+                            Answer::NoRun => Err(tr(lang, "nothing has run yet: press Play first")),
+                        };
+                        if let Err(e) = result {
+                            fail(e);
+                        }
+                    });
+                    Ok(())
+                }
+                Export::Report => {
+                    let fail = fail.clone();
+                    let dispatch = dispatch.clone();
+                    let report = report.clone();
+                    link.ask(Question::ReportHtml { lang }, move |answer| match answer {
+                        Answer::Text(html) => {
+                            dispatch.emit(Action::CloseDialog);
+                            report.set(Some(html.into()));
+                        }
+                        Answer::NoRun => fail(tr(lang, "nothing has run yet: press Play first")),
+                    });
+                    Ok(())
+                }
             };
             if let Err(e) = result {
                 fail(e);

@@ -5,8 +5,8 @@
 
 use crate::format;
 use crate::i18n::{fill, tr, Lang};
-use crate::sim_host::Stats;
 use crate::state::{Action, SPEEDS};
+use crate::stats::Stats;
 use scaleboard_sim::Diagram;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};

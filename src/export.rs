@@ -1,13 +1,13 @@
-//! Exports: the diagram as a standalone SVG (also the source of the PNG), and a run's metrics
-//! as CSV. Pure functions over the document and the simulation, tested natively.
+//! Exports of the document: the diagram as a standalone SVG (also the source of the PNG). A
+//! run's exports (CSV, report) are made where the run is: `worker::csv`, asked for through the
+//! protocol.
 
 use crate::components::node_view::subtitle;
 use crate::i18n::{tr, Lang};
 use crate::icons::label;
 use crate::state::Theme;
 use scaleboard_report::svg::{CardText, Palette};
-use scaleboard_sim::{Diagram, Simulation};
-use std::fmt::Write;
+use scaleboard_sim::Diagram;
 
 /// The diagram as a self-contained SVG document (no external fonts, styles or images), drawn
 /// by the report crate — the same picture the printed report shows — with the editor's card
@@ -28,67 +28,6 @@ pub fn diagram_svg(d: &Diagram, theme: Theme, lang: Lang) -> String {
         line: subtitle(n, lang),
     };
     scaleboard_report::svg::diagram_svg(d, palette, &edge_label, &card)
-}
-
-fn opt(v: Option<f64>) -> String {
-    v.map(|x| format!("{x}")).unwrap_or_default()
-}
-
-/// Every simulated second of the run: one row for the whole system and one per component.
-pub fn metrics_csv(sim: &Simulation) -> String {
-    let mut s = String::from(
-        "t_s,component,kind,arrivals_per_s,throughput,errors_per_s,error_rate,p50_ms,p95_ms,p99_ms,utilization,queue,instances,cost_per_hour\n",
-    );
-    for x in sim.series() {
-        let _ = writeln!(
-            s,
-            "{},end_to_end,system,{},{},{},{},{},{},{},,,,{}",
-            x.t_s,
-            x.generated_per_s,
-            x.throughput,
-            x.failed_per_s,
-            x.error_rate,
-            opt(x.p50_ms),
-            opt(x.p95_ms),
-            opt(x.p99_ms),
-            x.cost_per_hour
-        );
-    }
-    for n in &sim.diagram().nodes {
-        let Some(series) = sim.node_series(&n.id) else {
-            continue;
-        };
-        let id = if n.id.contains([',', '"', '\n']) {
-            format!("\"{}\"", n.id.replace('"', "\"\""))
-        } else {
-            n.id.clone()
-        };
-        for x in series {
-            let total = x.throughput + x.errors_per_s;
-            let rate = if total > 0.0 {
-                x.errors_per_s / total
-            } else {
-                0.0
-            };
-            let _ = writeln!(
-                s,
-                "{},{id},{},{},{},{},{rate},{},{},{},{},{},{},{}",
-                x.t_s,
-                n.kind().slug(),
-                x.arrivals_per_s,
-                x.throughput,
-                x.errors_per_s,
-                opt(x.p50_ms),
-                opt(x.p95_ms),
-                opt(x.p99_ms),
-                x.utilization,
-                x.queue,
-                x.instances,
-                x.cost_per_hour
-            );
-        }
-    }
-    s
 }
 
 #[cfg(test)]
@@ -150,21 +89,5 @@ mod tests {
             shared >= 30,
             "only {shared} shared sentences: did the tables move?"
         );
-    }
-
-    #[test]
-    fn csv_has_a_row_per_second_and_component() {
-        let d = basic();
-        let mut sim = Simulation::new(&d).unwrap();
-        sim.run_until(scaleboard_sim::time::secs_to_ns(5.0));
-        let csv = metrics_csv(&sim);
-        let lines: Vec<&str> = csv.lines().collect();
-        assert_eq!(lines.len(), 1 + 5 * (1 + d.nodes.len()));
-        let columns = lines[0].split(',').count();
-        assert!(
-            lines.iter().all(|l| l.split(',').count() == columns),
-            "{csv}"
-        );
-        assert!(lines.iter().any(|l| l.starts_with("5,api,server,")));
     }
 }

@@ -1,10 +1,14 @@
-//! The animation-frame loop: one closure, outside the virtual DOM, that advances the simulation
-//! in real time, draws the dot layer, and publishes a snapshot to the UI a few times a second.
+//! The animation-frame loop: one closure, outside the virtual DOM, that asks the engine to run
+//! on in real time (one `Advance` at a time, through the protocol), takes in its frames, draws
+//! the dot layer, and publishes a snapshot to the UI a few times a second.
 
 use crate::editor::View;
+use crate::engine_link::EngineLink;
+use crate::protocol::{Frame, ToEngine};
 use crate::render::dots;
-use crate::sim_host::{SimHost, Stats};
+use crate::render::particles::Particles;
 use crate::state::Theme;
+use crate::stats::{LiveView, Stats};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -13,9 +17,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::{Callback, NodeRef};
 
-/// Wall-clock milliseconds per frame the simulation may use (the rest is for drawing and Yew).
-pub const SIM_BUDGET_MS: f64 = 7.0;
-/// How often the UI gets a new snapshot.
+/// How often the UI gets a new snapshot while the run goes on.
 const STATS_EVERY_MS: f64 = 250.0;
 
 /// What the UI tells the loop. Written by Yew effects, read every frame.
@@ -30,8 +32,6 @@ pub struct LoopInputs {
     /// World position (top-left) of every node card, including during a drag.
     pub positions: HashMap<String, (f64, f64)>,
     pub positions_rev: u64,
-    /// Publish a snapshot at the next frame even if nothing ran (after a reset or a step).
-    pub refresh: bool,
 }
 
 /// A handle to the loop inputs that components can hold as a prop (compared by identity).
@@ -75,16 +75,23 @@ fn performance_now() -> f64 {
 
 struct LoopState {
     last: f64,
-    last_emit: f64,
+    /// When the figures were last asked for.
+    last_status: f64,
+    /// Wall-clock time not yet handed to the engine (it is busy with the previous advance).
+    wall_due: f64,
+    /// The page's copy of the run, and the dots.
+    live: LiveView,
+    particles: Particles,
+    /// Sampling asked of the engine: one hop in `trace_every` is traced.
+    trace_every: u32,
     /// Snapshots sent so far.
     snapshots: u64,
     frames: u32,
     fps_since: f64,
     fps: f64,
-    dirty: bool,
     slot_positions: Vec<Option<(f64, f64)>>,
     positions_rev: u64,
-    slots: usize,
+    slots_rev: u64,
     /// Smoothed milliseconds: [simulation, dots, snapshot, UI render].
     frame_ms: [f64; 4],
     /// Canvas CSS size and device pixel ratio, refreshed now and then.
@@ -94,7 +101,7 @@ struct LoopState {
 }
 
 pub fn start(
-    host: Rc<RefCell<SimHost>>,
+    link: Rc<EngineLink>,
     inputs: Rc<RefCell<LoopInputs>>,
     canvas: NodeRef,
     on_stats: Callback<Rc<Stats>>,
@@ -103,15 +110,18 @@ pub fn start(
     let closure: FrameClosure = Rc::new(RefCell::new(None));
     let mut st = LoopState {
         last: performance_now(),
-        last_emit: 0.0,
+        last_status: 0.0,
+        wall_due: 0.0,
+        live: LiveView::default(),
+        particles: Particles::default(),
+        trace_every: 1,
         snapshots: 0,
         frames: 0,
         fps_since: performance_now(),
         fps: 0.0,
-        dirty: true,
         slot_positions: Vec::new(),
         positions_rev: u64::MAX,
-        slots: 0,
+        slots_rev: u64::MAX,
         frame_ms: [0.0; 4],
         size: (0.0, 0.0, 1.0),
         reduced_motion: crate::storage::reduced_motion(),
@@ -122,7 +132,7 @@ pub fn start(
         if !alive_in.get() {
             return;
         }
-        frame(&host, &inputs, &canvas, &on_stats, &mut st);
+        frame(&link, &inputs, &canvas, &on_stats, &mut st);
         if let Some(c) = again.borrow().as_ref() {
             request_frame(c);
         }
@@ -134,7 +144,7 @@ pub fn start(
 }
 
 fn frame(
-    host: &Rc<RefCell<SimHost>>,
+    link: &EngineLink,
     inputs: &Rc<RefCell<LoopInputs>>,
     canvas: &NodeRef,
     on_stats: &Callback<Rc<Stats>>,
@@ -151,46 +161,65 @@ fn frame(
         st.frames = 0;
         st.fps_since = now;
     }
-    let mut h = host.borrow_mut();
-    let mut inp = inputs.borrow_mut();
+    let inp = inputs.borrow();
+    let speed = inp.speed.max(0.01);
+    let mut fresh = false;
+    let mut take_in = |st: &mut LoopState| {
+        link.pump(&mut |mut f: Frame, advance| {
+            st.particles.spawn(&f.traces, now, speed);
+            st.trace_every = st.particles.next_sampling(f.traces.len());
+            // After a command (reset, edit, chaos, step) the views get a snapshot even if
+            // nothing runs.
+            fresh |= st.live.merge(&mut f) || !advance;
+        });
+    };
+    take_in(st);
     if inp.running {
-        let r = h.advance(dt, inp.speed, SIM_BUDGET_MS, &mut performance_now);
-        st.dirty |= r.events > 0;
+        st.wall_due = (st.wall_due + dt).min(250.0);
+        if !link.advancing() {
+            let want_status = now - st.last_status >= STATS_EVERY_MS;
+            if want_status {
+                st.last_status = now;
+            }
+            link.send(ToEngine::Advance {
+                wall_ms: st.wall_due,
+                speed: inp.speed,
+                budget_ms: link.budget_ms(st.wall_due),
+                trace_every: st.trace_every,
+                want_status,
+            });
+            st.wall_due = 0.0;
+            // The page host has answered already; a worker answers at a later frame.
+            take_in(st);
+        }
+    } else {
+        st.wall_due = 0.0;
     }
     let t_sim = performance_now();
-    h.feed_particles(now, inp.speed.max(0.01));
     if st.reduced_motion {
         // `prefers-reduced-motion`: no flowing dots; the figures and cards still update.
-        h.particles.clear();
+        st.particles.clear();
     }
-    if let Some(sim) = h.simulation() {
-        let mut slots = 0;
-        while sim.node_id(slots as u32).is_some() {
-            slots += 1;
-        }
-        if inp.positions_rev != st.positions_rev || slots != st.slots {
-            st.slot_positions = (0..slots as u32)
-                .map(|s| sim.node_id(s).and_then(|id| inp.positions.get(id).copied()))
-                .collect();
-            st.positions_rev = inp.positions_rev;
-            st.slots = slots;
-        }
+    if inp.positions_rev != st.positions_rev || st.live.slots_rev != st.slots_rev {
+        st.slot_positions = st
+            .live
+            .slots
+            .iter()
+            .map(|id| inp.positions.get(id).copied())
+            .collect();
+        st.positions_rev = inp.positions_rev;
+        st.slots_rev = st.live.slots_rev;
     }
     if let Some(el) = canvas.cast::<HtmlCanvasElement>() {
-        draw(&el, &inp, &h, st, now);
+        draw(&el, &inp, st, now);
     }
     let t_draw = performance_now();
-    if (st.dirty && now - st.last_emit >= STATS_EVERY_MS) || inp.refresh {
-        inp.refresh = false;
-        st.dirty = false;
-        st.last_emit = now;
-        let mut stats = h.stats();
-        stats.events = h.drain_log();
+    if fresh {
+        let mut stats = st.live.snapshot();
         stats.fps = st.fps;
         st.snapshots += 1;
         stats.snapshot = st.snapshots;
         stats.frame_ms = st.frame_ms;
-        drop(h);
         drop(inp);
         let t_stats = performance_now();
         on_stats.emit(Rc::new(stats));
@@ -202,7 +231,7 @@ fn frame(
     st.frame_ms[1] = 0.95 * st.frame_ms[1] + 0.05 * (t_draw - t_sim);
 }
 
-fn draw(el: &HtmlCanvasElement, inp: &LoopInputs, h: &SimHost, st: &mut LoopState, now: f64) {
+fn draw(el: &HtmlCanvasElement, inp: &LoopInputs, st: &mut LoopState, now: f64) {
     // Reading an element's size forces a layout: do it twice a second, not every frame.
     if st.frames % 30 == 1 || st.size.0 == 0.0 {
         let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
@@ -227,7 +256,7 @@ fn draw(el: &HtmlCanvasElement, inp: &LoopInputs, h: &SimHost, st: &mut LoopStat
         hgt,
         &inp.view,
         &st.slot_positions,
-        &h.particles,
+        &st.particles,
         now,
         inp.theme,
         inp.lang,

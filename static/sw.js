@@ -4,6 +4,8 @@
 // shows up at once) and fall back to the cached page; hashed assets are served from the cache.
 // This is the one file of the app that is not Rust: a service worker must be a script.
 const CACHE = 'scaleboard-v1';
+// The engine's Web Worker (src/bin/engine_worker.rs, Trunk's worker output: fixed names).
+const WORKER_FILES = ['./engine_worker_loader.js', './engine_worker.js', './engine_worker_bg.wasm'];
 
 async function precache() {
   const cache = await caches.open(CACHE);
@@ -13,6 +15,8 @@ async function precache() {
   await cache.put('./', page);
   const assets = new Set();
   for (const m of html.matchAll(/(?:href|src)="([^"#?]+\.(?:js|wasm|css|svg))"/g)) assets.add(m[1]);
+  // The engine's Web Worker is started from script, not named in the page.
+  for (const f of WORKER_FILES) assets.add(f);
   await Promise.all([...assets].map(async (url) => {
     const res = await fetch(url);
     if (res.ok) await cache.put(url, res);

@@ -3,7 +3,7 @@
 
 use crate::format;
 use crate::i18n::{fill, tr, Lang};
-use crate::sim_host::Stats;
+use crate::stats::Stats;
 use std::rc::Rc;
 use yew::prelude::*;
 

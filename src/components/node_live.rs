@@ -5,7 +5,7 @@ use super::balancer_spread::BalancerSpread;
 use super::charts::Sparkline;
 use crate::format;
 use crate::i18n::{fill, tr, Lang};
-use crate::sim_host::Stats;
+use crate::stats::Stats;
 use std::rc::Rc;
 use yew::prelude::*;
 

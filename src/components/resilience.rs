@@ -5,8 +5,8 @@
 use crate::event_text::{action_text, finding_text};
 use crate::format;
 use crate::i18n::{fill, tr, Lang};
-use crate::sim_host::Stats;
 use crate::state::{Action, Selection};
+use crate::stats::Stats;
 use scaleboard_sim::analysis::{Element, SpofReport};
 use scaleboard_sim::diagram::{ChaosAction, ChaosEvent, Diagram, NodeSpec, Slo};
 use std::rc::Rc;

@@ -4,8 +4,8 @@
 use super::examples_menu::ExamplesMenu;
 use crate::format;
 use crate::i18n::{fill, tr, Lang};
-use crate::sim_host::Stats;
 use crate::state::{Action, Theme, SPEEDS};
+use crate::stats::Stats;
 use scaleboard_sim::diagram::Workload;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;

@@ -4,14 +4,14 @@
 //! same document and settings give the same states, frame by frame.
 
 use super::settings::Settings;
+use crate::protocol::CHART_SECONDS;
 use crate::render::particles::Particles;
-use crate::sim_host::CHART_SECONDS;
 use scaleboard_sim::diagram::Problem;
 use scaleboard_sim::engine::Trace;
 use scaleboard_sim::time::{secs_to_ns, NS_PER_S};
 use scaleboard_sim::{Diagram, RunConfig, Simulation};
 
-/// The configuration of the live run (`SimHost::config` in src/sim_host.rs): no warm-up, 5 s
+/// The configuration of the live run (`SimHost::config` in src/worker/sim_host.rs): no warm-up, 5 s
 /// batches, the bottom charts' length. Recording with the same one gives the same run.
 pub fn live_config() -> RunConfig {
     RunConfig {

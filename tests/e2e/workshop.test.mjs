@@ -596,6 +596,11 @@ test('offline: once cached, the app, a lesson and a shared design open without a
     await page.reload();
     await ready(page);
     await page.getByTestId('node-lb').waitFor();
+    // The engine's Web Worker came from the cache too: a step ran there, not in the page's
+    // fallback host (which takes over only when the worker's files fail to load).
+    await page.getByTestId('step').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="kpis"]')?.dataset.simTime) >= 1);
+    assert.equal(await page.evaluate(() => window.scaleboardEngine.host()), 'worker');
     await screenshot(page, 'workshop-offline-reloaded');
 
     // A lesson link, loaded afresh.

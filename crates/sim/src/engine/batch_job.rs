@@ -37,7 +37,7 @@ pub(super) const STEP_CHECK: u32 = u32::MAX - 2;
 const FREE: u32 = u32::MAX;
 
 /// What a batch job is doing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JobPhase {
     /// Before its first run.

@@ -2,10 +2,10 @@
 
 use super::batch_job::{BatchCounts, BatchJobRt, JobPhase, Timeline};
 use crate::time::{ns_to_secs, Time};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One phase of a run, in simulated seconds since the start of the simulation.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PhaseSpan {
     pub start_s: f64,
     /// None while the phase is still going.
@@ -13,7 +13,7 @@ pub struct PhaseSpan {
 }
 
 /// When each phase of a run started and ended.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JobTimeline {
     pub started_s: f64,
     pub setup: PhaseSpan,
@@ -26,7 +26,7 @@ pub struct JobTimeline {
 /// A batch job now: its phase and progress, the current (else last) run's timeline, the last
 /// finished run's time, and counts since the start (`tasks.launched = tasks.completed +
 /// tasks.killed + tasks.lost + tasks.running`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JobReport {
     pub phase: JobPhase,
     /// Tasks finished ÷ tasks of the current map or reduce phase (1 in the shuffle and done).
@@ -42,7 +42,7 @@ pub struct JobReport {
     pub tasks: TaskCounts,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunCounts {
     pub started: u64,
     pub completed: u64,
@@ -50,7 +50,7 @@ pub struct RunCounts {
     pub skipped: u64,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TaskCounts {
     pub launched: u64,
     pub completed: u64,

@@ -33,7 +33,7 @@ use std::collections::BTreeMap;
 
 /// How connections have fared since the start of the run (never reset at warm-up, so the
 /// conservation `opened = open + closed + dropped + drained` holds exactly).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ConnectionCounts {
     /// Includes reconnects after a drain.
     pub opened: u64,

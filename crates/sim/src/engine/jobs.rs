@@ -42,7 +42,9 @@ pub(crate) enum Phase {
 }
 
 /// Why a request or attempt failed. Stable names are used in reports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Cause {
     /// The client stopped waiting for the attempt.
     Timeout,

@@ -180,7 +180,7 @@ impl Simulation {
             NodeSpec::TrafficManager(p) => Model::TrafficManager(TrafficManagerRt::new(p)),
             NodeSpec::Cdn(p) => Model::Cdn(CdnRt::new(p)),
             NodeSpec::Queue(p) => Model::Queue(MessageQueueRt::new(p)),
-            NodeSpec::BatchJob(p) => Model::BatchJob(BatchJobRt::new(p)),
+            NodeSpec::BatchJob(p) => Model::BatchJob(Box::new(BatchJobRt::new(p))),
         };
         self.nodes.push(NodeRt {
             id: node.id.clone(),

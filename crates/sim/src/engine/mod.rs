@@ -135,7 +135,7 @@ pub(crate) enum Ev {
 }
 
 /// Something the system did on its own, worth a line in the event log.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LogEvent {
     pub at: Time,
     /// The node concerned.
@@ -143,7 +143,7 @@ pub struct LogEvent {
     pub what: LogWhat,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum LogWhat {
     /// A health check took a backend out of rotation / put it back.
     BackendDown {

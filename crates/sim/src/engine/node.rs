@@ -40,7 +40,8 @@ pub(crate) enum Model {
     TrafficManager(TrafficManagerRt),
     Cdn(CdnRt),
     Queue(MessageQueueRt),
-    BatchJob(BatchJobRt),
+    // Boxed: a batch job's run state is large and rare; the other variants stay small.
+    BatchJob(Box<BatchJobRt>),
     /// Removed from the diagram; the slot stays so that indices held by jobs remain valid.
     Removed,
 }

@@ -27,7 +27,7 @@ pub(crate) struct RegionTotals {
 }
 
 /// What the users of one region saw in the last simulated second.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RegionNow {
     pub region: String,
     /// Completed requests per second.

@@ -8,11 +8,11 @@ use super::{ClientStats, ConnectionCounts, Simulation};
 use crate::metrics::{EndToEndSample, Histogram, Interval, NodeSample, WindowFigures};
 use crate::time::Time;
 use crate::ComponentKind;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Latency percentiles in milliseconds.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Latency {
     pub mean: Option<f64>,
     pub p50: Option<f64>,
@@ -135,7 +135,7 @@ pub struct RegionReport {
 }
 
 /// How the run did against the diagram's service-level objective.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SloReport {
     pub availability_target: f64,
     /// Completed ÷ (completed + failed).
@@ -201,7 +201,7 @@ pub struct NodeReport {
 
 /// A message queue, now and since the start of the run (its counts add up:
 /// `enqueued = processed + backlog + in_flight + dlq + expired`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QueueReport {
     /// Messages waiting for a consumer: the consumer lag in messages.
     pub backlog: u64,
@@ -228,7 +228,7 @@ pub struct QueueReport {
 }
 
 /// A server's distributed transactions since warm-up; `in_doubt` and `locks_held` are now.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransactionReport {
     pub protocol: crate::diagram::TxnProtocol,
     pub started: u64,
@@ -328,7 +328,7 @@ pub struct ClusterReport {
 }
 
 /// One member of a cache cluster, since warm-up (`keys` now).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CacheMemberReport {
     pub index: u32,
     pub up: bool,
@@ -436,7 +436,7 @@ pub struct Report {
 }
 
 /// One server instance or database member.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unit {
     pub index: u32,
     pub up: bool,
@@ -446,7 +446,7 @@ pub struct Unit {
 }
 
 /// Live state of a node, for badges and colouring.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NodeStatus {
     pub id: String,
     pub up: bool,
@@ -492,7 +492,7 @@ impl NodeStatus {
 }
 
 /// What a request dot on the canvas shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DotKind {
     Read,

@@ -5,11 +5,11 @@ use super::connection::ConnectionCounts;
 use super::jobs::NONE;
 use super::node::{Model, NodeRt};
 use super::Simulation;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One balancer's distribution over its backends.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BalancerReport {
     /// In the balancer's backend order.
     pub backends: Vec<BackendShare>,
@@ -20,7 +20,7 @@ pub struct BalancerReport {
     pub connections: Option<ConnectionCounts>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BackendShare {
     /// "node#instance" for server instances, else the node id.
     pub backend: String,

@@ -9,7 +9,7 @@ use crate::time::Time;
 use std::collections::VecDeque;
 
 /// Something one request did.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Trace {
     /// A request (or its answer) left `from` for `to` at `at`, taking `latency` on the wire.
     Hop {
@@ -27,7 +27,7 @@ pub enum Trace {
 }
 
 /// Consistency events worth marking on the canvas.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Mark {
     /// A read returned data older than the latest committed version, by `age`.
     Stale { age: Time },

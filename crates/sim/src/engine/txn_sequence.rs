@@ -15,7 +15,7 @@
 
 use crate::diagram::TxnProtocol;
 use crate::time::{ns_to_ms, Time};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How often (in simulated time) a coordinator starts recording a new transaction.
 pub const SAMPLE_EVERY: Time = 1_000_000_000;
@@ -24,7 +24,7 @@ pub const SAMPLE_EVERY: Time = 1_000_000_000;
 pub const MAX_ARROWS: usize = 96;
 
 /// A protocol message, as the sequence diagram labels it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SeqMessage {
     Prepare,
@@ -41,7 +41,7 @@ pub enum SeqMessage {
 }
 
 /// One message between the coordinator and participant `participant`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SeqArrow {
     pub message: SeqMessage,
     pub participant: u32,
@@ -56,7 +56,7 @@ pub struct SeqArrow {
 }
 
 /// What a participant held for the transaction, over a span of time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HoldKind {
     /// 2PC: waiting in line for the key's lock.
@@ -67,7 +67,7 @@ pub enum HoldKind {
     Visible,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SeqHold {
     pub participant: u32,
     pub kind: HoldKind,
@@ -77,7 +77,7 @@ pub struct SeqHold {
 }
 
 /// Something that happened at the coordinator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SeqNoteKind {
     /// A wait ran out (votes, a step's answer, acknowledgements, a compensation's answer).
@@ -92,14 +92,14 @@ pub enum SeqNoteKind {
     Compensated,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SeqNote {
     pub kind: SeqNoteKind,
     pub at_ms: f64,
 }
 
 /// Where the transaction stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SeqOutcome {
     Running,
@@ -113,7 +113,7 @@ pub enum SeqOutcome {
 }
 
 /// One sampled transaction, for the sequence diagram.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TxnSequence {
     pub protocol: TxnProtocol,
     /// Participant node ids, in step order.
@@ -164,7 +164,7 @@ pub(crate) struct CoordSamples {
 
 /// What the app shows for a coordinator: the transaction being recorded (or, if none, the
 /// latest finished one), and the latest one that did not commit.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TxnSamples {
     pub shown: Option<TxnSequence>,
     pub latest_failed: Option<TxnSequence>,

@@ -1,7 +1,7 @@
 //! Rolling time series: one sample per simulated second, for charts. Bounded, so a tab left
 //! running all day keeps a fixed memory footprint.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
 #[derive(Clone, Debug)]
@@ -43,7 +43,7 @@ impl<T> Series<T> {
 }
 
 /// One simulated second at one node.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NodeSample {
     /// End of the second, in simulated seconds.
     pub t_s: f64,
@@ -78,7 +78,7 @@ pub struct NodeSample {
 }
 
 /// One simulated second for the whole system.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EndToEndSample {
     pub t_s: f64,
     /// New requests per second (offered load).

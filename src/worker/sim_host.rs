@@ -1,63 +1,13 @@
-//! The simulation as the page runs it: follows the document, advances in real time within a
-//! frame budget, mirrors failure injection, and hands out snapshots for the UI and traces for
-//! the animated dots. Pure Rust (the clock is passed in), so its pacing is tested natively.
+//! The simulation as the app runs it live: follows the document, advances in real time within
+//! a budget, mirrors failure injection, and hands out traces for the animated dots. Pure Rust
+//! (the clock is passed in), so its pacing is tested natively. It lives on the engine side of
+//! the protocol (in the Web Worker, or in the page's fallback host).
 
-use crate::render::particles::Particles;
+use crate::protocol::CHART_SECONDS;
 use scaleboard_sim::diagram::{ChaosAction, Problem};
-use scaleboard_sim::engine::{LogEvent, NodeStatus, SloReport, Trace, TxnSamples};
-use scaleboard_sim::metrics::{EndToEndSample, NodeSample};
+use scaleboard_sim::engine::{LogEvent, Trace};
 use scaleboard_sim::time::{Time, NS_PER_S};
 use scaleboard_sim::{Diagram, RunConfig, Simulation};
-use std::collections::{BTreeMap, BTreeSet};
-
-/// Samples kept for the bottom charts (simulated seconds).
-pub const CHART_SECONDS: usize = 180;
-/// Samples kept for inspector sparklines.
-pub const SPARK_SECONDS: usize = 60;
-
-/// What the UI shows of the running simulation, refreshed a few times per second.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Stats {
-    /// Whether a simulation exists (the diagram has been valid at least once since reset).
-    pub ready: bool,
-    pub time_s: f64,
-    /// Simulated seconds per wall-clock second actually achieved recently.
-    pub achieved_speed: f64,
-    /// True when the engine could not keep up with the requested speed.
-    pub behind: bool,
-    pub nodes: BTreeMap<String, NodeStatus>,
-    /// Requests per second over each edge in the last simulated second.
-    pub edges: BTreeMap<String, f64>,
-    /// What each region's users saw in the last simulated second (diagrams with regions).
-    pub regions: Vec<scaleboard_sim::engine::RegionNow>,
-    /// Edges a network partition cuts now.
-    pub cut_edges: BTreeSet<String>,
-    /// Every client's rate is multiplied by this now (a chaos traffic spike).
-    pub traffic_factor: f64,
-    /// The run so far against the diagram's SLO.
-    pub slo: Option<SloReport>,
-    pub series: Vec<EndToEndSample>,
-    pub node_series: BTreeMap<String, Vec<NodeSample>>,
-    /// Autoscaled server groups over the whole run: (second, instances, booting, down).
-    pub instance_series: BTreeMap<String, Vec<(f64, u32, u32, u32)>>,
-    /// Failed requests since the start, by (cause, node id).
-    pub failures: BTreeMap<(String, String), u64>,
-    pub requests_per_wall_s: f64,
-    /// Requests completed since the run began (the benchmark counts these).
-    pub completed_total: u64,
-    /// Frames per second of the page (filled in by the frame loop).
-    pub fps: f64,
-    /// How many snapshots the frame loop has sent so far, this one included (filled in by the
-    /// frame loop; `data-snapshot` on the KPI bar, so tests can wait for the next one).
-    pub snapshot: u64,
-    /// Where a frame's time goes, smoothed ms: simulation, dots, snapshot, UI render.
-    pub frame_ms: [f64; 4],
-    /// What the system did on its own since the previous snapshot (health checks, failovers,
-    /// the autoscaler, the chaos timeline), for the event log.
-    pub events: Vec<LogEvent>,
-    /// Each transaction coordinator's sampled transactions, for the sequence diagram.
-    pub transactions: BTreeMap<String, TxnSamples>,
-}
 
 /// Pacing of one frame.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -83,7 +33,6 @@ pub struct SimHost {
     /// Requests generated per wall-clock second, recently.
     generated_rate: f64,
     traces: Vec<Trace>,
-    pub particles: Particles,
 }
 
 impl Default for SimHost {
@@ -99,7 +48,6 @@ impl Default for SimHost {
             behind: false,
             generated_rate: 0.0,
             traces: Vec::new(),
-            particles: Particles::default(),
         }
     }
 }
@@ -120,7 +68,6 @@ impl SimHost {
         self.injections.clear();
         self.applied = 0;
         self.log.clear();
-        self.particles.clear();
         self.achieved = 0.0;
         self.behind = false;
         self.sync(d);
@@ -233,94 +180,51 @@ impl SimHost {
         }
     }
 
-    /// Moves new traces into the particle system (animation time `wall_ms`), adapting how many
-    /// hops the engine samples so that a few dots start per frame whatever the load.
-    pub fn feed_particles(&mut self, wall_now_ms: f64, speed: f64) {
-        let Some(sim) = &mut self.sim else {
-            return;
-        };
+    /// The hops and refusals sampled since the last call (for the dots); from now on one hop
+    /// in `every` is sampled (the page adapts it so that a few dots start per frame whatever
+    /// the load).
+    pub fn take_traces(&mut self, every: u32) -> &[Trace] {
         self.traces.clear();
-        sim.drain_traces(&mut self.traces);
-        let n = self.traces.len();
-        self.particles.spawn(&self.traces, wall_now_ms, speed);
-        let every = self.particles.next_sampling(n);
-        sim.set_trace_every(every);
+        if let Some(sim) = &mut self.sim {
+            sim.drain_traces(&mut self.traces);
+            sim.set_trace_every(every.max(1));
+        }
+        &self.traces
     }
 
-    /// A snapshot for the UI.
-    pub fn stats(&self) -> Stats {
-        let Some(sim) = &self.sim else {
-            return Stats::default();
-        };
-        let report_edges = sim.edge_rates();
-        let series: Vec<EndToEndSample> = sim.series().copied().collect();
-        let mut node_series = BTreeMap::new();
-        for n in &sim.diagram().nodes {
-            if let Some(s) = sim.node_series(&n.id) {
-                let len = s.len();
-                node_series.insert(
-                    n.id.clone(),
-                    s.skip(len.saturating_sub(SPARK_SECONDS)).copied().collect(),
-                );
-            }
-        }
-        let statuses = sim.statuses();
-        let transactions = statuses
-            .iter()
-            .filter(|s| s.transactions.is_some())
-            .map(|s| (s.id.clone(), sim.txn_samples(&s.id)))
-            .collect();
-        let instance_series = sim
-            .diagram()
-            .nodes
-            .iter()
-            .filter(|n| {
-                matches!(&n.spec, scaleboard_sim::diagram::NodeSpec::Server(p) if p.autoscale.enabled)
-            })
-            .filter_map(|n| {
-                let s = sim.node_series(&n.id)?;
-                Some((
-                    n.id.clone(),
-                    s.map(|x| (x.t_s, x.instances, x.booting, x.down)).collect(),
-                ))
-            })
-            .collect();
-        Stats {
-            ready: true,
-            instance_series,
-            time_s: sim.now() as f64 / 1e9,
-            achieved_speed: self.achieved,
-            behind: self.behind,
-            nodes: statuses.into_iter().map(|s| (s.id.clone(), s)).collect(),
-            edges: report_edges,
-            cut_edges: sim.cut_edges().into_iter().collect(),
-            regions: sim.regions_now(),
-            traffic_factor: sim.traffic_factor(),
-            slo: Some(sim.slo_report()),
-            series,
-            node_series,
-            failures: sim
-                .failure_counts()
-                .into_iter()
-                .map(|(cause, node, n)| ((cause.slug().to_owned(), node), n))
-                .collect(),
-            requests_per_wall_s: self.generated_rate,
-            completed_total: sim.lifetime_counts().completed,
-            fps: 0.0,
-            snapshot: 0,
-            frame_ms: [0.0; 4],
-            events: Vec::new(),
-            transactions,
-        }
+    /// Simulated seconds per wall-clock second achieved recently.
+    pub fn achieved_speed(&self) -> f64 {
+        self.achieved
+    }
+
+    /// The engine could not keep up with the requested speed at the last advance.
+    pub fn behind(&self) -> bool {
+        self.behind
+    }
+
+    /// Requests generated per wall-clock second, recently.
+    pub fn requests_per_wall_s(&self) -> f64 {
+        self.generated_rate
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use scaleboard_sim::engine::NodeStatus;
+    use std::collections::BTreeMap;
+
+    /// Every node's live figures, by id.
+    fn nodes(h: &SimHost) -> BTreeMap<String, NodeStatus> {
+        let sim = h.simulation().expect("a run");
+        sim.statuses()
+            .into_iter()
+            .map(|s| (s.id.clone(), s))
+            .collect()
+    }
 
     fn basic() -> Diagram {
-        Diagram::from_json(include_str!("../examples/basic.json")).unwrap()
+        Diagram::from_json(include_str!("../../examples/basic.json")).unwrap()
     }
 
     /// A fake clock that advances `ms_per_call` each time it is read.
@@ -353,7 +257,7 @@ mod tests {
         let mut c = clock(2.0);
         let f = h.advance(1000.0 / 60.0, 100.0, 8.0, &mut c);
         assert!(!f.kept_up);
-        assert!(h.stats().behind);
+        assert!(h.behind());
         assert!(f.sim_advanced < (1000.0 / 60.0 * 100.0 * 1e6) as Time);
     }
 
@@ -366,7 +270,7 @@ mod tests {
         broken.edges.clear();
         h.sync(&broken);
         assert!(!h.problems.is_empty());
-        assert!(h.stats().ready, "the last valid run goes on");
+        assert!(h.simulation().is_some(), "the last valid run goes on");
         h.step(1.0);
         assert!((h.now() as f64 / 1e9 - 3.0).abs() < 1e-9);
         h.sync(&basic());
@@ -393,30 +297,30 @@ mod tests {
         let mut list = vec![injection("api", true)];
         h.set_injections(&list);
         h.step(2.0);
-        let s = h.stats();
-        assert!(!s.nodes["api"].up);
-        assert!(s
-            .failures
-            .keys()
-            .any(|(cause, node)| cause == "node_down" && node == "api"));
+        assert!(!nodes(&h)["api"].up);
+        let sim = h.simulation().unwrap();
+        assert!(sim
+            .failure_counts()
+            .into_iter()
+            .any(|(cause, node, _)| cause.slug() == "node_down" && node == "api"));
         list.push(injection("api", false));
         h.set_injections(&list);
-        assert!(h.stats().nodes["api"].up);
+        assert!(nodes(&h)["api"].up);
         // One instance of a group.
         list.push(injection("api#1", true));
         h.set_injections(&list);
-        assert_eq!(h.stats().nodes["api"].instances_down(), 1);
+        assert_eq!(nodes(&h)["api"].instances_down(), 1);
         // A killed node whose document goes invalid and comes back stays killed.
         let mut broken = basic();
         broken.edges.clear();
         h.sync(&broken);
         h.sync(&basic());
-        assert_eq!(h.stats().nodes["api"].instances_down(), 1);
+        assert_eq!(nodes(&h)["api"].instances_down(), 1);
     }
 
     #[test]
     fn what_the_system_does_on_its_own_reaches_the_log() {
-        let d = Diagram::from_json(include_str!("../examples/health-checks.json")).unwrap();
+        let d = Diagram::from_json(include_str!("../../examples/health-checks.json")).unwrap();
         let mut h = SimHost::default();
         h.reset(&d);
         h.step(20.0);
@@ -427,6 +331,6 @@ mod tests {
             scaleboard_sim::engine::LogWhat::BackendDown { backend } if backend == "api#1"
         )));
         assert!(h.drain_log().is_empty(), "each event is delivered once");
-        assert_eq!(h.stats().nodes["lb"].unhealthy, vec!["api#1".to_string()]);
+        assert_eq!(nodes(&h)["lb"].unhealthy, vec!["api#1".to_string()]);
     }
 }

@@ -1,0 +1,397 @@
+//! The page's end of the protocol: the app and the frame loop send the document, chaos, speed
+//! and questions through an [`EngineLink`], and take in what the engine sends back. The
+//! engine runs in a Web Worker (`engine_worker_loader.js`, built by Trunk from
+//! `src/bin/engine_worker.rs`); if no worker can start (or the address asks for
+//! `?engine=page`, and in native tests) the same engine service runs in the page, behind the
+//! same interface and the same encoded messages.
+
+use crate::protocol::{decode, encode, Answer, Frame, FromEngine, Question, ToEngine};
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
+
+/// Wall-clock milliseconds per frame the simulation may use when it runs in the page (the
+/// rest of the frame is for drawing and Yew).
+pub const PAGE_BUDGET_MS: f64 = 7.0;
+/// Most wall-clock milliseconds the worker spends on one advance before it answers (the page
+/// keeps at most two advances in flight, so the worker never falls behind on its inbox).
+const WORKER_BUDGET_MS: f64 = 40.0;
+
+/// Where messages go.
+enum Transport {
+    /// The engine service runs in the page.
+    Page(Box<crate::worker::EngineService>),
+    /// The engine runs in a Web Worker; messages wait in `queue` until it says it is ready.
+    #[cfg(target_arch = "wasm32")]
+    Worker(web::WorkerEnd),
+}
+
+/// Who asked a question: gets its answer.
+type AnswerTo = Box<dyn FnOnce(Answer)>;
+
+/// What the worker's callbacks share with the link.
+#[derive(Default)]
+struct Shared {
+    inbox: RefCell<VecDeque<FromEngine>>,
+    /// The worker failed to start: the page hosts the engine instead.
+    failed: Cell<bool>,
+}
+
+pub struct EngineLink {
+    transport: RefCell<Transport>,
+    shared: Rc<Shared>,
+    /// Replies still due, in the order they will come: `true` for an `Advance`.
+    due: RefCell<VecDeque<bool>>,
+    /// Messages sent since the start (replayed in the page if the worker fails to start).
+    unanswered: RefCell<Vec<ToEngine>>,
+    answers: RefCell<BTreeMap<u32, AnswerTo>>,
+    next_id: Cell<u32>,
+}
+
+impl EngineLink {
+    /// The engine in the page.
+    pub fn in_page() -> EngineLink {
+        EngineLink::with(Transport::Page(Box::default()), Rc::default())
+    }
+
+    /// The engine in a Web Worker if the browser can start one (and the address does not ask
+    /// for `?engine=page`), else in the page.
+    pub fn start() -> EngineLink {
+        #[cfg(target_arch = "wasm32")]
+        if !web::page_requested() {
+            let shared = Rc::new(Shared::default());
+            if let Some(end) = web::WorkerEnd::start(shared.clone()) {
+                return EngineLink::with(Transport::Worker(end), shared);
+            }
+        }
+        EngineLink::in_page()
+    }
+
+    fn with(transport: Transport, shared: Rc<Shared>) -> EngineLink {
+        EngineLink {
+            transport: RefCell::new(transport),
+            shared,
+            due: RefCell::default(),
+            unanswered: RefCell::default(),
+            answers: RefCell::default(),
+            next_id: Cell::new(1),
+        }
+    }
+
+    /// Whether the engine runs in a worker (else in the page).
+    pub fn in_worker(&self) -> bool {
+        !matches!(*self.transport.borrow(), Transport::Page(_))
+    }
+
+    pub fn send(&self, message: ToEngine) {
+        self.due
+            .borrow_mut()
+            .push_back(matches!(message, ToEngine::Advance { .. }));
+        match &mut *self.transport.borrow_mut() {
+            Transport::Page(service) => {
+                // The same bytes as to a worker: the page host runs the protocol too.
+                let reply = decode::<ToEngine>(&encode(&message))
+                    .map(|m| service.handle(m, &mut now_ms))
+                    .and_then(|r| decode::<FromEngine>(&encode(&r)));
+                if let Some(r) = reply {
+                    self.shared.inbox.borrow_mut().push_back(r);
+                }
+            }
+            #[cfg(target_arch = "wasm32")]
+            Transport::Worker(end) => {
+                if !end.is_ready() {
+                    self.unanswered.borrow_mut().push(message.clone());
+                }
+                end.post(encode(&message));
+            }
+        }
+    }
+
+    /// Enough `Advance`s are on their way: the next one waits for an answer. A worker gets
+    /// the next one before it has answered the last, so that it never idles waiting for the
+    /// page's next frame; the page host answers at once.
+    pub fn advancing(&self) -> bool {
+        let in_flight = self.due.borrow().iter().filter(|&&a| a).count();
+        in_flight >= if self.in_worker() { 2 } else { 1 }
+    }
+
+    /// Wall-clock milliseconds the engine may spend to advance `wall_ms` of real time.
+    pub fn budget_ms(&self, wall_ms: f64) -> f64 {
+        if self.in_worker() {
+            // Nearly all of it: the worker shares its thread with nothing.
+            (0.9 * wall_ms).clamp(4.0, WORKER_BUDGET_MS)
+        } else {
+            PAGE_BUDGET_MS
+        }
+    }
+
+    /// Asks the engine; `then` gets the answer when it arrives (at a later [`EngineLink::pump`]).
+    pub fn ask(&self, question: Question, then: impl FnOnce(Answer) + 'static) {
+        let id = self.next_id.get();
+        self.next_id.set(id.wrapping_add(1));
+        self.answers.borrow_mut().insert(id, Box::new(then));
+        self.send(ToEngine::Ask { id, question });
+    }
+
+    /// Takes in what the engine sent: frames go to `on_frame` (with whether they answer an
+    /// `Advance`, else a command: a reset, an edit, chaos, a step), answers to whoever asked.
+    pub fn pump(&self, on_frame: &mut dyn FnMut(Frame, bool)) {
+        self.fall_back_if_the_worker_failed();
+        loop {
+            let Some(message) = self.shared.inbox.borrow_mut().pop_front() else {
+                break;
+            };
+            match message {
+                // The worker listens: what it was sent will be answered there.
+                FromEngine::Ready => self.unanswered.borrow_mut().clear(),
+                FromEngine::Frame(f) => {
+                    let advance = self.due.borrow_mut().pop_front().unwrap_or(false);
+                    on_frame(*f, advance);
+                }
+                FromEngine::Answer { id, answer } => {
+                    self.due.borrow_mut().pop_front();
+                    let then = self.answers.borrow_mut().remove(&id);
+                    if let Some(then) = then {
+                        then(answer);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A worker that could not start leaves the engine to the page, which replays what the
+    /// worker never answered.
+    fn fall_back_if_the_worker_failed(&self) {
+        if !self.shared.failed.get() || !self.in_worker() {
+            return;
+        }
+        *self.transport.borrow_mut() = Transport::Page(Box::default());
+        self.due.borrow_mut().clear();
+        for m in std::mem::take(&mut *self.unanswered.borrow_mut()) {
+            self.send(m);
+        }
+    }
+}
+
+/// Wall-clock milliseconds, for the page host's pacing.
+fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        use std::time::{SystemTime, UNIX_EPOCH};
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64() * 1e3)
+    }
+}
+
+/// `window.scaleboardEngine`, for end-to-end tests: `host()` says where the engine runs
+/// ("worker" or "page"); `report()` resolves to the live run's report (compact JSON, "" before
+/// any run); `runReport(json, duration_s, warmup_s)` to a separate run of a file, as the CLI's
+/// `run --compact` prints it — both computed by the engine wherever it runs; `step(secs)` runs
+/// the live run on by `secs` simulated seconds, like that many presses of Step.
+#[cfg(target_arch = "wasm32")]
+pub fn expose_to_tests(link: &Rc<EngineLink>) {
+    use wasm_bindgen::prelude::*;
+    fn ask(link: &EngineLink, question: Question) -> js_sys::Promise {
+        js_sys::Promise::new(&mut |resolve, _reject| {
+            link.ask(question.clone(), move |answer| {
+                let text = match answer {
+                    Answer::Text(t) => t,
+                    Answer::NoRun => String::new(),
+                };
+                let _ = resolve.call1(&JsValue::NULL, &JsValue::from_str(&text));
+            });
+        })
+    }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let hook = js_sys::Object::new();
+    let l = link.clone();
+    let host = Closure::<dyn Fn() -> String>::new(move || {
+        if l.in_worker() { "worker" } else { "page" }.to_owned()
+    });
+    let l = link.clone();
+    let report = Closure::<dyn Fn() -> js_sys::Promise>::new(move || ask(&l, Question::ReportJson));
+    let l = link.clone();
+    let run_report = Closure::<dyn Fn(String, f64, f64) -> js_sys::Promise>::new(
+        move |diagram: String, duration_s: f64, warmup_s: f64| {
+            ask(
+                &l,
+                Question::RunReport {
+                    diagram,
+                    duration_s,
+                    warmup_s,
+                },
+            )
+        },
+    );
+    let l = link.clone();
+    let step = Closure::<dyn Fn(f64)>::new(move |secs: f64| l.send(ToEngine::Step { secs }));
+    let _ = js_sys::Reflect::set(&hook, &"step".into(), step.as_ref());
+    step.forget();
+    let _ = js_sys::Reflect::set(&hook, &"host".into(), host.as_ref());
+    let _ = js_sys::Reflect::set(&hook, &"report".into(), report.as_ref());
+    let _ = js_sys::Reflect::set(&hook, &"runReport".into(), run_report.as_ref());
+    let _ = js_sys::Reflect::set(&window, &"scaleboardEngine".into(), &hook);
+    // They live as long as the page.
+    host.forget();
+    report.forget();
+    run_report.forget();
+}
+
+#[cfg(target_arch = "wasm32")]
+mod web {
+    use super::Shared;
+    use crate::protocol::{decode, FromEngine};
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    use web_sys::{MessageEvent, Worker};
+
+    /// The worker's script: Trunk's loader for `src/bin/engine_worker.rs`.
+    const SCRIPT: &str = "./engine_worker_loader.js";
+
+    /// `?engine=page`: the engine runs in the page (tests compare both hosts).
+    pub fn page_requested() -> bool {
+        web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .is_some_and(|s| {
+                s.trim_start_matches('?')
+                    .split('&')
+                    .any(|p| p == "engine=page")
+            })
+    }
+
+    pub struct WorkerEnd {
+        worker: Worker,
+        ready: Rc<Cell<bool>>,
+        /// Messages sent before the worker listened.
+        queue: Rc<RefCell<Vec<Vec<u8>>>>,
+        _on_message: Closure<dyn FnMut(MessageEvent)>,
+        _on_error: Closure<dyn FnMut(web_sys::Event)>,
+    }
+
+    impl Drop for WorkerEnd {
+        fn drop(&mut self) {
+            self.worker.terminate();
+        }
+    }
+
+    fn post_bytes(worker: &Worker, bytes: &[u8]) {
+        let buffer = js_sys::Uint8Array::from(bytes).buffer();
+        let _ = worker.post_message_with_transfer(&buffer, &js_sys::Array::of1(&buffer));
+    }
+
+    impl WorkerEnd {
+        pub fn start(shared: Rc<Shared>) -> Option<WorkerEnd> {
+            let worker = Worker::new(SCRIPT).ok()?;
+            let ready = Rc::new(Cell::new(false));
+            let queue: Rc<RefCell<Vec<Vec<u8>>>> = Rc::default();
+            let on_message = {
+                let (shared, ready, queue, w) =
+                    (shared.clone(), ready.clone(), queue.clone(), worker.clone());
+                Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+                    let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
+                    let Some(message) = decode::<FromEngine>(&bytes) else {
+                        return;
+                    };
+                    if message == FromEngine::Ready {
+                        ready.set(true);
+                        for m in queue.borrow_mut().drain(..) {
+                            post_bytes(&w, &m);
+                        }
+                    }
+                    shared.inbox.borrow_mut().push_back(message);
+                })
+            };
+            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            let on_error = {
+                let ready = ready.clone();
+                Closure::<dyn FnMut(web_sys::Event)>::new(move |_e: web_sys::Event| {
+                    // A script that cannot load (or a module that cannot start): only before
+                    // the worker listened is there something the page can take over.
+                    if !ready.get() {
+                        shared.failed.set(true);
+                    }
+                })
+            };
+            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            Some(WorkerEnd {
+                worker,
+                ready,
+                queue,
+                _on_message: on_message,
+                _on_error: on_error,
+            })
+        }
+
+        pub fn is_ready(&self) -> bool {
+            self.ready.get()
+        }
+
+        pub fn post(&self, bytes: Vec<u8>) {
+            if self.ready.get() {
+                post_bytes(&self.worker, &bytes);
+            } else {
+                self.queue.borrow_mut().push(bytes);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::LiveView;
+
+    fn doc(name: &str) -> String {
+        let text = match name {
+            "basic" => include_str!("../examples/basic.json"),
+            _ => include_str!("../examples/health-checks.json"),
+        };
+        let d = scaleboard_sim::Diagram::from_json(text).unwrap();
+        serde_json::to_string(&d).unwrap()
+    }
+
+    #[test]
+    fn the_page_host_answers_commands_frames_and_questions_in_order() {
+        let link = EngineLink::in_page();
+        assert!(!link.in_worker());
+        link.send(ToEngine::Reset {
+            diagram: doc("basic"),
+            seek_s: None,
+        });
+        link.send(ToEngine::Step { secs: 3.0 });
+        let got = Rc::new(RefCell::new(None));
+        let g = got.clone();
+        link.ask(Question::ReportJson, move |a| *g.borrow_mut() = Some(a));
+        let mut live = LiveView::default();
+        let mut frames = 0;
+        link.pump(&mut |mut f, advance| {
+            assert!(!advance);
+            frames += 1;
+            assert!(live.merge(&mut f), "commands bring the figures");
+        });
+        assert_eq!(frames, 2);
+        assert!(!link.advancing());
+        let stats = live.snapshot();
+        assert!((stats.time_s - 3.0).abs() < 1e-9);
+        assert_eq!(
+            stats.series.len(),
+            3,
+            "one chart sample per simulated second"
+        );
+        let Some(Answer::Text(report)) = got.borrow_mut().take() else {
+            panic!("the report came back");
+        };
+        assert!(report.contains("\"time_s\":3.0"), "{report}");
+    }
+}

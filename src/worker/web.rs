@@ -1,0 +1,36 @@
+//! The engine in a Web Worker: decodes each message from the page, lets [`EngineService`]
+//! answer it, and posts the answer back in a transferred `ArrayBuffer`. Started by
+//! `src/bin/engine_worker.rs`.
+
+use super::EngineService;
+use crate::protocol::{decode, encode, FromEngine, ToEngine};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+/// Listens to the page until the worker is terminated.
+pub fn start() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let performance = scope.performance();
+    let service = RefCell::new(EngineService::default());
+    let out = scope.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+        let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
+        let Some(message) = decode::<ToEngine>(&bytes) else {
+            return;
+        };
+        let mut clock = || performance.as_ref().map_or(0.0, |p| p.now());
+        let reply = service.borrow_mut().handle(message, &mut clock);
+        post(&out, &reply);
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The worker lives as long as the page: so does its handler.
+    on_message.forget();
+    post(&scope, &FromEngine::Ready);
+}
+
+fn post(scope: &DedicatedWorkerGlobalScope, message: &FromEngine) {
+    let bytes = js_sys::Uint8Array::from(&encode(message)[..]).buffer();
+    let _ = scope.post_message_with_transfer(&bytes, &js_sys::Array::of1(&bytes));
+}
