@@ -209,26 +209,20 @@ pub fn RecordDialog(props: &RecordDialogProps) -> Html {
                 </div>
             }
         }
-        Some(Progress::Finishing) => html! {
-            <p class="record-progress" data-testid="record-progress" data-state="finishing" role="status">
-                { tr(lang, "Finishing the video…") }
-            </p>
-        },
-        Some(Progress::Done(name)) => html! {
-            <p class="record-progress" data-testid="record-progress" data-state="done" role="status">
-                { fill(tr(lang, "Downloaded {}"), &[name]) }
-            </p>
-        },
-        Some(Progress::Cancelled) => html! {
-            <p class="record-progress" data-testid="record-progress" data-state="cancelled" role="status">
-                { tr(lang, "Cancelled: nothing was downloaded.") }
-            </p>
-        },
-        Some(Progress::Failed(why)) => html! {
-            <p class="record-progress field-error" data-testid="record-progress" data-state="failed" role="alert">
-                { why.clone() }
-            </p>
-        },
+        Some(Progress::Finishing) => progress_line(
+            "finishing",
+            "status",
+            tr(lang, "Finishing the video…").into(),
+        ),
+        Some(Progress::Done(name)) => {
+            progress_line("done", "status", fill(tr(lang, "Downloaded {}"), &[name]))
+        }
+        Some(Progress::Cancelled) => progress_line(
+            "cancelled",
+            "status",
+            tr(lang, "Cancelled: nothing was downloaded.").into(),
+        ),
+        Some(Progress::Failed(why)) => progress_line("failed", "alert", why.clone()),
     };
     let option = |value: String, label: String, selected: bool| {
         html! { <option value={value} {selected}>{ label }</option> }
@@ -287,5 +281,18 @@ pub fn RecordDialog(props: &RecordDialogProps) -> Html {
                 <button class="btn" data-testid="record-close" onclick={close}>{ tr(lang, "Close") }</button>
             </div>
         </Modal>
+    }
+}
+
+/// One line saying how a recording stands (`state` is what tests read, `role` how loudly a
+/// screen reader says it: a failure is an alert, the rest a status).
+fn progress_line(state: &'static str, role: &'static str, text: String) -> Html {
+    let class = if state == "failed" {
+        "record-progress field-error"
+    } else {
+        "record-progress"
+    };
+    html! {
+        <p class={class} data-testid="record-progress" data-state={state} role={role}>{ text }</p>
     }
 }

@@ -27,20 +27,6 @@ pub const OK: [u8; 3] = [0x4f, 0xd1, 0xa5];
 pub const STRIP: [u8; 3] = [0x1f, 0x27, 0x35];
 pub const WHITE: [u8; 3] = [0xff, 0xff, 0xff];
 
-/// The kinds' colours (the report crate's dark palette, which the editor's cards use).
-const KINDS: [ComponentKind; 10] = [
-    ComponentKind::Client,
-    ComponentKind::LoadBalancer,
-    ComponentKind::Server,
-    ComponentKind::Cache,
-    ComponentKind::Database,
-    ComponentKind::ShardRouter,
-    ComponentKind::TrafficManager,
-    ComponentKind::Cdn,
-    ComponentKind::Queue,
-    ComponentKind::BatchJob,
-];
-
 fn kind_rgb(kind: ComponentKind) -> [u8; 3] {
     hex(scaleboard_report::svg::kind_colour(
         kind,
@@ -67,7 +53,7 @@ fn mix(a: [u8; 3], b: [u8; 3], t: f64) -> [u8; 3] {
 pub fn palette_colours() -> Vec<[u8; 3]> {
     let grounds = [BACKGROUND, CARD, STRIP];
     let mut inks = vec![TEXT, MUTED, EDGE, READ, WRITE, ERROR, OK, WHITE];
-    inks.extend(KINDS.iter().map(|&k| kind_rgb(k)));
+    inks.extend(ComponentKind::ALL.iter().map(|&k| kind_rgb(k)));
     let mut out: Vec<[u8; 3]> = grounds.to_vec();
     out.extend(inks.iter().copied());
     for g in grounds {
@@ -364,7 +350,7 @@ mod tests {
         ] {
             assert!(p.contains(&c), "{c:?}");
         }
-        for k in KINDS {
+        for k in ComponentKind::ALL {
             assert!(p.contains(&kind_rgb(k)), "{k:?}");
         }
     }
