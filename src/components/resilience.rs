@@ -256,21 +256,9 @@ fn input_value(e: &Event) -> String {
         .unwrap_or_default()
 }
 
-#[function_component]
-fn ChaosTimeline(props: &ChaosProps) -> Html {
-    let lang = props.lang;
-    let d = &props.doc;
-    let form = use_state(|| ChaosForm {
-        at: "30".into(),
-        action: "kill".into(),
-        target: String::new(),
-        instance: String::new(),
-        value: String::new(),
-    });
-    let error = use_state(|| None::<String>);
-    // The target list follows the action kind; an empty choice means the first option.
-    let kind = target_of(&form.action);
-    let options: Vec<(String, String)> = match kind {
+/// What the target list offers for an action kind: (value, label) pairs.
+fn target_options(d: &Diagram, kind: Target) -> Vec<(String, String)> {
+    match kind {
         Target::Node => d
             .nodes
             .iter()
@@ -288,12 +276,36 @@ fn ChaosTimeline(props: &ChaosProps) -> Html {
             .map(|z| (z.to_owned(), z.to_owned()))
             .collect(),
         Target::Nothing => Vec::new(),
-    };
-    let target = if options.iter().any(|(v, _)| *v == form.target) {
-        form.target.clone()
+    }
+}
+
+/// The chosen target, or the first option when the choice is empty or no longer offered.
+fn resolve_target(options: &[(String, String)], chosen: &str) -> String {
+    if options.iter().any(|(v, _)| v == chosen) {
+        chosen.to_owned()
     } else {
         options.first().map(|(v, _)| v.clone()).unwrap_or_default()
-    };
+    }
+}
+
+#[function_component]
+fn ChaosTimeline(props: &ChaosProps) -> Html {
+    let lang = props.lang;
+    let d = &props.doc;
+    let form = use_state(|| ChaosForm {
+        at: "30".into(),
+        action: "kill".into(),
+        target: String::new(),
+        instance: String::new(),
+        value: String::new(),
+    });
+    let error = use_state(|| None::<String>);
+    // The form as the user last changed it. The click on Add can arrive before Yew re-renders
+    // after a change (a fast hand or a loaded machine), so Add reads this, not the render's copy.
+    let latest = use_mut_ref(|| (*form).clone());
+    let kind = target_of(&form.action);
+    let options = target_options(d, kind);
+    let target = resolve_target(&options, &form.target);
     let unit_count = if matches!(form.action.as_str(), "kill" | "revive") {
         units(d, &target)
     } else {
@@ -302,30 +314,36 @@ fn ChaosTimeline(props: &ChaosProps) -> Html {
     let value_field = value_of(lang, &form.action);
     let set = |f: fn(&mut ChaosForm, String)| {
         let form = form.clone();
+        let latest = latest.clone();
         let error = error.clone();
         Callback::from(move |e: Event| {
-            let mut next = (*form).clone();
-            f(&mut next, input_value(&e));
+            let next = {
+                let mut l = latest.borrow_mut();
+                f(&mut l, input_value(&e));
+                l.clone()
+            };
             form.set(next);
             error.set(None);
         })
     };
     let on_add = {
-        let form = form.clone();
+        let latest = latest.clone();
         let error = error.clone();
         let dispatch = props.dispatch.clone();
-        let list = d.chaos.clone();
-        let target = target.clone();
-        let default_value = value_field.map(|(_, v)| v).unwrap_or("");
+        let doc = props.doc.clone();
         Callback::from(move |_: MouseEvent| {
-            let mut f = (*form).clone();
-            f.target = target.clone();
+            let mut f = latest.borrow().clone();
+            f.target = resolve_target(&target_options(&doc, target_of(&f.action)), &f.target);
             if f.value.trim().is_empty() {
-                f.value = default_value.into();
+                f.value = value_of(lang, &f.action)
+                    .map(|(_, v)| v)
+                    .unwrap_or("")
+                    .into();
             }
+            let list = &doc.chaos;
             match build_event(lang, &f) {
                 Ok(e) => {
-                    dispatch.emit(Action::SetChaos(insert_sorted(&list, e)));
+                    dispatch.emit(Action::SetChaos(insert_sorted(list, e)));
                     error.set(None);
                 }
                 Err(msg) => error.set(Some(msg)),
