@@ -2,6 +2,8 @@
 //! simulated second (for charts), and batch means (for confidence intervals).
 
 pub mod batch;
+#[cfg(test)]
+mod fold_tests;
 pub mod histogram;
 mod series;
 
