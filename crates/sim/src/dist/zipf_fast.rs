@@ -62,7 +62,7 @@ pub(super) fn approx_inverse(u: f64, one_minus_s: f64) -> Option<f64> {
     } else {
         ln(1.0 + t) * (1.0 / one_minus_s)
     };
-    if !(y.abs() < 45.0) {
+    if y.is_nan() || y.abs() >= 45.0 {
         return None;
     }
     Some(exp(y))

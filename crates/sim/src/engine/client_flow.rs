@@ -293,10 +293,8 @@ impl Simulation {
             self.core.class_completed(q.class, latency);
         }
         let e2e = &mut self.core.e2e;
-        if !q.write {
-            if answer.stale_for > 0 {
-                e2e.staleness.record(answer.stale_for);
-            }
+        if !q.write && answer.stale_for > 0 {
+            e2e.staleness.record(answer.stale_for);
         }
         if violated {
             self.core.tracer.drop(|| super::Trace::Mark {

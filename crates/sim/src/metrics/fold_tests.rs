@@ -5,22 +5,15 @@
 use super::*;
 use crate::dist::Rng;
 
-/// Quantiles, mean, extremes and count: everything a report takes from a histogram.
-fn figures(
-    h: &Histogram,
-) -> (
-    u64,
-    Option<f64>,
-    Option<Time>,
-    Option<Time>,
-    [Option<Time>; 4],
-) {
+/// Count, mean, extremes and quantiles: everything a report takes from a histogram.
+type Figures = (u64, Option<f64>, [Option<Time>; 6]);
+
+fn figures(h: &Histogram) -> Figures {
+    let q = [0.5, 0.95, 0.99, 0.999].map(|q| h.quantile(q));
     (
         h.count(),
         h.mean(),
-        h.min(),
-        h.max(),
-        [0.5, 0.95, 0.99, 0.999].map(|q| h.quantile(q)),
+        [h.min(), h.max(), q[0], q[1], q[2], q[3]],
     )
 }
 
