@@ -7,6 +7,7 @@
 //! browser drift away from the same run on the command line.
 
 mod zipf;
+mod zipf_fast;
 
 pub use zipf::Zipf;
 

@@ -277,13 +277,15 @@ impl Simulation {
                 counts.ryw_violations += violated as u64;
             }
         }
-        // The latency goes into up to five histograms here: its bucket is computed once.
-        let b = crate::metrics::histogram::Bucket::of(latency);
-        e2e.latency.record_in(b, latency);
-        e2e.window_latency.record_in(b, latency);
+        // Written once, folded into the five end-to-end histograms each second (`e2e_fold.rs`).
+        if q.write {
+            e2e.fresh_writes.record(latency);
+        } else {
+            e2e.fresh_reads.record(latency);
+        }
         if let Some(t) = e2e.regions.get_mut(q.origin as usize) {
             t.completed += 1;
-            t.latency.record_in(b, latency);
+            t.latency.record(latency);
             t.window.0 += 1;
             t.window.2 += u128::from(latency);
         }
@@ -291,14 +293,8 @@ impl Simulation {
             self.core.class_completed(q.class, latency);
         }
         let e2e = &mut self.core.e2e;
-        e2e.batch.record_in(b, latency);
-        if q.write {
-            e2e.write_latency.record_in(b, latency);
-        } else {
-            e2e.read_latency.record_in(b, latency);
-            if answer.stale_for > 0 {
-                e2e.staleness.record(answer.stale_for);
-            }
+        if !q.write && answer.stale_for > 0 {
+            e2e.staleness.record(answer.stale_for);
         }
         if violated {
             self.core.tracer.drop(|| super::Trace::Mark {

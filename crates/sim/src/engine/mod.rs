@@ -18,6 +18,7 @@ mod client;
 mod client_flow;
 mod connection;
 mod database;
+mod e2e_fold;
 mod eviction;
 mod failover;
 mod hashring;
@@ -285,6 +286,10 @@ pub(crate) struct EndToEnd {
     pub series: Series<EndToEndSample>,
     pub read_latency: Histogram,
     pub write_latency: Histogram,
+    /// Latencies of reads and writes completed since the last fold (see `e2e_fold.rs`): the
+    /// five histograms above are each short of these until `fold` adds them.
+    pub fresh_reads: Histogram,
+    pub fresh_writes: Histogram,
     /// How out of date stale reads were.
     pub staleness: Histogram,
     /// Dollars spent since the start of the run (cost per hour, integrated per second).
@@ -542,21 +547,7 @@ impl Simulation {
                 rng: Rng::seed(d.seed),
                 jobs: Jobs::default(),
                 reqs: Requests::default(),
-                e2e: EndToEnd {
-                    lifetime: RequestCounts::default(),
-                    total: RequestCounts::default(),
-                    window: RequestCounts::default(),
-                    failures: BTreeMap::new(),
-                    latency: Histogram::new(),
-                    window_latency: Histogram::new(),
-                    batch: BatchMeans::default(),
-                    series: Series::new(series),
-                    read_latency: Histogram::new(),
-                    write_latency: Histogram::new(),
-                    staleness: Histogram::new(),
-                    cost_total: 0.0,
-                    regions: Vec::new(),
-                },
+                e2e: EndToEnd::new(series),
                 stats_start: 0,
                 warm: cfg.warmup == 0,
                 cfg,
@@ -875,6 +866,7 @@ impl Simulation {
             e.window_sent = 0;
         }
         let e2e = &mut self.core.e2e;
+        e2e.fold();
         let w = e2e.window;
         let ms = |q: f64| e2e.window_latency.quantile(q).map(|x| x as f64 / 1e6);
         let ended = w.completed + w.failed;
@@ -914,9 +906,10 @@ impl Simulation {
     }
 
     fn on_batch_end(&mut self) {
+        self.core.e2e.fold();
         self.core.e2e.batch.close_batch();
         for node in &mut self.nodes {
-            node.metrics.batch.close_batch();
+            node.metrics.close_batch();
         }
         let next = self.core.now + self.core.cfg.batch;
         self.core.queue.push(next, Ev::BatchEnd);
@@ -927,6 +920,7 @@ impl Simulation {
         self.core.warm = true;
         self.core.stats_start = now;
         let e2e = &mut self.core.e2e;
+        e2e.fold();
         e2e.total = RequestCounts::default();
         e2e.failures.clear();
         e2e.latency.clear();

@@ -582,7 +582,7 @@ impl Simulation {
             let areas = m.areas_until(now);
             let f = WindowFigures::from_parts(
                 &m.total,
-                &m.latency,
+                &m.latency(),
                 &areas,
                 m.balancer.then_some((m.work, m.wait)),
             );
@@ -618,8 +618,8 @@ impl Simulation {
                     } else {
                         0.0
                     },
-                    latency_ms: Latency::of(&m.latency),
-                    ci95: Ci95::of(&m.batch),
+                    latency_ms: Latency::of(&m.latency()),
+                    ci95: Ci95::of(m.batch()),
                     rejected: Cause::ALL
                         .iter()
                         .filter(|c| m.total.rejected(**c) > 0)
@@ -675,15 +675,15 @@ impl Simulation {
                 } else {
                     0.0
                 },
-                latency_ms: Latency::of(&e.latency),
+                latency_ms: Latency::of(&e.latency_total()),
                 ci95: Ci95::of(&e.batch),
                 failures,
                 failures_by_node,
                 cost_per_hour: cost,
                 reads: e.total.reads,
                 writes: e.total.writes,
-                read_latency_ms: Latency::of(&e.read_latency),
-                write_latency_ms: Latency::of(&e.write_latency),
+                read_latency_ms: Latency::of(&e.read_total()),
+                write_latency_ms: Latency::of(&e.write_total()),
                 stale_reads: e.total.stale_reads,
                 stale_read_rate: if e.total.reads > 0 {
                     e.total.stale_reads as f64 / e.total.reads as f64
@@ -991,7 +991,7 @@ impl Simulation {
         } else {
             1.0
         };
-        let p99 = e.latency.quantile(0.99).map(|v| v as f64 / 1e6);
+        let p99 = e.latency_total().quantile(0.99).map(|v| v as f64 / 1e6);
         let burn = (1.0 - success) / (1.0 - slo.availability).max(1e-12);
         SloReport {
             availability_target: slo.availability,

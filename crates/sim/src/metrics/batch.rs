@@ -109,6 +109,11 @@ impl BatchMeans {
         self.current.record_in(b, v);
     }
 
+    /// Adds samples recorded elsewhere to the current batch.
+    pub fn merge(&mut self, h: &super::Histogram) {
+        self.current.merge(h);
+    }
+
     /// Ends the current batch. An empty batch (nothing completed) is skipped.
     pub fn close_batch(&mut self) {
         if let (Some(mean), Some(p99)) = (self.current.mean(), self.current.quantile(0.99)) {

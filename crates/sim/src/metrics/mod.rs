@@ -2,6 +2,8 @@
 //! simulated second (for charts), and batch means (for confidence intervals).
 
 pub mod batch;
+#[cfg(test)]
+mod fold_tests;
 pub mod histogram;
 mod series;
 
@@ -154,9 +156,15 @@ impl DataCounts {
 #[derive(Clone, Debug)]
 pub struct NodeMetrics {
     pub total: Counters,
-    /// Time from arrival to answer, for successful answers.
-    pub latency: Histogram,
-    pub batch: BatchMeans,
+    /// Time from arrival to answer, for successful answers, since warm-up (without `fresh`).
+    latency: Histogram,
+    /// The open and closed batches (the open one without `fresh`).
+    batch: BatchMeans,
+    /// Latencies answered since the last fold. A latency goes into three histograms — the
+    /// totals, the window and the batch — but is written once, here: `fold` adds these into
+    /// all three before any of them is read, closed or reset (exactly the same counts, sum, min
+    /// and max as three writes, at one write per answer and three merges per second).
+    fresh: Histogram,
     /// Integrals over closed windows since warm-up (the open window is in `window_areas`).
     areas: Areas,
     /// Load balancers: nanoseconds of forwarding work since warm-up.
@@ -165,7 +173,8 @@ pub struct NodeMetrics {
     pub wait: u128,
     pub started: u64,
     pub window: Counters,
-    pub window_latency: Histogram,
+    /// This second's latencies (without `fresh`).
+    window_latency: Histogram,
     window_areas: Areas,
     /// The part of the open window that fell before the warm-up ended: not counted in totals.
     excluded: Areas,
@@ -185,6 +194,7 @@ impl NodeMetrics {
             total: Counters::default(),
             latency: Histogram::new(),
             batch: BatchMeans::default(),
+            fresh: Histogram::new(),
             areas: Areas::default(),
             work: 0,
             wait: 0,
@@ -233,11 +243,40 @@ impl NodeMetrics {
     pub fn answered_ok(&mut self, latency: Time) {
         self.total.ok += 1;
         self.window.ok += 1;
-        // One bucket computation for the three histograms the latency goes into.
-        let b = histogram::Bucket::of(latency);
-        self.latency.record_in(b, latency);
-        self.window_latency.record_in(b, latency);
-        self.batch.record_in(b, latency);
+        self.fresh.record(latency);
+    }
+
+    /// Adds the latencies answered since the last fold to the totals, the window and the batch.
+    fn fold(&mut self) {
+        if self.fresh.count() == 0 {
+            return;
+        }
+        self.latency.merge(&self.fresh);
+        self.window_latency.merge(&self.fresh);
+        self.batch.merge(&self.fresh);
+        self.fresh.clear();
+    }
+
+    /// Latencies of successful answers since warm-up.
+    pub fn latency(&self) -> std::borrow::Cow<'_, Histogram> {
+        if self.fresh.count() == 0 {
+            std::borrow::Cow::Borrowed(&self.latency)
+        } else {
+            let mut all = self.latency.clone();
+            all.merge(&self.fresh);
+            std::borrow::Cow::Owned(all)
+        }
+    }
+
+    /// The batch estimates (only closed batches count in them).
+    pub fn batch(&self) -> &BatchMeans {
+        &self.batch
+    }
+
+    /// Ends the current batch.
+    pub fn close_batch(&mut self) {
+        self.fold();
+        self.batch.close_batch();
     }
 
     #[inline]
@@ -275,6 +314,7 @@ impl NodeMetrics {
 
     /// Forgets totals (end of warm-up); levels and the chart series are kept.
     pub fn reset_totals(&mut self, now: Time) {
+        self.fold();
         self.integrate(now);
         self.total = Counters::default();
         self.latency.clear();
@@ -289,6 +329,7 @@ impl NodeMetrics {
 
     /// Closes the per-second window, returning its figures and starting a new one.
     pub fn close_window(&mut self, now: Time) -> WindowFigures {
+        self.fold();
         self.integrate(now);
         let f = WindowFigures::from_parts(
             &self.window,
