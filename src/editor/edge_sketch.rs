@@ -150,10 +150,11 @@ pub fn sketches(scene: &Scene, pos: impl Fn(&str) -> Option<(f64, f64)>) -> Vec<
 /// the zoom has been still for `ZoomLevel::RERASTER_AFTER_MS` (the canvas's settle timer calls
 /// `settle`). A pan or a drag does not start it: they do not rescale the world layer.
 ///
-/// During the gesture the cards also keep the band of zoom they had when it began
-/// (`ZoomLevel`: compact or whole, type sizes), and take the new one when it settles: crossing
-/// a band restyles every card on screen (about 2,600 elements on the benchmark, 30 to 70 ms, two
-/// of every ten wheel steps of its sweep), which a wheel step cannot afford.
+/// During the gesture the cards also keep the type sizes of the band of zoom they had when it
+/// began (`ZoomLevel`), and take the new one when it settles: crossing a band restyles every
+/// card on screen (about 2,600 elements on the benchmark, 30 to 70 ms, two of every ten wheel
+/// steps of its sweep), which a wheel step cannot afford. Turning compact or whole is drawn at
+/// once, as before.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct ZoomGesture {
     /// The zoom at the last render.
@@ -184,9 +185,15 @@ impl ZoomGesture {
         self.held.is_some()
     }
 
-    /// The band the cards are drawn in at `zoom`: the one the gesture began in while it lasts.
+    /// The band the cards are drawn in at `zoom`: while the gesture lasts, the one it began
+    /// in, unless the zoom has crossed between compact and whole cards (a change of what a card
+    /// shows, not only of its type size: that one is drawn at once).
     pub fn level(&self, zoom: f64) -> ZoomLevel {
-        self.held.unwrap_or_else(|| ZoomLevel::of(zoom))
+        let now = ZoomLevel::of(zoom);
+        match self.held {
+            Some(held) if held.compact() == now.compact() => held,
+            _ => now,
+        }
     }
 
     /// The zoom has been still long enough: the SVG edges and the zoom's own band come back.
@@ -259,12 +266,18 @@ mod tests {
             g.on_render(*z, 1000, true);
             assert_eq!(g.level(*z), start, "zoom {z}: held");
         }
-        // Settled far in: the cards take the band of where the zoom ended.
+        // Past the compact threshold the cards turn whole at once, in the band of the zoom…
         g.on_render(0.7, 1000, true);
-        assert_eq!(g.level(0.7), start);
-        assert!(g.settle());
-        assert_eq!(g.level(0.7), ZoomLevel::of(0.7));
+        assert!(g.active());
         assert!(!ZoomLevel::of(0.7).compact() && start.compact());
+        assert_eq!(g.level(0.7), ZoomLevel::of(0.7));
+        // …and back below it, compact in the held band again.
+        g.on_render(0.5, 1000, true);
+        assert_eq!(g.level(0.5), start);
+        assert_ne!(ZoomLevel::of(0.5), start);
+        // Settled: the band of where the zoom ended.
+        assert!(g.settle());
+        assert_eq!(g.level(0.5), ZoomLevel::of(0.5));
         // Small designs follow the zoom at every step, as before.
         let mut small = ZoomGesture::default();
         small.on_render(0.2, 30, true);
