@@ -6,14 +6,12 @@
 //! always ends on `pointerup`, `pointercancel` or lost capture, so a node can never keep following
 //! the mouse after the button is released.
 
-use super::edge_view::EdgeView;
+use super::edge_layer::EdgeLayer;
 use super::node_view::NodeView;
 use super::region_frame::RegionFrame;
 use crate::editor::cull::{self, CULL_ABOVE};
 use crate::editor::edge_sketch::{self, ZoomGesture};
-use crate::editor::geometry::{
-    edge_curve, in_port, node_rect, out_port, snap, svg_path, Point, Rect,
-};
+use crate::editor::geometry::{node_rect, snap, Point, Rect};
 use crate::editor::layout::{Layout, Positions, SameRc};
 use crate::editor::zoom_level::ZoomLevel;
 use crate::editor::View;
@@ -703,34 +701,6 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                 .collect::<HashMap<String, (bool, String)>>()
         },
     );
-    // The edges of cards being dragged are drawn in a layer of their own, as the cards are
-    // (`.is-dragging`): a pointer move then repaints that small layer, not every tile of the
-    // world layer the moving curves cross, each full of other edges.
-    let (moving_edges, edges): (Vec<_>, Vec<_>) = layout
-        .edges
-        .iter()
-        .filter_map(|(name, e)| {
-            let (fx, fy) = pos(&e.from)?;
-            let (tx, ty) = pos(&e.to)?;
-            let moving = positions.is_dragged(&e.from) || positions.is_dragged(&e.to);
-            if let Some(w) = &world {
-                if !moving && !cull::edge_visible(w, (fx, fy), (tx, ty)) {
-                    return None;
-                }
-            }
-            let rate = props.stats.edges.get(name).copied().unwrap_or(0.0);
-            Some((
-                moving,
-                html! {
-                    <EdgeView key={name.clone()} name={name.clone()} edge={e.clone()}
-                              curve={edge_curve(out_port(fx, fy), in_port(tx, ty))}
-                              selected={props.selection.edges.contains(name)} rate={rate}
-                              cut={props.stats.cut_edges.contains(name)} lang={lang} />
-                },
-            ))
-        })
-        .partition(|(moving, _)| *moving);
-    let edges = edges.into_iter().map(|(_, h)| h);
     let sketch_ref = use_node_ref();
     // The sketch canvas's size and colours, read once per gesture.
     let sketch_setup = use_mut_ref(|| None::<((f64, f64), crate::render::edge_sketch::Inks)>);
@@ -789,7 +759,6 @@ pub fn Canvas(props: &CanvasProps) -> Html {
             }
         });
     }
-    let moving_edges: Vec<Html> = moving_edges.into_iter().map(|(_, h)| h).collect();
     // The semantic zoom: a card changes with the band of zoom, never with a wheel step inside
     // it (type sizes are custom properties of the world layer), and on a big design only once
     // a zoom gesture settles (`ZoomGesture::level`).
@@ -818,10 +787,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
         })
     });
     let preview = match &*gesture {
-        Gesture::Connect { from, now, .. } => pos(from).map(|(fx, fy)| {
-            let d = svg_path(&edge_curve(out_port(fx, fy), *now));
-            html! { <path class="edge-preview" d={d} /> }
-        }),
+        Gesture::Connect { from, now, .. } => Some((from.clone(), *now)),
         _ => None,
     };
     let boxed = match &*gesture {
@@ -877,23 +843,9 @@ pub fn Canvas(props: &CanvasProps) -> Html {
             <div class={classes!("viewport", level.class())} data-testid="viewport" ref={world_ref} style={viewport_style}
                  data-zoom={format!("{:.3}", view.zoom)} data-pan={format!("{:.1},{:.1}", view.x, view.y)}>
                 { for regions }
-                <svg class={classes!("edges", sketching.then_some("is-sketched"))} aria-hidden="true">
-                    <defs>
-                        <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="11" markerHeight="11" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
-                            <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />
-                        </marker>
-                        <marker id="arrow-selected" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="11" markerHeight="11" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
-                            <path d="M0,0 L10,5 L0,10 z" class="arrow-head selected" />
-                        </marker>
-                    </defs>
-                    { for edges }
-                    { for preview }
-                </svg>
-                if !moving_edges.is_empty() {
-                    <svg class="edges edges-moving" aria-hidden="true">
-                        { for moving_edges }
-                    </svg>
-                }
+                <EdgeLayer layout={SameRc(layout.clone())} moved={moved.clone()} world={world}
+                           selected={props.selection.edges.clone()} stats={SameRc(props.stats.clone())}
+                           lang={lang} sketched={sketching} {preview} />
                 { for nodes }
             </div>
             <canvas class="dots" ref={props.dots_ref.clone()} aria-hidden="true"></canvas>
