@@ -6,13 +6,12 @@
 //! always ends on `pointerup`, `pointercancel` or lost capture, so a node can never keep following
 //! the mouse after the button is released.
 
-use super::edge_view::EdgeView;
+use super::edge_layer::EdgeLayer;
 use super::node_view::NodeView;
 use super::region_frame::RegionFrame;
 use crate::editor::cull::{self, CULL_ABOVE};
-use crate::editor::geometry::{
-    edge_curve, in_port, node_rect, out_port, snap, svg_path, Point, Rect,
-};
+use crate::editor::edge_sketch::{self, ZoomGesture};
+use crate::editor::geometry::{node_rect, snap, Point, Rect};
 use crate::editor::layout::{Layout, Positions, SameRc};
 use crate::editor::zoom_level::ZoomLevel;
 use crate::editor::View;
@@ -29,7 +28,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement};
+use web_sys::{Element, HtmlCanvasElement, HtmlElement};
 use yew::prelude::*;
 
 /// The gesture in progress.
@@ -259,15 +258,31 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     // (a 1,000-node diagram ran at 13 instead of 50 frames per second after a zoom). Dropping
     // the hint for two frames makes the browser raster it afresh.
     let world_ref = use_node_ref();
+    // While a big design's zoom changes, its edges are drawn on a canvas instead of the SVG
+    // (`editor::edge_sketch`): the same timer brings the SVG back.
+    let zoom_gesture = use_mut_ref(ZoomGesture::default);
+    // Set by the wheel listener: this render's change of zoom is the user's (a fit or an
+    // opened design changes the zoom at once, as before).
+    let wheeled = use_mut_ref(|| false);
+    let by_hand =
+        std::mem::take(&mut *wheeled.borrow_mut()) || matches!(&*gesture, Gesture::Pinch { .. });
+    let sketching = zoom_gesture
+        .borrow_mut()
+        .on_render(view.zoom, props.doc.nodes.len(), by_hand);
+    let rerender = use_force_update();
     {
         let world_ref = world_ref.clone();
+        let zoom_gesture = zoom_gesture.clone();
         // Not at the first render: the layer is new then.
         let mounted = use_mut_ref(|| false);
         use_effect_with(ZoomLevel::settled_key(view.zoom), move |_| {
             let first = !std::mem::replace(&mut *mounted.borrow_mut(), true);
             let timer = (!first).then(|| {
                 gloo_timers::callback::Timeout::new(ZoomLevel::RERASTER_AFTER_MS, move || {
-                    reraster(&world_ref)
+                    reraster(&world_ref);
+                    if zoom_gesture.borrow_mut().settle() {
+                        rerender.force_update();
+                    }
                 })
             });
             move || drop(timer)
@@ -280,6 +295,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
         let dispatch = props.dispatch.clone();
         let view_now = use_mut_ref(|| view);
         *view_now.borrow_mut() = view;
+        let wheeled = wheeled.clone();
         use_effect_with((), move |_| {
             let listener = root.cast::<HtmlElement>().map(|el| {
                 let target = el.clone();
@@ -299,6 +315,8 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                         );
                         let factor = (-e.delta_y() * 0.0015).exp();
                         let v = view_now.borrow().zoom_at(at, factor);
+                        // (A wheel at the zoom's limit changes nothing: no render to mark.)
+                        *wheeled.borrow_mut() = v.zoom != view_now.borrow().zoom;
                         dispatch.emit(Action::SetView(v));
                     },
                 )
@@ -683,38 +701,68 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                 .collect::<HashMap<String, (bool, String)>>()
         },
     );
-    // The edges of cards being dragged are drawn in a layer of their own, as the cards are
-    // (`.is-dragging`): a pointer move then repaints that small layer, not every tile of the
-    // world layer the moving curves cross, each full of other edges.
-    let (moving_edges, edges): (Vec<_>, Vec<_>) = layout
-        .edges
-        .iter()
-        .filter_map(|(name, e)| {
-            let (fx, fy) = pos(&e.from)?;
-            let (tx, ty) = pos(&e.to)?;
-            let moving = positions.is_dragged(&e.from) || positions.is_dragged(&e.to);
-            if let Some(w) = &world {
-                if !moving && !cull::edge_visible(w, (fx, fy), (tx, ty)) {
-                    return None;
-                }
+    let sketch_ref = use_node_ref();
+    // The sketch canvas's size and colours, read once per gesture.
+    let sketch_setup = use_mut_ref(|| None::<((f64, f64), crate::render::edge_sketch::Inks)>);
+    let sketches = sketching.then(|| {
+        let screen = {
+            let mut setup = sketch_setup.borrow_mut();
+            if setup.is_none() {
+                *setup = sketch_ref.cast::<HtmlCanvasElement>().and_then(|el| {
+                    Some((
+                        crate::render::edge_sketch::size(&el),
+                        crate::render::edge_sketch::Inks::of(&el)?,
+                    ))
+                });
             }
-            let rate = props.stats.edges.get(name).copied().unwrap_or(0.0);
-            Some((
-                moving,
-                html! {
-                    <EdgeView key={name.clone()} name={name.clone()} edge={e.clone()}
-                              curve={edge_curve(out_port(fx, fy), in_port(tx, ty))}
-                              selected={props.selection.edges.contains(name)} rate={rate}
-                              cut={props.stats.cut_edges.contains(name)} lang={lang} />
-                },
-            ))
+            setup.as_ref().map_or((1280.0, 720.0), |(size, _)| *size)
+        };
+        let scene = edge_sketch::Scene {
+            edges: &layout.edges,
+            view,
+            screen,
+            selected: &props.selection.edges,
+            rates: &props.stats.edges,
+            cut: &props.stats.cut_edges,
+            lang,
+        };
+        // The edges of dragged cards stay in their own SVG layer.
+        edge_sketch::sketches(&scene, |id| {
+            (!positions.is_dragged(id)).then(|| pos(id)).flatten()
         })
-        .partition(|(moving, _)| *moving);
-    let edges = edges.into_iter().map(|(_, h)| h);
-    let moving_edges: Vec<Html> = moving_edges.into_iter().map(|(_, h)| h).collect();
+    });
+    {
+        let sketch_ref = sketch_ref.clone();
+        let widths = use_mut_ref(HashMap::new);
+        let zoom = view.zoom;
+        use_effect(move || {
+            let Some(el) = sketch_ref.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            let mut setup = sketch_setup.borrow_mut();
+            match (sketches, setup.as_ref()) {
+                (Some(sketches), Some((size, inks))) => crate::render::edge_sketch::draw(
+                    &el,
+                    *size,
+                    &sketches,
+                    inks,
+                    zoom,
+                    &mut widths.borrow_mut(),
+                ),
+                // The gesture is over: empty the canvas, and read the size and colours afresh
+                // at the next one (the window or the theme may change in between).
+                (None, Some((size, _))) => {
+                    crate::render::edge_sketch::clear(&el, *size);
+                    *setup = None;
+                }
+                _ => {}
+            }
+        });
+    }
     // The semantic zoom: a card changes with the band of zoom, never with a wheel step inside
-    // it (type sizes are custom properties of the world layer).
-    let level = ZoomLevel::of(view.zoom);
+    // it (type sizes are custom properties of the world layer), and on a big design only once
+    // a zoom gesture settles (`ZoomGesture::level`).
+    let level = zoom_gesture.borrow().level(view.zoom);
     let compact = level.compact();
     let nodes = layout.nodes.iter().filter_map(|n| {
         let (x, y) = positions.get(&n.id).unwrap_or((n.x, n.y));
@@ -739,10 +787,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
         })
     });
     let preview = match &*gesture {
-        Gesture::Connect { from, now, .. } => pos(from).map(|(fx, fy)| {
-            let d = svg_path(&edge_curve(out_port(fx, fy), *now));
-            html! { <path class="edge-preview" d={d} /> }
-        }),
+        Gesture::Connect { from, now, .. } => Some((from.clone(), *now)),
         _ => None,
     };
     let boxed = match &*gesture {
@@ -791,26 +836,16 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                  aria-label={tr(lang, "Diagram canvas")} style={canvas_style}
                  {onpointerdown} {onpointermove} onpointerup={finish.clone()}
                  onpointercancel={finish.clone()} onlostpointercapture={finish} {oncontextmenu}>
+            if props.doc.nodes.len() > CULL_ABOVE {
+                <canvas class="edge-sketch" data-testid="edge-sketch" data-active={sketching.to_string()}
+                        ref={sketch_ref} aria-hidden="true"></canvas>
+            }
             <div class={classes!("viewport", level.class())} data-testid="viewport" ref={world_ref} style={viewport_style}
                  data-zoom={format!("{:.3}", view.zoom)} data-pan={format!("{:.1},{:.1}", view.x, view.y)}>
                 { for regions }
-                <svg class="edges" aria-hidden="true">
-                    <defs>
-                        <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="11" markerHeight="11" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
-                            <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />
-                        </marker>
-                        <marker id="arrow-selected" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="11" markerHeight="11" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
-                            <path d="M0,0 L10,5 L0,10 z" class="arrow-head selected" />
-                        </marker>
-                    </defs>
-                    { for edges }
-                    { for preview }
-                </svg>
-                if !moving_edges.is_empty() {
-                    <svg class="edges edges-moving" aria-hidden="true">
-                        { for moving_edges }
-                    </svg>
-                }
+                <EdgeLayer layout={SameRc(layout.clone())} moved={moved.clone()} world={world}
+                           selected={props.selection.edges.clone()} stats={SameRc(props.stats.clone())}
+                           lang={lang} sketched={sketching} {preview} />
                 { for nodes }
             </div>
             <canvas class="dots" ref={props.dots_ref.clone()} aria-hidden="true"></canvas>

@@ -1,9 +1,9 @@
 //! One edge: a curve with an arrow, a wide invisible stroke that is easy to click, and a label
 //! with its latency and the requests per second flowing over it.
 
+use crate::editor::edge_sketch::{label_parts, line_width, shows_label, Tone};
 use crate::editor::geometry::{bezier, svg_path, Point};
-use crate::format;
-use crate::i18n::{tr, Lang};
+use crate::i18n::Lang;
 use scaleboard_sim::diagram::Edge;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -25,21 +25,11 @@ pub struct EdgeViewProps {
 pub fn EdgeView(props: &EdgeViewProps) -> Html {
     let d = svg_path(&props.curve);
     let mid = bezier(&props.curve, 0.5);
-    // Thicker with more traffic, on a log scale: 1 req/s and 100 k req/s both stay readable.
-    let width = 1.6 + (props.rate + 1.0).log10() * 0.9;
-    let e = &props.edge;
-    let latency = if e.jitter_ms > 0.0 {
-        format!(
-            "{}–{}",
-            format::ms(e.latency_ms),
-            format::ms(e.latency_ms + e.jitter_ms)
-        )
-    } else {
-        format::ms(e.latency_ms)
-    };
-    // Between cards too close together a label would sit on a card: leave it out.
-    let [a, _, _, b] = props.curve;
-    let roomy = a.dist(b) > 130.0;
+    // The canvas draws the same edge while a big design zooms (`edge_sketch`): one rule each.
+    let width = line_width(props.rate);
+    let mut parts = label_parts(&props.edge, props.rate, props.cut, props.lang).into_iter();
+    let latency = parts.next().map(|(text, _)| text).unwrap_or_default();
+    let (cut_mark, rate_text): (Vec<_>, Vec<_>) = parts.partition(|(_, tone)| *tone == Tone::Muted);
     let marker = if props.selected {
         "url(#arrow-selected)"
     } else {
@@ -52,16 +42,12 @@ pub fn EdgeView(props: &EdgeViewProps) -> Html {
            data-rate={format!("{:.1}", props.rate)}>
             <path class="edge-hit" d={d.clone()} />
             <path class="edge-line" d={d} style={format!("stroke-width:{width:.2}")} marker-end={marker} />
-            if roomy || props.selected {
+            if shows_label(&props.curve, props.selected) {
                 <g class="edge-label" transform={format!("translate({:.1},{:.1})", mid.x, mid.y - 12.0)}>
                     <text text-anchor="middle">
                         { latency }
-                        if props.cut {
-                            <tspan class="edge-cut-label">{ format!("  ✕ {}", tr(props.lang, "partitioned")) }</tspan>
-                        }
-                        if props.rate > 0.0 {
-                            <tspan class="edge-rate">{ format!("  {}/s", format::rate(props.rate)) }</tspan>
-                        }
+                        { for cut_mark.into_iter().map(|(text, _)| html! { <tspan class="edge-cut-label">{ text }</tspan> }) }
+                        { for rate_text.into_iter().map(|(text, _)| html! { <tspan class="edge-rate">{ text }</tspan> }) }
                     </text>
                 </g>
             }

@@ -7,6 +7,7 @@ pub mod charts;
 pub mod compare_view;
 pub mod connect_picker;
 pub mod context_menu;
+pub mod edge_layer;
 pub mod edge_view;
 pub mod examples_menu;
 pub mod file_dialog;

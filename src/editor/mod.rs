@@ -4,6 +4,7 @@
 
 pub mod commands;
 pub mod cull;
+pub mod edge_sketch;
 pub mod geometry;
 pub mod history;
 pub mod layout;
