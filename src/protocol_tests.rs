@@ -236,24 +236,36 @@ fn frames_of_a_running_50_node_sim_are_small() {
             },
             &mut c,
         );
-        let FromEngine::Frame(f) = &reply else {
+        let FromEngine::Frame(f) = reply else {
             panic!("a frame")
         };
         assert!(f.events > 10_000, "the engine ran: {} events", f.events);
-        encode(&reply).len()
+        (encode(&FromEngine::Frame(f.clone())).len(), f)
     };
     // The first frame after a step carries the traces buffered meanwhile; then a frame's dots
     // are those of 1/60 s at the sampling the page asks for.
     for _ in 0..60 {
         advance(&mut e, false);
     }
-    let plain = advance(&mut e, false);
+    let (plain, _) = advance(&mut e, false);
     // Figures a simulated second later: one new chart sample per series.
     for _ in 0..60 {
         advance(&mut e, false);
     }
-    let with_status = advance(&mut e, true);
-    println!("50 nodes at 1 M req/s: frame {plain} bytes, frame with figures {with_status} bytes");
+    let (with_status, f) = advance(&mut e, true);
+    let status = f.status.expect("figures");
+    let nodes = encode(&status.nodes).len();
+    // What the node figures cost as JSON text (how they travelled before they were packed).
+    let as_json = serde_json::to_string(&status.nodes.0).unwrap().len();
+    let series = encode(&status.series).len();
+    println!(
+        "50 nodes at 1 M req/s: frame {plain} bytes, frame with figures {with_status} bytes \
+         (node figures {nodes} packed, {as_json} as JSON; new chart samples {series})"
+    );
     assert!(plain < 2_000, "{plain} bytes");
-    assert!(with_status < 64_000, "{with_status} bytes");
+    assert!(
+        nodes * 3 < as_json,
+        "packed figures {nodes} bytes, JSON {as_json}"
+    );
+    assert!(with_status < 25_000, "{with_status} bytes");
 }
