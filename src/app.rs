@@ -396,6 +396,24 @@ pub fn App() -> Html {
         })
     };
     let lang = state.lang;
+    // The engine died and a new one took over with the design: say so, and pause (Play runs
+    // the design again from t = 0).
+    {
+        let (link, dispatch, inputs) = (link.clone(), dispatch.clone(), inputs.clone());
+        use_effect_with((), move |_| {
+            link.on_crash(move |message| {
+                let (lang, running) = {
+                    let i = inputs.borrow();
+                    (i.lang, i.running)
+                };
+                let text = fill(tr(lang, "The simulation engine stopped ({}). It restarted with your design: press Play."), &[&message]);
+                dispatch.emit(Action::Toast { text, kind: ToastKind::Error });
+                if running {
+                    dispatch.emit(Action::TogglePlay);
+                }
+            });
+        });
+    }
     let keep: Rc<Keep> = {
         let dispatch = dispatch.clone();
         (*use_memo((), move |_| Keep::new(dispatch, lang))).clone()

@@ -4,11 +4,20 @@
 //! `src/bin/engine_worker.rs`); if no worker can start (or the address asks for
 //! `?engine=page`, and in native tests) the same engine service runs in the page, behind the
 //! same interface and the same encoded messages.
+//!
+//! A worker that dies mid-run (a panic, whose hook sends [`FromEngine::Crashed`] first, or an
+//! uncaught error) is replaced: the link starts a new worker (the page hosts the engine after
+//! a few crashes, or if the new worker cannot start), sends it what [`recovery::Memory`] kept
+//! (the latest document, its injected failures, the open questions) and tells the app, which
+//! says so and pauses: the design is intact and Play runs it again from t = 0.
 
 use crate::protocol::{decode, encode, Answer, Frame, FromEngine, Question, ToEngine};
+use recovery::{Host, Memory};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
+
+pub mod recovery;
 
 /// Wall-clock milliseconds per frame the simulation may use when it runs in the page (the
 /// rest of the frame is for drawing and Yew).
@@ -35,7 +44,12 @@ struct Shared {
     inbox: RefCell<VecDeque<FromEngine>>,
     /// The worker failed to start: the page hosts the engine instead.
     failed: Cell<bool>,
+    /// The engine died, saying this: a new one takes over.
+    crashed: RefCell<Option<String>>,
 }
+
+/// Told when the engine died and a new one took over: what the old one said.
+type OnCrash = Box<dyn Fn(&str)>;
 
 pub struct EngineLink {
     transport: RefCell<Transport>,
@@ -46,6 +60,9 @@ pub struct EngineLink {
     unanswered: RefCell<Vec<ToEngine>>,
     answers: RefCell<BTreeMap<u32, AnswerTo>>,
     next_id: Cell<u32>,
+    /// What a new engine is sent if this one dies.
+    memory: RefCell<Memory>,
+    on_crash: RefCell<Option<OnCrash>>,
 }
 
 impl EngineLink {
@@ -75,7 +92,19 @@ impl EngineLink {
             unanswered: RefCell::default(),
             answers: RefCell::default(),
             next_id: Cell::new(1),
+            memory: RefCell::default(),
+            on_crash: RefCell::default(),
         }
+    }
+
+    /// `then` hears of every crash of the engine, once a new one has taken over.
+    pub fn on_crash(&self, then: impl Fn(&str) + 'static) {
+        *self.on_crash.borrow_mut() = Some(Box::new(then));
+    }
+
+    /// How many times the engine has died in this page.
+    pub fn crashes(&self) -> u32 {
+        self.memory.borrow().crashes()
     }
 
     /// Whether the engine runs in a worker (else in the page).
@@ -84,6 +113,7 @@ impl EngineLink {
     }
 
     pub fn send(&self, message: ToEngine) {
+        self.memory.borrow_mut().sent(&message);
         self.due
             .borrow_mut()
             .push_back(matches!(message, ToEngine::Advance { .. }));
@@ -137,6 +167,7 @@ impl EngineLink {
     /// `Advance`, else a command: a reset, an edit, chaos, a step), answers to whoever asked.
     pub fn pump(&self, on_frame: &mut dyn FnMut(Frame, bool)) {
         self.fall_back_if_the_worker_failed();
+        self.recover_if_the_engine_crashed();
         loop {
             let Some(message) = self.shared.inbox.borrow_mut().pop_front() else {
                 break;
@@ -150,12 +181,50 @@ impl EngineLink {
                 }
                 FromEngine::Answer { id, answer } => {
                     self.due.borrow_mut().pop_front();
+                    self.memory.borrow_mut().answered(id);
                     let then = self.answers.borrow_mut().remove(&id);
                     if let Some(then) = then {
                         then(answer);
                     }
                 }
+                // (Taken in by the worker's end, which marks the crash.)
+                FromEngine::Crashed { message } => {
+                    *self.shared.crashed.borrow_mut() = Some(message);
+                    return self.pump(on_frame);
+                }
             }
+        }
+    }
+
+    /// A new Web Worker, if one can start (never in native tests).
+    fn new_worker(&self) -> Option<Transport> {
+        #[cfg(target_arch = "wasm32")]
+        return web::WorkerEnd::start(self.shared.clone()).map(Transport::Worker);
+        #[cfg(not(target_arch = "wasm32"))]
+        None
+    }
+
+    /// The engine died (see the module notes): a new one takes over with the design.
+    fn recover_if_the_engine_crashed(&self) {
+        let Some(message) = self.shared.crashed.borrow_mut().take() else {
+            return;
+        };
+        let plan = self.memory.borrow_mut().after_crash();
+        let next = (plan.host == Host::Worker)
+            .then(|| self.new_worker())
+            .flatten()
+            .unwrap_or_else(|| Transport::Page(Box::default()));
+        // Dropping the old end terminates its worker; what it sent is of a run that is gone.
+        *self.transport.borrow_mut() = next;
+        self.shared.inbox.borrow_mut().clear();
+        self.shared.failed.set(false);
+        self.due.borrow_mut().clear();
+        self.unanswered.borrow_mut().clear();
+        for m in plan.resend {
+            self.send(m);
+        }
+        if let Some(then) = &*self.on_crash.borrow() {
+            then(&message);
         }
     }
 
@@ -190,162 +259,12 @@ fn now_ms() -> f64 {
     }
 }
 
-/// `window.scaleboardEngine`, for end-to-end tests: `host()` says where the engine runs
-/// ("worker" or "page"); `report()` resolves to the live run's report (compact JSON, "" before
-/// any run); `runReport(json, duration_s, warmup_s)` to a separate run of a file, as the CLI's
-/// `run --compact` prints it — both computed by the engine wherever it runs; `step(secs)` runs
-/// the live run on by `secs` simulated seconds, like that many presses of Step.
 #[cfg(target_arch = "wasm32")]
-pub fn expose_to_tests(link: &Rc<EngineLink>) {
-    use wasm_bindgen::prelude::*;
-    fn ask(link: &EngineLink, question: Question) -> js_sys::Promise {
-        js_sys::Promise::new(&mut |resolve, _reject| {
-            link.ask(question.clone(), move |answer| {
-                let text = match answer {
-                    Answer::Text(t) => t,
-                    Answer::NoRun => String::new(),
-                };
-                let _ = resolve.call1(&JsValue::NULL, &JsValue::from_str(&text));
-            });
-        })
-    }
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let hook = js_sys::Object::new();
-    let l = link.clone();
-    let host = Closure::<dyn Fn() -> String>::new(move || {
-        if l.in_worker() { "worker" } else { "page" }.to_owned()
-    });
-    let l = link.clone();
-    let report = Closure::<dyn Fn() -> js_sys::Promise>::new(move || ask(&l, Question::ReportJson));
-    let l = link.clone();
-    let run_report = Closure::<dyn Fn(String, f64, f64) -> js_sys::Promise>::new(
-        move |diagram: String, duration_s: f64, warmup_s: f64| {
-            ask(
-                &l,
-                Question::RunReport {
-                    diagram,
-                    duration_s,
-                    warmup_s,
-                },
-            )
-        },
-    );
-    let l = link.clone();
-    let step = Closure::<dyn Fn(f64)>::new(move |secs: f64| l.send(ToEngine::Step { secs }));
-    let _ = js_sys::Reflect::set(&hook, &"step".into(), step.as_ref());
-    step.forget();
-    let _ = js_sys::Reflect::set(&hook, &"host".into(), host.as_ref());
-    let _ = js_sys::Reflect::set(&hook, &"report".into(), report.as_ref());
-    let _ = js_sys::Reflect::set(&hook, &"runReport".into(), run_report.as_ref());
-    let _ = js_sys::Reflect::set(&window, &"scaleboardEngine".into(), &hook);
-    // They live as long as the page.
-    host.forget();
-    report.forget();
-    run_report.forget();
-}
-
+mod test_hook;
 #[cfg(target_arch = "wasm32")]
-mod web {
-    use super::Shared;
-    use crate::protocol::{decode, FromEngine};
-    use std::cell::{Cell, RefCell};
-    use std::rc::Rc;
-    use wasm_bindgen::prelude::*;
-    use wasm_bindgen::JsCast;
-    use web_sys::{MessageEvent, Worker};
-
-    /// The worker's script: Trunk's loader for `src/bin/engine_worker.rs`.
-    const SCRIPT: &str = "./engine_worker_loader.js";
-
-    /// `?engine=page`: the engine runs in the page (tests compare both hosts).
-    pub fn page_requested() -> bool {
-        web_sys::window()
-            .and_then(|w| w.location().search().ok())
-            .is_some_and(|s| {
-                s.trim_start_matches('?')
-                    .split('&')
-                    .any(|p| p == "engine=page")
-            })
-    }
-
-    pub struct WorkerEnd {
-        worker: Worker,
-        ready: Rc<Cell<bool>>,
-        /// Messages sent before the worker listened.
-        queue: Rc<RefCell<Vec<Vec<u8>>>>,
-        _on_message: Closure<dyn FnMut(MessageEvent)>,
-        _on_error: Closure<dyn FnMut(web_sys::Event)>,
-    }
-
-    impl Drop for WorkerEnd {
-        fn drop(&mut self) {
-            self.worker.terminate();
-        }
-    }
-
-    fn post_bytes(worker: &Worker, bytes: &[u8]) {
-        let buffer = js_sys::Uint8Array::from(bytes).buffer();
-        let _ = worker.post_message_with_transfer(&buffer, &js_sys::Array::of1(&buffer));
-    }
-
-    impl WorkerEnd {
-        pub fn start(shared: Rc<Shared>) -> Option<WorkerEnd> {
-            let worker = Worker::new(SCRIPT).ok()?;
-            let ready = Rc::new(Cell::new(false));
-            let queue: Rc<RefCell<Vec<Vec<u8>>>> = Rc::default();
-            let on_message = {
-                let (shared, ready, queue, w) =
-                    (shared.clone(), ready.clone(), queue.clone(), worker.clone());
-                Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-                    let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
-                    let Some(message) = decode::<FromEngine>(&bytes) else {
-                        return;
-                    };
-                    if message == FromEngine::Ready {
-                        ready.set(true);
-                        for m in queue.borrow_mut().drain(..) {
-                            post_bytes(&w, &m);
-                        }
-                    }
-                    shared.inbox.borrow_mut().push_back(message);
-                })
-            };
-            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-            let on_error = {
-                let ready = ready.clone();
-                Closure::<dyn FnMut(web_sys::Event)>::new(move |_e: web_sys::Event| {
-                    // A script that cannot load (or a module that cannot start): only before
-                    // the worker listened is there something the page can take over.
-                    if !ready.get() {
-                        shared.failed.set(true);
-                    }
-                })
-            };
-            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-            Some(WorkerEnd {
-                worker,
-                ready,
-                queue,
-                _on_message: on_message,
-                _on_error: on_error,
-            })
-        }
-
-        pub fn is_ready(&self) -> bool {
-            self.ready.get()
-        }
-
-        pub fn post(&self, bytes: Vec<u8>) {
-            if self.ready.get() {
-                post_bytes(&self.worker, &bytes);
-            } else {
-                self.queue.borrow_mut().push(bytes);
-            }
-        }
-    }
-}
+pub use test_hook::expose_to_tests;
+#[cfg(target_arch = "wasm32")]
+mod web;
 
 #[cfg(test)]
 mod tests {
@@ -393,5 +312,69 @@ mod tests {
             panic!("the report came back");
         };
         assert!(report.contains("\"time_s\":3.0"), "{report}");
+    }
+
+    /// An engine that dies mid-run (here the page host, marked crashed as a worker's end
+    /// marks it) is replaced: the app hears what it said, the new engine runs the edited
+    /// design from t = 0 with its injected failure, a question left open is answered, and the
+    /// run goes on when asked.
+    #[test]
+    fn a_crashed_engine_is_replaced_with_the_design_and_the_run_goes_on() {
+        let link = EngineLink::in_page();
+        let heard = Rc::new(RefCell::new(Vec::<String>::new()));
+        let h = heard.clone();
+        link.on_crash(move |m| h.borrow_mut().push(m.to_owned()));
+        link.send(ToEngine::Reset {
+            diagram: doc("basic"),
+            seek_s: None,
+        });
+        // The learner edits the design (a health-check example: other nodes) and kills a node.
+        link.send(ToEngine::Sync {
+            diagram: doc("health-checks"),
+        });
+        let injected = vec![scaleboard_sim::diagram::ChaosAction::Kill {
+            node: "api".into(),
+            instance: None,
+        }];
+        link.send(ToEngine::Injections(injected));
+        link.send(ToEngine::Step { secs: 2.0 });
+        let mut live = LiveView::default();
+        link.pump(&mut |mut f, _| {
+            live.merge(&mut f);
+        });
+        assert!((live.snapshot().time_s - 2.0).abs() < 1e-9);
+        // A question the dying engine never answered.
+        let got = Rc::new(RefCell::new(None));
+        let g = got.clone();
+        link.ask(Question::ReportJson, move |a| *g.borrow_mut() = Some(a));
+        link.shared.inbox.borrow_mut().clear();
+        *link.shared.crashed.borrow_mut() = Some("boom".into());
+
+        link.pump(&mut |mut f, _| {
+            live.merge(&mut f);
+        });
+        assert_eq!(*heard.borrow(), ["boom"]);
+        assert_eq!(link.crashes(), 1);
+        let now = live.snapshot();
+        assert!(now.ready, "the new engine runs the design");
+        assert_eq!(now.time_s, 0.0, "from t = 0");
+        let mut ids: Vec<_> = now.nodes.keys().cloned().collect();
+        ids.sort();
+        let d: scaleboard_sim::Diagram = serde_json::from_str(&doc("health-checks")).unwrap();
+        let mut want: Vec<_> = d.nodes.iter().map(|n| n.id.clone()).collect();
+        want.sort();
+        assert_eq!(ids, want, "the edited design, not the first one");
+        assert!(!now.nodes["api"].up, "the injected failure holds");
+        let Some(Answer::Text(report)) = got.borrow_mut().take() else {
+            panic!("the open question was answered by the new engine");
+        };
+        assert!(report.contains("\"time_s\":0.0"), "{report}");
+        // Play again: the run advances.
+        link.send(ToEngine::Step { secs: 1.0 });
+        link.pump(&mut |mut f, _| {
+            live.merge(&mut f);
+        });
+        assert!((live.snapshot().time_s - 1.0).abs() < 1e-9);
+        assert_eq!(heard.borrow().len(), 1, "one crash, told once");
     }
 }

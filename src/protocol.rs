@@ -12,15 +12,19 @@
 //! the charts (the page keeps the history). Reports and CSV cross only when asked for.
 //!
 //! Encoding: postcard (varints, no field names). The node figures and transaction samples go
-//! as JSON text inside it, because their report types skip empty fields when serialized (for
-//! the CLI's JSON), which a format without field names cannot read back.
+//! as a [`Packed`] tree inside it (field names once per message, exact floats in as few bytes
+//! as they need), because their report types skip empty fields when serialized (for the CLI's
+//! JSON), which a format without field names cannot read back.
 
 use scaleboard_report::Lang;
 use scaleboard_sim::diagram::ChaosAction;
 use scaleboard_sim::engine::{LogEvent, NodeStatus, RegionNow, SloReport, Trace, TxnSamples};
 use scaleboard_sim::metrics::{EndToEndSample, NodeSample};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
+
+mod packed;
+pub use packed::Packed;
 
 /// Per-second chart samples the page keeps (simulated seconds): the engine never sends older
 /// ones, and keeps this many in its own series.
@@ -54,6 +58,9 @@ pub enum ToEngine {
     Step { secs: f64 },
     /// A question about the run; the answer comes back with the same `id`.
     Ask { id: u32, question: Question },
+    /// Make the engine panic (end-to-end tests of crash recovery). The page sends it only
+    /// when its address asks for `?engine-crash-test`, and only to a worker.
+    CrashForTest,
 }
 
 /// What the page can ask the engine for (exports, lesson goals, tests).
@@ -84,6 +91,11 @@ pub enum FromEngine {
     Answer {
         id: u32,
         answer: Answer,
+    },
+    /// The engine panicked (sent by the worker's panic hook just before the worker dies):
+    /// what the panic said, for the page to tell the user.
+    Crashed {
+        message: String,
     },
 }
 
@@ -123,7 +135,7 @@ pub struct Frame {
 pub struct Status {
     /// Node ids in engine slot order (traces name nodes by slot).
     pub slots: Vec<String>,
-    pub nodes: Json<Vec<NodeStatus>>,
+    pub nodes: Packed<Vec<NodeStatus>>,
     /// Requests per second over each edge in the last simulated second.
     pub edges: Vec<(String, f64)>,
     pub regions: Vec<RegionNow>,
@@ -132,7 +144,7 @@ pub struct Status {
     pub slo: Option<SloReport>,
     /// Failed requests since the start: (cause, node, count).
     pub failures: Vec<(String, String, u64)>,
-    pub transactions: Json<Vec<(String, TxnSamples)>>,
+    pub transactions: Packed<Vec<(String, TxnSamples)>>,
     /// Autoscaled server groups (their instance counts are charted from the node samples).
     pub autoscaled: Vec<String>,
     pub series: SeriesDelta,
@@ -144,27 +156,8 @@ pub struct SeriesDelta {
     /// Drop what is held first (a new run).
     pub restart: bool,
     pub end_to_end: Vec<EndToEndSample>,
-    pub nodes: Vec<(String, Vec<NodeSample>)>,
-}
-
-/// A value carried as JSON text (see the module notes).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Json<T>(pub T);
-
-impl<T: Serialize> Serialize for Json<T> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let text = serde_json::to_string(&self.0).map_err(serde::ser::Error::custom)?;
-        s.serialize_str(&text)
-    }
-}
-
-impl<'de, T: DeserializeOwned + Default> Deserialize<'de> for Json<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        // Text that does not read back (JSON writes a NaN as `null`) costs these figures for
-        // one frame, never the frame: the page must see every reply to keep count of them.
-        Ok(Json(serde_json::from_str(&text).unwrap_or_default()))
-    }
+    /// Packed: most of a sample's figures are whole numbers or short floats.
+    pub nodes: Packed<Vec<(String, Vec<NodeSample>)>>,
 }
 
 /// The bytes of a message.

@@ -236,24 +236,89 @@ fn frames_of_a_running_50_node_sim_are_small() {
             },
             &mut c,
         );
-        let FromEngine::Frame(f) = &reply else {
+        let FromEngine::Frame(f) = reply else {
             panic!("a frame")
         };
         assert!(f.events > 10_000, "the engine ran: {} events", f.events);
-        encode(&reply).len()
+        (encode(&FromEngine::Frame(f.clone())).len(), f)
     };
     // The first frame after a step carries the traces buffered meanwhile; then a frame's dots
     // are those of 1/60 s at the sampling the page asks for.
     for _ in 0..60 {
         advance(&mut e, false);
     }
-    let plain = advance(&mut e, false);
+    let (plain, _) = advance(&mut e, false);
     // Figures a simulated second later: one new chart sample per series.
     for _ in 0..60 {
         advance(&mut e, false);
     }
-    let with_status = advance(&mut e, true);
-    println!("50 nodes at 1 M req/s: frame {plain} bytes, frame with figures {with_status} bytes");
+    let (with_status, f) = advance(&mut e, true);
+    let status = f.status.expect("figures");
+    let nodes = encode(&status.nodes).len();
+    // What the node figures cost as JSON text (how they travelled before they were packed).
+    let as_json = serde_json::to_string(&status.nodes.0).unwrap().len();
+    let series = encode(&status.series).len();
+    println!(
+        "50 nodes at 1 M req/s: frame {plain} bytes, frame with figures {with_status} bytes \
+         (node figures {nodes} packed, {as_json} as JSON; new chart samples {series})"
+    );
     assert!(plain < 2_000, "{plain} bytes");
-    assert!(with_status < 64_000, "{with_status} bytes");
+    assert!(
+        nodes * 3 < as_json,
+        "packed figures {nodes} bytes, JSON {as_json}"
+    );
+    assert!(with_status < 25_000, "{with_status} bytes");
+}
+
+/// A benchmark, not a test (`cargo test --release -p scaleboard-app --lib -- figures_codec_cost
+/// --ignored --nocapture`): microseconds to write and read the 50-node benchmark's node figures
+/// as JSON text (how they travelled before) and packed, 2 000 times each.
+#[test]
+#[ignore]
+fn figures_codec_cost() {
+    use scaleboard_sim::engine::NodeStatus;
+    let mut e = EngineService::default();
+    let mut c = clock();
+    let diagram = serde_json::to_string(&bench_diagram(1_000_000.0)).unwrap();
+    e.handle(
+        ToEngine::Reset {
+            diagram,
+            seek_s: None,
+        },
+        &mut c,
+    );
+    let FromEngine::Frame(f) = e.handle(ToEngine::Step { secs: 4.0 }, &mut c) else {
+        panic!("a frame")
+    };
+    let nodes = f.status.expect("figures").nodes;
+    let json = serde_json::to_string(&nodes.0).unwrap();
+    let packed = encode(&nodes);
+    let n = 2_000;
+    let time = |what: &mut dyn FnMut()| {
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            what();
+        }
+        t.elapsed().as_secs_f64() * 1e6 / n as f64
+    };
+    let write_json = time(&mut || assert!(!serde_json::to_string(&nodes.0).unwrap().is_empty()));
+    let write_packed = time(&mut || assert!(!encode(&nodes).is_empty()));
+    let read_json = time(&mut || {
+        assert_eq!(
+            serde_json::from_str::<Vec<NodeStatus>>(&json)
+                .unwrap()
+                .len(),
+            50
+        )
+    });
+    let read_packed = time(&mut || {
+        assert_eq!(
+            decode::<Packed<Vec<NodeStatus>>>(&packed).unwrap().0.len(),
+            50
+        )
+    });
+    println!(
+        "node figures, µs: write JSON {write_json:.1}, packed {write_packed:.1}; \
+         read JSON {read_json:.1}, packed {read_packed:.1}"
+    );
 }

@@ -84,6 +84,8 @@ struct LoopState {
     particles: Particles,
     /// Sampling asked of the engine: one hop in `trace_every` is traced.
     trace_every: u32,
+    /// Simulated time of the last frame, ns.
+    time_ns: u64,
     /// Snapshots sent so far.
     snapshots: u64,
     frames: u32,
@@ -115,6 +117,7 @@ pub fn start(
         live: LiveView::default(),
         particles: Particles::default(),
         trace_every: 1,
+        time_ns: 0,
         snapshots: 0,
         frames: 0,
         fps_since: performance_now(),
@@ -166,6 +169,11 @@ fn frame(
     let mut fresh = false;
     let mut take_in = |st: &mut LoopState| {
         link.pump(&mut |mut f: Frame, advance| {
+            if f.time_ns < st.time_ns {
+                // A new run (a reset, or a new engine after a crash): the old run's dots go.
+                st.particles.clear();
+            }
+            st.time_ns = f.time_ns;
             st.particles.spawn(&f.traces, now, speed);
             st.trace_every = st.particles.next_sampling(f.traces.len());
             // After a command (reset, edit, chaos, step) the views get a snapshot even if

@@ -119,7 +119,7 @@ impl LiveView {
         s.series.extend(delta.end_to_end);
         keep_last(&mut s.series, CHART_SECONDS);
         let autoscaled: BTreeSet<String> = st.autoscaled.into_iter().collect();
-        for (id, samples) in delta.nodes {
+        for (id, samples) in delta.nodes.0 {
             if autoscaled.contains(&id) {
                 let v = s.instance_series.entry(id.clone()).or_default();
                 v.extend(

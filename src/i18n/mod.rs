@@ -30,6 +30,7 @@ mod ko_cache;
 mod ko_classes;
 mod ko_compare;
 mod ko_connections;
+mod ko_engine;
 mod ko_examples;
 mod ko_global;
 mod ko_inspector;
@@ -68,6 +69,7 @@ const TABLES: &[fn(&str) -> Option<&'static str>] = &[
     ko_access::lookup,
     ko_problems::lookup,
     ko_record::lookup,
+    ko_engine::lookup,
 ];
 
 fn korean(en: &str) -> Option<&'static str> {

@@ -9,7 +9,7 @@ pub mod sim_host;
 pub mod web;
 
 use crate::protocol::{
-    Answer, Frame, FromEngine, Json, Question, SeriesDelta, Status, ToEngine, CHART_SECONDS,
+    Answer, Frame, FromEngine, Packed, Question, SeriesDelta, Status, ToEngine, CHART_SECONDS,
 };
 use scaleboard_sim::diagram::NodeSpec;
 use scaleboard_sim::Diagram;
@@ -94,6 +94,9 @@ impl EngineService {
                 id,
                 answer: self.answer(question),
             },
+            // Only a test asks for this, and only of a worker (see `engine_link`): the worker's
+            // panic hook tells the page, which starts a new engine.
+            ToEngine::CrashForTest => panic!("the page asked the engine to crash (a test)"),
         }
     }
 
@@ -215,7 +218,7 @@ impl EngineService {
         }
         Some(Status {
             slots,
-            nodes: Json(statuses),
+            nodes: Packed(statuses),
             edges: sim.edge_rates().into_iter().collect(),
             regions: sim.regions_now(),
             cut_edges: sim.cut_edges().into_iter().collect(),
@@ -226,12 +229,12 @@ impl EngineService {
                 .into_iter()
                 .map(|(cause, node, n)| (cause.slug().to_owned(), node, n))
                 .collect(),
-            transactions: Json(transactions),
+            transactions: Packed(transactions),
             autoscaled,
             series: SeriesDelta {
                 restart,
                 end_to_end,
-                nodes,
+                nodes: Packed(nodes),
             },
         })
     }

@@ -12,6 +12,7 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 /// Listens to the page until the worker is terminated.
 pub fn start() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    tell_the_page_of_panics();
     let performance = scope.performance();
     let service = RefCell::new(EngineService::default());
     let out = scope.clone();
@@ -28,6 +29,22 @@ pub fn start() {
     // The worker lives as long as the page: so does its handler.
     on_message.forget();
     post(&scope, &FromEngine::Ready);
+}
+
+/// A panic ends the worker (the wasm traps right after the hook): first the page hears what
+/// it said, so that it can tell the user and start a new engine.
+fn tell_the_page_of_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        // What the panic said, for the user's toast (the location means nothing to them).
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| info.to_string());
+        let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+        post(&scope, &FromEngine::Crashed { message });
+    }));
 }
 
 fn post(scope: &DedicatedWorkerGlobalScope, message: &FromEngine) {

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch, openApp, openExample, waitSimTime, screenshot, ready, BASE_URL } from './lib.mjs';
+import { launch, openApp, openExample, waitSimTime, simTime, nodeIds, screenshot, ready, BASE_URL } from './lib.mjs';
 import { benchDiagram } from './bench-diagram.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -119,4 +119,54 @@ test('a load the worker cannot keep up with: the toolbar says so, and the page s
   assert.ok(fps >= 20, `${fps} frames in a second while the worker is saturated`);
   await page.getByTestId('play').click();
   assert.deepEqual(inWorker.errors, []);
+});
+
+test('a worker that crashes mid-run: the page says so in both languages, keeps the design, and plays again', async () => {
+  // `?engine-crash-test` lets the test make the worker panic (`scaleboardEngine.crash()`).
+  const app = await openApp(browser, { hash: '?engine-crash-test', viewport: { width: 1280, height: 720 } });
+  const { page } = app;
+  await openExample(page, 'health-checks');
+  const design = await nodeIds(page);
+  const play = page.getByTestId('play');
+  const toast = page.getByTestId('toast');
+
+  /// Crashes the running worker; resolves once the page has recovered and said so in `said`.
+  async function crashWhileRunning(said) {
+    await play.click();
+    const t = await simTime(page);
+    await waitSimTime(page, t + 1);
+    const crashes = await page.evaluate(() => window.scaleboardEngine.crashes());
+    await page.evaluate(() => window.scaleboardEngine.crash());
+    await toast.filter({ hasText: said }).waitFor();
+    assert.equal(await page.evaluate(() => window.scaleboardEngine.crashes()), crashes + 1);
+    // What the panic said reaches the user.
+    assert.match(await toast.textContent(), /the page asked the engine to crash/);
+    // A new worker took over, the run is paused and starts again from t = 0 with the design.
+    assert.equal(await page.evaluate(() => window.scaleboardEngine.host()), 'worker');
+    assert.equal(await play.getAttribute('aria-pressed'), 'false');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="kpis"]')?.dataset.simTime) < 0.5);
+    assert.deepEqual(await nodeIds(page), design);
+  }
+
+  await crashWhileRunning('The simulation engine stopped');
+  await screenshot(page, 'worker-crashed');
+  // Play runs the design again in the new worker.
+  await play.click();
+  await waitSimTime(page, 1.5);
+  // At 1280 px the language button is under "More".
+  if (!(await page.getByTestId('lang-toggle').isVisible())) await page.getByTestId('more').click();
+  await page.getByTestId('lang-toggle').click();
+  await page.waitForFunction(() => document.documentElement.lang === 'ko');
+  await page.keyboard.press('Escape');
+  await play.click(); // pause (crashWhileRunning presses Play)
+  await crashWhileRunning('시뮬레이션 엔진이 멈췄습니다');
+  await screenshot(page, 'worker-crashed-ko');
+  await play.click();
+  await waitSimTime(page, 1.5);
+  // The new worker's run is a run like any other: its report is the CLI's for that design.
+  const report = JSON.parse(await page.evaluate(() => window.scaleboardEngine.report()));
+  assert.ok(report.time_s >= 1.5, `${report.time_s} s`);
+  assert.ok(report.end_to_end.completed > 0);
+  assert.deepEqual(app.errors, []);
+  await app.context.close();
 });
