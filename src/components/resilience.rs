@@ -326,6 +326,20 @@ fn ChaosTimeline(props: &ChaosProps) -> Html {
             error.set(None);
         })
     };
+    // Typing updates the form at once: the panel re-renders every snapshot while the run goes
+    // on, and Yew resets an input to its `value` on each re-render.
+    let typed = |f: fn(&mut ChaosForm, String)| {
+        let form = form.clone();
+        let latest = latest.clone();
+        Callback::from(move |e: InputEvent| {
+            let next = {
+                let mut l = latest.borrow_mut();
+                f(&mut l, input_value(&e));
+                l.clone()
+            };
+            form.set(next);
+        })
+    };
     let on_add = {
         let latest = latest.clone();
         let error = error.clone();
@@ -386,7 +400,7 @@ fn ChaosTimeline(props: &ChaosProps) -> Html {
                 <label class="chaos-at">
                     <span>{ tr(lang, "at") }</span>
                     <input type="number" min="0" step="1" value={form.at.clone()} data-testid="chaos-at"
-                           onchange={set(|f, v| f.at = v)} />
+                           oninput={typed(|f, v| f.at = v)} onchange={set(|f, v| f.at = v)} />
                     <span>{ "s" }</span>
                 </label>
                 <select data-testid="chaos-action" onchange={set(|f, v| { f.action = v; f.value.clear(); f.instance.clear(); })}>
@@ -418,7 +432,8 @@ fn ChaosTimeline(props: &ChaosProps) -> Html {
                 if let Some((label, default)) = value_field {
                     <label class="chaos-value">
                         <input type="number" min="0" step="any" placeholder={default} value={form.value.clone()}
-                               data-testid="chaos-value" onchange={set(|f, v| f.value = v)} />
+                               data-testid="chaos-value" oninput={typed(|f, v| f.value = v)}
+                               onchange={set(|f, v| f.value = v)} />
                         <span>{ label }</span>
                     </label>
                 }
@@ -463,13 +478,30 @@ pub fn availability_text(a: f64) -> String {
 fn SloCard(props: &SloProps) -> Html {
     let lang = props.lang;
     let error = use_state(|| None::<String>);
+    // What was typed and not yet accepted: the card re-renders every snapshot while the run goes
+    // on, and Yew resets an input to its `value` on each re-render.
+    let draft_pct = use_state(|| None::<String>);
+    let draft_p99 = use_state(|| None::<String>);
+    {
+        let (a, b) = (draft_pct.clone(), draft_p99.clone());
+        use_effect_with(props.slo.clone(), move |_| {
+            a.set(None);
+            b.set(None);
+        });
+    }
+    let draft_input = |draft: &UseStateHandle<Option<String>>| {
+        let draft = draft.clone();
+        Callback::from(move |e: InputEvent| draft.set(Some(input_value(&e))))
+    };
     let live = props.stats.slo.as_ref();
     let last = props.stats.series.last();
     let on_availability = {
         let (slo, dispatch, error) = (props.slo.clone(), props.dispatch.clone(), error.clone());
+        let draft = draft_pct.clone();
         Callback::from(move |e: Event| match parse_availability(&input_value(&e)) {
             Some(a) => {
                 error.set(None);
+                draft.set(None);
                 dispatch.emit(Action::SetSlo(Slo {
                     availability: a,
                     ..slo.clone()
@@ -486,6 +518,7 @@ fn SloCard(props: &SloProps) -> Html {
     };
     let on_p99 = {
         let (slo, dispatch, error) = (props.slo.clone(), props.dispatch.clone(), error.clone());
+        let draft = draft_p99.clone();
         Callback::from(move |e: Event| {
             match input_value(&e)
                 .trim()
@@ -495,6 +528,7 @@ fn SloCard(props: &SloProps) -> Html {
             {
                 Some(p) => {
                     error.set(None);
+                    draft.set(None);
                     dispatch.emit(Action::SetSlo(Slo {
                         p99_ms: p,
                         ..slo.clone()
@@ -510,7 +544,12 @@ fn SloCard(props: &SloProps) -> Html {
             }
         })
     };
-    let pct_text = availability_text(props.slo.availability);
+    let pct_text = (*draft_pct)
+        .clone()
+        .unwrap_or_else(|| availability_text(props.slo.availability));
+    let p99_text = (*draft_p99)
+        .clone()
+        .unwrap_or_else(|| format::trim_num(props.slo.p99_ms));
     html! {
         <section class="res-col res-slo" data-testid="slo-card">
             <h3 class="res-title">{ tr(lang, "Service level") }</h3>
@@ -518,13 +557,13 @@ fn SloCard(props: &SloProps) -> Html {
                 <label>
                     <span>{ tr(lang, "Availability target") }</span>
                     <input type="text" inputmode="decimal" value={pct_text} data-testid="slo-availability"
-                           onchange={on_availability} />
+                           oninput={draft_input(&draft_pct)} onchange={on_availability} />
                     <span>{ "%" }</span>
                 </label>
                 <label>
                     <span>{ tr(lang, "p99 target") }</span>
-                    <input type="text" inputmode="decimal" value={format::trim_num(props.slo.p99_ms)}
-                           data-testid="slo-p99" onchange={on_p99} />
+                    <input type="text" inputmode="decimal" value={p99_text}
+                           data-testid="slo-p99" oninput={draft_input(&draft_p99)} onchange={on_p99} />
                     <span>{ "ms" }</span>
                 </label>
             </div>

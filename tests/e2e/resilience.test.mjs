@@ -133,6 +133,24 @@ test('the chaos timeline: script a balancer kill and watch the standby take over
   await context.close();
 });
 
+test('typing in the chaos and service-level fields while the run goes on keeps what was typed', async () => {
+  const { page, errors, context } = await openApp(browser);
+  await open(page, 'health-checks', 4);
+  await page.getByTestId('play').click();
+  await page.getByTestId('tab-resilience').click();
+  // The panel re-renders with every snapshot; what is typed (not yet committed) must survive it.
+  await page.getByTestId('chaos-at').fill('-7');
+  await page.getByTestId('slo-p99').fill('12');
+  await nextSnapshot(page, 3);
+  assert.equal(await page.getByTestId('chaos-at').inputValue(), '-7');
+  assert.equal(await page.getByTestId('slo-p99').inputValue(), '12');
+  // Add reads what was typed, even before the form is re-rendered: -7 s is refused.
+  await page.getByTestId('chaos-add').click();
+  await page.getByTestId('chaos-error').waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('database failover with asynchronous replication loses the writes in flight', async () => {
   const { page, errors, context } = await openApp(browser);
   await open(page, 'db-failover', 7);
