@@ -36,6 +36,13 @@ fn the_file_round_trips() {
     assert!(is_comparison_json(&text));
     assert!(!is_comparison_json(&c.a.to_json_pretty()));
     assert!(!is_comparison_json("not json"));
+    // Only the top level counts; any value there does (from_json then says what is wrong).
+    assert!(is_comparison_json(r#"{"compare": null}"#));
+    assert!(!is_comparison_json(
+        r#"{"name": "x", "nodes": [{"compare": {}}]}"#
+    ));
+    assert!(!is_comparison_json(r#"[{"compare": {}}]"#));
+    assert!(!is_comparison_json(r#"{"compare": {}"#));
     assert_eq!(Comparison::from_json(&text).unwrap(), c);
 }
 
