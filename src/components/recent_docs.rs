@@ -45,6 +45,9 @@ fn name_of(m: &DocMeta, lang: Lang) -> String {
 pub fn RecentDocs(props: &RecentDocsProps) -> Html {
     let lang = props.lang;
     let renaming = use_state(|| None::<String>);
+    // The name being typed: the list re-renders when the store changes (an autosave), and Yew
+    // resets an input to its `value` on each re-render.
+    let draft = use_state(|| None::<String>);
     let k = &props.keeping;
     let live: Vec<&DocMeta> = k
         .docs
@@ -62,9 +65,18 @@ pub fn RecentDocs(props: &RecentDocsProps) -> Html {
         let name = name_of(m, lang);
         let editing = renaming.as_deref() == Some(m.id.as_str());
         let start_rename = {
-            let renaming = renaming.clone();
+            let (renaming, draft) = (renaming.clone(), draft.clone());
             let id = m.id.clone();
-            Callback::from(move |_: MouseEvent| renaming.set(Some(id.clone())))
+            Callback::from(move |_: MouseEvent| {
+                draft.set(None);
+                renaming.set(Some(id.clone()));
+            })
+        };
+        let on_input = {
+            let draft = draft.clone();
+            Callback::from(move |e: InputEvent| {
+                draft.set(Some(e.target_unchecked_into::<HtmlInputElement>().value()));
+            })
         };
         let on_key = {
             let renaming = renaming.clone();
@@ -98,8 +110,9 @@ pub fn RecentDocs(props: &RecentDocsProps) -> Html {
                 data-doc-id={m.id.clone()} data-current={current.to_string()} data-nodes={m.nodes.to_string()}>
                 <div class="recent-main">
                     if editing {
-                        <input type="text" class="recent-rename" data-testid="recent-rename-input" value={name.clone()}
-                               aria-label={tr(lang, "New name")} onkeydown={on_key} autofocus=true />
+                        <input type="text" class="recent-rename" data-testid="recent-rename-input"
+                               value={(*draft).clone().unwrap_or_else(|| name.clone())}
+                               aria-label={tr(lang, "New name")} oninput={on_input} onkeydown={on_key} autofocus=true />
                     } else {
                         <span class="save-name" title={name.clone()}>{ &name }</span>
                     }
