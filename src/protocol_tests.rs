@@ -49,6 +49,21 @@ fn clock() -> impl FnMut() -> f64 {
     }
 }
 
+/// An engine with the 50-node benchmark at 1 M req/s offered loaded, and its clock.
+fn bench_engine() -> (EngineService, impl FnMut() -> f64) {
+    let mut e = EngineService::default();
+    let mut c = clock();
+    let diagram = serde_json::to_string(&bench_diagram(1_000_000.0)).unwrap();
+    e.handle(
+        ToEngine::Reset {
+            diagram,
+            seek_s: None,
+        },
+        &mut c,
+    );
+    (e, c)
+}
+
 fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(m: &T) -> usize {
     let bytes = encode(m);
     assert!(!bytes.is_empty());
@@ -214,16 +229,7 @@ fn every_message_from_the_engine_round_trips() {
 /// (only the new chart samples cross, never the history or a report).
 #[test]
 fn frames_of_a_running_50_node_sim_are_small() {
-    let mut e = EngineService::default();
-    let mut c = clock();
-    let diagram = serde_json::to_string(&bench_diagram(1_000_000.0)).unwrap();
-    e.handle(
-        ToEngine::Reset {
-            diagram,
-            seek_s: None,
-        },
-        &mut c,
-    );
+    let (mut e, mut c) = bench_engine();
     e.handle(ToEngine::Step { secs: 3.0 }, &mut c);
     let mut advance = |e: &mut EngineService, want_status: bool| {
         let reply = e.handle(
@@ -277,16 +283,7 @@ fn frames_of_a_running_50_node_sim_are_small() {
 #[ignore]
 fn figures_codec_cost() {
     use scaleboard_sim::engine::NodeStatus;
-    let mut e = EngineService::default();
-    let mut c = clock();
-    let diagram = serde_json::to_string(&bench_diagram(1_000_000.0)).unwrap();
-    e.handle(
-        ToEngine::Reset {
-            diagram,
-            seek_s: None,
-        },
-        &mut c,
-    );
+    let (mut e, mut c) = bench_engine();
     let FromEngine::Frame(f) = e.handle(ToEngine::Step { secs: 4.0 }, &mut c) else {
         panic!("a frame")
     };

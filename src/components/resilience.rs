@@ -329,16 +329,8 @@ fn ChaosTimeline(props: &ChaosProps) -> Html {
     // Typing updates the form at once: the panel re-renders every snapshot while the run goes
     // on, and Yew resets an input to its `value` on each re-render.
     let typed = |f: fn(&mut ChaosForm, String)| {
-        let form = form.clone();
-        let latest = latest.clone();
-        Callback::from(move |e: InputEvent| {
-            let next = {
-                let mut l = latest.borrow_mut();
-                f(&mut l, input_value(&e));
-                l.clone()
-            };
-            form.set(next);
-        })
+        let on_change = set(f);
+        Callback::from(move |e: InputEvent| on_change.emit(e.into()))
     };
     let on_add = {
         let latest = latest.clone();
