@@ -8,6 +8,7 @@
 
 mod zipf;
 mod zipf_fast;
+mod zipf_table;
 
 pub use zipf::Zipf;
 

@@ -16,6 +16,8 @@ pub struct Zipf {
     threshold: f64,
     /// H(n, s), computed on first use (only tests and the UI need it).
     harmonic: std::cell::OnceCell<f64>,
+    /// The rank each slice of the uniform draw decides on its own (see `zipf_table.rs`).
+    pub(super) decided: super::zipf_table::DecidedRanks,
 }
 
 impl Zipf {
@@ -30,11 +32,13 @@ impl Zipf {
             h_integral_n: 0.0,
             threshold: 0.0,
             harmonic: std::cell::OnceCell::new(),
+            decided: Default::default(),
         };
         if s > 0.0 {
             z.h_integral_x1 = z.h_integral(1.5) - 1.0;
             z.h_integral_n = z.h_integral(n as f64 + 0.5);
             z.threshold = 2.0 - z.h_integral_inverse(z.h_integral(2.5) - z.h(2.0));
+            z.decided = super::zipf_table::DecidedRanks::new(&z);
         }
         z
     }
@@ -57,8 +61,14 @@ impl Zipf {
             return rng.below(self.n);
         }
         loop {
-            let u = self.h_integral_n + rng.uniform() * (self.h_integral_x1 - self.h_integral_n);
-            // Most draws are decided without `libm` (exactly: see `zipf_fast.rs`).
+            let r = rng.uniform();
+            // Most draws are decided by a table lookup (exactly: see `zipf_table.rs`)…
+            if let Some(k) = self.decided.rank(r) {
+                debug_assert_eq!(Some(k - 1), self.exact_first_try(self.u_of(r)));
+                return k - 1;
+            }
+            let u = self.u_of(r);
+            // …and most others without `libm` (exactly: see `zipf_fast.rs`).
             let fast = super::zipf_fast::first_try(u, 1.0 - self.s, self.threshold, self.n as f64);
             if let Some(k) = fast {
                 debug_assert_eq!(Some(k as u64 - 1), self.exact_first_try(u));
@@ -72,6 +82,24 @@ impl Zipf {
         }
     }
 
+    /// The point of `H`'s range a uniform draw `r` stands for; non-increasing in `r` (a product
+    /// and a sum of floats are monotone), which `zipf_table.rs` relies on.
+    #[inline]
+    pub(super) fn u_of(&self, r: f64) -> f64 {
+        self.h_integral_n + r * (self.h_integral_x1 - self.h_integral_n)
+    }
+
+    /// The rank the exact inversion of `u` takes before its acceptance test (1-based, as a
+    /// float), and that test's threshold.
+    pub(super) fn exact_rank(&self, u: f64) -> (f64, f64) {
+        let x = self.h_integral_inverse(u);
+        (x, libm::floor(x + 0.5).clamp(1.0, self.n as f64))
+    }
+
+    pub(super) fn threshold(&self) -> f64 {
+        self.threshold
+    }
+
     /// What the exact inversion of `u` gives at its first test (a check of the fast path).
     fn exact_first_try(&self, u: f64) -> Option<u64> {
         let x = self.h_integral_inverse(u);
@@ -81,7 +109,7 @@ impl Zipf {
 
     /// The draw as it was before the fast path: `libm` for every inversion.
     #[cfg(test)]
-    fn sample_exact(&self, rng: &mut Rng) -> u64 {
+    pub(super) fn sample_exact(&self, rng: &mut Rng) -> u64 {
         if self.s == 0.0 {
             return rng.below(self.n);
         }

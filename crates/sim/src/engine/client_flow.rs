@@ -78,9 +78,8 @@ impl Simulation {
                 origin,
                 created: now,
             });
-            core.e2e.lifetime.generated += 1;
-            core.e2e.total.generated += 1;
-            core.e2e.window.generated += 1;
+            // Counted once, folded into the three sets of counts each second (`e2e_fold.rs`).
+            core.e2e.fresh.generated += 1;
             core.class_generated(class);
             if let Some(t) = core.e2e.regions.get_mut(origin as usize) {
                 t.lifetime_generated += 1;
@@ -146,9 +145,7 @@ impl Simulation {
                 q.waiting = true;
             }
             cl.stats.attempts += 1;
-            core.e2e.lifetime.attempts += 1;
-            core.e2e.total.attempts += 1;
-            core.e2e.window.attempts += 1;
+            core.e2e.fresh.attempts += 1;
             self.attempt_failed(
                 c,
                 r,
@@ -167,9 +164,7 @@ impl Simulation {
         let q = *slot;
         slot.waiting = true;
         cl.stats.attempts += 1;
-        core.e2e.lifetime.attempts += 1;
-        core.e2e.total.attempts += 1;
-        core.e2e.window.attempts += 1;
+        core.e2e.fresh.attempts += 1;
         let mut hop = if out.jitter == 0 {
             out.base
         } else {
@@ -267,15 +262,14 @@ impl Simulation {
             }
         }
         let e2e = &mut self.core.e2e;
-        for counts in [&mut e2e.lifetime, &mut e2e.total, &mut e2e.window] {
-            counts.completed += 1;
-            if q.write {
-                counts.writes += 1;
-            } else {
-                counts.reads += 1;
-                counts.stale_reads += (answer.stale_for > 0) as u64;
-                counts.ryw_violations += violated as u64;
-            }
+        let counts = &mut e2e.fresh;
+        counts.completed += 1;
+        if q.write {
+            counts.writes += 1;
+        } else {
+            counts.reads += 1;
+            counts.stale_reads += (answer.stale_for > 0) as u64;
+            counts.ryw_violations += violated as u64;
         }
         // Written once, folded into the five end-to-end histograms each second (`e2e_fold.rs`).
         if q.write {
@@ -339,9 +333,7 @@ impl Simulation {
             t.failed += 1;
             t.window.1 += 1;
         }
-        e2e.lifetime.failed += 1;
-        e2e.total.failed += 1;
-        e2e.window.failed += 1;
+        e2e.fresh.failed += 1;
         *e2e.failures.entry((f.cause, f.node)).or_insert(0) += 1;
         self.nodes[c as usize].metrics.answered_error();
         self.core.reqs.free(r);

@@ -1,4 +1,5 @@
-//! End-to-end latencies written once per request, folded into their histograms each second.
+//! End-to-end latencies and counts written once per request, folded into their histograms and
+//! totals each second.
 //!
 //! A completed request's latency belongs in five histograms: since warm-up, this second's
 //! window, the open batch, and reads or writes. Writing all five per request was a cache line
@@ -7,6 +8,10 @@
 //! closed or reset (the tick, the batch end, the warm-up end). A merge adds counts, sums, minima
 //! and maxima, so the histograms hold exactly what per-request writes would have put there:
 //! every report is unchanged. Reports read between folds see the fresh samples added on the fly.
+//!
+//! The request counts likewise: a request's generation, attempts and end went into three sets
+//! of counts (since the start, since warm-up, this second); they go into `fresh` once, and
+//! `fold` adds it to the three. Sums of integers: the same counts.
 
 use super::{EndToEnd, RequestCounts};
 use crate::metrics::{BatchMeans, Histogram, Series};
@@ -20,6 +25,7 @@ impl EndToEnd {
             lifetime: RequestCounts::default(),
             total: RequestCounts::default(),
             window: RequestCounts::default(),
+            fresh: RequestCounts::default(),
             failures: BTreeMap::new(),
             latency: Histogram::new(),
             window_latency: Histogram::new(),
@@ -35,8 +41,15 @@ impl EndToEnd {
         }
     }
 
-    /// Adds the latencies completed since the last fold to the five histograms.
+    /// Adds the latencies completed since the last fold to the five histograms, and the counts
+    /// to the three sets of counts.
     pub fn fold(&mut self) {
+        if self.fresh != RequestCounts::default() {
+            for counts in [&mut self.lifetime, &mut self.total, &mut self.window] {
+                counts.add(&self.fresh);
+            }
+            self.fresh = RequestCounts::default();
+        }
         for (fresh, by_kind) in [
             (&mut self.fresh_reads, &mut self.read_latency),
             (&mut self.fresh_writes, &mut self.write_latency),
@@ -50,6 +63,20 @@ impl EndToEnd {
             by_kind.merge(fresh);
             fresh.clear();
         }
+    }
+
+    /// Requests counted since the start of the run, folded or not.
+    pub fn lifetime_counts(&self) -> RequestCounts {
+        let mut c = self.lifetime;
+        c.add(&self.fresh);
+        c
+    }
+
+    /// Requests counted since warm-up, folded or not.
+    pub fn total_counts(&self) -> RequestCounts {
+        let mut c = self.total;
+        c.add(&self.fresh);
+        c
     }
 
     /// All completed requests' latencies since warm-up.
@@ -158,5 +185,73 @@ mod tests {
         assert!(batch.batches() >= 15);
         assert_eq!(e.batch.mean_interval(), batch.mean_interval());
         assert_eq!(e.batch.p99_interval(), batch.p99_interval());
+    }
+}
+
+#[cfg(test)]
+mod count_tests {
+    use super::*;
+    use crate::dist::Rng;
+
+    /// One request's counts, as the engine makes them: generated, attempts, then completed (a
+    /// read, maybe stale or a read-your-writes violation, or a write) or failed.
+    fn request(rng: &mut Rng) -> RequestCounts {
+        let mut c = RequestCounts {
+            generated: 1,
+            attempts: 1 + rng.below(3),
+            ..Default::default()
+        };
+        match rng.below(10) {
+            0 => c.failed = 1,
+            1..=3 => {
+                c.completed = 1;
+                c.writes = 1;
+            }
+            _ => {
+                c.completed = 1;
+                c.reads = 1;
+                c.stale_reads = rng.below(4) / 3;
+                c.ryw_violations = rng.below(10) / 9;
+            }
+        }
+        c
+    }
+
+    /// 90 seconds of requests counted once each and folded at each tick and the warm-up end (mid
+    /// run, as `on_warmup_end` does it), read between folds through the accessors: the three
+    /// sets of counts equal counts written three times per request.
+    #[test]
+    fn folded_request_counts_equal_counts_written_per_request() {
+        let mut rng = Rng::seed(37);
+        let mut e = EndToEnd::new(10);
+        let (mut lifetime, mut total, mut window) =
+            <(RequestCounts, RequestCounts, RequestCounts)>::default();
+        for s in 0..90 {
+            for _ in 0..rng.below(500) {
+                let c = request(&mut rng);
+                e.fresh.add(&c);
+                for to in [&mut lifetime, &mut total, &mut window] {
+                    to.add(&c);
+                }
+                if rng.below(200) == 0 {
+                    assert_eq!(e.lifetime_counts(), lifetime, "second {s}");
+                    assert_eq!(e.total_counts(), total, "second {s}");
+                }
+            }
+            if s == 17 {
+                e.fold();
+                e.total = RequestCounts::default();
+                total = RequestCounts::default();
+            }
+            // The tick: fold, read the window, start a new one.
+            e.fold();
+            assert_eq!(e.window, window, "second {s}");
+            assert_eq!(e.fresh, RequestCounts::default());
+            e.window = RequestCounts::default();
+            window = RequestCounts::default();
+        }
+        assert_eq!(e.lifetime, lifetime);
+        assert_eq!(e.total, total);
+        assert!(lifetime.generated > 10_000 && lifetime.stale_reads > 0);
     }
 }

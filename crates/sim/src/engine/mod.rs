@@ -271,13 +271,32 @@ pub struct RequestCounts {
     pub ryw_violations: u64,
 }
 
+impl RequestCounts {
+    /// Adds `o`'s counts to these.
+    pub(crate) fn add(&mut self, o: &RequestCounts) {
+        self.generated += o.generated;
+        self.completed += o.completed;
+        self.failed += o.failed;
+        self.attempts += o.attempts;
+        self.reads += o.reads;
+        self.stale_reads += o.stale_reads;
+        self.writes += o.writes;
+        self.ryw_violations += o.ryw_violations;
+    }
+}
+
 /// End-to-end measurements.
 #[derive(Clone, Debug)]
 pub(crate) struct EndToEnd {
     /// Since the start of the run, never reset: the conservation invariant is checked on these.
+    /// Like `total` and `window`, short of `fresh` until `fold` adds it: read them through
+    /// `lifetime_counts()`, `total_counts()` or after a fold.
     pub lifetime: RequestCounts,
     pub total: RequestCounts,
     pub window: RequestCounts,
+    /// Counts since the last fold (see `e2e_fold.rs`): a request is counted once, here, instead
+    /// of in the three above.
+    pub fresh: RequestCounts,
     /// Failures since warm-up by cause and the node where they happened.
     pub failures: BTreeMap<(jobs::Cause, u32), u64>,
     pub latency: Histogram,
@@ -1124,7 +1143,7 @@ impl Simulation {
     /// Requests generated, ended and in flight since the start. Every generated request is
     /// exactly one of completed, failed or in flight.
     pub fn lifetime_counts(&self) -> RequestCounts {
-        self.core.e2e.lifetime
+        self.core.e2e.lifetime_counts()
     }
 
     /// Requests currently in flight (alive in the engine).
@@ -1149,7 +1168,7 @@ impl Simulation {
     /// Checks internal consistency (tests and debugging): conservation of requests, and that
     /// every live job belongs to a request in flight or to an abandoned attempt.
     pub fn check_invariants(&self) -> Result<(), String> {
-        let c = self.core.e2e.lifetime;
+        let c = self.core.e2e.lifetime_counts();
         let live = self.core.reqs.live() as u64;
         if c.generated != c.completed + c.failed + live {
             return Err(format!(

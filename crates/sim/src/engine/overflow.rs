@@ -35,10 +35,8 @@ impl Simulation {
         let Simulation { core, nodes, .. } = self;
         let node = &mut nodes[c as usize];
         let e2e = &mut core.e2e;
-        for counts in [&mut e2e.lifetime, &mut e2e.total, &mut e2e.window] {
-            counts.generated += 1;
-            counts.failed += 1;
-        }
+        e2e.fresh.generated += 1;
+        e2e.fresh.failed += 1;
         if let Some(t) = e2e.regions.get_mut(node.region as usize) {
             t.lifetime_generated += 1;
             t.generated += 1;

@@ -571,6 +571,8 @@ impl Simulation {
             }
         };
         let e = &core.e2e;
+        // Counts since warm-up, with those not folded yet (a report can be read mid-second).
+        let total = e.total_counts();
         let mut client_totals = ClientStats::default();
         let mut nodes = BTreeMap::new();
         let mut cost = 0.0;
@@ -651,7 +653,7 @@ impl Simulation {
                 .entry(format!("{}@{at}", cause.slug()))
                 .or_insert(0) += count;
         }
-        let ended = e.total.completed + e.total.failed;
+        let ended = total.completed + total.failed;
         let in_diagram = self.edge_names();
         Report {
             seed: self.diagram.seed,
@@ -660,18 +662,18 @@ impl Simulation {
             measured_s: measured,
             events: core.events,
             end_to_end: EndToEndReport {
-                generated: e.total.generated,
-                completed: e.total.completed,
-                failed: e.total.failed,
+                generated: total.generated,
+                completed: total.completed,
+                failed: total.failed,
                 in_flight: core.reqs.live() as u64,
-                attempts: e.total.attempts,
+                attempts: total.attempts,
                 retries: client_totals.retries,
                 timeouts: client_totals.timeouts,
                 late_answers: client_totals.late_answers,
-                throughput: rate(e.total.completed),
-                offered_rps: rate(e.total.generated),
+                throughput: rate(total.completed),
+                offered_rps: rate(total.generated),
                 error_rate: if ended > 0 {
-                    e.total.failed as f64 / ended as f64
+                    total.failed as f64 / ended as f64
                 } else {
                     0.0
                 },
@@ -680,18 +682,18 @@ impl Simulation {
                 failures,
                 failures_by_node,
                 cost_per_hour: cost,
-                reads: e.total.reads,
-                writes: e.total.writes,
+                reads: total.reads,
+                writes: total.writes,
                 read_latency_ms: Latency::of(&e.read_total()),
                 write_latency_ms: Latency::of(&e.write_total()),
-                stale_reads: e.total.stale_reads,
-                stale_read_rate: if e.total.reads > 0 {
-                    e.total.stale_reads as f64 / e.total.reads as f64
+                stale_reads: total.stale_reads,
+                stale_read_rate: if total.reads > 0 {
+                    total.stale_reads as f64 / total.reads as f64
                 } else {
                     0.0
                 },
                 staleness_ms: Latency::of(&e.staleness),
-                ryw_violations: e.total.ryw_violations,
+                ryw_violations: total.ryw_violations,
                 lost_writes: self
                     .nodes
                     .iter()
@@ -984,10 +986,11 @@ impl Simulation {
     /// The run so far against the diagram's SLO (since warm-up).
     pub fn slo_report(&self) -> SloReport {
         let e = &self.core.e2e;
+        let total = e.total_counts();
         let slo = &self.diagram.slo;
-        let ended = e.total.completed + e.total.failed;
+        let ended = total.completed + total.failed;
         let success = if ended > 0 {
-            e.total.completed as f64 / ended as f64
+            total.completed as f64 / ended as f64
         } else {
             1.0
         };

@@ -130,7 +130,7 @@ fn participant_unreachable(cut: &str) {
     assert_eq!(r.end_to_end.completed, 0);
     let coord = &r.nodes["coord"];
     assert_eq!(coord.rejected.len(), 0, "aborts are answers, not refusals");
-    let answered = sim.core.e2e.lifetime.failed;
+    let answered = sim.lifetime_counts().failed;
     assert_eq!(answered, t.aborted);
     // Each waited exactly the timeout (200 ms) for b's vote: the transactions aborted by any
     // moment are exactly those started 200 ms before it.
