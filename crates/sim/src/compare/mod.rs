@@ -106,26 +106,7 @@ impl std::error::Error for CompareError {}
 /// text that builds nothing (a 7 MB diagram used to be built into a `Value` here first, a
 /// sixth of a second of frozen page in the browser).
 pub fn is_comparison_json(text: &str) -> bool {
-    use serde::de::{IgnoredAny, MapAccess, Visitor};
-    /// Walks the top-level object's keys, skipping every value; anything else is not one.
-    struct HasCompare;
-    impl<'de> Visitor<'de> for HasCompare {
-        type Value = bool;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a JSON object")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-            let mut found = false;
-            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                found |= key == "compare";
-                map.next_value::<IgnoredAny>()?;
-            }
-            Ok(found)
-        }
-    }
-    let mut de = serde_json::Deserializer::from_str(text);
-    serde::Deserializer::deserialize_map(&mut de, HasCompare).is_ok_and(|found| found)
-        && de.end().is_ok()
+    crate::diagram::has_compare_key(text)
 }
 
 impl Comparison {

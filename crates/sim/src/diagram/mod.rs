@@ -14,6 +14,7 @@ mod validate;
 pub use batch::BatchJobParams;
 pub use node::{Node, NodeSpec};
 pub use params::*;
+pub(crate) use parse::has_compare_key;
 pub use parse::{MAX_EDGES, MAX_NODES};
 pub use region::{default_rtt_ms, Region, RegionLatency, FALLBACK_RTT_MS, MAX_RTT_MS};
 pub use validate::{problem_template, Location, Problem, Severity, MAX_INSTANCES, PROBLEM_CODES};

@@ -286,12 +286,20 @@ fn serde_problem(location: Location, field: Option<&str>, e: &serde_json::Error)
     Problem::error(location, field, code, params)
 }
 
-/// How many items the top-level `nodes` and `edges` lists hold, read without keeping anything:
-/// every item and every other field is skipped. A list given twice counts at its longest.
+/// A quick look at a file's top level, read without keeping anything: how many items the
+/// `nodes` and `edges` lists hold (a list given twice counts at its longest) and whether it
+/// has a comparison's `compare` key; every item and every other value is skipped.
 #[derive(Default)]
 struct Counts {
     nodes: usize,
     edges: usize,
+    compare: bool,
+}
+
+/// True when `text` is a JSON object with a `compare` key (a comparison file), found in the
+/// same one pass that builds nothing as the size check before a diagram is read.
+pub(crate) fn has_compare_key(text: &str) -> bool {
+    serde_json::from_str::<Counts>(text).is_ok_and(|c| c.compare)
 }
 
 impl<'de> Deserialize<'de> for Counts {
@@ -308,7 +316,8 @@ impl<'de> Deserialize<'de> for Counts {
                     match key.as_str() {
                         "nodes" => counts.nodes = counts.nodes.max(map.next_value::<Len>()?.0),
                         "edges" => counts.edges = counts.edges.max(map.next_value::<Len>()?.0),
-                        _ => {
+                        other => {
+                            counts.compare |= other == "compare";
                             map.next_value::<IgnoredAny>()?;
                         }
                     }

@@ -123,6 +123,22 @@ impl Zipf {
         }
     }
 
+    /// Asserts that `draws` draws from one seed give, draw for draw, the keys of the inversion
+    /// by `libm` alone (the proof of every shortcut in [`Zipf::sample`]).
+    #[cfg(test)]
+    pub(super) fn assert_draws_match_exact(&self, seed: u64, draws: u32) {
+        let (mut a, mut b) = (Rng::seed(seed), Rng::seed(seed));
+        for i in 0..draws {
+            assert_eq!(
+                self.sample(&mut a),
+                self.sample_exact(&mut b),
+                "n={} s={} draw {i}",
+                self.n,
+                self.s
+            );
+        }
+    }
+
     /// The range the uniform point of a draw spans (tests of the fast path).
     #[cfg(test)]
     pub(super) fn u_range(&self) -> (f64, f64) {
@@ -269,15 +285,7 @@ mod tests {
             (1 << 40, 1.1),
             (50, 3.0),
         ] {
-            let z = Zipf::new(n, s);
-            let (mut a, mut b) = (Rng::seed(21), Rng::seed(21));
-            for i in 0..1_000_000 {
-                assert_eq!(
-                    z.sample(&mut a),
-                    z.sample_exact(&mut b),
-                    "n={n} s={s} draw {i}"
-                );
-            }
+            Zipf::new(n, s).assert_draws_match_exact(21, 1_000_000);
         }
     }
 }

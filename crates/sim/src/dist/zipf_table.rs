@@ -122,15 +122,7 @@ mod tests {
     #[test]
     fn table_draws_exactly_the_same_keys() {
         for (n, s) in LAWS {
-            let z = Zipf::new(n, s);
-            let (mut a, mut b) = (Rng::seed(23), Rng::seed(23));
-            for i in 0..2_000_000 {
-                assert_eq!(
-                    z.sample(&mut a),
-                    z.sample_exact(&mut b),
-                    "n={n} s={s} draw {i}"
-                );
-            }
+            Zipf::new(n, s).assert_draws_match_exact(23, 2_000_000);
         }
         let share = Zipf::new(10_000, 0.99).decided.decided_share();
         assert!(share > 0.5, "decided share {share}");
