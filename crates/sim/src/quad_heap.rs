@@ -33,7 +33,13 @@ impl<T: Copy> QuadHeap<T> {
     #[inline(always)]
     pub fn push(&mut self, at: Time, item: T) {
         self.seq += 1;
-        let key = ((at as u128) << 64) | self.seq as u128;
+        self.push_key(((at as u128) << 64) | self.seq as u128, item);
+    }
+
+    /// Pushes under a key made elsewhere (the engine's event list numbers events itself, as
+    /// they may pass through more than one heap). Keys must be unique.
+    #[inline(always)]
+    pub fn push_key(&mut self, key: u128, item: T) {
         let mut i = self.keys.len();
         self.keys.push(key);
         self.items.push(item);
@@ -51,19 +57,31 @@ impl<T: Copy> QuadHeap<T> {
     }
 
     #[inline]
-    pub fn peek_time(&self) -> Option<Time> {
-        self.keys.first().map(|k| (k >> 64) as Time)
+    pub fn peek_key(&self) -> Option<u128> {
+        self.keys.first().copied()
+    }
+
+    /// The item that comes out next.
+    #[inline]
+    pub fn peek_item(&self) -> Option<&T> {
+        self.items.first()
     }
 
     #[inline]
     pub fn pop(&mut self) -> Option<(Time, T)> {
+        self.pop_key().map(|(k, item)| ((k >> 64) as Time, item))
+    }
+
+    /// The smallest key and its item.
+    #[inline(always)]
+    pub fn pop_key(&mut self) -> Option<(u128, T)> {
         let last_key = self.keys.pop()?;
         let last_item = self.items.pop()?;
         let n = self.keys.len();
         if n == 0 {
-            return Some(((last_key >> 64) as Time, last_item));
+            return Some((last_key, last_item));
         }
-        let top = ((self.keys[0] >> 64) as Time, self.items[0]);
+        let top = (self.keys[0], self.items[0]);
         // Down to a leaf, always along the smallest child.
         let mut i = 0;
         loop {
@@ -110,6 +128,11 @@ impl<T: Copy> QuadHeap<T> {
 
     pub fn len(&self) -> usize {
         self.keys.len()
+    }
+
+    /// Empties the heap, handing over its keys and items in no particular order.
+    pub fn drain(&mut self) -> impl Iterator<Item = (u128, T)> + '_ {
+        self.keys.drain(..).zip(self.items.drain(..))
     }
 }
 

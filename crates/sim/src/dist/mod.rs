@@ -6,14 +6,15 @@
 //! wasm runtime may round `ln`/`exp` differently in the last bit, which would make a run in the
 //! browser drift away from the same run on the command line.
 
+mod pcg;
 mod zipf;
 mod zipf_fast;
 mod zipf_table;
 
 pub use zipf::Zipf;
 
-use rand::{Rng as _, RngCore, SeedableRng};
-use rand_pcg::Pcg64Mcg;
+use pcg::Pcg64Mcg;
+use rand::SeedableRng;
 
 /// The simulation's random source. One per simulation, seeded from the diagram.
 #[derive(Clone, Debug)]
@@ -29,10 +30,10 @@ impl Rng {
         self.0.next_u64()
     }
 
-    /// Uniform on [0, 1), 53 random bits.
+    /// Uniform on [0, 1), 53 random bits (the top ones, as `rand` takes them).
     #[inline]
     pub fn uniform(&mut self) -> f64 {
-        self.0.random::<f64>()
+        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
     /// Uniform on (0, 1]: safe to take the logarithm of.
@@ -45,7 +46,7 @@ impl Rng {
     #[inline]
     pub fn below(&mut self, n: u64) -> u64 {
         // Lemire's multiply-shift: unbiased enough for n ≪ 2^64 and identical everywhere.
-        ((self.next_u64() as u128 * n as u128) >> 64) as u64
+        pcg::mul_hi(self.next_u64(), n)
     }
 
     #[inline]
@@ -63,7 +64,8 @@ impl Rng {
     pub fn standard_normal(&mut self) -> f64 {
         let u1 = self.uniform_open0();
         let u2 = self.uniform();
-        libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(std::f64::consts::TAU * u2)
+        // The square root is exactly rounded everywhere (IEEE 754), so the processor's is used.
+        (-2.0 * libm::log(u1)).sqrt() * libm::cos(std::f64::consts::TAU * u2)
     }
 }
 

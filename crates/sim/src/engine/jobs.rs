@@ -250,6 +250,16 @@ impl Jobs {
         (job.live && job.gen == r.gen).then_some(job)
     }
 
+    /// Starts fetching a job's slot into the cache: the next event's job is read while this
+    /// one is handled, instead of stalling the next step (a busy design has more jobs in
+    /// flight than the cache holds, and these misses were a fifth of a step).
+    #[inline(always)]
+    pub fn prefetch(&self, idx: u32) {
+        if let Some(job) = self.slots.get(idx as usize) {
+            crate::prefetch::touch((job.gen, job.live));
+        }
+    }
+
     /// Direct access for a reference known to be current (checked in debug builds).
     #[inline]
     pub fn at(&mut self, r: JobRef) -> &mut Job {

@@ -657,6 +657,14 @@ impl Simulation {
         let Some((t, ev)) = self.core.queue.pop() else {
             return false;
         };
+        if self.core.queue.is_large() {
+            // Many events pending, many jobs in flight: start fetching the next event's job
+            // now (a small run's jobs are in the cache already, and it would only cost).
+            if let Some(Ev::Arrive(j) | Ev::Done(j) | Ev::Answer(j)) = self.core.queue.peek_event()
+            {
+                self.core.jobs.prefetch(j.idx);
+            }
+        }
         debug_assert!(t >= self.core.now, "time went backwards");
         self.core.now = t;
         self.core.events += 1;
