@@ -61,6 +61,13 @@ impl<T: Copy> QuadHeap<T> {
         self.keys.first().copied()
     }
 
+    /// Takes the last element of the array (not the smallest): for a caller that knows what it
+    /// just pushed is larger than everything else, and so has not moved.
+    #[inline]
+    pub fn pop_last(&mut self) -> Option<(u128, T)> {
+        Some((self.keys.pop()?, self.items.pop()?))
+    }
+
     /// The item that comes out next.
     #[inline]
     pub fn peek_item(&self) -> Option<&T> {

@@ -111,29 +111,57 @@ impl Default for EventQueue {
 }
 
 impl EventQueue {
+    /// Every event first goes into `near`, written straight from the caller's registers: a
+    /// branch to a call taking the event made each caller build it on the stack and read it
+    /// back whole, a store-forwarding stall on every push (7 % of a small run). In a calendar an
+    /// event for a later bucket is then moved to the ring (`file_last`).
     #[inline(always)]
     pub fn push(&mut self, at: Time, ev: Ev) {
         self.seq += 1;
         let key = ((at as u128) << 64) | self.seq as u128;
-        if self.cur == ONE_HEAP {
-            self.near.push_key(key, ev);
-        } else {
-            self.file(key, ev);
+        self.near.push_key(key, ev);
+        if self.cur != ONE_HEAP {
+            self.file_last(key);
         }
     }
 
-    /// Out of line: inlined into each of the engine's many pushes it made the step function
-    /// so large that the one-heap path got slower.
+    /// The event just pushed (`key`) is in `near`; it stays there if it belongs to the current
+    /// bucket, else it goes where its bucket is kept.
+    #[cold]
     #[inline(never)]
+    fn file_last(&mut self, key: u128) {
+        let b = ((key >> 64) as u64) >> SHIFT;
+        if self.run.is_empty() && self.near.len() == 1 {
+            // Nothing else is pending (see `pop`): this event's bucket is the current one.
+            self.cur = b;
+        } else if b > self.cur {
+            // Later than every event in `near` (all of the current bucket or before), so the
+            // push left it at the end, where it can be taken back.
+            if let Some((k, ev)) = self.near.pop_last() {
+                debug_assert_eq!(k, key);
+                self.place_later(b, k, ev);
+            }
+        }
+    }
+
+    /// Files an event (spreading the one heap): into `near` if it belongs to the current
+    /// bucket, else where its bucket is kept.
     fn file(&mut self, key: u128, ev: Ev) {
         let b = ((key >> 64) as u64) >> SHIFT;
         if self.run.is_empty() && self.near.len() == 0 {
-            // Nothing else is pending (see `pop`): this event's bucket is the current one.
             self.cur = b;
             self.near.push_key(key, ev);
         } else if b <= self.cur {
             self.near.push_key(key, ev);
-        } else if b - self.cur < SLOTS as u64 {
+        } else {
+            self.place_later(b, key, ev);
+        }
+    }
+
+    /// An event of bucket `b`, after the current one: into the ring, or `far` beyond it.
+    #[inline(always)]
+    fn place_later(&mut self, b: u64, key: u128, ev: Ev) {
+        if b - self.cur < SLOTS as u64 {
             let s = (b & MASK) as usize;
             self.buckets.ring[s].push((key, ev));
             self.buckets.ringed += 1;
