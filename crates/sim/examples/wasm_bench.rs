@@ -28,13 +28,9 @@ fn bench_diagram(offered: f64) -> Diagram {
             capacity_rps: 10.0 * rate,
             ..Default::default()
         };
-        nodes.push(Node::new(&format!("clients-{g}"), NodeSpec::Client(client)));
-        nodes.push(Node::new(&format!("lb-{g}"), NodeSpec::LoadBalancer(lb)));
-        let mut e = Edge::new(
-            &format!("c{g}"),
-            &format!("clients-{g}"),
-            &format!("lb-{g}"),
-        );
+        nodes.push(Node::new(format!("clients-{g}"), NodeSpec::Client(client)));
+        nodes.push(Node::new(format!("lb-{g}"), NodeSpec::LoadBalancer(lb)));
+        let mut e = Edge::new(format!("c{g}"), format!("clients-{g}"), format!("lb-{g}"));
         e.latency_ms = 5.0;
         e.jitter_ms = 2.0;
         edges.push(e);
@@ -53,7 +49,7 @@ fn bench_diagram(offered: f64) -> Diagram {
             };
             let id = format!("api-{g}-{s}");
             nodes.push(Node::new(&id, NodeSpec::Server(server)));
-            let mut e = Edge::new(&format!("l{g}-{s}"), &format!("lb-{g}"), &id);
+            let mut e = Edge::new(format!("l{g}-{s}"), format!("lb-{g}"), &id);
             e.latency_ms = 0.5;
             edges.push(e);
         }
