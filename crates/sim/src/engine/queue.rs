@@ -29,6 +29,10 @@ const SHIFT: u32 = 13;
 const SLOTS: usize = 1024;
 const MASK: u64 = SLOTS as u64 - 1;
 const WORDS: usize = SLOTS / 64;
+/// A bucket's events are ordered by (time within the bucket, place in its slot) packed in a
+/// u64: the time takes [`SHIFT`] bits, the place the rest.
+const PLACE_BITS: u32 = 64 - SHIFT;
+const PLACE_MASK: u64 = (1 << PLACE_BITS) - 1;
 #[cfg(test)]
 const BUCKET_NS: Time = 1 << SHIFT;
 /// Below this many pending events one heap is faster (it stays in the first-level cache and
@@ -91,6 +95,8 @@ struct Buckets {
     /// Events in the ring.
     ringed: usize,
     far: QuadHeap<Ev>,
+    /// Scratch for ordering a bucket as it opens.
+    order: Vec<u64>,
 }
 
 impl Default for EventQueue {
@@ -105,6 +111,7 @@ impl Default for EventQueue {
                 occupied: [0; WORDS],
                 ringed: 0,
                 far: QuadHeap::default(),
+                order: Vec::new(),
             }),
         }
     }
@@ -257,7 +264,10 @@ impl EventQueue {
         let Some(first) = self.near.pop_key() else {
             return;
         };
-        let all: Vec<(u128, Ev)> = self.near.drain().collect();
+        let mut all: Vec<(u128, Ev)> = self.near.drain().collect();
+        // In key order, so that each bucket's slot lists its events in push order (see
+        // `refill`).
+        all.sort_unstable_by_key(|e| e.0);
         // The earliest first: with nothing else pending its bucket becomes the current one
         // (see `file`).
         self.file(first.0, first.1);
@@ -309,11 +319,34 @@ impl EventQueue {
             let s = (next & MASK) as usize;
             let b = &mut *self.buckets;
             b.occupied[s / 64] &= !(1 << (s % 64));
-            b.ringed -= b.ring[s].len();
-            // Sorted where it lies, then swapped with the empty `run`: no event is copied, and
-            // the slot keeps an allocation for its next lap.
-            b.ring[s].sort_unstable_by_key(|e| std::cmp::Reverse(e.0));
-            std::mem::swap(&mut self.run, &mut b.ring[s]);
+            let slot = &mut b.ring[s];
+            b.ringed -= slot.len();
+            // Events of a slot at the same time are listed in sequence order (pushes append, in
+            // sequence; `spread` files in key order). So an event's key within the bucket is
+            // its time there (13 bits) and its place in the slot (the tie-break): one u64,
+            // sorted far faster than the 32-byte events by 128-bit keys (WebAssembly has no
+            // 128-bit compare). The events are then copied out in that order.
+            let base = next << SHIFT;
+            b.order.clear();
+            b.order.extend(
+                slot.iter()
+                    .enumerate()
+                    .map(|(i, (k, _))| ((((k >> 64) as u64) - base) << PLACE_BITS) | i as u64),
+            );
+            b.order.sort_unstable();
+            self.run.clear();
+            // Largest first: `run` is popped from its end.
+            self.run.extend(
+                b.order
+                    .iter()
+                    .rev()
+                    .map(|&o| slot[(o & PLACE_MASK) as usize]),
+            );
+            slot.clear();
+            debug_assert!(
+                self.run.windows(2).all(|w| w[0].0 > w[1].0),
+                "run in key order"
+            );
         }
         while let Some(k) = self.buckets.far.peek_key() {
             if ((k >> 64) as u64) >> SHIFT != next {
