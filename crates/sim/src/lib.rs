@@ -27,7 +27,6 @@ mod fast_hash;
 pub mod kind;
 pub mod lesson;
 pub mod metrics;
-mod prefetch;
 mod quad_heap;
 pub mod reference;
 pub mod time;

@@ -8,7 +8,7 @@
 //! thousands of events pending (1 M requests/s on 5 ms hops is ~13 000), and a heap that size
 //! is seven levels of cache misses per pop — half the engine's time went there. Past
 //! [`SPREAD_ABOVE`] events the queue becomes a calendar: most events are due within a few
-//! milliseconds, so they are filed by time into a ring of buckets ([`BUCKET_NS`] wide,
+//! milliseconds, so they are filed by time into a ring of buckets (2^[`SHIFT`] ns wide,
 //! [`SLOTS`] of them), which is an append. Only the current bucket is ordered: when it is
 //! opened its events are sorted once (`run`, popped from the end), and an event pushed into it
 //! after that (a hop shorter than a bucket) goes to `near`; a pop takes the smaller of the two.
