@@ -47,6 +47,7 @@ const result = await page.evaluate(async (seconds) => {
   const kpis = () => document.querySelector('[data-testid="kpis"]');
   const read = () => ({ sim: Number(kpis().dataset.simTime), done: Number(kpis().dataset.completed), t: performance.now() });
   let frames = 0;
+  let behind = 0;
   let worst = 0;
   let last = performance.now();
   const start = last;
@@ -54,6 +55,8 @@ const result = await page.evaluate(async (seconds) => {
   await new Promise((done) => {
     function tick(now) {
       frames++;
+      // The toolbar's own verdict: it says so when the engine falls behind the chosen speed.
+      if (document.querySelector('[data-testid="sim-speed"].is-behind')) behind++;
       worst = Math.max(worst, now - last);
       last = now;
       if (now - start < seconds * 1000) requestAnimationFrame(tick); else done();
@@ -67,6 +70,7 @@ const result = await page.evaluate(async (seconds) => {
     fps: frames / ((performance.now() - start) / 1000),
     worst_frame_ms: worst,
     sim_seconds_per_wall_second: (end.sim - first.sim) / wall,
+    behind_share: behind / frames,
     requests_per_s: (end.done - first.done) / wall,
   };
 }, SECONDS);
@@ -109,6 +113,8 @@ console.log(JSON.stringify({
   fps: Math.round(result.fps * 10) / 10,
   requests_per_s: Math.round(result.requests_per_s),
   real_time: Math.round(result.sim_seconds_per_wall_second / speed * 100) / 100,
+  // Share of frames in which the toolbar said the engine was behind (0: kept up throughout).
+  behind: Math.round(result.behind_share * 100) / 100,
   drag_fps: Math.round(dragged.fps * 10) / 10,
   drag_real_time: Math.round(dragged.real_time / speed * 100) / 100,
 }));
