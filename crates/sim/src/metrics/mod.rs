@@ -51,12 +51,15 @@ impl Areas {
     #[inline]
     fn accumulate(&mut self, l: Levels, dt: u64) {
         // A 64-bit product fits in all realistic cases and is one instruction in wasm, where a
-        // 128-bit multiply is a library call.
+        // 128-bit multiply is a library call. So is `checked_mul` there (it multiplies in 128
+        // bits to see the overflow): the factors' widths tell instead — with as many leading
+        // zeros as a word has bits between them, the product is below 2⁶⁴.
         #[inline]
         fn mul(a: u64, b: u64) -> u128 {
-            match a.checked_mul(b) {
-                Some(x) => x as u128,
-                None => a as u128 * b as u128,
+            if a.leading_zeros() + b.leading_zeros() >= 64 {
+                (a * b) as u128
+            } else {
+                a as u128 * b as u128
             }
         }
         self.busy += mul(l.busy, dt);
@@ -405,6 +408,46 @@ impl WindowFigures {
             utilization,
             cpu_utilization,
             queue,
+        }
+    }
+}
+
+#[cfg(test)]
+mod area_tests {
+    use super::*;
+
+    /// The areas are exact products, with or without a 64-bit shortcut: levels and durations
+    /// from 0 to 2⁶⁴ − 1, around 2³² and 2⁶³ where the shortcut's test flips.
+    #[test]
+    fn areas_are_exact_products_even_past_64_bits() {
+        let edges = [
+            0,
+            1,
+            2,
+            0xffff_ffff,
+            1 << 32,
+            (1 << 32) + 1,
+            u64::MAX / 3,
+            1 << 63,
+            u64::MAX,
+        ];
+        for &level in &edges {
+            for &dt in &edges {
+                let mut a = Areas::default();
+                let l = Levels {
+                    busy: level,
+                    cpu: level / 2,
+                    queued: level / 3,
+                    capacity: level.saturating_add(1),
+                };
+                a.accumulate(l, dt);
+                let exact = |x: u64| x as u128 * dt as u128;
+                assert_eq!(a.busy, exact(l.busy), "{level} × {dt}");
+                assert_eq!(a.cpu, exact(l.cpu));
+                assert_eq!(a.queued, exact(l.queued));
+                assert_eq!(a.capacity, exact(l.capacity));
+                assert_eq!(a.elapsed, dt as u128);
+            }
         }
     }
 }
