@@ -144,7 +144,7 @@ impl<T: Copy> QuadHeap<T> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::dist::Rng;
 
@@ -173,15 +173,25 @@ mod tests {
             got.push(p);
         }
         assert_eq!(heap.len(), 0);
-        // Pops never go back in time, and equal times come out in the order they went in.
+        assert_popped_in_key_order(got, expected, "");
+    }
+
+    /// `got` (time, id) as popped, `expected` as pushed, ids numbered in push order: pops never
+    /// go back in time, equal times come out in the order they went in, and every event comes
+    /// out once. Shared with the engine's event list, which must order exactly like this heap.
+    pub(crate) fn assert_popped_in_key_order(
+        mut got: Vec<(Time, u32)>,
+        mut expected: Vec<(Time, u32)>,
+        context: &str,
+    ) {
         for w in got.windows(2) {
             assert!(
                 w[0].0 < w[1].0 || (w[0].0 == w[1].0 && w[0].1 < w[1].1),
-                "{w:?}"
+                "{context}{w:?}"
             );
         }
         expected.sort();
         got.sort();
-        assert_eq!(got, expected, "every event comes out once");
+        assert_eq!(got, expected, "{context}every event comes out once");
     }
 }
