@@ -55,6 +55,9 @@ test('build, connect, run, kill a server and share a link with the keyboard alon
   await page.keyboard.press('ArrowDown');
   await page.getByTestId('examples-menu').waitFor();
   assert.equal(await page.getByTestId('examples').getAttribute('aria-expanded'), 'true');
+  // The menu moves the focus once it is drawn (after the frame that shows it): give it time.
+  await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'examples-item-basic',
+    null, { timeout: 5_000 }).catch(() => {});
   assert.equal(await focused(page), 'examples-item-basic', 'the first example takes the focus');
   for (const key of ['ArrowDown', 'ArrowDown', 'End']) await page.keyboard.press(key);
   assert.match(await focused(page), /^examples-item-/);
