@@ -742,6 +742,9 @@ pub fn App() -> Html {
         let doc_id = state.keeping.doc_id.clone();
         // While the compare view is open the address bar holds the comparison's link.
         let comparing = state.compare.is_some();
+        // While a lesson is open it holds the lesson's step: a reload brings back the lesson
+        // at that step with the learner's attempt (this tab's document), not a bare design.
+        let lesson_at = state.lesson.as_ref().map(|l| (l.id.clone(), l.step));
         use_effect_with(
             (
                 SameRc(state.doc.clone()),
@@ -749,16 +752,23 @@ pub fn App() -> Html {
                 ready,
                 doc_id,
                 comparing,
+                lesson_at,
             ),
-            move |(doc, view, ready, doc_id, comparing)| {
+            move |(doc, view, ready, doc_id, comparing, lesson_at)| {
                 let (doc, view, doc_id) = (doc.0.clone(), *view, doc_id.clone());
+                let lesson_at = lesson_at.clone();
                 let ready = *ready && !*comparing && !embed;
                 let timer = gloo_timers::callback::Timeout::new(300, move || {
                     if !ready {
                         return;
                     }
-                    let payload = scaleboard_link::encode(&persist::document(&doc, view, None));
-                    let address = persist::address_for(&payload, &doc_id);
+                    let address = match &lesson_at {
+                        Some((id, step)) => crate::lessons::fragment(id, *step),
+                        None => persist::address_for(
+                            &scaleboard_link::encode(&persist::document(&doc, view, None)),
+                            &doc_id,
+                        ),
+                    };
                     if *written.borrow() != address {
                         persist::write_hash(&address);
                         keep.wrote_hash(&address);
