@@ -362,8 +362,7 @@ test('predict first: Play waits for an answer, the run reveals it beside the mea
   await page.getByTestId('lessons-dialog').waitFor({ state: 'hidden' });
   await panelAt(page, 0);
   if (ci > 0) {
-    // A hash change opens the lesson's step in this tab. No reload: the open lesson writes its
-    // step's design into the address bar 300 ms later, and a late reload would open that.
+    // A hash change opens the lesson's step in this tab (the app listens for it).
     await page.goto(`${BASE_URL}/#lesson=${LESSON_ID}&step=${ci + 1}`);
     await panelAt(page, ci);
   }
@@ -409,8 +408,7 @@ test('predict first: Play waits for an answer, the run reveals it beside the mea
   await pause(page);
   await page.getByTestId('lesson-next').click();
   if (ni !== ci + 1) {
-    // A hash change opens the lesson's step in this tab. No reload: the open lesson writes its
-    // step's design into the address bar 300 ms later, and a late reload would open that.
+    // A hash change opens the lesson's step in this tab (the app listens for it).
     await page.goto(`${BASE_URL}/#lesson=${LESSON_ID}&step=${ni + 1}`);
   }
   await panelAt(page, ni);
@@ -618,9 +616,9 @@ test('offline: once cached, the app, a lesson and a shared design open without a
     assert.equal(await page.evaluate(() => window.scaleboardEngine.host()), 'worker');
     await screenshot(page, 'workshop-offline-reloaded');
 
-    // A lesson link, loaded afresh in a new tab. Not a hash change and a reload in the same
-    // tab: the open lesson writes its step's design into the address bar 300 ms after it
-    // opens, and a reload that came later (a loaded CI machine) opened that design instead.
+    // A lesson link, loaded afresh in a new tab. (A hash change and a reload in this tab raced
+    // the app writing its own address 300 ms after the change: a late reload reopened this
+    // tab's document, not the link's.)
     await page.close();
     page = watch(await context.newPage());
     await page.goto(`${server.url}/#lesson=${LESSON_ID}&step=2`);
