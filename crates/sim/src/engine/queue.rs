@@ -135,10 +135,7 @@ impl EventQueue {
                 self.cur = b;
             }
         } else if b - self.cur < SLOTS as u64 && !(self.run.is_empty() && self.near.len() == 0) {
-            let s = (b & MASK) as usize;
-            self.buckets.ring[s].push((key, ev));
-            self.buckets.ringed += 1;
-            self.buckets.occupied[s / 64] |= 1 << (s % 64);
+            self.ring_put(b, key, ev);
         } else {
             self.near.push_key(key, ev);
             self.file_last(key);
@@ -183,13 +180,21 @@ impl EventQueue {
     #[inline(always)]
     fn place_later(&mut self, b: u64, key: u128, ev: Ev) {
         if b - self.cur < SLOTS as u64 {
-            let s = (b & MASK) as usize;
-            self.buckets.ring[s].push((key, ev));
-            self.buckets.ringed += 1;
-            self.buckets.occupied[s / 64] |= 1 << (s % 64);
+            self.ring_put(b, key, ev);
         } else {
             self.buckets.far.push_key(key, ev);
         }
+    }
+
+    /// Appends an event of bucket `b` (later than the current one, within the ring's horizon)
+    /// to its slot. Always inlined, so that `push` still writes the event in place.
+    #[inline(always)]
+    fn ring_put(&mut self, b: u64, key: u128, ev: Ev) {
+        let s = (b & MASK) as usize;
+        let r = &mut *self.buckets;
+        r.ring[s].push((key, ev));
+        r.ringed += 1;
+        r.occupied[s / 64] |= 1 << (s % 64);
     }
 
     /// Whether the next event is the end of `run` (else the top of `near`); `None`: no events.
