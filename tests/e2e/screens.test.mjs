@@ -185,6 +185,40 @@ for (const screen of SCREENS) {
   });
 }
 
+test('laptop widths between the layouts, English and Korean, a lesson open: the bar fits, the figures stay on the canvas', async () => {
+  // Between the "More" menu (up to 1400 px) and a bar wide enough for every word (about 1 640 px
+  // in English), the bar ran off the screen — Share, the theme and the language with it — and
+  // with a lesson beside the canvas the KPI cards ran under the inspector.
+  for (const lang of ['en', 'ko']) {
+    for (const width of [1401, 1440, 1536, 1600, 1680, 1801]) {
+      const label = `${width}×900 ${lang}`;
+      const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+      await context.addInitScript((l) => localStorage.setItem('scaleboard.lang', l), lang);
+      const page = await context.newPage();
+      const errors = collectErrors(page);
+      await page.goto(`${BASE_URL}/#lesson=one-server&step=2`);
+      await ready(page);
+      await page.getByTestId('lesson-panel').waitFor();
+      await page.getByTestId('step').click();
+      await waitSimTime(page, 1);
+      await assertNoSidewaysOverflow(page, label);
+      for (const id of CONTROLS) assert.ok(await inView(page, id), `${label}: ${id} is on screen (no "More" above 1400 px)`);
+      const { kpis, canvas } = await page.evaluate(() => ({
+        kpis: [...document.querySelectorAll('.kpi')].map((e) => e.getBoundingClientRect().toJSON()),
+        canvas: document.querySelector('[data-testid="canvas"]').getBoundingClientRect().toJSON(),
+      }));
+      assert.ok(kpis.length > 0, `${label}: KPI cards shown`);
+      for (const k of kpis) {
+        assert.ok(k.left >= canvas.left && k.right <= canvas.right + 0.5,
+          `${label}: a KPI card (${Math.round(k.left)}–${Math.round(k.right)}) lies within the canvas (${Math.round(canvas.left)}–${Math.round(canvas.right)})`);
+      }
+      if (width === 1440) await screenshot(page, `screen-1440x900-${lang}-lesson`);
+      assert.deepEqual(errors, [], `${label}: no console errors`);
+      await context.close();
+    }
+  }
+});
+
 test('390×844: palette, inspector and charts open as sheets over the canvas', async () => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, hasTouch: true, isMobile: true });
   const page = await context.newPage();
