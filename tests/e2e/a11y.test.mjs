@@ -54,6 +54,9 @@ async function setTheme(page, theme) {
   const now = await page.evaluate(() => document.documentElement.getAttribute('data-theme'));
   if (now !== theme) await page.getByTestId('theme-toggle').click();
   await page.waitForFunction((t) => document.documentElement.getAttribute('data-theme') === t, theme);
+  // The buttons fade to the new colours (0.12 s): judge contrast once they are there, not
+  // half-way (axe once read a button's text and background mid-fade).
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
 }
 
 for (const theme of ['dark', 'light']) {
