@@ -28,7 +28,10 @@ impl Simulation {
             return;
         };
         if let Some(t) = cl.next_arrival(&mut self.core.rng, now) {
-            self.core.queue.push(t, Ev::Generate { node: c, epoch });
+            let stream = super::lanes::arrivals_of(c);
+            self.core
+                .queue
+                .push_stream(stream, t, Ev::Generate { node: c, epoch });
         }
     }
 
@@ -191,7 +194,8 @@ impl Simulation {
         job.parent = JobRef::ROOT;
         job.hop = hop;
         job.sent_at = now;
-        core.queue.push(now + hop, Ev::Arrive(k));
+        core.queue
+            .push_in_lane(out.lane as usize, now + hop, Ev::Arrive(k));
         core.count_edge(out.edge);
         let kind = if q.write {
             super::DotKind::Write

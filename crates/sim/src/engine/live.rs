@@ -12,6 +12,7 @@ use super::cdn::CdnRt;
 use super::client::ClientRt;
 use super::database::DatabaseRt;
 use super::jobs::{Cause, Failure};
+use super::lanes;
 use super::message_queue::MessageQueueRt;
 use super::node::{Model, NodeRt, Out};
 use super::router::RouterRt;
@@ -324,7 +325,11 @@ impl Simulation {
         if let Model::Client(c) = &self.nodes[slot as usize].model {
             if let Some(t) = c.next_arrival(&mut self.core.rng, now) {
                 let epoch = c.epoch;
-                self.core.queue.push(t, Ev::Generate { node: slot, epoch });
+                let stream = lanes::arrivals_of(slot);
+                self.core.queue.add_lane(stream);
+                self.core
+                    .queue
+                    .push_stream(stream, t, Ev::Generate { node: slot, epoch });
             }
         }
     }
@@ -384,10 +389,22 @@ impl Simulation {
                 });
                 self.core.edges.len() as u32 - 1
             });
+            let base = ms_to_ns(e.latency_ms).saturating_add(region_delay);
+            let jitter = ms_to_ns(e.jitter_ms);
+            // Most events of a run are hops: the requests a node sends over edges of one
+            // latency, and the answers coming back after it, each queue in a lane (`lanes.rs`).
+            // A jittered hop's times jump about, so its events would mostly miss the lane.
+            let lane = if jitter == 0 {
+                self.core.queue.add_lane(lanes::after_delay(base));
+                self.core.queue.add_lane(lanes::sent_by(from, base))
+            } else {
+                lanes::NO_LANE
+            };
             self.nodes[from as usize].out.push(Out {
                 target: to,
-                base: ms_to_ns(e.latency_ms).saturating_add(region_delay),
-                jitter: ms_to_ns(e.jitter_ms),
+                base,
+                lane,
+                jitter,
                 edge,
                 cut: false,
                 region_delay,

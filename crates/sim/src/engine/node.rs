@@ -27,6 +27,8 @@ pub(crate) struct Out {
     /// The part of `base` that is the round trip between the ends' regions (half of it): a
     /// client whose users are spread over regions replaces it with its user's.
     pub region_delay: Time,
+    /// The event list's lane for the requests sent over it (`lanes.rs`), or `NO_LANE`.
+    pub lane: u8,
 }
 
 #[derive(Debug)]

@@ -17,7 +17,12 @@
 //! got when it was pushed, and the current bucket always holds the smallest keys, so the order
 //! of pops is exactly the total order of keys — the same as one heap's, whatever the bucket
 //! width: reports do not change.
+//!
+//! Hops over an edge skip all of this: an event pushed after a delay that has a lane
+//! ([`EventQueue::push_after`], `lanes.rs`) waits in that lane, and a pop takes the earlier of
+//! this list's next event and the lanes'.
 
+use super::lanes::{self, Lanes};
 use super::Ev;
 use crate::quad_heap::QuadHeap;
 use crate::time::Time;
@@ -85,6 +90,7 @@ pub(crate) struct EventQueue {
     run: Vec<(u128, Ev)>,
     /// Out of line: a run that never spreads should not carry it beside the hot fields.
     buckets: Box<Buckets>,
+    lanes: Lanes,
 }
 
 struct Buckets {
@@ -113,6 +119,7 @@ impl Default for EventQueue {
                 far: QuadHeap::default(),
                 order: Vec::new(),
             }),
+            lanes: Lanes::default(),
         }
     }
 }
@@ -139,6 +146,55 @@ impl EventQueue {
         } else {
             self.near.push_key(key, ev);
             self.file_last(key);
+        }
+    }
+
+    /// The lane of `stream` (see `lanes.rs`), a new one if there is room, else `NO_LANE`.
+    pub fn add_lane(&mut self, stream: u64) -> u8 {
+        self.lanes.add(stream)
+    }
+
+    /// Pushes an event due `delay` after `now`, the clock's present time: into that delay's
+    /// lane if it has one, else as [`EventQueue::push`] does. (The pushes are inlined into the
+    /// handlers natively; in WebAssembly the compiler decides, as larger handlers ran slower
+    /// there.)
+    #[cfg_attr(target_arch = "wasm32", inline)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    pub fn push_after(&mut self, now: Time, delay: Time, ev: Ev) {
+        self.push_stream(lanes::after_delay(delay), now + delay, ev);
+    }
+
+    /// Pushes an event of `stream` due at `at`: into the stream's lane if it has one (and the
+    /// event is not due before the lane's last), else as [`EventQueue::push`] does.
+    #[cfg_attr(target_arch = "wasm32", inline)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    pub fn push_stream(&mut self, stream: u64, at: Time, ev: Ev) {
+        let lane = match self.cur == ONE_HEAP {
+            true => self.lanes.lane_of(stream),
+            false => None,
+        };
+        self.push_in_lane(lane.unwrap_or(lanes::NO_LANE as usize), at, ev);
+    }
+
+    /// Pushes an event due at `at` into lane `lane` (if it is one, and the event is not due
+    /// before the lane's last), else as [`EventQueue::push`] does.
+    ///
+    /// Lanes serve the one heap only: a calendar already files an event with an append and
+    /// pops it from a sorted run, and a lane beside it would only add its own upkeep (measured:
+    /// a quarter slower on the browser benchmark's 50 nodes in WebAssembly, where every
+    /// 128-bit comparison costs several). So while the list is a calendar, events go there and
+    /// the lanes drain; they fill again once it is one heap.
+    #[cfg_attr(target_arch = "wasm32", inline)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    pub fn push_in_lane(&mut self, lane: usize, at: Time, ev: Ev) {
+        if lane == lanes::NO_LANE as usize || self.cur != ONE_HEAP {
+            return self.push(at, ev);
+        }
+        let seq = self.seq + 1;
+        let key = ((at as u128) << 64) | seq as u128;
+        match self.lanes.push(lane, key, ev) {
+            None => self.seq = seq,
+            Some(ev) => self.push(at, ev),
         }
     }
 
@@ -208,12 +264,26 @@ impl EventQueue {
         }
     }
 
+    /// The key of this list's next event (the lanes' aside).
+    #[inline(always)]
+    fn list_key(&self) -> Option<u128> {
+        if self.cur == ONE_HEAP {
+            return self.near.peek_key();
+        }
+        if self.next_in_run()? {
+            self.run.last().map(|e| e.0)
+        } else {
+            self.near.peek_key()
+        }
+    }
+
     #[inline]
     pub fn peek_time(&self) -> Option<Time> {
-        let key = if self.next_in_run()? {
-            self.run.last()?.0
-        } else {
-            self.near.peek_key()?
+        let lane = self.lanes.peek_key();
+        let key = match self.list_key() {
+            Some(k) if k < lane => k,
+            _ if self.lanes.len() > 0 => lane,
+            _ => return None,
         };
         Some((key >> 64) as Time)
     }
@@ -225,9 +295,18 @@ impl EventQueue {
         self.cur != ONE_HEAP
     }
 
+    /// Whether the next event is this list's (else a lane's, or none).
+    #[inline(always)]
+    fn list_first(&self) -> bool {
+        self.list_key().is_some_and(|k| k < self.lanes.peek_key())
+    }
+
     /// The event that comes out next (the caller warms the cache for it).
     #[inline]
     pub fn peek_event(&self) -> Option<&Ev> {
+        if !self.list_first() {
+            return self.lanes.peek_event();
+        }
         if self.next_in_run()? {
             self.run.last().map(|(_, ev)| ev)
         } else {
@@ -237,12 +316,50 @@ impl EventQueue {
 
     #[inline]
     pub fn pop(&mut self) -> Option<(Time, Ev)> {
+        let (k, ev) = if self.list_first() {
+            self.pop_list()?
+        } else {
+            self.lanes.pop()?
+        };
+        self.spread_if_large();
+        Some(((k >> 64) as Time, ev))
+    }
+
+    /// One heap with more than [`SPREAD_ABOVE`] events pending, lanes included, becomes a
+    /// calendar. Lanes count: a design big enough to keep thousands of events pending is better
+    /// served by the calendar (whose buckets are sorted by 64-bit keys) than by one deep heap
+    /// beside full lanes — in WebAssembly each of the heap's 128-bit comparisons costs several.
+    #[inline(always)]
+    fn spread_if_large(&mut self) {
+        if self.cur == ONE_HEAP && self.near.len() + self.lanes.len() > spread_above() {
+            self.spread();
+        }
+    }
+
+    /// The next event, if it is due at or before `until` (one look at the queue, not two).
+    #[inline]
+    pub fn pop_due(&mut self, until: Time) -> Option<(Time, Ev)> {
+        let lane = self.lanes.peek_key();
+        let list = self.list_key();
+        let from_list = list.is_some_and(|k| k < lane);
+        let key = if from_list { list? } else { lane };
+        if (key >> 64) as Time > until {
+            return None;
+        }
+        let (k, ev) = if from_list {
+            self.pop_list()?
+        } else {
+            self.lanes.pop()?
+        };
+        self.spread_if_large();
+        Some(((k >> 64) as Time, ev))
+    }
+
+    /// This list's next event (not empty).
+    #[inline(always)]
+    fn pop_list(&mut self) -> Option<(u128, Ev)> {
         if self.cur == ONE_HEAP {
-            let (k, ev) = self.near.pop_key()?;
-            if self.near.len() > spread_above() {
-                self.spread();
-            }
-            return Some(((k >> 64) as Time, ev));
+            return self.near.pop_key();
         }
         let (k, ev) = if self.next_in_run()? {
             self.run.pop()?
@@ -254,10 +371,15 @@ impl EventQueue {
         if self.run.is_empty() && self.near.len() == 0 {
             self.refill();
         }
-        Some(((k >> 64) as Time, ev))
+        Some((k, ev))
     }
 
     pub fn len(&self) -> usize {
+        self.list_len() + self.lanes.len()
+    }
+
+    /// Events in this list, the lanes' aside.
+    fn list_len(&self) -> usize {
         self.near.len() + self.run.len() + self.buckets.ringed + self.buckets.far.len()
     }
 
@@ -286,7 +408,7 @@ impl EventQueue {
     #[cold]
     #[inline(never)]
     fn refill(&mut self) {
-        if self.len() < gather_below() {
+        if self.list_len() < gather_below() {
             // Few left: back to one heap.
             self.cur = ONE_HEAP;
             let b = &mut *self.buckets;
@@ -444,11 +566,9 @@ mod tests {
         }
     }
 
-    /// Whatever the queue's layout, a run is the same: every example, run once with a queue
-    /// that becomes a calendar past 16 events and once with one that never does, gives the
-    /// same report and the same number of events.
-    #[test]
-    fn calendar_or_one_heap_every_example_reports_the_same() {
+    /// Every example, run for 3 simulated seconds with the calendar past `spread_above` events
+    /// and with lanes or without: (path, report, events handled, whether the queue spread).
+    fn run_examples(spread_above: usize, lanes: bool) -> Vec<(String, String, u64, bool)> {
         use crate::diagram::Diagram;
         use crate::engine::Simulation;
         use crate::time::secs_to_ns;
@@ -460,12 +580,13 @@ mod tests {
             .collect();
         paths.sort();
         assert!(paths.len() >= 20, "examples found in {dir}");
-        let mut spread_somewhere = false;
-        for path in paths {
-            let text = std::fs::read_to_string(&path).expect("readable example");
-            let d = Diagram::from_json(&text).expect("a valid example");
-            let run = |threshold: usize| {
-                SPREAD_ABOVE_IN_TEST.with(|c| c.set(threshold));
+        SPREAD_ABOVE_IN_TEST.with(|c| c.set(spread_above));
+        super::lanes::LANES_IN_TEST.with(|c| c.set(lanes));
+        let runs = paths
+            .iter()
+            .map(|path| {
+                let text = std::fs::read_to_string(path).expect("readable example");
+                let d = Diagram::from_json(&text).expect("a valid example");
                 let mut sim = Simulation::new(&d).expect("a valid example");
                 let mut spread = false;
                 let end = secs_to_ns(3.0);
@@ -475,17 +596,137 @@ mod tests {
                 }
                 sim.run_until(end);
                 let report = serde_json::to_string(&sim.report()).expect("a report");
-                (report, sim.events(), spread)
-            };
-            let (calendar, calendar_events, spread) = run(16);
-            let (heap, heap_events, never) = run(usize::MAX);
-            SPREAD_ABOVE_IN_TEST.with(|c| c.set(SPREAD_ABOVE));
-            assert!(!never);
-            spread_somewhere |= spread;
-            assert_eq!(calendar_events, heap_events, "{}", path.display());
-            assert!(calendar == heap, "{}: the reports differ", path.display());
+                (path.display().to_string(), report, sim.events(), spread)
+            })
+            .collect();
+        SPREAD_ABOVE_IN_TEST.with(|c| c.set(SPREAD_ABOVE));
+        super::lanes::LANES_IN_TEST.with(|c| c.set(true));
+        runs
+    }
+
+    /// Whatever the queue's layout, a run is the same: every example, run once with a queue
+    /// that becomes a calendar past 16 events and once with one that never does, gives the
+    /// same report and the same number of events.
+    #[test]
+    fn calendar_or_one_heap_every_example_reports_the_same() {
+        let calendar = run_examples(16, true);
+        let heap = run_examples(usize::MAX, true);
+        assert!(heap.iter().all(|r| !r.3));
+        assert!(
+            calendar.iter().any(|r| r.3),
+            "some example's queue became a calendar"
+        );
+        for (c, h) in calendar.iter().zip(&heap) {
+            assert_eq!(c.2, h.2, "{}", c.0);
+            assert!(c.1 == h.1, "{}: the reports differ", c.0);
         }
-        assert!(spread_somewhere, "some example's queue became a calendar");
+    }
+
+    /// Lanes change where events wait, never their order: every example gives the same report
+    /// and handles the same events with lanes and without, as one heap and as a calendar.
+    #[test]
+    fn lanes_or_none_every_example_reports_the_same() {
+        for spread_above in [usize::MAX, 16] {
+            let with = run_examples(spread_above, true);
+            let without = run_examples(spread_above, false);
+            for (w, o) in with.iter().zip(&without) {
+                assert_eq!(w.2, o.2, "{}", w.0);
+                assert!(w.1 == o.1, "{}: the reports differ", w.0);
+            }
+        }
+    }
+
+    /// Lanes and the list together hand events out in key order: plain pushes, pushes after
+    /// fixed delays (more delays than lanes, so some have none), streams whose times mostly
+    /// rise but now and then go down (those events take the list), as one heap and as a
+    /// calendar; `peek_time` and `pop_due` agree with what is popped.
+    #[test]
+    fn lanes_and_list_pop_in_key_order() {
+        use super::super::lanes::{after_delay, arrivals_of, sent_by};
+        for spread_above in [usize::MAX, 64] {
+            SPREAD_ABOVE_IN_TEST.with(|c| c.set(spread_above));
+            for seed in 1..=4u64 {
+                let mut rng = Rng::seed(seed);
+                let mut q = EventQueue::default();
+                let edges: Vec<usize> = (0..3)
+                    .map(|n| q.add_lane(sent_by(n, 500)) as usize)
+                    .collect();
+                let delays: Vec<Time> = (0..6).map(|i| 1_000 + i * 777).collect();
+                for &d in &delays {
+                    q.add_lane(after_delay(d));
+                }
+                q.add_lane(arrivals_of(0));
+                assert_eq!(q.add_lane(arrivals_of(1)), super::super::lanes::NO_LANE);
+                let mut last = [0 as Time; 3];
+                let (mut expected, mut got) = (Vec::new(), Vec::new());
+                let mut now: Time = 0;
+                let (mut laned, mut calendar) = (false, false);
+                for id in 0..30_000u32 {
+                    let ev = Ev::Timer { node: id };
+                    let at = match rng.below(4) {
+                        0 => {
+                            let at = now + rng.below(BUCKET_NS * 3);
+                            q.push(at, ev);
+                            at
+                        }
+                        1 => {
+                            let d = delays[rng.below(6) as usize];
+                            q.push_after(now, d, ev);
+                            now + d
+                        }
+                        2 => {
+                            let s = rng.below(3) as usize;
+                            let at = if rng.below(8) == 0 {
+                                now + rng.below(400)
+                            } else {
+                                last[s].max(now) + rng.below(300)
+                            };
+                            last[s] = last[s].max(at);
+                            q.push_in_lane(edges[s], at, ev);
+                            at
+                        }
+                        _ => {
+                            let at = now + rng.below(5_000);
+                            q.push_stream(arrivals_of(rng.below(2) as u32), at, ev);
+                            at
+                        }
+                    };
+                    expected.push((at, id));
+                    laned |= q.lanes.len() > 0;
+                    calendar |= q.is_large();
+                    if rng.below(2) == 0 {
+                        let peek = q.peek_time();
+                        let popped = if rng.below(2) == 0 {
+                            q.pop()
+                        } else {
+                            let until = now + rng.below(2_000);
+                            match q.pop_due(until) {
+                                Some(e) => Some(e),
+                                None => {
+                                    assert!(peek.is_none_or(|t| t > until));
+                                    continue;
+                                }
+                            }
+                        };
+                        let (t, ev) = popped.expect("events pending");
+                        assert_eq!(peek, Some(t));
+                        assert!(t >= now);
+                        now = t;
+                        got.push((t, timer_id(ev)));
+                    }
+                    assert_eq!(q.len(), expected.len() - got.len());
+                }
+                assert!(laned, "events waited in lanes");
+                assert_eq!(calendar, spread_above == 64, "a calendar only when asked");
+                while let Some((t, ev)) = q.pop() {
+                    got.push((t, timer_id(ev)));
+                }
+                assert_eq!(q.len(), 0);
+                assert_eq!(q.peek_time(), None);
+                assert_popped_in_key_order(got, expected, &format!("seed {seed}: "));
+            }
+        }
+        SPREAD_ABOVE_IN_TEST.with(|c| c.set(SPREAD_ABOVE));
     }
 
     fn timer_id(ev: Ev) -> u32 {
