@@ -316,13 +316,7 @@ impl EventQueue {
 
     #[inline]
     pub fn pop(&mut self) -> Option<(Time, Ev)> {
-        let (k, ev) = if self.list_first() {
-            self.pop_list()?
-        } else {
-            self.lanes.pop()?
-        };
-        self.spread_if_large();
-        Some(((k >> 64) as Time, ev))
+        self.pop_due(Time::MAX)
     }
 
     /// One heap with more than [`SPREAD_ABOVE`] events pending, lanes included, becomes a
