@@ -1,5 +1,8 @@
-//! Bundles every lesson in `lessons/` into the app (as the examples are), so lessons open
-//! offline and from a link without any request.
+//! Lists every lesson in `lessons/` for the app (`LESSON_FILES`) and, for native builds (the
+//! tests), bundles them too (`BUNDLED`). The browser build does not carry them: they are 105 KB
+//! of the gzipped wasm that the first screen does not need, so the page fetches them from
+//! `lessons/` (Trunk copies the folder beside the app; src/lessons.rs) once it is running, and
+//! the service worker keeps them for offline use.
 
 use std::fmt::Write;
 
@@ -15,8 +18,15 @@ fn main() {
         .unwrap_or_default();
     files.sort();
     let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into()));
-    let mut out = String::from("/// Every bundled lesson: (file stem, JSON text).\npub const BUNDLED: &[(&str, &str)] = &[\n");
+    // The browser build fetches the lessons instead of carrying them (see above).
+    let bundle = std::env::var("CARGO_CFG_TARGET_ARCH").map_or(true, |a| a != "wasm32");
+    let mut out = String::from("/// Every lesson's file name in `lessons/`, in name order.\npub const LESSON_FILES: &[&str] = &[\n");
     for p in &files {
+        let name = p.file_name().and_then(|s| s.to_str()).unwrap_or_default();
+        let _ = writeln!(out, "    {name:?},");
+    }
+    out.push_str("];\n/// Every bundled lesson (native builds): (file stem, JSON text).\n#[allow(dead_code)]\npub const BUNDLED: &[(&str, &str)] = &[\n");
+    for p in files.iter().filter(|_| bundle) {
         println!("cargo:rerun-if-changed={}", p.display());
         let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
         // The bundled copy without the indentation: a fifth of the lessons' bytes in the wasm.

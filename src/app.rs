@@ -458,30 +458,51 @@ pub fn App() -> Html {
     let open_lesson = {
         let keep = keep.clone();
         let dispatch = dispatch.clone();
-        Callback::from(move |(id, step): (String, usize)| {
-            let Some(l) = crate::lessons::find(&id) else {
-                dispatch.emit(Action::Toast {
-                    text: fill(
-                        tr(
-                            lang,
-                            "There is no lesson “{}” in this version of Scaleboard.",
+        let open_now = {
+            let dispatch = dispatch.clone();
+            Rc::new(move |id: String, step: usize| {
+                let Some(l) = crate::lessons::find(&id) else {
+                    dispatch.emit(Action::Toast {
+                        text: fill(
+                            tr(
+                                lang,
+                                "There is no lesson “{}” in this version of Scaleboard.",
+                            ),
+                            &[&id],
                         ),
-                        &[&id],
-                    ),
-                    kind: ToastKind::Error,
+                        kind: ToastKind::Error,
+                    });
+                    return;
+                };
+                let step = step.min(l.steps.len().saturating_sub(1));
+                keep.run(DocCommand::bundled(
+                    crate::lessons::step_design(&l, step, false, lang),
+                    lang,
+                ));
+                dispatch.emit(Action::LessonOpened {
+                    id: l.id.clone(),
+                    step,
+                    steps: l.steps.len(),
+                    asks: l.steps.get(step).is_some_and(|s| s.prediction.is_some()),
                 });
-                return;
-            };
-            let step = step.min(l.steps.len().saturating_sub(1));
-            keep.run(DocCommand::bundled(
-                crate::lessons::step_design(&l, step, false, lang),
-                lang,
-            ));
-            dispatch.emit(Action::LessonOpened {
-                id: l.id.clone(),
-                step,
-                steps: l.steps.len(),
-                asks: l.steps.get(step).is_some_and(|s| s.prediction.is_some()),
+            })
+        };
+        Callback::from(move |(id, step): (String, usize)| {
+            // The lessons are fetched once the app runs (src/lessons.rs): a lesson asked for
+            // before they are here opens when they arrive.
+            if crate::lessons::status() == crate::lessons::Status::Ready {
+                return open_now(id, step);
+            }
+            let open_now = open_now.clone();
+            let dispatch = dispatch.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match crate::lessons::load(false).await {
+                    Ok(()) => open_now(id, step),
+                    Err(e) => dispatch.emit(Action::Toast {
+                        text: crate::keeping::lessons_failed(lang, &e),
+                        kind: ToastKind::Error,
+                    }),
+                }
             });
         })
     };

@@ -187,6 +187,19 @@ impl Keep {
     /// (a reload), else the most recent one; earlier localStorage work is migrated first.
     pub fn start(self: &Rc<Self>) {
         let hash = persist::current_hash();
+        // A lesson link needs the lessons, which the page fetches (src/lessons.rs): start once
+        // they are here, or with a message naming what failed.
+        let lesson_hash = crate::lessons::parse_fragment(&hash);
+        if lesson_hash.is_some() && crate::lessons::status() == crate::lessons::Status::Loading {
+            let k = self.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Err(e) = crate::lessons::load(false).await {
+                    k.toast(lessons_failed(k.lang.get(), &e), ToastKind::Error);
+                }
+                k.start();
+            });
+            return;
+        }
         let ses = session();
         let tab_hash = ses
             .as_ref()
@@ -198,7 +211,8 @@ impl Keep {
         let addressed = hash.strip_prefix("doc=").map(str::to_owned);
         // A lesson link: the step's diagram, unless this tab is reloading it (then the
         // learner's own attempt, the tab's document, comes back).
-        let lesson_at = crate::lessons::parse_fragment(&hash)
+        let lesson_at = lesson_hash
+            .clone()
             .and_then(|(id, step)| crate::lessons::find(&id).map(|l| (l, step)));
         let fresh = !hash.is_empty() && Some(&hash) != tab_hash.as_ref();
         if let Some(id) = &addressed {
@@ -208,6 +222,21 @@ impl Keep {
                 let mut d = crate::lessons::step_design(l, *step, false, self.lang.get());
                 crate::examples::localize(&mut d, self.lang.get());
                 link = Some(Ok(scaleboard_link::Document::new(d)));
+            }
+        } else if let Some((id, _)) = &lesson_hash {
+            // A lesson this version does not have (or lessons that did not arrive: said
+            // above): the user's own work opens, not an error about a malformed design link.
+            if fresh && crate::lessons::status() == crate::lessons::Status::Ready {
+                self.toast(
+                    fill(
+                        tr(
+                            self.lang.get(),
+                            "There is no lesson “{}” in this version of Scaleboard.",
+                        ),
+                        &[id],
+                    ),
+                    ToastKind::Error,
+                );
             }
         } else if fresh && !scaleboard_link::is_compare(&hash) {
             // (A comparison link opens over the user's own work: the app shows it once ready.)
@@ -679,4 +708,16 @@ fn notice_text(n: &Notice, lang: Lang, has_doc: bool) -> String {
             &[count],
         ),
     }
+}
+
+/// What the user reads when the lessons could not be fetched: `why` names the file and the
+/// reason (src/lessons.rs).
+pub fn lessons_failed(lang: Lang, why: &str) -> String {
+    fill(
+        tr(
+            lang,
+            "The lessons could not be loaded ({}). Your designs are not affected; try again when the connection is back.",
+        ),
+        &[&why],
+    )
 }

@@ -1,34 +1,168 @@
-//! The lessons bundled with the app (every `lessons/*.json`, compiled in by `build.rs`), read
-//! once. Bundling means a lesson opens from a link, offline, without a request.
+//! The lessons (every `lessons/*.json`), read once. Native builds (the tests) have them compiled
+//! in by `build.rs`; the browser fetches them from `lessons/` beside the app once it runs, so
+//! the first screen's download does not carry them (they were 105 KB of its gzipped wasm). The
+//! service worker keeps the files, so lessons open offline too (src/offline.rs waits for them
+//! before it says the app works offline).
 
 use crate::i18n::{fill, tr, Lang};
 use scaleboard_sim::lesson::Lesson;
 use scaleboard_sim::Diagram;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
 
+/// Where the lessons are.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    /// Not fetched yet, or on their way.
+    Loading,
+    Ready,
+    /// The fetch failed (the message names the file and the reason); a new `load` tries again.
+    Failed(String),
+}
+
+enum Held {
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    Loading,
+    Ready(Rc<Vec<Rc<Lesson>>>),
+    Failed(String),
+}
+
 thread_local! {
-    static ALL: Rc<Vec<Rc<Lesson>>> = Rc::new(read_all());
+    static HELD: RefCell<Held> = RefCell::new(initial());
 }
 
-fn read_all() -> Vec<Rc<Lesson>> {
-    let mut v: Vec<Rc<Lesson>> = BUNDLED
+#[cfg(not(target_arch = "wasm32"))]
+fn initial() -> Held {
+    let texts = BUNDLED
         .iter()
-        .filter_map(|(_, text)| Lesson::from_json(text).ok())
-        .map(Rc::new)
-        .collect();
-    v.sort_by(|a, b| a.chapter.cmp(&b.chapter).then(a.id.cmp(&b.id)));
-    v
+        .map(|(stem, text)| (format!("{stem}.json"), Ok((*text).to_owned())));
+    match read_all(texts) {
+        Ok(v) => Held::Ready(Rc::new(v)),
+        Err(e) => Held::Failed(e),
+    }
 }
 
-/// Every lesson, in chapter order (challenges last).
+#[cfg(target_arch = "wasm32")]
+fn initial() -> Held {
+    Held::Loading
+}
+
+/// Reads every lesson from `(file name, its text or why it could not be had)`, in chapter order
+/// (challenges last). The first file that is missing or does not read is named in the error:
+/// a partial list would leave a workshop's lesson links pointing at nothing, silently.
+fn read_all(
+    texts: impl IntoIterator<Item = (String, Result<String, String>)>,
+) -> Result<Vec<Rc<Lesson>>, String> {
+    let mut v = Vec::new();
+    for (name, text) in texts {
+        let text = text.map_err(|e| format!("{name}: {e}"))?;
+        let lesson = Lesson::from_json(&text).map_err(|problems| {
+            let first = problems
+                .first()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            format!("{name}: {first}")
+        })?;
+        v.push(Rc::new(lesson));
+    }
+    v.sort_by(|a, b| a.chapter.cmp(&b.chapter).then(a.id.cmp(&b.id)));
+    Ok(v)
+}
+
+/// Every lesson, in chapter order (challenges last); none until they have arrived.
 pub fn all() -> Rc<Vec<Rc<Lesson>>> {
-    ALL.with(Rc::clone)
+    HELD.with(|h| match &*h.borrow() {
+        Held::Ready(v) => v.clone(),
+        _ => Rc::default(),
+    })
+}
+
+pub fn status() -> Status {
+    HELD.with(|h| match &*h.borrow() {
+        Held::Loading => Status::Loading,
+        Held::Ready(_) => Status::Ready,
+        Held::Failed(e) => Status::Failed(e.clone()),
+    })
 }
 
 pub fn find(id: &str) -> Option<Rc<Lesson>> {
     all().iter().find(|l| l.id == id).cloned()
+}
+
+/// Makes the lessons available: at once if they are, else fetched (`fresh` fetches them even
+/// then, so that the service worker, once it controls the page, keeps a copy).
+pub async fn load(fresh: bool) -> Result<(), String> {
+    if !fresh {
+        if let Status::Ready = status() {
+            return Ok(());
+        }
+    }
+    let result = read_all(fetch_all().await);
+    HELD.with(|h| {
+        let mut h = h.borrow_mut();
+        match (&result, &*h) {
+            (Ok(v), _) => *h = Held::Ready(Rc::new(v.clone())),
+            // A failed refresh keeps lessons that did arrive before.
+            (Err(_), Held::Ready(_)) => {}
+            (Err(e), _) => *h = Held::Failed(e.clone()),
+        }
+    });
+    result.map(drop)
+}
+
+/// Every lesson file's text, fetched side by side from `lessons/` beside the page.
+#[cfg(target_arch = "wasm32")]
+async fn fetch_all() -> Vec<(String, Result<String, String>)> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    fn why(e: wasm_bindgen::JsValue) -> String {
+        e.dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| e.as_string())
+            .unwrap_or_else(|| "the request failed".into())
+    }
+    async fn text(request: Option<js_sys::Promise>) -> Result<String, String> {
+        let request = request.ok_or("no window")?;
+        let response: web_sys::Response = JsFuture::from(request)
+            .await
+            .map_err(why)?
+            .dyn_into()
+            .map_err(why)?;
+        if !response.ok() {
+            return Err(format!("HTTP {}", response.status()));
+        }
+        JsFuture::from(response.text().map_err(why)?)
+            .await
+            .map_err(why)?
+            .as_string()
+            .ok_or_else(|| "not text".into())
+    }
+    let window = web_sys::window();
+    // Every request is on its way before the first is awaited.
+    let requests: Vec<_> = LESSON_FILES
+        .iter()
+        .map(|f| {
+            let request = window
+                .as_ref()
+                .map(|w| w.fetch_with_str(&format!("lessons/{f}")));
+            (f, request)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(requests.len());
+    for (f, request) in requests {
+        out.push(((*f).to_owned(), text(request).await));
+    }
+    out
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+async fn fetch_all() -> Vec<(String, Result<String, String>)> {
+    BUNDLED
+        .iter()
+        .map(|(stem, text)| (format!("{stem}.json"), Ok((*text).to_owned())))
+        .collect()
 }
 
 /// Step `i`'s starting design (or its reference solution), named after the lesson and step in
@@ -94,6 +228,34 @@ mod tests {
             }
         }
         assert_eq!(all().len(), BUNDLED.len());
+        assert_eq!(
+            LESSON_FILES.len(),
+            BUNDLED.len(),
+            "the browser fetches every lesson"
+        );
+        for ((name, _), file) in BUNDLED.iter().zip(LESSON_FILES) {
+            assert_eq!(format!("{name}.json"), *file);
+        }
+        assert_eq!(status(), Status::Ready);
+    }
+
+    /// A lesson file that did not arrive, or does not read, is named in the error, and no
+    /// lesson list is made of the others.
+    #[test]
+    fn a_missing_or_broken_lesson_file_is_named() {
+        let good = BUNDLED[0].1.to_owned();
+        let err = read_all([
+            ("a.json".to_owned(), Ok(good.clone())),
+            ("b.json".to_owned(), Err("HTTP 404".to_owned())),
+        ])
+        .unwrap_err();
+        assert_eq!(err, "b.json: HTTP 404");
+        let err = read_all([("c.json".to_owned(), Ok("{\"id\": 3".to_owned()))]).unwrap_err();
+        assert!(err.starts_with("c.json: "), "{err}");
+        assert_eq!(
+            read_all([("a.json".to_owned(), Ok(good))]).map(|v| v.len()),
+            Ok(1)
+        );
     }
 
     /// The app bundles each lesson without its indentation (`build.rs`): the same JSON

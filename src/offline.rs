@@ -1,5 +1,7 @@
-//! Offline use: registers the service worker (static/sw.js) and tells when the app, its wasm
-//! and styles are cached, so the page, its examples and lessons open with the network gone.
+//! Offline use: registers the service worker (static/sw.js) and tells when the app, its wasm,
+//! styles and lessons are cached, so the page, its examples and lessons open with the network
+//! gone. The lessons are fetched here (through the service worker, which keeps a copy) once it
+//! controls the page: they are not in the wasm (src/lessons.rs).
 
 use wasm_bindgen_futures::JsFuture;
 
@@ -27,7 +29,21 @@ pub fn register(ready: impl FnOnce() + 'static) {
         }
         if let Ok(ready_promise) = container.ready() {
             if JsFuture::from(ready_promise).await.is_ok() {
-                ready();
+                // A first visit's worker takes the page over just after it is active
+                // (`clients.claim()`): the lessons must pass through it to be kept.
+                for _ in 0..50 {
+                    if container.controller().is_some() {
+                        break;
+                    }
+                    let wait = js_sys::Promise::new(&mut |done, _| {
+                        let _ = window
+                            .set_timeout_with_callback_and_timeout_and_arguments_0(&done, 100);
+                    });
+                    let _ = JsFuture::from(wait).await;
+                }
+                if crate::lessons::load(true).await.is_ok() {
+                    ready();
+                }
             }
         }
     });

@@ -1,7 +1,8 @@
 // Scaleboard's service worker: the app keeps working with the network gone (a workshop's Wi-Fi).
-// The page, its script, wasm and styles are cached when first seen; examples and lessons are
-// compiled into the wasm, so they come along. Navigations go to the network first (a new build
-// shows up at once) and fall back to the cached page; hashed assets are served from the cache.
+// The page, its script, wasm and styles are cached when first seen; examples are compiled into
+// the wasm, so they come along. Navigations and lessons (lessons/*.json, fetched by the app once
+// it runs: src/lessons.rs; their names carry no hash) go to the network first (a new build shows
+// up at once) and fall back to the cache; hashed assets are served from the cache.
 // This is the one file of the app that is not Rust: a service worker must be a script.
 const CACHE = 'scaleboard-v1';
 // The engine's Web Worker (src/bin/engine_worker.rs, Trunk's worker output: fixed names).
@@ -37,6 +38,19 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('fetch', (event) => {
   const req = event.request;
   if (req.method !== 'GET' || new URL(req.url).origin !== self.location.origin) return;
+  if (new URL(req.url).pathname.includes('/lessons/')) {
+    event.respondWith((async () => {
+      const cache = await caches.open(CACHE);
+      try {
+        const res = await fetch(req);
+        if (res.ok) await cache.put(req, res.clone());
+        return res;
+      } catch {
+        return (await cache.match(req)) ?? Response.error();
+      }
+    })());
+    return;
+  }
   if (req.mode === 'navigate') {
     event.respondWith((async () => {
       const cache = await caches.open(CACHE);

@@ -6,11 +6,11 @@
 // test follows the lessons when their texts or figures change.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  launch, openApp, ready, screenshot, shareLink, BASE_URL, openExample, frames, afterSave, watchPage, snapshotsSettled,
+  launch, openApp, ready, screenshot, shareLink, BASE_URL, openExample, frames, afterSave, watchPage, snapshotsSettled, collectErrors,
 } from './lib.mjs';
 import { serveDist } from './serve.mjs';
 
@@ -665,4 +665,61 @@ test('a lesson on a phone: the step above the diagram upright, beside it on its 
     assert.deepEqual(errors, []);
     await context.close();
   }
+});
+
+test('the lessons are not in the first screen: fetched once the app runs; when they fail the dialog says so in both languages, and Try again brings them', async () => {
+  // (No service worker here: its own fetches would pass by the route below. The offline test
+  // above covers the lessons kept by it.)
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, colorScheme: 'dark', serviceWorkers: 'block',
+  });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  // Every lesson request is remembered with whether the app was ready when it left, and
+  // refused while `refuse` holds (a network that drops them).
+  const asked = [];
+  let refuse = true;
+  await context.route('**/lessons/*.json', async (route) => {
+    const appReady = await page.evaluate(() => document.querySelector('[data-testid="app"]')?.dataset.ready === 'true').catch(() => false);
+    asked.push({ url: route.request().url(), appReady });
+    if (refuse) await route.abort('internetdisconnected');
+    else await route.continue();
+  });
+  await page.goto(`${BASE_URL}/`);
+  await ready(page);
+  // The first screen works without a lesson (a click places a server); the dialog asks for them.
+  const nodes = page.locator('[data-testid^="node-"][data-node]');
+  const before = await nodes.count();
+  await page.getByTestId('palette-server').click();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="node-"][data-node]').length > n, before);
+  const placed = await nodes.count();
+  await page.getByTestId('lessons').click();
+  await page.getByTestId('lessons-dialog').waitFor();
+  const failed = page.getByTestId('lessons-failed');
+  await failed.waitFor();
+  assert.match(await failed.innerText(), /lessons could not be loaded \(\d\d-[a-z-]+\.json|lessons could not be loaded \(challenge-/);
+  assert.ok(asked.length > 0 && asked.every((a) => a.appReady), `every lesson request came after the app was ready: ${JSON.stringify(asked.slice(0, 3))}`);
+  await screenshot(page, 'workshop-lessons-failed');
+  await page.getByTestId('lessons-close').click();
+  await page.getByTestId('lessons-dialog').waitFor({ state: 'hidden' });
+
+  // In Korean too, and the design on the canvas is untouched meanwhile.
+  await page.getByTestId('lang-toggle').click();
+  await page.waitForFunction(() => document.documentElement.lang === 'ko');
+  await page.getByTestId('lessons').click();
+  await failed.waitFor();
+  assert.match(await failed.innerText(), /레슨을 불러오지 못했습니다/);
+  assert.equal(await nodes.count(), placed, 'the design on the canvas is untouched');
+
+  // The network is back: Try again lists every lesson file's lesson.
+  refuse = false;
+  await page.getByTestId('lessons-retry').click();
+  await page.getByTestId(`lesson-${LESSON_ID}`).waitFor();
+  const files = (await readdir(path.join(root, 'lessons'))).filter((f) => f.endsWith('.json'));
+  assert.equal(await page.locator('[data-testid^="lesson-"].lesson-entry').count(), files.length);
+  assert.equal(await failed.count(), 0);
+  await page.getByTestId(`lesson-${LESSON_ID}`).click();
+  await panelAt(page, 0);
+  assert.ok(errors.every((e) => /Failed to load resource|ERR_INTERNET_DISCONNECTED|lessons\//.test(e)), `only the refused requests: ${errors}`);
+  await context.close();
 });
