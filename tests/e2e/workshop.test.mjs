@@ -597,10 +597,14 @@ test('offline: once cached, the app, a lesson and a shared design open without a
     await page.getByTestId('node-mobile-app').waitFor();
     const link = await shareLink(page);
     assert.match(link, /#\d+\./);
+    const sharedAddress = await page.evaluate(() => location.hash);
     await afterSave(page, async () => {
       await openExample(page, 'basic');
       await page.getByTestId('node-lb').waitFor();
     });
+    // The address follows the open design a moment after it changes: a reload before that
+    // would open the address's design (the shared one) as a fresh link, on a busy machine.
+    await page.waitForFunction((h) => location.hash.length > 1 && location.hash !== h, sharedAddress);
 
     // The network goes away: the server is gone and the browser is offline.
     await server.close();
