@@ -718,6 +718,9 @@ pub fn lessons_failed(lang: Lang, why: &str) -> String {
             lang,
             "The lessons could not be loaded ({}). Your designs are not affected; try again when the connection is back.",
         ),
-        &[&why],
+        &[&why.replace(
+            crate::lessons::NO_CONNECTION,
+            tr(lang, crate::lessons::NO_CONNECTION),
+        )],
     )
 }

@@ -12,6 +12,9 @@ use std::rc::Rc;
 
 include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
 
+/// The reason given when a lesson file's request got no answer (translated where shown).
+pub const NO_CONNECTION: &str = "no connection";
+
 /// Where the lessons are.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Status {
@@ -125,9 +128,11 @@ async fn fetch_all() -> Vec<(String, Result<String, String>)> {
     }
     async fn text(request: Option<js_sys::Promise>) -> Result<String, String> {
         let request = request.ok_or("no window")?;
+        // `fetch` rejects only when no answer came at all (the browser's words for it are
+        // English): said in the user's language by `keeping::lessons_failed`.
         let response: web_sys::Response = JsFuture::from(request)
             .await
-            .map_err(why)?
+            .map_err(|_| NO_CONNECTION.to_owned())?
             .dyn_into()
             .map_err(why)?;
         if !response.ok() {

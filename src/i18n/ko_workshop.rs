@@ -4,6 +4,7 @@
 table! {
     "Loading the lessons…" => "레슨을 불러오는 중…",
     "Try again" => "다시 시도",
+    "no connection" => "연결 없음",
     "The lessons could not be loaded ({}). Your designs are not affected; try again when the connection is back." => "레슨을 불러오지 못했습니다({}). 설계에는 영향이 없습니다. 연결이 돌아오면 다시 시도하세요.",
     "There is no lesson “{}” in this version of Scaleboard." => "이 버전의 Scaleboard에는 “{}” 레슨이 없습니다.",
     "First predict what will happen: answer the question in the lesson, then press Play." => "먼저 무슨 일이 일어날지 예측하세요. 레슨의 질문에 답한 뒤 재생을 누르세요.",
