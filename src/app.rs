@@ -463,13 +463,7 @@ pub fn App() -> Html {
             Rc::new(move |id: String, step: usize| {
                 let Some(l) = crate::lessons::find(&id) else {
                     dispatch.emit(Action::Toast {
-                        text: fill(
-                            tr(
-                                lang,
-                                "There is no lesson “{}” in this version of Scaleboard.",
-                            ),
-                            &[&id],
-                        ),
+                        text: crate::lessons::missing_text(lang, &id),
                         kind: ToastKind::Error,
                     });
                     return;
@@ -499,7 +493,7 @@ pub fn App() -> Html {
                 match crate::lessons::load(false).await {
                     Ok(()) => open_now(id, step),
                     Err(e) => dispatch.emit(Action::Toast {
-                        text: crate::keeping::lessons_failed(lang, &e),
+                        text: crate::lessons::failed_text(lang, &e),
                         kind: ToastKind::Error,
                     }),
                 }

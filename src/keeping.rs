@@ -194,7 +194,10 @@ impl Keep {
             let k = self.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 if let Err(e) = crate::lessons::load(false).await {
-                    k.toast(lessons_failed(k.lang.get(), &e), ToastKind::Error);
+                    k.toast(
+                        crate::lessons::failed_text(k.lang.get(), &e),
+                        ToastKind::Error,
+                    );
                 }
                 k.start();
             });
@@ -228,13 +231,7 @@ impl Keep {
             // above): the user's own work opens, not an error about a malformed design link.
             if fresh && crate::lessons::status() == crate::lessons::Status::Ready {
                 self.toast(
-                    fill(
-                        tr(
-                            self.lang.get(),
-                            "There is no lesson “{}” in this version of Scaleboard.",
-                        ),
-                        &[id],
-                    ),
+                    crate::lessons::missing_text(self.lang.get(), id),
                     ToastKind::Error,
                 );
             }
@@ -708,19 +705,4 @@ fn notice_text(n: &Notice, lang: Lang, has_doc: bool) -> String {
             &[count],
         ),
     }
-}
-
-/// What the user reads when the lessons could not be fetched: `why` names the file and the
-/// reason (src/lessons.rs).
-pub fn lessons_failed(lang: Lang, why: &str) -> String {
-    fill(
-        tr(
-            lang,
-            "The lessons could not be loaded ({}). Your designs are not affected; try again when the connection is back.",
-        ),
-        &[&why.replace(
-            crate::lessons::NO_CONNECTION,
-            tr(lang, crate::lessons::NO_CONNECTION),
-        )],
-    )
 }

@@ -38,10 +38,7 @@ thread_local! {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn initial() -> Held {
-    let texts = BUNDLED
-        .iter()
-        .map(|(stem, text)| (format!("{stem}.json"), Ok((*text).to_owned())));
-    match read_all(texts) {
+    match read_all(bundled_texts()) {
         Ok(v) => Held::Ready(Rc::new(v)),
         Err(e) => Held::Failed(e),
     }
@@ -129,7 +126,7 @@ async fn fetch_all() -> Vec<(String, Result<String, String>)> {
     async fn text(request: Option<js_sys::Promise>) -> Result<String, String> {
         let request = request.ok_or("no window")?;
         // `fetch` rejects only when no answer came at all (the browser's words for it are
-        // English): said in the user's language by `keeping::lessons_failed`.
+        // English): said in the user's language by `failed_text`.
         let response: web_sys::Response = JsFuture::from(request)
             .await
             .map_err(|_| NO_CONNECTION.to_owned())?
@@ -164,10 +161,39 @@ async fn fetch_all() -> Vec<(String, Result<String, String>)> {
 
 #[cfg(not(target_arch = "wasm32"))]
 async fn fetch_all() -> Vec<(String, Result<String, String>)> {
+    bundled_texts()
+}
+
+/// The compiled-in lessons as `read_all` takes them (native builds).
+#[cfg(not(target_arch = "wasm32"))]
+fn bundled_texts() -> Vec<(String, Result<String, String>)> {
     BUNDLED
         .iter()
         .map(|(stem, text)| (format!("{stem}.json"), Ok((*text).to_owned())))
         .collect()
+}
+
+/// What the user reads when the lessons could not be fetched: `why` names the file and the
+/// reason (see `load`).
+pub fn failed_text(lang: Lang, why: &str) -> String {
+    fill(
+        tr(
+            lang,
+            "The lessons could not be loaded ({}). Your designs are not affected; try again when the connection is back.",
+        ),
+        &[&why.replace(NO_CONNECTION, tr(lang, NO_CONNECTION))],
+    )
+}
+
+/// What the user reads when a link or a step names a lesson this version does not have.
+pub fn missing_text(lang: Lang, id: &str) -> String {
+    fill(
+        tr(
+            lang,
+            "There is no lesson “{}” in this version of Scaleboard.",
+        ),
+        &[&id],
+    )
 }
 
 /// Step `i`'s starting design (or its reference solution), named after the lesson and step in

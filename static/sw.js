@@ -35,33 +35,28 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
+// The network first, the cache (under `key`) when it does not answer; a good answer is kept.
+async function networkFirst(req, key) {
+  const cache = await caches.open(CACHE);
+  try {
+    const res = await fetch(req);
+    if (res.ok) await cache.put(key, res.clone());
+    return res;
+  } catch {
+    return (await cache.match(key)) ?? Response.error();
+  }
+}
+
 self.addEventListener('fetch', (event) => {
   const req = event.request;
   if (req.method !== 'GET' || new URL(req.url).origin !== self.location.origin) return;
   if (new URL(req.url).pathname.includes('/lessons/')) {
-    event.respondWith((async () => {
-      const cache = await caches.open(CACHE);
-      try {
-        const res = await fetch(req);
-        if (res.ok) await cache.put(req, res.clone());
-        return res;
-      } catch {
-        return (await cache.match(req)) ?? Response.error();
-      }
-    })());
+    event.respondWith(networkFirst(req, req));
     return;
   }
   if (req.mode === 'navigate') {
-    event.respondWith((async () => {
-      const cache = await caches.open(CACHE);
-      try {
-        const res = await fetch(req);
-        if (res.ok) await cache.put('./', res.clone());
-        return res;
-      } catch {
-        return (await cache.match('./')) ?? Response.error();
-      }
-    })());
+    // Every navigation is the one page (its address's fragment is not sent).
+    event.respondWith(networkFirst(req, './'));
     return;
   }
   event.respondWith((async () => {

@@ -51,7 +51,7 @@ pub fn LessonsDialog(props: &LessonsDialogProps) -> Html {
         },
         crate::lessons::Status::Failed(why) => html! {
             <div role="alert" data-testid="lessons-failed">
-                <p>{ crate::keeping::lessons_failed(lang, why) }</p>
+                <p>{ crate::lessons::failed_text(lang, why) }</p>
                 <button class="btn" data-testid="lessons-retry" onclick={fetch.reform(|_: MouseEvent| ())}>{ tr(lang, "Try again") }</button>
             </div>
         },
