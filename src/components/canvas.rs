@@ -317,6 +317,10 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                         let v = view_now.borrow().zoom_at(at, factor);
                         // (A wheel at the zoom's limit changes nothing: no render to mark.)
                         *wheeled.borrow_mut() = v.zoom != view_now.borrow().zoom;
+                        // The next step starts from this one even before a render: on a slow
+                        // machine two wheel events can come between renders, and the second
+                        // one would otherwise be lost.
+                        *view_now.borrow_mut() = v;
                         dispatch.emit(Action::SetView(v));
                     },
                 )
@@ -733,30 +737,40 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     });
     {
         let sketch_ref = sketch_ref.clone();
+        let world_ref = world_ref.clone();
         let widths = use_mut_ref(HashMap::new);
         let zoom = view.zoom;
         use_effect(move || {
-            let Some(el) = sketch_ref.cast::<HtmlCanvasElement>() else {
-                return;
-            };
+            let el = sketch_ref.cast::<HtmlCanvasElement>();
             let mut setup = sketch_setup.borrow_mut();
-            match (sketches, setup.as_ref()) {
-                (Some(sketches), Some((size, inks))) => crate::render::edge_sketch::draw(
-                    &el,
-                    *size,
-                    &sketches,
-                    inks,
-                    zoom,
-                    &mut widths.borrow_mut(),
-                ),
+            let drawn = match (&el, sketches, setup.as_ref()) {
+                (Some(el), Some(sketches), Some((size, inks))) => {
+                    crate::render::edge_sketch::draw(
+                        el,
+                        *size,
+                        &sketches,
+                        inks,
+                        zoom,
+                        &mut widths.borrow_mut(),
+                    );
+                    true
+                }
                 // The gesture is over: empty the canvas, and read the size and colours afresh
                 // at the next one (the window or the theme may change in between).
-                (None, Some((size, _))) => {
-                    crate::render::edge_sketch::clear(&el, *size);
+                (Some(el), None, Some((size, _))) => {
+                    crate::render::edge_sketch::clear(el, *size);
                     *setup = None;
+                    false
                 }
-                _ => {}
-            }
+                _ => false,
+            };
+            // The SVG layer is the world layer's first: hidden only once the canvas has the
+            // edges, and shown again whatever happened (a design that turned small mid-zoom
+            // has no canvas any more).
+            let svg = world_ref
+                .cast::<web_sys::Element>()
+                .and_then(|w| w.query_selector("svg.edges").ok().flatten());
+            crate::render::edge_sketch::show(el.as_ref(), svg, drawn);
         });
     }
     // The semantic zoom: a card changes with the band of zoom, never with a wheel step inside
@@ -837,15 +851,15 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                  {onpointerdown} {onpointermove} onpointerup={finish.clone()}
                  onpointercancel={finish.clone()} onlostpointercapture={finish} {oncontextmenu}>
             if props.doc.nodes.len() > CULL_ABOVE {
-                <canvas class="edge-sketch" data-testid="edge-sketch" data-active={sketching.to_string()}
-                        ref={sketch_ref} aria-hidden="true"></canvas>
+                <canvas class="edge-sketch" data-testid="edge-sketch" ref={sketch_ref}
+                        aria-hidden="true"></canvas>
             }
             <div class={classes!("viewport", level.class())} data-testid="viewport" ref={world_ref} style={viewport_style}
                  data-zoom={format!("{:.3}", view.zoom)} data-pan={format!("{:.1},{:.1}", view.x, view.y)}>
                 { for regions }
                 <EdgeLayer layout={SameRc(layout.clone())} moved={moved.clone()} world={world}
                            selected={props.selection.edges.clone()} stats={SameRc(props.stats.clone())}
-                           lang={lang} sketched={sketching} {preview} />
+                           lang={lang} {preview} />
                 { for nodes }
             </div>
             <canvas class="dots" ref={props.dots_ref.clone()} aria-hidden="true"></canvas>

@@ -22,9 +22,6 @@ pub struct EdgeLayerProps {
     pub selected: BTreeSet<String>,
     pub stats: SameRc<Stats>,
     pub lang: Lang,
-    /// The edges are drawn on the canvas meanwhile (`editor::edge_sketch`): this layer is
-    /// transparent.
-    pub sketched: bool,
     /// The curve being drawn from an out port to the pointer (world units).
     pub preview: Option<(String, Point)>,
 }
@@ -70,7 +67,9 @@ pub fn EdgeLayer(props: &EdgeLayerProps) -> Html {
     });
     html! {
         <>
-            <svg class={classes!("edges", props.sketched.then_some("is-sketched"))} aria-hidden="true">
+            // Made transparent (`is-sketched`) by the canvas while a big design's zoom changes
+            // (`render::edge_sketch::show`), not here.
+            <svg class="edges" aria-hidden="true">
                 <defs>
                     <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="11" markerHeight="11" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
                         <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />

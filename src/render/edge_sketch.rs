@@ -81,6 +81,26 @@ fn fresh(el: &HtmlCanvasElement, ctx: &CanvasRenderingContext2d, (w, h): (f64, f
     ctx.clear_rect(0.0, 0.0, w, h);
 }
 
+/// Shows the canvas's edges instead of the SVG's (`drawn`), or the SVG's again: the canvas's
+/// `data-active` and the SVG layer's `is-sketched` class (transparent). Set here, after the
+/// canvas is drawn or emptied, not by the render: Yew may hand the browser a frame between a
+/// render and its effects, and a render that hid the SVG would then show a frame without edges.
+/// Each is written only when it changes (a write, even of the same value, is a mutation).
+pub fn show(canvas: Option<&HtmlCanvasElement>, svg: Option<web_sys::Element>, drawn: bool) {
+    if let Some(canvas) = canvas {
+        let value = if drawn { "true" } else { "false" };
+        if canvas.get_attribute("data-active").as_deref() != Some(value) {
+            let _ = canvas.set_attribute("data-active", value);
+        }
+    }
+    if let Some(svg) = svg {
+        let classes = svg.class_list();
+        if classes.contains("is-sketched") != drawn {
+            let _ = classes.toggle_with_force("is-sketched", drawn);
+        }
+    }
+}
+
 /// Empties the canvas (the SVG edges are back).
 pub fn clear(el: &HtmlCanvasElement, size: (f64, f64)) {
     if let Some(ctx) = context(el) {
