@@ -706,6 +706,8 @@ pub fn Canvas(props: &CanvasProps) -> Html {
         },
     );
     let sketch_ref = use_node_ref();
+    // The SVG edge layer, made transparent while the canvas has its edges.
+    let edges_ref = use_node_ref();
     // The sketch canvas's size and colours, read once per gesture.
     let sketch_setup = use_mut_ref(|| None::<((f64, f64), crate::render::edge_sketch::Inks)>);
     let sketches = sketching.then(|| {
@@ -737,7 +739,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     });
     {
         let sketch_ref = sketch_ref.clone();
-        let world_ref = world_ref.clone();
+        let svg_ref = edges_ref.clone();
         let widths = use_mut_ref(HashMap::new);
         let zoom = view.zoom;
         use_effect(move || {
@@ -764,13 +766,9 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                 }
                 _ => false,
             };
-            // The SVG layer is the world layer's first: hidden only once the canvas has the
-            // edges, and shown again whatever happened (a design that turned small mid-zoom
-            // has no canvas any more).
-            let svg = world_ref
-                .cast::<web_sys::Element>()
-                .and_then(|w| w.query_selector("svg.edges").ok().flatten());
-            crate::render::edge_sketch::show(el.as_ref(), svg, drawn);
+            // The SVG layer is hidden only once the canvas has the edges, and shown again
+            // whatever happened (a design that turned small mid-zoom has no canvas any more).
+            crate::render::edge_sketch::show(el.as_ref(), svg_ref.cast(), drawn);
         });
     }
     // The semantic zoom: a card changes with the band of zoom, never with a wheel step inside
@@ -859,7 +857,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                 { for regions }
                 <EdgeLayer layout={SameRc(layout.clone())} moved={moved.clone()} world={world}
                            selected={props.selection.edges.clone()} stats={SameRc(props.stats.clone())}
-                           lang={lang} {preview} />
+                           lang={lang} svg_ref={edges_ref} {preview} />
                 { for nodes }
             </div>
             <canvas class="dots" ref={props.dots_ref.clone()} aria-hidden="true"></canvas>

@@ -22,6 +22,9 @@ pub struct EdgeLayerProps {
     pub selected: BTreeSet<String>,
     pub stats: SameRc<Stats>,
     pub lang: Lang,
+    /// The edge SVG, which the canvas makes transparent (`is-sketched`) while a big design's
+    /// zoom changes (`render::edge_sketch::show`).
+    pub svg_ref: NodeRef,
     /// The curve being drawn from an out port to the pointer (world units).
     pub preview: Option<(String, Point)>,
 }
@@ -67,9 +70,7 @@ pub fn EdgeLayer(props: &EdgeLayerProps) -> Html {
     });
     html! {
         <>
-            // Made transparent (`is-sketched`) by the canvas while a big design's zoom changes
-            // (`render::edge_sketch::show`), not here.
-            <svg class="edges" aria-hidden="true">
+            <svg class="edges" aria-hidden="true" ref={props.svg_ref.clone()}>
                 <defs>
                     <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="11" markerHeight="11" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
                         <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />

@@ -85,7 +85,8 @@ fn fresh(el: &HtmlCanvasElement, ctx: &CanvasRenderingContext2d, (w, h): (f64, f
 /// `data-active` and the SVG layer's `is-sketched` class (transparent). Set here, after the
 /// canvas is drawn or emptied, not by the render: Yew may hand the browser a frame between a
 /// render and its effects, and a render that hid the SVG would then show a frame without edges.
-/// Each is written only when it changes (a write, even of the same value, is a mutation).
+/// The attribute is written only when it changes (a write, even of the same value, is a
+/// mutation); a forced toggle of a class it already has or lacks changes nothing.
 pub fn show(canvas: Option<&HtmlCanvasElement>, svg: Option<web_sys::Element>, drawn: bool) {
     if let Some(canvas) = canvas {
         let value = if drawn { "true" } else { "false" };
@@ -94,10 +95,7 @@ pub fn show(canvas: Option<&HtmlCanvasElement>, svg: Option<web_sys::Element>, d
         }
     }
     if let Some(svg) = svg {
-        let classes = svg.class_list();
-        if classes.contains("is-sketched") != drawn {
-            let _ = classes.toggle_with_force("is-sketched", drawn);
-        }
+        let _ = svg.class_list().toggle_with_force("is-sketched", drawn);
     }
 }
 
