@@ -13,6 +13,7 @@ use crate::editor::cull::{self, CULL_ABOVE};
 use crate::editor::edge_sketch::{self, ZoomGesture};
 use crate::editor::geometry::{node_rect, snap, Point, Rect};
 use crate::editor::layout::{Layout, Positions, SameRc};
+use crate::editor::wheel_steps::WheelSteps;
 use crate::editor::zoom_level::ZoomLevel;
 use crate::editor::View;
 use crate::event_text;
@@ -261,11 +262,11 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     // While a big design's zoom changes, its edges are drawn on a canvas instead of the SVG
     // (`editor::edge_sketch`): the same timer brings the SVG back.
     let zoom_gesture = use_mut_ref(ZoomGesture::default);
-    // Set by the wheel listener: this render's change of zoom is the user's (a fit or an
-    // opened design changes the zoom at once, as before).
-    let wheeled = use_mut_ref(|| false);
+    // The wheel's steps not drawn yet: this render's change of zoom is the user's when it
+    // shows one of them (a fit or an opened design changes the zoom at once, as before).
+    let wheel_steps = use_mut_ref(WheelSteps::default);
     let by_hand =
-        std::mem::take(&mut *wheeled.borrow_mut()) || matches!(&*gesture, Gesture::Pinch { .. });
+        wheel_steps.borrow_mut().rendered(view) || matches!(&*gesture, Gesture::Pinch { .. });
     let sketching = zoom_gesture
         .borrow_mut()
         .on_render(view.zoom, props.doc.nodes.len(), by_hand);
@@ -295,7 +296,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
         let dispatch = props.dispatch.clone();
         let view_now = use_mut_ref(|| view);
         *view_now.borrow_mut() = view;
-        let wheeled = wheeled.clone();
+        let wheel_steps = wheel_steps.clone();
         use_effect_with((), move |_| {
             let listener = root.cast::<HtmlElement>().map(|el| {
                 let target = el.clone();
@@ -314,14 +315,14 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                             e.client_y() as f64 - r.top(),
                         );
                         let factor = (-e.delta_y() * 0.0015).exp();
-                        let v = view_now.borrow().zoom_at(at, factor);
-                        // (A wheel at the zoom's limit changes nothing: no render to mark.)
-                        *wheeled.borrow_mut() = v.zoom != view_now.borrow().zoom;
-                        // The next step starts from this one even before a render: on a slow
-                        // machine two wheel events can come between renders, and the second
-                        // one would otherwise be lost.
-                        *view_now.borrow_mut() = v;
-                        dispatch.emit(Action::SetView(v));
+                        // The step starts from the last one asked for, drawn or not.
+                        let from = wheel_steps.borrow().base(*view_now.borrow());
+                        let v = from.zoom_at(at, factor);
+                        // (A wheel at the zoom's limit changes nothing: no step to draw.)
+                        if v.zoom != from.zoom {
+                            wheel_steps.borrow_mut().ask(v);
+                            dispatch.emit(Action::SetView(v));
+                        }
                     },
                 )
             });

@@ -10,6 +10,7 @@ pub mod history;
 pub mod layout;
 pub mod naming;
 pub mod settle;
+pub mod wheel_steps;
 pub mod zoom_level;
 
 pub use commands::Command;

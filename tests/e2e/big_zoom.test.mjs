@@ -92,6 +92,20 @@ function watch(page) {
   });
 }
 
+/// Waits for `ready` in the page; on a timeout, fails saying what was awaited, with the zoom and
+/// the records of `watch` (a bare timeout told nothing of what the page was doing).
+async function waitOr(page, ready, what) {
+  try {
+    await page.waitForFunction(ready, null, { timeout: 30_000 });
+  } catch (e) {
+    const state = await page.evaluate(() => JSON.stringify({
+      zoom: document.querySelector('[data-testid="viewport"]').dataset.zoom,
+      seen: window.__sketch,
+    }));
+    assert.fail(`${what}: not within 30 s (${e.message.split('\n')[0]}); ${state}`);
+  }
+}
+
 async function wheelIn(page, steps) {
   const c = await page.getByTestId('canvas').boundingBox();
   await page.mouse.move(c.x + c.width / 2, c.y + c.height / 2);
@@ -111,14 +125,19 @@ test('zooming a big design draws its edges on a canvas, then gives them back to 
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 6 });
   try {
     await wheelIn(page, 5);
-    // The zoom settles 200 ms after the last step: the SVG comes back, the canvas is emptied.
-    // (Slowed down, it may also settle between two steps: only the fifth passes 0.45.)
-    await page.waitForFunction(() => {
-      const zoom = document.querySelector('[data-testid="viewport"]').dataset.zoom;
-      const last = window.__sketch.at(-1);
-      return Number(zoom) > 0.45 && window.__sketch.length >= 3
-        && last.zoom === zoom && last.active === 'false' && !last.hidden;
-    });
+    // Five steps from 0.2 reach 0.49: a step lost on the way would leave it at 0.41.
+    await waitOr(page, () => Number(document.querySelector('[data-testid="viewport"]').dataset.zoom) > 0.45,
+      'the five wheel steps all zoomed');
+    // The zoom settles 200 ms after the last step: the SVG comes back, the canvas is emptied
+    // and the cards take the band of the new zoom. (Slowed down, it may also settle between
+    // two steps.)
+    await waitOr(page, () => {
+      const world = document.querySelector('[data-testid="viewport"]');
+      const band = [0, 0.45, 0.55, 0.65, 0.75, 6 / 7].findLastIndex((edge) => Number(world.dataset.zoom) >= edge);
+      return document.querySelector('[data-testid="edge-sketch"]').dataset.active === 'false'
+        && !document.querySelector('svg.edges').classList.contains('is-sketched')
+        && world.classList.contains(`zoom-band-${band}`);
+    }, 'the zoom settled');
   } finally {
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
     await cdp.detach();
