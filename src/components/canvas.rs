@@ -264,7 +264,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     let zoom_gesture = use_mut_ref(ZoomGesture::default);
     // The wheel's steps not drawn yet: this render's change of zoom is the user's when it
     // shows one of them (a fit or an opened design changes the zoom at once, as before).
-    let wheel_steps = use_mut_ref(WheelSteps::default);
+    let wheel_steps = use_mut_ref(|| WheelSteps::new(view));
     let by_hand =
         wheel_steps.borrow_mut().rendered(view) || matches!(&*gesture, Gesture::Pinch { .. });
     let sketching = zoom_gesture
@@ -294,8 +294,6 @@ pub fn Canvas(props: &CanvasProps) -> Html {
     {
         let root = props.root_ref.clone();
         let dispatch = props.dispatch.clone();
-        let view_now = use_mut_ref(|| view);
-        *view_now.borrow_mut() = view;
         let wheel_steps = wheel_steps.clone();
         use_effect_with((), move |_| {
             let listener = root.cast::<HtmlElement>().map(|el| {
@@ -316,7 +314,7 @@ pub fn Canvas(props: &CanvasProps) -> Html {
                         );
                         let factor = (-e.delta_y() * 0.0015).exp();
                         // The step starts from the last one asked for, drawn or not.
-                        let from = wheel_steps.borrow().base(*view_now.borrow());
+                        let from = wheel_steps.borrow().base();
                         let v = from.zoom_at(at, factor);
                         // (A wheel at the zoom's limit changes nothing: no step to draw.)
                         if v.zoom != from.zoom {

@@ -14,12 +14,12 @@
 
 use super::geometry::View;
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct WheelSteps {
     /// The views asked for and not drawn yet, oldest first.
     asked: Vec<View>,
     /// The view of the last render.
-    shown: Option<View>,
+    shown: View,
 }
 
 /// More steps than this between two renders means renders are not happening at all (the canvas
@@ -27,9 +27,17 @@ pub struct WheelSteps {
 const KEEP: usize = 64;
 
 impl WheelSteps {
+    /// Before any step, with `view` on screen.
+    pub fn new(view: View) -> Self {
+        WheelSteps {
+            asked: Vec::new(),
+            shown: view,
+        }
+    }
+
     /// Where the next wheel step starts: the last step asked for, or else the view on screen.
-    pub fn base(&self, on_screen: View) -> View {
-        self.asked.last().copied().unwrap_or(on_screen)
+    pub fn base(&self) -> View {
+        self.asked.last().copied().unwrap_or(self.shown)
     }
 
     /// The wheel asked for `view`.
@@ -44,7 +52,7 @@ impl WheelSteps {
     /// that changes nothing leaves the steps waiting; a view the wheel never asked for (a fit,
     /// an opened design, a pan) replaces them: the next step starts from it.
     pub fn rendered(&mut self, view: View) -> bool {
-        if self.shown.replace(view) == Some(view) {
+        if std::mem::replace(&mut self.shown, view) == view {
             return false;
         }
         match self.asked.iter().position(|v| *v == view) {
@@ -73,22 +81,22 @@ mod tests {
     #[test]
     fn each_step_starts_from_the_last_one_asked_even_before_it_is_drawn() {
         let start = View::default();
-        let mut w = WheelSteps::default();
+        let mut w = WheelSteps::new(start);
         assert!(!w.rendered(start), "the first render is no step");
-        let a = step(w.base(start));
+        let a = step(w.base());
         w.ask(a);
         // A second wheel event before any render: it goes on from `a`, not from the screen.
-        let b = step(w.base(start));
+        let b = step(w.base());
         w.ask(b);
         assert!(b.zoom > a.zoom && a.zoom > start.zoom);
         // The settle timer's render (nothing changed) neither takes the mark nor the steps.
         assert!(!w.rendered(start));
-        assert_eq!(w.base(start), b);
+        assert_eq!(w.base(), b);
         // The older step drawn late is still the hand's, and the next step goes on from `b`.
         assert!(w.rendered(a));
-        assert_eq!(w.base(a), b);
+        assert_eq!(w.base(), b);
         assert!(w.rendered(b));
-        assert_eq!(w.base(b), b, "all drawn: the screen's view");
+        assert_eq!(w.base(), b, "all drawn: the screen's view");
         // Drawing `b` again (a run's frame) is no new step.
         assert!(!w.rendered(b));
     }
@@ -96,7 +104,7 @@ mod tests {
     #[test]
     fn a_view_the_wheel_did_not_ask_for_replaces_the_steps() {
         let start = View::default();
-        let mut w = WheelSteps::default();
+        let mut w = WheelSteps::new(start);
         w.rendered(start);
         w.ask(step(start));
         let fit = View {
@@ -105,18 +113,18 @@ mod tests {
             zoom: 0.3,
         };
         assert!(!w.rendered(fit), "a fit jumps: not the hand's");
-        assert_eq!(w.base(fit), fit, "the next step starts from the fit");
+        assert_eq!(w.base(), fit, "the next step starts from the fit");
     }
 
     #[test]
     fn steps_never_drawn_stay_few() {
-        let mut w = WheelSteps::default();
         let mut v = View::default();
+        let mut w = WheelSteps::new(v);
         for _ in 0..1000 {
-            v = step(w.base(v));
+            v = step(w.base());
             w.ask(v);
         }
         assert_eq!(w.asked.len(), KEEP);
-        assert_eq!(w.base(View::default()), v);
+        assert_eq!(w.base(), v);
     }
 }

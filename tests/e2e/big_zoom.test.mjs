@@ -53,8 +53,10 @@ async function load(page, design, first) {
     && document.querySelectorAll('svg.edges [data-edge]').length > 0, first);
 }
 
-/// The band of zoom a card is drawn in at `zoom` (src/editor/zoom_level.rs BANDS).
-const bandOf = (zoom) => `zoom-band-${[0, 0.45, 0.55, 0.65, 0.75, 6 / 7].findLastIndex((edge) => zoom >= edge)}`;
+/// Where each band of zoom a card is drawn in begins (src/editor/zoom_level.rs BANDS).
+const BAND_EDGES = [0, 0.45, 0.55, 0.65, 0.75, 6 / 7];
+/// The band of zoom a card is drawn in at `zoom`.
+const bandOf = (zoom) => `zoom-band-${BAND_EDGES.findLastIndex((edge) => zoom >= edge)}`;
 const worldNow = (page) => page.evaluate(() => {
   const world = document.querySelector('[data-testid="viewport"]');
   return {
@@ -92,11 +94,11 @@ function watch(page) {
   });
 }
 
-/// Waits for `ready` in the page; on a timeout, fails saying what was awaited, with the zoom and
+/// Waits for `ready(arg)` in the page; on a timeout, fails saying what was awaited, with the zoom and
 /// the records of `watch` (a bare timeout told nothing of what the page was doing).
-async function waitOr(page, ready, what) {
+async function waitOr(page, ready, what, arg = null) {
   try {
-    await page.waitForFunction(ready, null, { timeout: 30_000 });
+    await page.waitForFunction(ready, arg, { timeout: 30_000 });
   } catch (e) {
     const state = await page.evaluate(() => JSON.stringify({
       zoom: document.querySelector('[data-testid="viewport"]').dataset.zoom,
@@ -131,13 +133,13 @@ test('zooming a big design draws its edges on a canvas, then gives them back to 
     // The zoom settles 200 ms after the last step: the SVG comes back, the canvas is emptied
     // and the cards take the band of the new zoom. (Slowed down, it may also settle between
     // two steps.)
-    await waitOr(page, () => {
+    await waitOr(page, (edges) => {
       const world = document.querySelector('[data-testid="viewport"]');
-      const band = [0, 0.45, 0.55, 0.65, 0.75, 6 / 7].findLastIndex((edge) => Number(world.dataset.zoom) >= edge);
+      const band = edges.findLastIndex((edge) => Number(world.dataset.zoom) >= edge);
       return document.querySelector('[data-testid="edge-sketch"]').dataset.active === 'false'
         && !document.querySelector('svg.edges').classList.contains('is-sketched')
         && world.classList.contains(`zoom-band-${band}`);
-    }, 'the zoom settled');
+    }, 'the zoom settled', BAND_EDGES);
   } finally {
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
     await cdp.detach();
